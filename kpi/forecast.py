@@ -1,0 +1,86 @@
+"""The trend projection: a least-squares line through the recent observations.
+
+Deliberately simple and explainable to a board: "if things go on as in the last two years". The
+line is fitted to the observations dated in the 24 months up to the as-of date (at least three),
+and read off at each target date (``projected``), where it meets the next target (``eta``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+DAYS_PER_MONTH = 30.4
+WINDOW_MONTHS = 24
+MIN_POINTS = 3
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def to_day(value: dt.date) -> int:
+    return (value - _EPOCH).days
+
+
+def from_day(day: float) -> dt.date:
+    return _EPOCH + dt.timedelta(days=int(round(day)))
+
+
+def months_before(value: dt.date, months: int) -> dt.date:
+    year, month = divmod(value.year * 12 + value.month - 1 - months, 12)
+    month += 1
+    for day in (value.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Trend:
+    slope_per_day: float
+    intercept: float  # value at day 0 of the epoch
+    points: int
+    first: dt.date
+    last: dt.date
+
+    def at(self, when: dt.date) -> float:
+        return self.intercept + self.slope_per_day * to_day(when)
+
+    @property
+    def per_month(self) -> float:
+        return self.slope_per_day * DAYS_PER_MONTH
+
+    def reaches(self, target: float, direction: str, not_before: dt.date) -> dt.date | None:
+        """The first date on or after ``not_before`` when the line meets ``target``; None if never."""
+        now = self.at(not_before)
+        if (now >= target) if direction == "increase" else (now <= target):
+            return not_before
+        moving_right_way = self.slope_per_day > 0 if direction == "increase" else self.slope_per_day < 0
+        if not moving_right_way:
+            return None
+        day = (target - self.intercept) / self.slope_per_day
+        if day - to_day(not_before) > 365 * 200:
+            return None
+        return from_day(np.ceil(day))
+
+
+def fit_trend(dates: np.ndarray, values: np.ndarray, as_of: dt.date,
+              window_months: int = WINDOW_MONTHS, min_points: int = MIN_POINTS) -> Trend | None:
+    """Fit ``value = a + b·day`` to observations in ``(as_of − 24 months, as_of]``."""
+    if len(dates) == 0:
+        return None
+    start = np.datetime64(months_before(as_of, window_months))
+    end = np.datetime64(as_of)
+    mask = (dates > start) & (dates <= end)
+    if int(mask.sum()) < min_points:
+        return None
+    days = dates[mask].astype("int64").astype("float64")
+    ys = values[mask]
+    if np.ptp(days) == 0:
+        return None
+    slope, intercept = np.polyfit(days, ys, 1)
+    chosen = dates[mask]
+    return Trend(float(slope), float(intercept), int(mask.sum()),
+                 chosen[0].astype(dt.date), chosen[-1].astype(dt.date))

@@ -1,0 +1,75 @@
+"""What went wrong in a file, said so a person can find it and fix it.
+
+A :class:`Problem` names the file, the row as a spreadsheet shows it (header = 1), the column and
+what is wrong, with the message kept as a translation key plus parameters so the same problem can
+be shown in Swedish on screen and in English in a log. Errors stop a save and fail ``validate``;
+warnings are shown but do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal
+
+from kpi.i18n import DEFAULT_LANGUAGE, t
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass
+class Problem:
+    file: str
+    code: str
+    row: int | None = None
+    column: str | None = None
+    severity: Severity = "error"
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        # A parameter may itself be a translatable phrase ("@detail.missing"), for messages
+        # assembled from a library's error (pydantic) that still must read well in Swedish.
+        params = {key: (t(value[1:], lang) if isinstance(value, str) and value.startswith("@detail.") else value)
+                  for key, value in self.params.items()}
+        return t(f"problem.{self.code}", lang, **params)
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(str(self.row))
+        if self.column:
+            if self.row is None:
+                parts.append("")
+            parts.append(self.column)
+        return ":".join(parts)
+
+    def format(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """``file:row:column: message`` (with ``varning``/``warning`` marked), as ``validate`` prints."""
+        prefix = "" if self.severity == "error" else t("severity.warning", lang) + ": "
+        return f"{self.location()}: {prefix}{self.message(lang)}"
+
+    def as_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message(lang),
+            "text": self.format(lang),
+        }
+
+
+class DataError(Exception):
+    """Raised when input cannot be used at all; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("; ".join(p.format("en") for p in self.problems))
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]

@@ -1,0 +1,46 @@
+"""One translation table, both languages complete; numbers and dates in each language's format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from kpi.i18n import format_date, format_number, format_signed, normalise_language, t, translations
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_key_has_both_languages_and_same_placeholders():
+    for key, texts in translations().items():
+        assert texts["sv"].strip() and texts["en"].strip(), key
+        assert set(re.findall(r"{(\w+)}", texts["sv"])) == set(re.findall(r"{(\w+)}", texts["en"])), key
+
+
+def test_every_key_used_in_code_exists():
+    used = set()
+    for path in list((ROOT / "kpi").rglob("*.py")) + list((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]:
+        if path.exists():
+            used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
+    missing = sorted(key for key in used if key not in translations())
+    assert missing == []
+
+
+def test_swedish_and_english_numbers():
+    assert format_number(7100, "sv") == "7\u00a0100"
+    assert format_number(7100, "en") == "7,100"
+    assert format_number(1.04, "sv", 2) == "1,04"
+    assert format_number(None, "sv") == "–"
+    assert format_signed(-3, "sv") == "−3" and format_signed(120, "en") == "+120"
+
+
+def test_dates():
+    day = dt.date(2026, 11, 23)
+    assert format_date(day, "sv", "long") == "23 november 2026"
+    assert format_date(day, "en", "long") == "23 November 2026"
+    assert format_date(day, "sv", "iso") == "2026-11-23"
+
+
+def test_language_fallback_and_status_words():
+    assert normalise_language("EN-gb") == "en" and normalise_language("de") == "sv" and normalise_language(None) == "sv"
+    assert t("status.on_track", "sv") == "På väg" and t("status.on_track", "en") == "On track"
