@@ -1,0 +1,106 @@
+"""The user's choices (as-of date, comparison date, language) and the loaded data, for every page.
+
+The choices live in the URL's query parameters (``?as_of=2026-10-12&compare=2026-06-01&lang=en``)
+so a board member can share a link that opens the same view. Loading is cached on the data files'
+names, sizes and modification times, so a saved file shows on the next rerun and nothing stale is
+ever shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from kpi import config
+from kpi.forecast import months_before
+from kpi.i18n import LANGUAGES, normalise_language, t
+from kpi.load import Dataset, data_fingerprint, load_dataset
+from kpi.problems import DataError, Problem, errors, warnings
+from kpi.rules import MetricStatus, evaluate_all
+
+
+@dataclass(frozen=True)
+class ViewState:
+    as_of: dt.date
+    compare: dt.date
+    lang: str
+    data_dir: Path
+    targets: Path
+
+
+def default_compare(as_of: dt.date) -> dt.date:
+    """"Since last meeting" defaults to three months back, a typical gap between board meetings."""
+    return months_before(as_of, 3)
+
+
+def current_language() -> str:
+    """The language before the sidebar is drawn (page titles need it): from the URL or session."""
+    value = st.session_state.get("lang") or st.query_params.get("lang")
+    return normalise_language(value)
+
+
+def sidebar() -> ViewState:
+    """Draw the sidebar's choices and return them; every page calls this first."""
+    lang = current_language()
+    with st.sidebar:
+        # Codes as labels: a format_func would break the URL binding (Streamlit 1.67).
+        lang = st.segmented_control(
+            "Språk / Language", options=list(LANGUAGES), default="sv", key="lang", bind="query-params", required=True,
+        ) or "sv"
+        lang = normalise_language(lang)
+        today = dt.date.today()
+        as_of = st.date_input(t("ui.as_of", lang), value=today, key="as_of", bind="query-params",
+                              format="YYYY-MM-DD", help=t("ui.as_of_help", lang))
+        compare = st.date_input(t("ui.compare", lang), value=default_compare(as_of or today), key="compare",
+                                bind="query-params", format="YYYY-MM-DD", help=t("ui.compare_help", lang))
+    return ViewState(as_of=as_of or today, compare=compare or default_compare(today), lang=lang,
+                     data_dir=config.data_dir(), targets=config.targets_path())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(data_dir: str, targets: str, fingerprint: tuple) -> Dataset | DataError:
+    try:
+        return load_dataset(Path(data_dir), Path(targets))
+    except DataError as exc:  # cached too, so a broken targets.yaml is not re-read on every rerun
+        return exc
+
+
+def dataset(state: ViewState) -> Dataset | None:
+    """The loaded data, or ``None`` after explaining on the page why there is none."""
+    result = _load(str(state.data_dir), str(state.targets), data_fingerprint(state.data_dir, state.targets))
+    if isinstance(result, DataError):
+        st.error(t("ui.targets_broken", state.lang))
+        show_problem_list(result.problems, state.lang)
+        return None
+    if not state.data_dir.is_dir():
+        st.warning(t("ui.no_data_folder", state.lang, path=str(state.data_dir)))
+        return None
+    return result
+
+
+def statuses(data: Dataset, when: dt.date) -> list[MetricStatus]:
+    """Every metric judged at ``when`` (cheap: the series are already in memory)."""
+    return evaluate_all(data.config, data.series, when)
+
+
+def notices(data: Dataset, state: ViewState) -> None:
+    """Example-data notice and the problems banner: shown at the top of every page."""
+    if config.is_example_data(state.data_dir):
+        st.info(t("ui.example_data", state.lang), icon="ℹ️")
+    found_errors, found_warnings = errors(data.problems), warnings(data.problems)
+    if found_errors:
+        st.error(t("ui.data_errors", state.lang, count=len(found_errors)), icon="⚠️")
+        show_problem_list(found_errors, state.lang)
+    if found_warnings:
+        with st.expander(t("ui.data_warnings", state.lang, count=len(found_warnings))):
+            show_problem_list(found_warnings, state.lang)
+
+
+def show_problem_list(problems: list[Problem], lang: str, limit: int = 50) -> None:
+    lines = [f"- `{p.location()}` {p.message(lang)}" for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(t("ui.more_problems", lang, count=len(problems) - limit))
+    st.markdown("\n".join(lines))
