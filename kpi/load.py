@@ -28,7 +28,7 @@ import pandas as pd
 
 from kpi.problems import DataError, Problem
 from kpi.schema import Config
-from kpi.sniff import decode, detect_delimiter
+from kpi.sniff import decode, detect_delimiter, first_line
 
 # Numbers as people type them. Order matters: a lone comma is a decimal comma ("1,5" is one and
 # a half, "1,234" is 1.234), as Swedish Excel writes it; grouped forms need both separators.
@@ -44,15 +44,22 @@ DATE_FORM = r"\d{4}-\d{2}-\d{2}"
 _MACROS = """
 CREATE OR REPLACE TEMP MACRO kpi_clean(s) AS
     replace(regexp_replace(trim(s), '[\\s\\x{{00a0}}\\x{{202f}}\\x{{2009}}%]', '', 'g'), '\u2212', '-');
+CREATE OR REPLACE TEMP MACRO kpi_number_forms(c) AS CASE
+    WHEN regexp_full_match(c, '{decimal_comma}') THEN TRY_CAST(replace(c, ',', '.') AS DOUBLE)
+    WHEN regexp_full_match(c, '{decimal_point}') THEN TRY_CAST(c AS DOUBLE)
+    WHEN regexp_full_match(c, '{dot_grouped}') THEN TRY_CAST(replace(replace(c, '.', ''), ',', '.') AS DOUBLE)
+    WHEN regexp_full_match(c, '{comma_grouped}') THEN TRY_CAST(replace(c, ',', '') AS DOUBLE)
+    END;
+-- Plain numbers (the vast majority) take one cheap check; the rest go through the forms above.
 CREATE OR REPLACE TEMP MACRO kpi_number(s) AS CASE
-    WHEN regexp_full_match(kpi_clean(s), '{decimal_comma}') THEN TRY_CAST(replace(kpi_clean(s), ',', '.') AS DOUBLE)
-    WHEN regexp_full_match(kpi_clean(s), '{decimal_point}') THEN TRY_CAST(kpi_clean(s) AS DOUBLE)
-    WHEN regexp_full_match(kpi_clean(s), '{dot_grouped}') THEN TRY_CAST(replace(replace(kpi_clean(s), '.', ''), ',', '.') AS DOUBLE)
-    WHEN regexp_full_match(kpi_clean(s), '{comma_grouped}') THEN TRY_CAST(replace(kpi_clean(s), ',', '') AS DOUBLE)
+    WHEN regexp_full_match(s, '-?[0-9]+(\\.[0-9]+)?') THEN CAST(s AS DOUBLE)
+    WHEN regexp_full_match(s, '-?[0-9]+,[0-9]+') THEN CAST(replace(s, ',', '.') AS DOUBLE)
+    ELSE kpi_number_forms(kpi_clean(s))
     END;
 CREATE OR REPLACE TEMP MACRO kpi_date(s) AS CASE
+    WHEN regexp_full_match(s, '{date}') THEN TRY_CAST(s AS DATE)
     WHEN regexp_full_match(regexp_replace(trim(s), '[ T]00:00(:00)?$', ''), '{date}')
-    THEN TRY_CAST(try_strptime(regexp_replace(trim(s), '[ T]00:00(:00)?$', ''), '%Y-%m-%d') AS DATE)
+    THEN TRY_CAST(regexp_replace(trim(s), '[ T]00:00(:00)?$', '') AS DATE)
     END;
 """.format(date=DATE_FORM, **{name: pattern for pattern, name in NUMBER_FORMS})
 
@@ -146,7 +153,7 @@ def read_table(
     if not text.strip():
         problems.append(Problem(label, "empty_file"))
         return None
-    header_cells = next(csv.reader(io.StringIO(text.split("\n", 1)[0].rstrip("\r")), delimiter=delimiter))
+    header_cells = next(csv.reader(io.StringIO(first_line(text)), delimiter=delimiter))
     columns = [normalise_header(cell) for cell in header_cells]
     duplicates = sorted({name for name in columns if columns.count(name) > 1 and name})
     for name in duplicates:
@@ -159,7 +166,8 @@ def read_table(
         problems.append(Problem(label, "too_many_rows", params={"limit": max_rows}))
         return None
 
-    rows = _read_with_duckdb(con, data, decoded.encoding, text, columns, delimiter, table, body_lines)
+    original = source if isinstance(source, Path) and decoded.encoding in ("utf-8", "utf-8-sig") else None
+    rows = _read_with_duckdb(con, original, text, columns, delimiter, table, body_lines)
     if rows is None:
         rows = _read_with_python(con, text, columns, delimiter, table, label, problems)
         if rows is None:
@@ -175,29 +183,36 @@ def _data_line_count(text: str) -> int:
     return max(lines, 0)
 
 
-def _read_with_duckdb(con, data: bytes, encoding: str, text: str, columns: list[str], delimiter: str,
+def _read_with_duckdb(con, original: Path | None, text: str, columns: list[str], delimiter: str,
                       table: str, expected_rows: int) -> int | None:
-    """Fast path; returns the row count, or ``None`` when row numbers could not be trusted."""
-    if "\r" in text.replace("\r\n", "\n"):
+    """Fast path; returns the row count, or ``None`` when row numbers could not be trusted.
+
+    UTF-8 files are read in place; anything else (Windows-1252, uploads) goes through a UTF-8
+    copy in the system's temporary folder, never in the data folder.
+    """
+    if "\r" in text and "\r" in text.replace("\r\n", "\n"):
         return None  # lone carriage returns: let the exact path decide
-    payload = text.encode("utf-8")
-    handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
-    try:
+    handle = None
+    if original is None:
+        handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
         with handle:
-            handle.write(payload)
+            handle.write(text.encode("utf-8"))
+    path = str(original) if original is not None else handle.name
+    try:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         con.execute(
             f"CREATE TEMP TABLE {table} AS SELECT (row_number() OVER ()) + 1 AS _row, * FROM read_csv(?, "
             "columns = ?, header = true, auto_detect = false, delim = ?, quote = '\"', escape = '\"', "
             "strict_mode = true, null_padding = false, all_varchar = true)",
-            [handle.name, {name: "VARCHAR" for name in columns}, delimiter],
+            [path, {name: "VARCHAR" for name in columns}, delimiter],
         )
         rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         return None
     finally:
-        os.unlink(handle.name)
+        if handle is not None:
+            os.unlink(handle.name)
     if rows != expected_rows:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         return None
@@ -358,11 +373,14 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
         info.rows, info.encoding, info.delimiter = raw.rows, raw.encoding, raw.delimiter
         _parse_metrics_table(con, raw, order, dataset.problems)
 
-    _check_observations(con, dataset.problems, today)
-    con.execute("""
+    has_duplicates = _check_observations(con, dataset.problems, today)
+    # The later row wins for a repeated metric+date; the window is only paid for when needed.
+    keep = ("row_number() OVER (PARTITION BY metric, date ORDER BY file_order DESC, row DESC)"
+            if has_duplicates else "1")
+    con.execute(f"""
         CREATE OR REPLACE TABLE observations AS
         SELECT metric, date, value, note, source, file, row FROM (
-            SELECT *, row_number() OVER (PARTITION BY metric, date ORDER BY file_order DESC, row DESC) AS keep
+            SELECT *, {keep} AS keep
             FROM observations_raw o
             WHERE metric IN (SELECT id FROM metric_meta WHERE register IS NULL)
               AND NOT EXISTS (SELECT 1 FROM metric_meta m WHERE m.id = o.metric
@@ -432,8 +450,11 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
     """, [raw.label, order])
 
 
-def _check_observations(con, problems: list[Problem], today: dt.date) -> None:
-    """Problems that need all files at once: unknown ids, bounds, duplicates, future dates."""
+def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
+    """Problems that need all files at once: unknown ids, bounds, duplicates, future dates.
+
+    Returns whether any metric+date repeats, so the caller only deduplicates when it must.
+    """
     for metric, file, row in con.execute("""
         SELECT metric, file, row FROM observations_raw WHERE metric NOT IN (SELECT id FROM metric_meta) ORDER BY file_order, row
     """).fetchall():
@@ -451,13 +472,16 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> None:
         below = low is not None and value < low
         problems.append(Problem(file, "below_min" if below else "above_max", row=row, column="value",
                                 params={"value": _plain(value), "limit": _plain(low if below else high), "metric": metric}))
-    for metric, date, file, row, other in con.execute("""
+    repeated = con.execute(
+        "SELECT count(*) FROM (SELECT metric, date FROM observations_raw GROUP BY metric, date HAVING count(*) > 1)"
+    ).fetchall()[0][0]
+    for metric, date, file, row, other in ([] if not repeated else con.execute("""
         SELECT metric, date, file, row, first_file || ':' || first_row FROM (
             SELECT *, first_value(file) OVER w AS first_file, first_value(row) OVER w AS first_row,
                    row_number() OVER w AS n
             FROM observations_raw WINDOW w AS (PARTITION BY metric, date ORDER BY file_order, row)
         ) WHERE n > 1 ORDER BY file, row
-    """).fetchall():
+    """).fetchall()):
         problems.append(Problem(file, "duplicate_observation", row=row, column="date", severity="warning",
                                 params={"metric": metric, "date": date.isoformat(), "other": other}))
     for date, file, row in con.execute(
@@ -465,6 +489,7 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> None:
     ).fetchall():
         problems.append(Problem(file, "future_date", row=row, column="date", severity="warning",
                                 params={"value": date.isoformat(), "today": today.isoformat()}))
+    return bool(repeated)
 
 
 def _plain(value: float | None) -> str:
@@ -474,16 +499,20 @@ def _plain(value: float | None) -> str:
 
 
 def _series_by_metric(con) -> dict[str, Series]:
-    frame = con.execute("SELECT metric, date, value FROM observations ORDER BY metric, date").df()
-    if frame.empty:
+    """Per-metric numpy arrays, fetched as numbers only (strings are slow to move out of DuckDB)."""
+    groups = con.execute("SELECT metric, count(*) FROM observations GROUP BY metric ORDER BY metric").fetchall()
+    if not groups:
         return {}
-    metrics = frame["metric"].to_numpy()
-    dates = frame["date"].to_numpy().astype("datetime64[D]")
-    values = frame["value"].to_numpy(dtype="float64")
-    boundaries = np.flatnonzero(metrics[1:] != metrics[:-1]) + 1
-    starts = np.concatenate(([0], boundaries))
-    ends = np.concatenate((boundaries, [len(metrics)]))
-    return {str(metrics[s]): Series(dates[s:e], values[s:e]) for s, e in zip(starts, ends)}
+    arrays = con.execute(
+        "SELECT (date - DATE '1970-01-01')::INTEGER AS day, value FROM observations ORDER BY metric, date"
+    ).fetchnumpy()
+    days = np.asarray(arrays["day"]).astype("int64").astype("datetime64[D]")
+    values = np.asarray(arrays["value"], dtype="float64")
+    result, start = {}, 0
+    for metric, count in groups:
+        result[metric] = Series(days[start:start + count], values[start:start + count])
+        start += count
+    return result
 
 
 def load_dataset(data_dir: Path, targets: Path, today: dt.date | None = None) -> Dataset:

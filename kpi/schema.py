@@ -228,7 +228,7 @@ def load_config(path: str | Path) -> Config:
         raise DataError([Problem(label, "file_missing")])
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
     try:
-        raw = yaml.safe_load(text)
+        raw = _safe_parse(text)
     except yaml.constructor.ConstructorError as exc:
         tag = _tag_of(exc)
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -249,10 +249,25 @@ def load_config(path: str | Path) -> Config:
         raise DataError(_problems_from_validation(exc, raw, text, label)) from None
 
 
+def _safe_parse(text: str):
+    """``yaml.safe_load`` with libyaml's C parser when present (ten times faster on big files).
+
+    Both loaders construct only plain data: a ``!!python/...`` tag raises ConstructorError.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def _duplicate_ids(raw: dict, text: str, label: str) -> list[Problem]:
     """Name both places of a repeated id: pydantic would only say "used twice"."""
     metrics = raw.get("metrics")
     if not isinstance(metrics, list):
+        return []
+    ids = [entry.get("id") for entry in metrics if isinstance(entry, dict) and isinstance(entry.get("id"), str)]
+    if len(ids) == len(set(ids)):
         return []
     lines = _line_index(text)
     first_line: dict[str, int | None] = {}
@@ -313,7 +328,7 @@ def _line_index(text: str) -> dict[tuple, int]:
     """Map each key path in the YAML document to its 1-based line, for messages people can act on."""
     index: dict[tuple, int] = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return index
 

@@ -74,7 +74,8 @@ def _undecodable(data: bytes, exc: UnicodeDecodeError, label: str) -> DataError:
 
 
 def first_line(text: str) -> str:
-    return text.split("\n", 1)[0].rstrip("\r")
+    end = text.find("\n")
+    return (text if end < 0 else text[:end]).rstrip("\r")
 
 
 def detect_delimiter(text: str) -> str:

@@ -91,7 +91,7 @@ YAML_EXPECTED = {
     "missing_value.yaml": 'missing_value.yaml:6:targets.0.value: metric newsletter_subscribers, field "targets.0.value": required, but missing',
     "unknown_direction.yaml": "unknown_direction.yaml:5:direction: metric costs, field \"direction\": Input should be 'increase' or 'decrease'",
     "python_tag.yaml": "python_tag.yaml:3: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed; targets.yaml may only hold text, numbers, dates, lists and mappings",
-    "syntax_error.yaml": "syntax_error.yaml:4: targets.yaml cannot be read: expected ',' or '}', but got ':'",
+    "syntax_error.yaml": "syntax_error.yaml:4: targets.yaml cannot be read: did not find expected ',' or '}'",
     "duplicate_id.yaml": 'duplicate_id.yaml:3:id: metric a, field "id": the id is already used by the metric on line 2',
     "misspelled_field.yaml": 'misspelled_field.yaml:5:taget: metric a, field "taget": unknown field (check the spelling; see docs/targets.md)',
 }
