@@ -353,13 +353,7 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
     """Read every ``metrics/*.csv`` into table ``observations`` (one row per metric and date)."""
     con = dataset.con
     con.execute(_OBSERVATIONS_DDL)
-    metrics = pd.DataFrame({
-        "id": [m.id for m in dataset.config.metrics],
-        "min": [m.min for m in dataset.config.metrics],
-        "max": [m.max for m in dataset.config.metrics],
-        "register": [m.source.register_name if m.source else None for m in dataset.config.metrics],
-    })
-    con.register("metric_meta_frame", metrics)
+    con.register("metric_meta_frame", _metric_meta_frame(dataset.config))
     con.execute("CREATE OR REPLACE TABLE metric_meta AS SELECT * FROM metric_meta_frame")
     con.unregister("metric_meta_frame")
 
@@ -549,3 +543,55 @@ def data_fingerprint(data_dir: Path, targets: Path) -> tuple:
         except OSError:
             entries.append((str(path), None, None))
     return tuple(entries)
+
+
+# --- one metrics table on its own (uploads and saves, see kpi/imports.py) -----------------------
+
+def _metric_meta_frame(config: Config) -> pd.DataFrame:
+    """Each metric's id, bounds and register, as a table the checks join against.
+
+    Explicit dtypes: with ``metrics: []`` pandas would guess a numeric ``id`` column and the
+    checks' ``metric IN (SELECT id ...)`` would fail on types.
+    """
+    return pd.DataFrame({
+        "id": pd.Series([m.id for m in config.metrics], dtype="string"),
+        "min": pd.Series([m.min for m in config.metrics], dtype="float64"),
+        "max": pd.Series([m.max for m in config.metrics], dtype="float64"),
+        "register": pd.Series([m.source.register_name if m.source else None for m in config.metrics], dtype="string"),
+    })
+
+
+def check_metrics_table(con: duckdb.DuckDBPyConnection, raw: RawTable, config: Config, today: dt.date,
+                        problems: list[Problem]) -> pd.DataFrame:
+    """Validate one metrics table already in ``con`` exactly as :func:`load_dataset` validates a file.
+
+    An upload must be judged by the same rules, with the same messages, as the file it will
+    become; this runs the loader's own checks on that one table. Use a fresh connection from
+    :func:`connect` (the loader's tables are replaced). Returns the observations the table holds,
+    one row per metric and date in the file's order: ``metric, date, value, note, source, row``.
+    Checks that need every file at once (a date that is also in another file) are not made here.
+    """
+    con.execute(_OBSERVATIONS_DDL)
+    con.register("metric_meta_frame", _metric_meta_frame(config))
+    try:
+        con.execute("CREATE OR REPLACE TABLE metric_meta AS SELECT * FROM metric_meta_frame")
+    finally:
+        con.unregister("metric_meta_frame")
+    _parse_metrics_table(con, raw, 0, problems)
+    _check_observations(con, problems, today)
+    return con.execute(
+        "SELECT metric, date, value, note, source, row FROM observations_raw ORDER BY row, rowid"
+    ).df()
+
+
+def read_metrics_file(con: duckdb.DuckDBPyConnection, source: Path | bytes, label: str, config: Config,
+                      today: dt.date, problems: list[Problem], max_rows: int | None = None) -> pd.DataFrame | None:
+    """Read and validate one metrics file (a path or an upload's bytes) on its own.
+
+    Returns its observations as :func:`check_metrics_table` does, or ``None`` when the file cannot
+    be read as a table at all (the reason is in ``problems``).
+    """
+    raw = read_table(con, source, label, "raw_metrics", problems, max_rows=max_rows)
+    if raw is None:
+        return None
+    return check_metrics_table(con, raw, config, today, problems)

@@ -103,3 +103,13 @@ def test_module_entry_point_runs():
                             capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == len(EXPECTED_STATUS)
+
+
+def test_empty_metric_list_is_not_a_crash(tmp_path, capsys):
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("metrics: []\n", encoding="utf-8")
+    (tmp_path / "data" / "metrics").mkdir(parents=True)
+    (tmp_path / "data" / "metrics" / "x.csv").write_text("metric,date,value\nnewsletter_subscribers,2026-01-31,1\n",
+                                                          encoding="utf-8")
+    assert main(["status", "--targets", str(targets), "--data", str(tmp_path / "data"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
