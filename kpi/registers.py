@@ -1,14 +1,1250 @@
-"""Registers: member list, municipal agreements, activities, project milestones (see issue #5).
+"""Registers: the member list, municipal agreements, activities and project milestones.
 
-Metrics with ``source: {register, measure, where}`` in targets.yaml are computed here from the
-register files; until a register is present, such metrics have no data.
+Staff keep lists, not time series. This module reads the four register files in ``data/``
+(``members.csv``, ``agreements.csv``, ``activities.csv``, ``milestones.csv``; each optional) with
+the project's one CSV reader, checks every row (problems name file, row and column; a row with an
+error is left out rather than counted wrongly), stores them as DuckDB tables of the same names, and
+computes one :class:`~kpi.load.Series` per metric whose ``source`` in ``targets.yaml`` names a
+register measure. The small, named set of measures (:data:`MEASURES`) is written once, in DuckDB
+SQL with parameters, and documented in ``docs/registers.md``; the listings the pages and reports
+show ("which ones?") are computed here too, from the same SQL definitions of "a member on a date",
+"an agreement in force" and "a milestone done".
 """
 
 from __future__ import annotations
 
-from kpi.load import Dataset
+import csv
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
 
+import numpy as np
+import pandas as pd
+
+from kpi.i18n import format_number, has_key, t
+from kpi.load import Dataset, FileInfo, RawTable, Series, file_label, parse_date, parse_number, read_table
+from kpi.problems import Problem
+from kpi.rules import year_target
+from kpi.schema import Config, Metric
+
+ASSETS = Path(__file__).parent / "assets"
+
+# --- allowed values ---------------------------------------------------------------------------------
+# Codes are stored in English (stable for targets.yaml and other tools); staff may type the Swedish
+# word, which is read as the code. Case, spaces and hyphens do not matter ("Årsmöte", "annual meeting").
+CATEGORIES = ("producer", "processor", "restaurant", "retail", "hospitality", "other")
+LEAVE_REASONS = ("closed", "retired", "sold", "merged", "other")
+NATURAL_LEAVE_REASONS = ("closed", "retired", "sold", "merged")
+ACTIVITY_TYPES = ("training", "festival", "campaign", "annual_meeting", "autumn_meeting", "food_meeting",
+                  "school_collaboration", "uf", "internal_newsletter", "other")
+MEETING_TYPES = ("annual_meeting", "autumn_meeting", "food_meeting")
+AGREEMENT_STATUSES = ("active", "negotiating", "ended", "none")
+# An agreement with one of these statuses has been signed; its dates say when it was in force.
+SIGNED_STATUSES = ("active", "ended")
+MILESTONE_STATES = ("overdue", "open", "done")
+FLAG_COLUMNS = ("uses_member_pages", "increased_profitability")
+# A dated flag (a last login, the date of a survey answer) counts for this many days.
+FLAG_VALID_DAYS = 365
+FAR_FUTURE_YEARS = 2
+
+_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "category": {
+        "producer": ("producent", "primärproducent", "lantbrukare", "odlare"),
+        "processor": ("förädlare", "förädling", "livsmedelsförädlare"),
+        "restaurant": ("restaurang", "krog", "café", "kafé"),
+        "retail": ("handel", "butik", "dagligvaruhandel", "gårdsbutik"),
+        "hospitality": ("besöksnäring", "turism", "upplevelse"),
+        "other": ("övrigt", "övriga", "annat", "annan"),
+    },
+    "leave_reason": {
+        "closed": ("nedlagd", "lagt_ned", "lade_ned", "upphört", "stängd", "avvecklad"),
+        "retired": ("pension", "pensionerad", "pensionering"),
+        "sold": ("såld", "sålt", "försäljning"),
+        "merged": ("sammanslagen", "sammanslagning", "fusion", "fusionerad"),
+        "other": ("annat", "övrigt", "annan", "utträde", "egen_begäran"),
+    },
+    "type": {
+        "training": ("utbildning", "kurs", "webbinarium"),
+        "festival": ("matfest", "festival", "skördefest", "mataktivitet"),
+        "campaign": ("kampanj", "temakampanj"),
+        "annual_meeting": ("årsmöte",),
+        "autumn_meeting": ("höstmöte",),
+        "food_meeting": ("matmöte", "sörmländskt_matmöte"),
+        "school_collaboration": ("skolsamverkan", "restaurangskola", "skola"),
+        "uf": ("ung_företagsamhet", "ung_företagsverksamhet"),
+        "internal_newsletter": ("internt_nyhetsbrev", "nyhetsbrev", "medlemsbrev"),
+        "other": ("övrigt", "annat", "övrig"),
+    },
+    "status": {
+        "active": ("aktiv", "aktivt", "gällande", "signed", "signerat", "tecknat"),
+        "negotiating": ("förhandling", "under_förhandling", "dialog", "pågående", "planned", "planerat"),
+        "ended": ("avslutad", "avslutat", "upphört", "uppsagt", "expired", "utgånget"),
+        "none": ("inget", "ingen", "inget_avtal", "saknas", "nej"),
+    },
+}
+_CODES = {"category": CATEGORIES, "leave_reason": LEAVE_REASONS, "type": ACTIVITY_TYPES, "status": AGREEMENT_STATUSES}
+_YES = {"yes", "ja", "j", "y", "true", "sant", "x", "1"}
+_NO = {"no", "nej", "n", "false", "falskt", "0"}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().casefold())
+
+
+@lru_cache(maxsize=None)
+def _code_lookup(column: str) -> dict[str, str]:
+    lookup = {code: code for code in _CODES[column]}
+    for code, words in _ALIASES[column].items():
+        lookup.update({_key(word): code for word in words})
+    return lookup
+
+
+def normalise_code(column: str, text: str) -> str | None:
+    """The code for a typed value (``"Restaurang"`` → ``"restaurant"``), or ``None`` if unknown."""
+    return _code_lookup(column).get(_key(text))
+
+
+def yes_no(text: str | None) -> str | None:
+    """``"yes"``/``"no"`` for the ways people write it (ja, nej, x, 1 …); ``None`` when empty or unknown."""
+    if text is None or not str(text).strip():
+        return None
+    key = _key(str(text))
+    return "yes" if key in _YES else "no" if key in _NO else None
+
+
+# --- municipalities ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def municipalities() -> dict[str, str]:
+    """All 290 Swedish municipalities, ``{kommunkod: name}`` (SCB, see kpi/assets/ATTRIBUTION.md).
+
+    The whole country, not only Sörmland: a member may be based in a neighbouring county, and
+    another organisation may use the registers; a misspelling is still caught.
+    """
+    with (ASSETS / "kommuner.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["kommunkod"]: row["kommun"] for row in csv.DictReader(handle)}
+
+
+@lru_cache(maxsize=1)
+def _kommun_lookup() -> dict[str, str]:
+    lookup = {}
+    for code, name in municipalities().items():
+        lookup[code] = code
+        lookup[name.casefold()] = code
+    return lookup
+
+
+def normalise_kommun(text: str) -> str | None:
+    """The kommunkod for ``Nyköping``, ``nyköpings kommun`` or ``0480``; ``None`` if not a municipality."""
+    lookup = _kommun_lookup()
+    key = re.sub(r"\s+", " ", text.strip().casefold())
+    if key.isdigit() and len(key) == 3:
+        key = "0" + key  # Excel drops the leading zero of 0480
+    key = key.removesuffix(" kommun").strip()
+    if key in lookup:
+        return lookup[key]
+    if key.endswith("s") and key[:-1] in lookup:  # "Nyköpings kommun"
+        return lookup[key[:-1]]
+    return None
+
+
+def _kommun_suggestion(text: str) -> str | None:
+    names = list(municipalities().values())
+    match = difflib.get_close_matches(text.strip().title(), names, n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+# --- register definitions ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a register: how its cells are read and whether it may be missing or empty."""
+
+    name: str
+    kind: str  # text | date | code | kommun | kommunkod | yesno | count | flag | done
+    required: bool = False  # the column must be in the file's header
+    needed: bool = False  # every row must have a value
+
+
+@dataclass(frozen=True)
+class Register:
+    name: str
+    file: str
+    columns: tuple[Column, ...]
+    filters: tuple[str, ...]  # columns a metric's ``where:`` may name
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+
+REGISTERS: dict[str, Register] = {register.name: register for register in (
+    Register("members", "members.csv", (
+        Column("member_id", "text", required=True, needed=True),
+        Column("name", "text", required=True),
+        Column("category", "code", required=True, needed=True),
+        Column("kommun", "kommun", required=True, needed=True),
+        Column("joined", "date", required=True, needed=True),
+        Column("left", "date"),
+        Column("leave_reason", "code"),
+        Column("uses_member_pages", "flag"),
+        Column("increased_profitability", "flag"),
+    ), filters=("category", "kommun", "leave_reason")),
+    Register("agreements", "agreements.csv", (
+        Column("kommun", "kommun", required=True, needed=True),
+        Column("kommunkod", "kommunkod"),
+        Column("signed", "date", required=True),
+        Column("ends", "date"),
+        Column("status", "code", required=True, needed=True),
+        Column("note", "text"),
+    ), filters=("kommun",)),
+    Register("activities", "activities.csv", (
+        Column("date", "date", required=True, needed=True),
+        Column("type", "code", required=True, needed=True),
+        Column("title", "text", required=True),
+        Column("participants", "count"),
+        Column("members_present", "count"),
+        Column("planned", "yesno"),
+        Column("note", "text"),
+    ), filters=("type", "planned")),
+    Register("milestones", "milestones.csv", (
+        Column("project", "text", required=True, needed=True),
+        Column("package", "text", required=True),
+        Column("milestone", "text", required=True, needed=True),
+        Column("due", "date", required=True, needed=True),
+        Column("done", "done"),
+        Column("evidence", "text"),
+        Column("id", "text"),  # optional: lets one goal in targets.yaml read exactly one milestone
+    ), filters=("project", "package", "id")),
+)}
+
+_SQL_TYPES = {"date": "DATE", "done": "DATE", "count": "INTEGER"}
+
+
+def _table_columns(register: Register) -> list[tuple[str, str]]:
+    """The typed table's columns: one per register column, plus ``<flag>_yes``/``<flag>_date``."""
+    columns = [("_row", "INTEGER")]
+    for column in register.columns:
+        columns.append((column.name, _SQL_TYPES.get(column.kind, "VARCHAR")))
+        if column.kind == "flag":
+            columns += [(column.name + "_yes", "BOOLEAN"), (column.name + "_date", "DATE")]
+    if register.name == "members":
+        columns.append(("kommunkod", "VARCHAR"))
+    return columns
+
+
+# Definitions used by every measure and listing, so "a member on day d" means one thing everywhere.
+# They are ordinary (not TEMP) macros so that cursors of the connection see them too.
+_MACROS = f"""
+CREATE OR REPLACE MACRO kpi_member_on(joined, left_date, d) AS
+    joined <= d AND (left_date IS NULL OR left_date > d);
+CREATE OR REPLACE MACRO kpi_flag_on(yes, flag_date, d) AS
+    coalesce(yes, false) OR coalesce(flag_date BETWEEN d - {FLAG_VALID_DAYS} AND d, false);
+CREATE OR REPLACE MACRO kpi_agreement_on(status, signed, ends, d) AS
+    status IN ('active', 'ended') AND signed IS NOT NULL AND signed <= d AND (ends IS NULL OR ends >= d);
+CREATE OR REPLACE MACRO kpi_milestone_state(done, due, d) AS CASE
+    WHEN done IS NOT NULL AND done <= d THEN 'done' WHEN due < d THEN 'overdue' ELSE 'open' END;
+"""
+
+
+# --- measures -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Measure:
+    """A named computation over one register (see docs/registers.md for each exact definition).
+
+    ``series_sql`` gives ``(day, value)`` rows; ``rows_sql`` the register rows behind the value on
+    ``$as_of`` (events from ``$start``). ``{filter}`` is replaced by a predicate built from
+    whitelisted column names and ``$w…`` parameters, ``{flag}`` by a whitelisted flag column.
+    """
+
+    register: str
+    name: str
+    kind: str  # level | events | share | per_meeting
+    series_sql: str
+    rows_sql: str
+    stepwise: bool = True
+    needs_flag: bool = False
+    default_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+MEASURES: dict[tuple[str, str], Measure] = {(m.register, m.name): m for m in (
+    Measure("members", "active_count", "level", """
+        WITH m AS (SELECT * FROM members WHERE {filter})
+        SELECT day, sum(sum(delta)) OVER (ORDER BY day) FROM (
+            SELECT joined AS day, 1 AS delta FROM m
+            UNION ALL SELECT "left", -1 FROM m WHERE "left" IS NOT NULL)
+        GROUP BY day ORDER BY day""", """
+        SELECT * FROM members WHERE {filter} AND kpi_member_on(joined, "left", $as_of)
+        ORDER BY name COLLATE sv, member_id"""),
+    Measure("members", "joined_count", "events", """
+        SELECT joined, count(*) FROM members WHERE {filter} GROUP BY joined ORDER BY joined""", """
+        SELECT * FROM members WHERE {filter} AND joined BETWEEN $start AND $as_of ORDER BY joined, name COLLATE sv"""),
+    Measure("members", "left_count", "events", """
+        SELECT "left", count(*) FROM members WHERE {filter} AND "left" IS NOT NULL GROUP BY "left" ORDER BY 1""", """
+        SELECT * FROM members WHERE {filter} AND "left" BETWEEN $start AND $as_of ORDER BY "left", name COLLATE sv"""),
+    Measure("members", "active_share_pct", "share", f"""
+        WITH m AS (SELECT * FROM members WHERE {{filter}}),
+        days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
+                 UNION SELECT {{flag}}_date FROM m WHERE {{flag}}_date IS NOT NULL
+                 UNION SELECT {{flag}}_date + {FLAG_VALID_DAYS + 1} FROM m WHERE {{flag}}_date IS NOT NULL)
+        SELECT day, 100.0 * count(*) FILTER (WHERE kpi_flag_on({{flag}}_yes, {{flag}}_date, day)) / count(*)
+        FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
+        GROUP BY day ORDER BY day""", """
+        SELECT *, kpi_flag_on({flag}_yes, {flag}_date, $as_of) AS counted FROM members
+        WHERE {filter} AND kpi_member_on(joined, "left", $as_of) ORDER BY counted DESC, name COLLATE sv, member_id""",
+        needs_flag=True),
+    Measure("agreements", "active_count", "level", """
+        WITH a AS (SELECT * FROM agreements WHERE {filter} AND status IN ('active', 'ended') AND signed IS NOT NULL),
+        days AS (SELECT signed AS day FROM a UNION SELECT ends + 1 FROM a WHERE ends IS NOT NULL)
+        SELECT day, count(DISTINCT a.kommun) FILTER (WHERE kpi_agreement_on(a.status, a.signed, a.ends, day))
+        FROM days CROSS JOIN a GROUP BY day ORDER BY day""", """
+        SELECT * FROM agreements WHERE {filter} AND kpi_agreement_on(status, signed, ends, $as_of)
+        ORDER BY kommun COLLATE sv, signed"""),
+    Measure("activities", "count", "events", """
+        SELECT date, count(*) FROM activities WHERE {filter} GROUP BY date ORDER BY date""", """
+        SELECT * FROM activities WHERE {filter} AND date BETWEEN $start AND $as_of ORDER BY date, title""",
+        default_where=(("planned", ("no",)),)),
+    Measure("activities", "attendance_pct", "per_meeting", """
+        WITH counted AS (
+            SELECT a.date, a.members_present,
+                   (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
+            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL)
+        SELECT date, 100.0 * sum(members_present) / sum(members) FROM counted WHERE members > 0
+        GROUP BY date ORDER BY date""", """
+        SELECT * FROM (
+            SELECT a.*, (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
+            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL
+              AND a.date <= $as_of)
+        WHERE members > 0 ORDER BY date DESC, title""",
+        stepwise=False, default_where=(("type", MEETING_TYPES),)),
+    Measure("milestones", "done_share_pct", "share", """
+        WITH ms AS (SELECT * FROM milestones WHERE {filter}),
+        days AS (SELECT done AS day FROM ms WHERE done IS NOT NULL
+                 UNION SELECT CAST($start AS DATE) WHERE $start IS NOT NULL)
+        SELECT day, 100.0 * count(*) FILTER (WHERE ms.done <= day) / count(*)
+        FROM days CROSS JOIN ms GROUP BY day ORDER BY day""", """
+        SELECT *, kpi_milestone_state(done, due, $as_of) AS status FROM milestones WHERE {filter}
+        ORDER BY list_position(['overdue', 'open', 'done'], kpi_milestone_state(done, due, $as_of)), due, milestone"""),
+)}
+
+# Which aggregation a measure's values are meant for (a mismatch is reported as a warning).
+_AGGREGATION_FOR = {"level": "latest", "share": "latest", "per_meeting": "latest", "events": "year_to_date"}
+
+
+# --- loading --------------------------------------------------------------------------------------
 
 def load_registers(dataset: Dataset) -> None:
-    """Read the register files and add one series per register-based metric to ``dataset``."""
+    """Read the register files and add one series per register-based metric to ``dataset``.
+
+    Called by :func:`kpi.load.load_dataset`. Every register table exists afterwards (empty if its
+    file is absent), so the listings below always work. A missing file is a problem only when a
+    metric in targets.yaml uses that register.
+    """
+    con = dataset.con
+    con.execute(_MACROS)
+    con.execute('CREATE OR REPLACE TABLE register_columns (register VARCHAR, "column" VARCHAR)')
+    for register in REGISTERS.values():
+        ddl = ", ".join(f'"{name}" {sql_type}' for name, sql_type in _table_columns(register))
+        con.execute("CREATE OR REPLACE TABLE " + register.name + " (" + ddl + ")")
+
+    users = _register_users(dataset.config.metrics)
+    for register in REGISTERS.values():
+        _load_register(dataset, register, users.get(register.name, []))
+    _check_attendance(dataset)
+
+    for metric in dataset.config.metrics:
+        if metric.source is None:
+            continue
+        series = metric_series(dataset, metric, problems=dataset.problems)
+        if series is not None:
+            dataset.series[metric.id] = series
+
+
+def _register_users(metrics: Iterable[Metric]) -> dict[str, list[str]]:
+    """Which metrics need which register (attendance also needs the member list)."""
+    users: dict[str, list[str]] = {}
+    for metric in metrics:
+        if metric.source is None:
+            continue
+        users.setdefault(metric.source.register_name, []).append(metric.id)
+        if (metric.source.register_name, metric.source.measure) == ("activities", "attendance_pct"):
+            users.setdefault("members", []).append(metric.id)
+    return users
+
+
+def has_register(dataset: Dataset, name: str) -> bool:
+    """Whether the register's file was found and read with its required columns (some rows may
+    still have had problems): only then are its numbers computed and its listings shown."""
+    return bool(_run(dataset.con.cursor(), "SELECT count(*) FROM register_columns WHERE register = $r",
+                     {"r": name}).fetchall()[0][0])
+
+
+def _modified(path: Path) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def _load_register(dataset: Dataset, register: Register, used_by: list[str]) -> None:
+    path = dataset.data_dir / register.file
+    label = file_label(path, dataset.data_dir)
+    if not path.is_file():
+        if used_by:
+            dataset.problems.append(Problem(label, "register_missing", params={
+                "register": register.name, "metrics": ", ".join(used_by)}))
+        return
+    info = FileInfo(label, path, register.name, _modified(path))
+    dataset.files.append(info)
+    raw_name = "raw_" + register.name
+    raw = read_table(dataset.con, path, label, raw_name, dataset.problems)
+    if raw is None:
+        return
+    info.rows, info.encoding, info.delimiter = raw.rows, raw.encoding, raw.delimiter
+    rows = _checked_rows(dataset.con, register, raw, dataset.config, dataset.today, dataset.problems)
+    dataset.con.execute("DROP TABLE IF EXISTS " + raw_name)
+    if rows is None:
+        return
+    dataset.con.execute("INSERT INTO register_columns SELECT $register, unnest($columns::VARCHAR[])",
+                        {"register": register.name, "columns": [c for c in raw.columns if c in register.column_names]})
+    _store(dataset.con, register, rows)
+
+
+def _checked_rows(con, register: Register, raw: RawTable, config: Config, today: dt.date,
+                  problems: list[Problem]) -> list[dict[str, Any]] | None:
+    """The header checks, then every row read and checked; ``None`` if a required column is missing."""
+    missing = [column.name for column in register.columns if column.required and column.name not in raw.columns]
+    for name in missing:
+        problems.append(Problem(raw.label, "missing_column", row=1, column=name,
+                                params={"name": name, "found": ", ".join(raw.header)}))
+    for name in raw.columns:
+        if name not in register.column_names and not name.startswith("column_"):
+            problems.append(Problem(raw.label, "register_unknown_column", row=1, column=name, severity="warning",
+                                    params={"name": name, "register": register.name,
+                                            "known": ", ".join(register.column_names)}))
+    if missing:
+        return None
+    cursor = con.execute("SELECT * FROM " + raw.name + " ORDER BY _row")
+    names = [item[0] for item in cursor.description]
+    records = [dict(zip(names, values)) for values in cursor.fetchall()]
+    checker = _RowChecker(register, raw.label, config, today, problems)
+    return [row for row in (checker.check(record) for record in records) if row is not None]
+
+
+def check_register_table(con, register_name: str, raw: RawTable, config: Config, today: dt.date,
+                         problems: list[Problem]) -> pd.DataFrame | None:
+    """Judge one register table already read into ``con`` (an upload, a form) by the loader's rules.
+
+    Returns the rows that pass, as read (codes normalised, dates as ``datetime.date``, ``row`` the
+    file's row number), or ``None`` when a required column is missing. Checks across registers
+    (members present at a meeting against the member list) need the whole data folder and are
+    made by :func:`load_registers` only.
+    """
+    register = REGISTERS[register_name]
+    rows = _checked_rows(con, register, raw, config, today, problems)
+    if rows is None:
+        return None
+    columns = list(register.column_names) + (["kommunkod"] if register.name == "members" else [])
+    return pd.DataFrame([{**{name: row.get(name) for name in columns}, "row": row["_row"]} for row in rows],
+                        columns=[*columns, "row"])
+
+
+class _RowChecker:
+    """Reads one record's cells by their column kinds and applies the register's own rules."""
+
+    def __init__(self, register: Register, label: str, config: Config, today: dt.date, problems: list[Problem]):
+        self.register, self.label, self.problems = register, label, problems
+        self.today = today
+        try:
+            self.limit = self.today.replace(year=self.today.year + FAR_FUTURE_YEARS)
+        except ValueError:  # 29 February
+            self.limit = self.today.replace(year=self.today.year + FAR_FUTURE_YEARS, day=28)
+        self.seen_ids: dict[str, int] = {}
+        self.projects = {project.id: project for project in config.projects}
+
+    def problem(self, _row: int, _at: str, _code: str, severity: str = "error", **params: Any) -> None:
+        """Record problem ``_code`` at ``_row``, column ``_at`` (``params`` may use any other name)."""
+        self.problems.append(Problem(self.label, _code, row=_row, column=_at, severity=severity, params=params))
+
+    def check(self, record: dict[str, Any]) -> dict[str, Any] | None:
+        row_number = int(record["_row"])
+        row: dict[str, Any] = {"_row": row_number}
+        ok = True
+        for column in self.register.columns:
+            text = record.get(column.name)
+            text = text.strip() if isinstance(text, str) else None
+            if not text:
+                if column.needed:
+                    self.problem(row_number, column.name, "empty_cell", value="")
+                    ok = False
+                if column.kind != "kommunkod":  # agreements: the code comes from the kommun cell
+                    row[column.name] = None
+                if column.kind == "flag":
+                    row[column.name + "_yes"], row[column.name + "_date"] = False, None
+                continue
+            ok = self._cell(row, column, text, row_number) and ok
+        if ok:
+            ok = getattr(self, "_rules_" + self.register.name)(row, row_number)
+        return row if ok else None
+
+    def _cell(self, row: dict[str, Any], column: Column, text: str, row_number: int) -> bool:
+        name, kind = column.name, column.kind
+        if kind == "text":
+            row[name] = text
+        elif kind in ("date", "done"):
+            value = parse_date(text)
+            if value is None:
+                self.problem(row_number, name, "register_done_not_date" if kind == "done" else "bad_date", value=text)
+                return False
+            if value > self.limit:
+                self.problem(row_number, name, "register_far_future", value=value.isoformat(),
+                             limit=self.limit.isoformat())
+                return False
+            row[name] = value
+        elif kind == "code":
+            code = normalise_code(name, text)
+            if code is None:
+                self.problem(row_number, name, "register_unknown_value", value=text, column=name,
+                             allowed=", ".join(_CODES[name]))
+                return False
+            row[name] = code
+        elif kind == "kommun":
+            code = normalise_kommun(text)
+            if code is None:
+                suggestion = _kommun_suggestion(text)
+                if suggestion:
+                    self.problem(row_number, name, "register_unknown_kommun_near", value=text, suggestion=suggestion)
+                else:
+                    self.problem(row_number, name, "register_unknown_kommun", value=text)
+                return False
+            row[name] = municipalities()[code]
+            row["kommunkod"] = code
+        elif kind == "kommunkod":
+            code = text.zfill(4) if text.isdigit() else text
+            if code not in municipalities():
+                self.problem(row_number, name, "register_unknown_kommunkod", value=text)
+                return False
+            row["_kommunkod_given"] = code
+        elif kind == "yesno":
+            value = yes_no(text)
+            if value is None:
+                self.problem(row_number, name, "register_unknown_value", value=text, column=name, allowed="yes, no")
+                return False
+            row[name] = value
+        elif kind == "count":
+            number = parse_number(text)
+            if number is None or number < 0 or not float(number).is_integer():
+                self.problem(row_number, name, "register_bad_count", value=text)
+                return False
+            row[name] = int(number)
+        elif kind == "flag":
+            value, date = yes_no(text), parse_date(text)
+            if value is None and date is None:
+                self.problem(row_number, name, "register_bad_flag", value=text)
+                return False
+            if date is not None and date > self.today:
+                self.problem(row_number, name, "register_date_after_today", severity="warning",
+                             value=date.isoformat(), today=self.today.isoformat())
+            row[name] = value or date.isoformat()
+            row[name + "_yes"], row[name + "_date"] = value == "yes", date
+        return True
+
+    def _rules_members(self, row: dict[str, Any], row_number: int) -> bool:
+        member_id = row["member_id"]
+        if member_id in self.seen_ids:
+            self.problem(row_number, "member_id", "register_duplicate_id", value=member_id,
+                         other=self.seen_ids[member_id])
+            return False
+        if row["left"] is not None and row["left"] < row["joined"]:
+            self.problem(row_number, "left", "register_left_before_joined", left=row["left"].isoformat(),
+                         joined=row["joined"].isoformat())
+            return False
+        self.seen_ids[member_id] = row_number
+        if row["left"] is not None and row.get("leave_reason") is None:
+            self.problem(row_number, "leave_reason", "register_leave_reason_missing", severity="warning")
+            row["leave_reason"] = "other"
+        return True
+
+    def _rules_agreements(self, row: dict[str, Any], row_number: int) -> bool:
+        given = row.pop("_kommunkod_given", None)
+        if given is not None and given != row["kommunkod"]:
+            self.problem(row_number, "kommunkod", "register_kommunkod_mismatch", value=given,
+                         name=municipalities()[given], kommun=row["kommun"], code=row["kommunkod"])
+            return False
+        if row["status"] in SIGNED_STATUSES and row["signed"] is None:
+            self.problem(row_number, "signed", "register_signed_missing", status=row["status"])
+            return False
+        if row["status"] == "ended" and row["ends"] is None:
+            self.problem(row_number, "ends", "register_ends_missing")
+            return False
+        if row["signed"] is not None and row["ends"] is not None and row["ends"] < row["signed"]:
+            self.problem(row_number, "ends", "register_ends_before_signed", ends=row["ends"].isoformat(),
+                         signed=row["signed"].isoformat())
+            return False
+        return True
+
+    def _rules_activities(self, row: dict[str, Any], row_number: int) -> bool:
+        # An empty "planned" cell means the activity took place: the plan's rows are marked "yes".
+        row["planned"] = row.get("planned") or "no"
+        if row["planned"] == "no" and row["date"] > self.today:
+            self.problem(row_number, "planned", "register_done_in_future", severity="warning",
+                         value=row["date"].isoformat(), today=self.today.isoformat())
+        return True
+
+    def _rules_milestones(self, row: dict[str, Any], row_number: int) -> bool:
+        if row.get("id"):
+            if row["id"] in self.seen_ids:
+                self.problem(row_number, "id", "register_duplicate_id", value=row["id"], other=self.seen_ids[row["id"]])
+                return False
+            self.seen_ids[row["id"]] = row_number
+        if row["done"] is not None and row["done"] > self.today:
+            self.problem(row_number, "done", "register_date_after_today", severity="warning",
+                         value=row["done"].isoformat(), today=self.today.isoformat())
+        if self.projects:
+            project = _project_id(self.projects, row["project"])
+            if project is None:
+                self.problem(row_number, "project", "register_unknown_project", severity="warning",
+                             value=row["project"], known=", ".join(self.projects))
+            else:
+                row["project"] = project
+                packages = {package.id: package for package in self.projects[project].packages}
+                if row["package"] and packages:
+                    package = _package_id(packages, row["package"])
+                    if package is None:
+                        self.problem(row_number, "package", "register_unknown_package", severity="warning",
+                                     value=row["package"], project=project, known=", ".join(packages))
+                    else:
+                        row["package"] = package
+        return True
+
+
+def _project_id(projects: dict, text: str) -> str | None:
+    """A project named by its id or by its name in either language, as staff may write it."""
+    key = text.casefold()
+    for project_id, project in projects.items():
+        if key in {project_id.casefold(), project.name.sv.casefold(), (project.name.en or "").casefold()}:
+            return project_id
     return None
+
+
+def _package_id(packages: dict, text: str) -> str | None:
+    key = text.casefold()
+    for package_id, package in packages.items():
+        if key in {package_id.casefold(), package.name.sv.casefold(), (package.name.en or "").casefold()}:
+            return package_id
+    return None
+
+
+def _store(con, register: Register, rows: list[dict[str, Any]]) -> None:
+    """Insert checked rows into the typed table (values as text, cast by DuckDB: no guessing)."""
+    if not rows:
+        return
+    columns = _table_columns(register)
+    frame = pd.DataFrame({name: [_as_text(row.get(name)) for row in rows] for name, _ in columns}, dtype="string")
+    casts = ", ".join(f'CAST("{name}" AS {sql_type})' for name, sql_type in columns)
+    con.register("_register_rows", frame)
+    try:
+        con.execute("INSERT INTO " + register.name + " SELECT " + casts + " FROM _register_rows")
+    finally:
+        con.unregister("_register_rows")
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_attendance(dataset: Dataset) -> None:
+    """More members present than there were members that day: the row is reported and left out."""
+    if not has_register(dataset, "members"):
+        return
+    label = next((info.label for info in dataset.files if info.kind == "activities"), "activities.csv")
+    bad = dataset.con.execute("""
+        SELECT _row, date, members_present, members FROM (
+            SELECT a._row, a.date, a.members_present,
+                   (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
+            FROM activities a WHERE a.members_present IS NOT NULL)
+        WHERE members_present > members ORDER BY _row
+    """).fetchall()
+    for row, date, present, members in bad:
+        dataset.problems.append(Problem(label, "register_too_many_present", row=row, column="members_present",
+                                        params={"present": present, "members": members, "date": date.isoformat()}))
+    if bad:
+        dataset.con.execute("DELETE FROM activities WHERE list_contains($rows, _row)", {"rows": [b[0] for b in bad]})
+
+
+# --- metrics from registers -------------------------------------------------------------------------
+
+def metric_source_problems(metric: Metric, config: Config | None = None) -> list[Problem]:
+    """What is wrong with a metric's ``source:`` (unknown register, measure, where column or value;
+    with ``config``, a milestone project that is not among its projects)."""
+    source = metric.source
+    if source is None:
+        return []
+    problems: list[Problem] = []
+    def add(code: str, field: str, **params: Any) -> None:
+        problems.append(Problem("targets.yaml", code, column=f"source.{field}", params={"metric": metric.id, **params}))
+
+    register = REGISTERS.get(source.register_name)
+    if register is None:
+        add("register_unknown_register", "register", value=source.register_name, known=", ".join(REGISTERS))
+        return problems
+    measure = MEASURES.get((register.name, source.measure))
+    if measure is None:
+        known = ", ".join(name for reg, name in MEASURES if reg == register.name)
+        add("register_unknown_measure", "measure", value=source.measure, register=register.name, known=known)
+        return problems
+    for column, values in source.where.items():
+        if column not in register.filters:
+            add("register_unknown_where", "where", value=column, register=register.name, known=", ".join(register.filters))
+            continue
+        for value in ([values] if isinstance(values, str) else values):
+            if _where_value(register, column, value) is None:
+                add("register_bad_where_value", f"where.{column}", value=value, column=column,
+                    allowed=_allowed_text(register, column))
+            elif (register.name, column) == ("milestones", "project") and config is not None and config.projects \
+                    and _project_id({p.id: p for p in config.projects}, value) is None:
+                add("register_bad_where_value", "where.project", value=value, column=column,
+                    allowed=", ".join(p.id for p in config.projects))
+    if measure.needs_flag and source.flag not in FLAG_COLUMNS:
+        add("register_flag_needed", "flag", value=source.flag or "", known=", ".join(FLAG_COLUMNS))
+    wanted = _AGGREGATION_FOR[measure.kind]
+    if metric.kind == "metric" and metric.aggregation != wanted:
+        problems.append(Problem("targets.yaml", "register_aggregation", column="aggregation", severity="warning",
+                                params={"metric": metric.id, "measure": f"{register.name}.{measure.name}",
+                                        "aggregation": wanted}))
+    return problems
+
+
+def _where_value(register: Register, column: str, value: str) -> str | None:
+    kind = register.column(column).kind
+    if kind == "code":
+        return normalise_code(column, value)
+    if kind == "kommun":
+        code = normalise_kommun(value)
+        return municipalities()[code] if code else None
+    if kind == "yesno":
+        return yes_no(value)
+    return value.strip()
+
+
+def _allowed_text(register: Register, column: str) -> str:
+    kind = register.column(column).kind
+    if kind == "code":
+        return ", ".join(_CODES[column])
+    if kind == "yesno":
+        return "yes, no"
+    return "—"
+
+
+def _where(metric: Metric, measure: Measure, dataset: Dataset | None = None) -> dict[str, list[str]]:
+    """The metric's ``where`` with values normalised to codes; a measure's default applies if unset."""
+    register = REGISTERS[measure.register]
+    where: dict[str, list[str]] = {column: list(values) for column, values in measure.default_where}
+    for column, values in metric.source.where.items():
+        values = [values] if isinstance(values, str) else values
+        where[column] = [_where_value(register, column, value) for value in values]
+    if measure.register == "milestones" and dataset is not None and dataset.config.projects:
+        # Milestone rows were normalised to project and package ids; so are the filter values.
+        projects = {project.id: project for project in dataset.config.projects}
+        if "project" in where:
+            where["project"] = [_project_id(projects, value) or value for value in where["project"]]
+        if "package" in where:
+            packages = {package.id: package for project in dataset.config.projects for package in project.packages}
+            where["package"] = [_package_id(packages, value) or value for value in where["package"]]
+    return where
+
+
+def _filter(where: dict[str, list[str]], alias: str = "") -> tuple[str, dict[str, Any]]:
+    """A SQL predicate over whitelisted columns; the values travel as parameters ``$w0``, ``$w1`` …"""
+    parts, params = ["TRUE"], {}
+    for index, (column, values) in enumerate(sorted(where.items())):
+        if not re.fullmatch(r"[a-z_]+", column):  # already checked against the register's filters
+            raise ValueError(column)
+        parts.append(f'list_contains($w{index}, {alias}"{column}")')
+        params[f"w{index}"] = [str(value) for value in values]
+    return " AND ".join(parts), params
+
+
+def _run(con, sql: str, params: dict[str, Any]):
+    """Execute with only the named parameters the statement uses (DuckDB refuses extra ones)."""
+    used = set(re.findall(r"\$(\w+)", sql))
+    return con.execute(sql, {name: value for name, value in params.items() if name in used})
+
+
+def _measure_sql(template: str, where: dict[str, list[str]], flag: str | None, attendance: bool) -> tuple[str, dict]:
+    predicate, params = _filter(where, "a." if attendance else "")
+    return template.replace("{filter}", predicate).replace("{flag}", flag or "uses_member_pages"), params
+
+
+def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | None = None) -> Series | None:
+    """The series of a register-based metric, or ``None`` (with problems) when it cannot be computed."""
+    found = metric_source_problems(metric, dataset.config)
+    if problems is not None:
+        problems.extend(found)
+    if any(problem.severity == "error" for problem in found):
+        return None
+    source = metric.source
+    measure = MEASURES[(source.register_name, source.measure)]
+    if not has_register(dataset, measure.register) or (
+            measure.name == "attendance_pct" and not has_register(dataset, "members")):
+        return None
+    if measure.needs_flag and not _has_column(dataset, "members", source.flag):
+        if problems is not None:
+            label = next(info.label for info in dataset.files if info.kind == "members")
+            problems.append(Problem(label, "register_flag_column_missing", row=1, column=source.flag,
+                                    params={"metric": metric.id, "name": source.flag}))
+        return None
+    where = _where(metric, measure, dataset)
+    sql, params = _measure_sql(measure.series_sql, where, source.flag, measure.name == "attendance_pct")
+    params["start"] = _series_start(dataset, metric)
+    # Values up to today only: a series is what has happened (a flag expiring next spring has not).
+    rows = [row for row in _run(dataset.con.cursor(), sql, params).fetchall() if row[0] <= dataset.today]
+    dates = np.array([row[0] for row in rows], dtype="datetime64[D]")
+    values = np.array([float(row[1]) for row in rows], dtype="float64")
+    if metric.kind == "milestone" and measure.kind == "share":
+        values = (values >= 100.0 - 1e-9).astype("float64")  # the goal is done when every row is done
+    return Series(dates, values, stepwise=measure.stepwise)
+
+
+def _has_column(dataset: Dataset, register: str, column: str | None) -> bool:
+    """Whether an optional column was in the register's file (an absent flag column is not "no")."""
+    return bool(_run(dataset.con.cursor(), 'SELECT count(*) FROM register_columns WHERE register = $r AND "column" = $c',
+                     {"r": register, "c": column}).fetchall()[0][0])
+
+
+def _series_start(dataset: Dataset, metric: Metric) -> dt.date | None:
+    """Where a share of milestones starts at 0 %: the metric's baseline, else its project's start."""
+    if metric.baseline is not None:
+        return metric.baseline.date
+    project_ids = metric.source.where.get("project") if metric.source else None
+    project_id = metric.project or (project_ids if isinstance(project_ids, str) else
+                                    project_ids[0] if project_ids and len(project_ids) == 1 else None)
+    for project in dataset.config.projects:
+        if project.id == project_id:
+            return project.start
+    return None
+
+
+def rows_behind(dataset: Dataset, metric_id: str, as_of: dt.date) -> pd.DataFrame:
+    """The register rows behind a register-based metric's value at ``as_of``: "which ones?".
+
+    Levels list the rows counted on ``as_of`` (members, agreements in force); event counts with
+    ``aggregation: year_to_date`` the events from 1 January to ``as_of``; shares list every row of
+    the denominator with ``counted`` (members) or ``status`` (milestones); attendance lists the
+    meetings up to ``as_of``, newest first (the first row is the value shown).
+    """
+    metric = dataset.config.metric(metric_id)
+    if metric.source is None or any(p.severity == "error" for p in metric_source_problems(metric)):
+        return pd.DataFrame()
+    measure = MEASURES[(metric.source.register_name, metric.source.measure)]
+    where = _where(metric, measure, dataset)
+    sql, params = _measure_sql(measure.rows_sql, where, metric.source.flag, measure.name == "attendance_pct")
+    params["as_of"] = as_of
+    if measure.kind == "events":
+        if metric.aggregation == "year_to_date":
+            params["start"] = dt.date(as_of.year, 1, 1)
+        else:
+            series = dataset.series.get(metric_id, Series.empty())
+            cut = int(np.searchsorted(series.dates, np.datetime64(as_of), side="right"))
+            params["start"] = series.dates[cut - 1].astype(dt.date) if cut else as_of
+    if measure.needs_flag and not _has_column(dataset, "members", metric.source.flag):
+        return pd.DataFrame()
+    frame = _run(dataset.con.cursor(), sql, params).df()
+    if measure.name == "attendance_pct" and len(frame):
+        frame["attendance_pct"] = 100.0 * frame["members_present"] / frame["members"]
+    return _tidy(frame)
+
+
+# --- listings for pages and reports -----------------------------------------------------------------
+
+_HIDDEN = {"uses_member_pages_yes", "uses_member_pages_date", "increased_profitability_yes",
+           "increased_profitability_date", "kommunkod_given"}
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as ``datetime.date`` (``None`` when empty), ``_row`` as ``row``, helper columns dropped."""
+    frame = frame.drop(columns=[c for c in frame.columns if c in _HIDDEN]).rename(columns={"_row": "row"})
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = pd.Series([None if pd.isna(v) else v.date() for v in frame[column]],
+                                      index=frame.index, dtype="object")
+        elif pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            # Text as plain Python strings with None for empty cells (pandas 3 would use NaN).
+            values = frame[column].astype(object)
+            frame[column] = pd.Series([None if _missing(v) else v for v in values], index=frame.index, dtype="object")
+    for column in ("members", "members_present", "participants", "row", "milestones", "done", "overdue", "open"):
+        if column in frame.columns and pd.api.types.is_float_dtype(frame[column]) and not frame[column].isna().any():
+            frame[column] = frame[column].astype("int64")
+    return frame.reset_index(drop=True)
+
+
+def _query(dataset: Dataset, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+    return _tidy(_run(dataset.con.cursor(), sql, params or {}).df())
+
+
+def members_at(dataset: Dataset, date: dt.date) -> pd.DataFrame:
+    """The members on ``date`` (joined on or before it, not yet left), by name."""
+    return _query(dataset, """
+        SELECT member_id, name, category, kommun, joined, "left", leave_reason, uses_member_pages,
+               increased_profitability, _row FROM members WHERE kpi_member_on(joined, "left", $d)
+        ORDER BY name COLLATE sv, member_id""", {"d": date})
+
+
+def member_changes(dataset: Dataset, year: int, until: dt.date | None = None) -> pd.DataFrame:
+    """Joins and leavers in ``year`` (up to ``until``): ``date, change (joined|left), member_id, name,
+    category, kommun, leave_reason, natural`` (true for closed, retired, sold, merged), by date."""
+    return _query(dataset, """
+        SELECT date, change, member_id, name, category, kommun, leave_reason,
+               CASE WHEN change = 'left' THEN list_contains($natural, leave_reason) END AS natural, _row
+        FROM (SELECT joined AS date, 'joined' AS change, member_id, name, category, kommun, NULL AS leave_reason, _row
+              FROM members WHERE year(joined) = $year
+              UNION ALL
+              SELECT "left", 'left', member_id, name, category, kommun, leave_reason, _row
+              FROM members WHERE year("left") = $year)
+        WHERE date <= $until ORDER BY date, change, name COLLATE sv""",
+        {"year": year, "natural": list(NATURAL_LEAVE_REASONS), "until": until or dt.date(year, 12, 31)})
+
+
+def member_change_counts(dataset: Dataset, year: int, until: dt.date | None = None) -> dict[str, int]:
+    """How many joined and left in ``year`` up to ``until``: ``{"joined": n, "left": m}``."""
+    changes = member_changes(dataset, year, until)
+    return {kind: int((changes["change"] == kind).sum()) for kind in ("joined", "left")}
+
+
+def member_changes_by_year(dataset: Dataset, first_year: int, last_year: int,
+                           until: dt.date | None = None) -> pd.DataFrame:
+    """Per year (up to ``until``): joins (``reason`` empty) and leavers per leave reason:
+    ``year, change, reason, members``."""
+    return _query(dataset, """
+        SELECT year, change, reason, count(*)::BIGINT AS members FROM (
+            SELECT year(joined) AS year, joined AS day, 'joined' AS change, NULL AS reason FROM members
+            UNION ALL SELECT year("left"), "left", 'left', leave_reason FROM members WHERE "left" IS NOT NULL)
+        WHERE year BETWEEN $first AND $last AND day <= $until
+        GROUP BY year, change, reason ORDER BY year, change, list_position($reasons, reason)""",
+        {"first": first_year, "last": last_year, "reasons": list(LEAVE_REASONS),
+         "until": until or dt.date(last_year, 12, 31)})
+
+
+def members_by(dataset: Dataset, date: dt.date, column: str) -> pd.DataFrame:
+    """Members on ``date`` counted by ``category`` (every category, zeros included) or ``kommun``."""
+    if column not in ("category", "kommun"):
+        raise ValueError(f"members_by counts by category or kommun, not {column!r}")
+    # Categories come from the fixed list (zeros included); municipalities from the register.
+    values = "SELECT unnest($codes::VARCHAR[]) AS value" if column == "category" else \
+        "SELECT DISTINCT kommun AS value FROM members WHERE kpi_member_on(joined, \"left\", $d)"
+    counts = _query(dataset, """
+        SELECT v.value, count(m."{column}")::BIGINT AS members FROM ({values}) v
+        LEFT JOIN members m ON m."{column}" = v.value AND kpi_member_on(m.joined, m."left", $d)
+        GROUP BY v.value ORDER BY members DESC, v.value COLLATE sv""".replace("{column}", column).replace("{values}", values),
+        {"d": date, "codes": list(CATEGORIES)})
+    return counts.rename(columns={"value": column})
+
+
+def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every month's last day from ``start``'s month to ``end`` (and ``end`` itself if mid-month)."""
+    days, year, month = [], start.year, start.month
+    while True:
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+        if last > end:
+            break
+        days.append(last)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if not days or days[-1] != end:
+        days.append(end)
+    return days
+
+
+def member_counts_over_time(dataset: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Monthly: ``date`` (month end, and ``end``), ``members`` on that day, ``joined`` and ``left``
+    since the previous row (the first row counts from ``start``)."""
+    days = month_ends(start, end)
+    previous = [start - dt.timedelta(days=1)] + days[:-1]
+    return _query(dataset, """
+        SELECT d.day AS date,
+               (SELECT count(*) FROM members WHERE kpi_member_on(joined, "left", d.day))::BIGINT AS members,
+               (SELECT count(*) FROM members WHERE joined > d.prev AND joined <= d.day)::BIGINT AS joined,
+               (SELECT count(*) FROM members WHERE "left" > d.prev AND "left" <= d.day)::BIGINT AS "left"
+        FROM (SELECT unnest($days) AS day, unnest($prev) AS prev) d ORDER BY d.day""",
+        {"days": days, "prev": previous})
+
+
+def agreements_table(dataset: Dataset, date: dt.date) -> pd.DataFrame:
+    """Every agreement row with ``active`` (in force on ``date``), by municipality and signing date."""
+    return _query(dataset, """
+        SELECT kommun, kommunkod, signed, ends, status, kpi_agreement_on(status, signed, ends, $d) AS active,
+               note, _row FROM agreements ORDER BY kommun COLLATE sv, signed NULLS LAST""", {"d": date})
+
+
+def agreement_states(dataset: Dataset, date: dt.date, kommuner: Iterable[str] = ()) -> pd.DataFrame:
+    """One row per municipality (those in the register plus ``kommuner`` codes): its state on ``date``.
+
+    ``state``: ``active`` (an agreement in force), ``ended`` (one was in force before, none now),
+    ``negotiating`` (a row with that status), else ``none``. ``signed``/``ends`` are of the agreement
+    the state comes from.
+    """
+    codes = list(kommuner)
+    frame = _query(dataset, """
+        WITH k AS (SELECT DISTINCT kommunkod FROM agreements UNION SELECT unnest($codes::VARCHAR[])),
+        ranked AS (
+            SELECT a.kommunkod, a.signed, a.ends,
+                   CASE WHEN kpi_agreement_on(a.status, a.signed, a.ends, $d) THEN 'active'
+                        WHEN a.status IN ('active', 'ended') AND a.ends < $d THEN 'ended'
+                        WHEN a.status = 'negotiating' THEN 'negotiating' ELSE 'none' END AS state
+            FROM agreements a)
+        SELECT k.kommunkod, r.state, r.signed, r.ends FROM k LEFT JOIN ranked r USING (kommunkod)
+        QUALIFY row_number() OVER (PARTITION BY k.kommunkod ORDER BY
+            list_position(['active', 'ended', 'negotiating', 'none'], coalesce(r.state, 'none')), r.signed DESC) = 1
+        ORDER BY k.kommunkod""", {"d": date, "codes": codes})
+    frame["state"] = frame["state"].fillna("none")
+    frame.insert(1, "kommun", [municipalities().get(code, code) for code in frame["kommunkod"]])
+    return frame
+
+
+def activities_in_year(dataset: Dataset, year: int, as_of: dt.date) -> pd.DataFrame:
+    """The year's calendar with ``state`` on ``as_of``: ``done`` (held), ``upcoming`` (after
+    ``as_of``) or ``unconfirmed`` (date passed but still marked planned), by date."""
+    return _query(dataset, """
+        SELECT date, type, title, planned,
+               CASE WHEN date > $as_of THEN 'upcoming' WHEN planned = 'no' THEN 'done' ELSE 'unconfirmed' END AS state,
+               participants, members_present, note, _row
+        FROM activities WHERE year(date) = $year ORDER BY date, title""", {"year": year, "as_of": as_of})
+
+
+def activity_summary(dataset: Dataset, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Planned versus held per type in ``year``: ``type, total, held, upcoming, unconfirmed``."""
+    calendar = activities_in_year(dataset, year, as_of)
+    rows = []
+    for kind in ACTIVITY_TYPES:
+        states = calendar.loc[calendar["type"] == kind, "state"]
+        if len(states):
+            rows.append({"type": kind, "total": len(states), "held": int((states == "done").sum()),
+                         "upcoming": int((states == "upcoming").sum()),
+                         "unconfirmed": int((states == "unconfirmed").sum())})
+    return pd.DataFrame(rows, columns=["type", "total", "held", "upcoming", "unconfirmed"])
+
+
+def attendance_table(dataset: Dataset, until: dt.date | None = None) -> pd.DataFrame:
+    """Held meetings (annual, autumn, food; up to ``until``) with members present, members that day
+    and the share."""
+    frame = _query(dataset, """
+        SELECT date, type, title, members_present,
+               (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date))::BIGINT AS members, _row
+        FROM activities a WHERE list_contains($types, type) AND planned = 'no' AND members_present IS NOT NULL
+          AND date <= $until
+        ORDER BY date, title""", {"types": list(MEETING_TYPES), "until": until or dt.date.max})
+    frame["attendance_pct"] = [100.0 * p / m if m else None for p, m in zip(frame["members_present"], frame["members"])]
+    return frame
+
+
+def attendance_goal(dataset: Dataset, as_of: dt.date) -> float | None:
+    """The attendance target for ``as_of``'s year, from the first metric measuring attendance
+    (drawn as a line on the attendance chart, whatever area the metric is in)."""
+    for metric in dataset.config.metrics:
+        source = metric.source
+        if source and (source.register_name, source.measure) == ("activities", "attendance_pct") and metric.targets:
+            return year_target(metric.targets, as_of.year, as_of).value
+    return None
+
+
+def milestones_table(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """Every milestone with ``status`` on ``as_of`` (done, overdue, open), overdue first, then by due date."""
+    return _query(dataset, """
+        SELECT project, package, milestone, due, done, evidence, kpi_milestone_state(done, due, $d) AS status,
+               CASE WHEN kpi_milestone_state(done, due, $d) = 'overdue' THEN ($d - due)::BIGINT END AS days_overdue, _row
+        FROM milestones
+        ORDER BY list_position(['overdue', 'open', 'done'], kpi_milestone_state(done, due, $d)), due, project, package""",
+        {"d": as_of})
+
+
+def milestone_progress(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """Share done and overdue per project (``total`` true) and per package, on ``as_of``."""
+    return _query(dataset, """
+        SELECT project, CASE WHEN grouping(package) = 0 THEN package END AS package,
+               grouping(package) = 1 AS total, count(*)::BIGINT AS milestones,
+               count(*) FILTER (WHERE kpi_milestone_state(done, due, $d) = 'done')::BIGINT AS done,
+               count(*) FILTER (WHERE kpi_milestone_state(done, due, $d) = 'overdue')::BIGINT AS overdue,
+               count(*) FILTER (WHERE kpi_milestone_state(done, due, $d) = 'open')::BIGINT AS open,
+               100.0 * count(*) FILTER (WHERE kpi_milestone_state(done, due, $d) = 'done') / count(*) AS done_pct,
+               100.0 * count(*) FILTER (WHERE kpi_milestone_state(done, due, $d) = 'overdue') / count(*) AS overdue_pct
+        FROM milestones GROUP BY GROUPING SETS ((project), (project, package))
+        ORDER BY project, total DESC, package""", {"d": as_of})
+
+
+def register_metrics(dataset: Dataset, area: str | None = None) -> list[Metric]:
+    """The metrics (of ``area``) computed from registers, in targets.yaml order."""
+    return [metric for metric in dataset.config.metrics
+            if metric.source is not None and (area is None or metric.area == area)]
+
+
+def project_name(dataset: Dataset, project_id: str | None, lang: str) -> str:
+    for project in dataset.config.projects:
+        if project.id == project_id:
+            return project.name.get(lang)
+    return project_id or ""
+
+
+def package_name(dataset: Dataset, project_id: str | None, package_id: str | None, lang: str) -> str:
+    for project in dataset.config.projects:
+        if project.id == project_id:
+            for package in project.packages:
+                if package.id == package_id:
+                    return package.name.get(lang)
+    return package_id or ""
+
+
+# --- display --------------------------------------------------------------------------------------
+
+_TRANSLATED_VALUES = {
+    "category": "registers.category.", "leave_reason": "registers.leave_reason.", "type": "registers.type.",
+    "status": "registers.status.", "state": "registers.state.", "change": "registers.change.",
+}
+_YES_NO_COLUMNS = {"planned", "active", "counted", "natural"}
+_PERCENT_COLUMNS = {"attendance_pct", "done_pct", "overdue_pct"}
+
+
+def display_table(frame: pd.DataFrame, lang: str, dataset: Dataset | None = None,
+                  columns: list[str] | None = None) -> pd.DataFrame:
+    """A listing ready to show: headers and codes in ``lang``, dates ISO, numbers formatted as text.
+
+    Everything becomes text so a table shows "7 100" and "45,5 %" exactly as elsewhere in the app.
+    Project and package ids become their names when ``dataset`` is given.
+    """
+    full = frame
+    if columns is not None:
+        frame = frame[[column for column in columns if column in frame.columns]]
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        values = frame[column]
+        if column in _TRANSLATED_VALUES:
+            prefix = _TRANSLATED_VALUES[column]
+            texts = [_translate(prefix, v, lang) for v in values]
+        elif column in _YES_NO_COLUMNS:
+            texts = [_yes_no_text(v, lang) for v in values]
+        elif column in ("uses_member_pages", "increased_profitability"):
+            texts = [_yes_no_text(v, lang) if v in ("yes", "no") else ("" if _missing(v) else str(v)) for v in values]
+        elif column in _PERCENT_COLUMNS:
+            texts = ["" if _missing(v) else format_number(float(v), lang, 1) + " %" for v in values]
+        elif column == "project" and dataset is not None:
+            texts = [project_name(dataset, v, lang) for v in values]
+        elif column == "package":
+            totals = full["total"] if "total" in full.columns else [False] * len(frame)
+            projects = full["project"] if "project" in full.columns else [None] * len(frame)
+            texts = [t("registers.col.total", lang) if total is True or total is np.True_ else
+                     "" if _missing(v) else package_name(dataset, p, v, lang) if dataset is not None else str(v)
+                     for p, v, total in zip(projects, values, totals)]
+        else:
+            texts = [_plain_text(v, lang) for v in values]
+        out[_header(column, lang)] = pd.Series(texts, index=frame.index, dtype="object")
+    return out.reset_index(drop=True)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or value is pd.NaT
+
+
+def _translate(prefix: str, value: Any, lang: str) -> str:
+    if _missing(value):
+        return ""
+    key = prefix + str(value)
+    return t(key, lang) if has_key(key) else str(value)  # a value without a word is shown as it is
+
+
+def _yes_no_text(value: Any, lang: str) -> str:
+    if _missing(value):
+        return ""
+    truthy = value is True or value == "yes" or (isinstance(value, (np.bool_,)) and bool(value))
+    return t("registers.yes" if truthy else "registers.no", lang)
+
+
+def _plain_text(value: Any, lang: str) -> str:
+    if _missing(value):
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return format_number(int(value), lang)
+    if isinstance(value, (float, np.floating)):
+        return format_number(float(value), lang)
+    return str(value)
+
+
+def _header(column: str, lang: str) -> str:
+    key = "registers.col." + column
+    return t(key, lang) if has_key(key) else column
+
+
+# --- "which ones?": the rows behind each register-based number, ready for a page or a report ----
+
+@dataclass(frozen=True)
+class BehindTable:
+    """One metric's rows behind its value on a date, with a heading and the measure's definition."""
+
+    metric_id: str
+    title: str
+    definition: str
+    rows: pd.DataFrame  # as :func:`rows_behind` returns them
+    table: pd.DataFrame  # the same, formatted by :func:`display_table`
+
+
+_BEHIND_COLUMNS = {
+    "members": ["member_id", "name", "category", "kommun", "joined", "left", "leave_reason", "{flag}", "counted", "row"],
+    "agreements": ["kommun", "kommunkod", "signed", "ends", "status", "row"],
+    "activities": ["date", "type", "title", "participants", "members_present", "members", "attendance_pct", "row"],
+    "milestones": ["project", "package", "milestone", "due", "done", "status", "evidence", "row"],
+}
+
+
+def measure_definition(metric: Metric, lang: str) -> str:
+    """The measure's exact definition in words, with the metric's filter: shown under "which ones?"."""
+    source = metric.source
+    if source is None or (source.register_name, source.measure) not in MEASURES:
+        return ""
+    flag = t("registers.col." + source.flag, lang) if source.flag in FLAG_COLUMNS else ""
+    text = t(f"registers.measure.{source.register_name}.{source.measure}", lang, flag=flag)
+    if source.where:
+        register = REGISTERS[source.register_name]
+        parts = []
+        for column, values in source.where.items():
+            values = [values] if isinstance(values, str) else values
+            shown = []
+            for value in values:
+                normalised = _where_value(register, column, value) if column in register.filters else value
+                prefix = _TRANSLATED_VALUES.get(column)
+                shown.append(_translate(prefix, normalised, lang) if prefix else
+                             _yes_no_text(normalised, lang) if column in _YES_NO_COLUMNS else str(normalised))
+            parts.append(f"{_header(column, lang).lower()} = {' / '.join(shown)}")
+        text += " " + t("registers.where", lang, filters="; ".join(parts))
+    return text
+
+
+def behind_table(dataset: Dataset, metric_id: str, as_of: dt.date, lang: str) -> BehindTable | None:
+    """The rows behind one register-based metric on ``as_of`` (``None`` for other metrics or when
+    its register is missing): for the metric's detail page and the reports."""
+    metric = dataset.config.metric(metric_id)
+    if metric.source is None or not has_register(dataset, metric.source.register_name):
+        return None
+    rows = rows_behind(dataset, metric.id, as_of)
+    columns = [column.replace("{flag}", metric.source.flag or "") for column in
+               _BEHIND_COLUMNS.get(metric.source.register_name, list(rows.columns))]
+    title = t("registers.behind_title", lang, name=metric.display_name(lang), count=format_number(len(rows), lang))
+    return BehindTable(metric.id, title, measure_definition(metric, lang), rows, display_table(rows, lang, dataset, columns))
+
+
+def behind_tables(dataset: Dataset, area: str, as_of: dt.date, lang: str) -> list[BehindTable]:
+    """For each register-based metric of ``area``: the rows behind its value on ``as_of``."""
+    tables = [behind_table(dataset, metric.id, as_of, lang) for metric in register_metrics(dataset, area)]
+    return [table for table in tables if table is not None]
