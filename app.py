@@ -1,14 +1,46 @@
-"""Placeholder until the dashboard lands: the status of every goal, straight from kpi/."""
+"""Målbild: the entry point. Sets up the page and the navigation; each page lives in pages/.
 
-import datetime as dt
+Run with ``streamlit run app.py``. Page titles follow the language in the URL (``?lang=en``),
+read before the sidebar is drawn, so the menu is in the same language as the page.
+"""
 
 import streamlit as st
 
-from kpi import config
-from kpi.load import load_dataset
-from kpi.rules import evaluate_all, status_label
+from kpi.i18n import t
+from ui.state import current_language
 
-st.set_page_config(page_title="Målbild", layout="wide")
-dataset = load_dataset(config.data_dir(), config.targets_path())
-for item in evaluate_all(dataset.config, dataset.series, dt.date.today()):
-    st.write(f"{item.metric.display_name('sv')}: {status_label(item.status, 'sv')} — {item.explanation('sv')}")
+st.set_page_config(page_title="Målbild", page_icon="🎯", layout="wide", initial_sidebar_state="auto")
+
+lang = current_language()
+# Streamlit leaves 6rem above the first line; 4rem still clears its 3.75rem header bar, and on a
+# projector every line counts.
+st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:4rem}</style>", unsafe_allow_html=True)
+
+
+def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(path, title=t("dashboard.page_" + key, lang), icon=icon, default=default)
+
+
+navigation = st.navigation({
+    t("dashboard.nav_goals", lang): [
+        page("pages/overview.py", "overview", ":material/flag:", default=True),
+        page("pages/metric.py", "metric", ":material/monitoring:"),
+    ],
+    t("dashboard.nav_areas", lang): [
+        page("pages/members.py", "members", ":material/groups:"),
+        page("pages/communication.py", "communication", ":material/campaign:"),
+        page("pages/municipalities.py", "municipalities", ":material/map:"),
+        page("pages/activities.py", "activities", ":material/school:"),
+        page("pages/organisation.py", "organisation", ":material/account_balance:"),
+        page("pages/business.py", "business", ":material/storefront:"),
+    ],
+    t("dashboard.nav_projects", lang): [
+        page("pages/projects.py", "projects", ":material/hub:"),
+    ],
+    t("dashboard.nav_tools", lang): [
+        page("pages/reports.py", "reports", ":material/description:"),
+        page("pages/data.py", "data", ":material/edit_note:"),
+        page("pages/about.py", "about", ":material/info:"),
+    ],
+})
+navigation.run()

@@ -1,0 +1,372 @@
+"""The view-model of the dashboard: what each page shows, computed once, outside Streamlit.
+
+Pages stay thin (they read the user's choices and draw); every number and every sentence they
+show is prepared here, from :mod:`kpi.rules` results, so the reports and the tests can check the
+same texts without a browser. Nothing here decides a status: that is ``kpi.rules.evaluate`` alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kpi.i18n import format_date, format_number, format_signed, t
+from kpi.load import Dataset, Series
+from kpi.rules import (STATUS_COLOURS, STATUSES, MetricStatus, count_by_status, evaluate_all,
+                       meets, status_label, year_target)
+from kpi.schema import Config, Metric
+
+# The plan's horizons: the board reads every goal against its 2026 and its 2030 target.
+PLAN_YEARS = (2026, 2030)
+# Statuses the summary strip always shows, even at zero ("0 at risk" is news too).
+ALWAYS_COUNTED = ("reached", "on_track", "at_risk", "off_track")
+_PERCENT_UNITS = {"percent", "%", "procent"}
+# What Excel calls the encodings in its "Save as" dialog, so a person recognises them.
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp1252": "Windows-1252"}
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    count: int
+    label: str  # icon and word
+    colour: str
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """Progress toward one target: "7 100 av 7 500" and a 0–1 fraction for a bar."""
+
+    year: int
+    target_date: dt.date
+    target: float
+    value: float | None
+    fraction: float
+    text: str
+    met: bool | None  # None until the target date has passed
+
+
+@dataclass
+class CardView:
+    """Everything one metric card shows, already formatted in the chosen language."""
+
+    metric_id: str
+    name: str
+    area: str
+    status: str
+    status_label: str
+    status_colour: str
+    value: float | None
+    value_text: str
+    date_text: str
+    progress: list[ProgressView] = field(default_factory=list)
+    change: float | None = None
+    change_text: str = ""
+    change_good: bool | None = None  # True when the change points toward the target
+    compare_text: str = ""
+    stale: bool = False
+    stale_text: str = ""
+    explanation: str = ""
+    milestone: bool = False
+    sparkline: list[float] = field(default_factory=list)
+
+
+def summary_counts(statuses: list[MetricStatus], lang: str,
+                   always: tuple[str, ...] = ALWAYS_COUNTED) -> list[StatusCount]:
+    """The summary strip: count per status, in the rule's order, with icon and word.
+
+    Statuses in ``always`` are listed even at zero (the overview: "0 at risk" is news too); a
+    small area passes ``always=()`` and lists only the statuses it has.
+    """
+    counts = count_by_status(statuses)
+    return [StatusCount(status, counts[status], status_label(status, lang), STATUS_COLOURS[status])
+            for status in STATUSES if counts[status] or status in always]
+
+
+def filter_statuses(statuses: list[MetricStatus], areas: list[str] | None = None,
+                    wanted: list[str] | None = None) -> list[MetricStatus]:
+    """Keep the metrics in the chosen areas and statuses; an empty choice means "all"."""
+    return [item for item in statuses
+            if (not areas or item.metric.area in areas) and (not wanted or item.status in wanted)]
+
+
+def group_by_area(config: Config, statuses: list[MetricStatus], lang: str) -> list[tuple[str, str, list[MetricStatus]]]:
+    """``(area_id, area name, statuses)`` in the order of targets.yaml; empty areas are left out."""
+    groups = []
+    for area_id in config.area_ids():
+        members = [item for item in statuses if item.metric.area == area_id]
+        if members:
+            groups.append((area_id, config.area_name(area_id, lang), members))
+    return groups
+
+
+def format_value(metric: Metric, value: float | None, lang: str) -> str:
+    """A metric's value as a board member reads it: "7 100", "1,5", "62 %"."""
+    if value is None:
+        return "–"
+    decimals = metric.decimals
+    text = format_number(value, lang, decimals)
+    if metric.unit.strip().lower() in _PERCENT_UNITS:
+        return t("dashboard.unit_percent", lang, value=text)
+    return text
+
+
+def format_estimate(metric: Metric, value: float | None, lang: str) -> str:
+    """A computed value (expected, trend): whole numbers from 100 up, else one decimal."""
+    if value is None:
+        return "–"
+    decimals = metric.decimals if metric.decimals is not None else (0 if abs(value) >= 100 else 1)
+    text = format_number(value, lang, decimals)
+    if metric.unit.strip().lower() in _PERCENT_UNITS:
+        return t("dashboard.unit_percent", lang, value=text)
+    return text
+
+
+def changes(before: list[MetricStatus], now: list[MetricStatus]) -> dict[str, float | None]:
+    """value(as_of) − value(compare) per metric, from two ``evaluate_all`` runs.
+
+    ``None`` where either side has no value, and for milestones (done/not done is no amount).
+    """
+    earlier = {item.id: item for item in before}
+    result: dict[str, float | None] = {}
+    for item in now:
+        other = earlier.get(item.id)
+        if item.metric.kind == "milestone" or other is None or item.value is None or other.value is None:
+            result[item.id] = None
+        else:
+            result[item.id] = item.value - other.value
+    return result
+
+
+def series_until(series: Series | None, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
+    """The observations dated on or before ``as_of`` (what the rule saw)."""
+    if series is None or len(series) == 0:
+        return np.array([], dtype="datetime64[D]"), np.array([], dtype="float64")
+    cut = int(np.searchsorted(series.dates, np.datetime64(as_of), side="right"))
+    return series.dates[:cut], series.values[:cut]
+
+
+def sparkline_values(metric: Metric, series: Series | None, as_of: dt.date, points: int = 24) -> list[float]:
+    """The last ``points`` values up to ``as_of``; for a yearly count, this year's running total."""
+    dates, values = series_until(series, as_of)
+    if metric.kind == "milestone":
+        return []
+    if metric.aggregation == "year_to_date":
+        in_year = dates >= np.datetime64(dt.date(as_of.year, 1, 1))
+        values = np.concatenate(([0.0], np.cumsum(values[in_year]))) if in_year.any() else values[:0]
+    return [float(v) for v in values[-points:]]
+
+
+def progress_targets(status: MetricStatus) -> list[tuple[int, dt.date, float, float | None, bool | None]]:
+    """Which targets a card shows progress toward: ``(year, date, target, value judged, met)``.
+
+    The 2026 and 2030 targets when the plan has them, else the next and the last target. A
+    past target shows the value it was judged on (the rule never rewrites it); an upcoming one the
+    current value. A yearly count shows this year's target only, because its value is this year's sum.
+    """
+    metric = status.metric
+    if metric.kind == "milestone":
+        return []
+    if metric.aggregation == "year_to_date":
+        goal = year_target(metric.targets, status.as_of.year, status.as_of)
+        return [(goal.date.year, goal.date, goal.value, status.value, None)]
+    chosen = [target for target in status.targets if target.date.year in PLAN_YEARS]
+    if not chosen:
+        chosen = [target for target in (status.next_target, status.targets[-1] if status.targets else None) if target]
+        chosen = list({target.date: target for target in chosen}.values())
+    rows = []
+    for target in chosen:
+        if target.met is not None:
+            rows.append((target.date.year, target.date, target.value, target.value_at_date, target.met))
+        else:
+            rows.append((target.date.year, target.date, target.value, status.value, None))
+    return rows
+
+
+def progress_fraction(metric: Metric, value: float | None, target: float, baseline: float | None) -> float:
+    """How far along toward ``target``, 0–1, for a progress bar.
+
+    Increase: value / target (what "7 100 av 7 500" reads as). Decrease: the share of the way from
+    the baseline down to the target (costs 1 050 from 1 000 toward 900 is 0). Met targets are 1.
+    """
+    if value is None:
+        return 0.0
+    if meets(value, target, metric.direction):
+        return 1.0
+    if metric.direction == "increase":
+        fraction = value / target if target > 0 else 0.0
+    elif baseline is not None and baseline != target:
+        fraction = (baseline - value) / (baseline - target)
+    else:
+        fraction = target / value if value > 0 else 0.0
+    return float(min(1.0, max(0.0, fraction)))
+
+
+def card(status: MetricStatus, lang: str, change: float | None = None, compare: dt.date | None = None,
+         series: Series | None = None) -> CardView:
+    """One metric's card, formatted for ``lang``."""
+    metric = status.metric
+    view = CardView(
+        metric_id=metric.id, name=metric.display_name(lang), area=metric.area, status=status.status,
+        status_label=status_label(status.status, lang), status_colour=STATUS_COLOURS[status.status],
+        value=status.value, value_text="–", date_text="", stale=status.stale, explanation=status.explanation(lang),
+        milestone=metric.kind == "milestone", sparkline=sparkline_values(metric, series, status.as_of),
+    )
+    if view.milestone:
+        if status.done_date:
+            view.value_text = t("dashboard.milestone_done", lang)
+            view.date_text = t("dashboard.done_on", lang, date=format_date(status.done_date, lang))
+        else:
+            view.value_text = t("dashboard.milestone_open", lang)
+            view.date_text = t("dashboard.due_on", lang, date=format_date(metric.due, lang))
+    elif status.value is not None:
+        view.value_text = format_value(metric, status.value, lang)
+        key = "dashboard.year_to_date_on" if metric.aggregation == "year_to_date" else "dashboard.value_on"
+        view.date_text = t(key, lang, date=format_date(status.value_date, lang))
+    else:
+        view.date_text = t("dashboard.no_value", lang)
+    baseline = status.baseline.value if status.baseline else None
+    for year, date, target, value, met in progress_targets(status):
+        fraction = progress_fraction(metric, value, target, baseline)
+        params = {"year": year, "value": format_value(metric, value, lang), "target": format_value(metric, target, lang)}
+        if met is True:
+            text = t("dashboard.progress_met", lang, **params)
+        elif met is False:
+            text = t("dashboard.progress_missed", lang, **params)
+        else:
+            text = t("dashboard.progress", lang, **params)
+        view.progress.append(ProgressView(year, date, target, value, fraction, text, met))
+    if change is not None:
+        view.change = change
+        view.change_text = format_signed(change, lang, metric.decimals)
+        if change != 0:
+            view.change_good = (change > 0) == (metric.direction == "increase")
+    if compare is not None:
+        view.compare_text = t("dashboard.since", lang, date=format_date(compare, lang))
+    if status.stale:
+        view.stale_text = t("dashboard.stale_mark", lang, date=format_date(status.value_date, lang))
+    return view
+
+
+def cards(data: Dataset, statuses: list[MetricStatus], lang: str, compare: dt.date | None = None) -> list[CardView]:
+    """Cards for ``statuses`` with the change since ``compare`` (one extra ``evaluate_all`` run)."""
+    delta: dict[str, float | None] = {}
+    if compare is not None and statuses:
+        delta = changes(evaluate_all(data.config, data.series, compare), statuses)
+    return [card(item, lang, delta.get(item.id), compare, data.series.get(item.id)) for item in statuses]
+
+
+# --- metric detail --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TargetRow:
+    date_text: str
+    target_text: str
+    met_text: str
+    value_text: str
+
+
+def target_rows(status: MetricStatus, lang: str) -> list[TargetRow]:
+    """The targets table of the detail page: each target, whether it was met and on what value."""
+    metric = status.metric
+    rows = []
+    for target in status.targets:
+        if target.met is None:
+            met = t("dashboard.target_pending", lang)
+            judged = "–"
+        else:
+            met = t("dashboard.target_met", lang) if target.met else t("dashboard.target_not_met", lang)
+            judged = format_value(metric, target.value_at_date, lang) if target.value_at_date is not None else "–"
+        target_text = (t("dashboard.milestone_done", lang) if metric.kind == "milestone"
+                       else format_value(metric, target.value, lang))
+        rows.append(TargetRow(format_date(target.date, lang), target_text, met, judged))
+    return rows
+
+
+def forecast_text(status: MetricStatus, lang: str) -> str:
+    """One sentence on the trend: where it leads and what is still needed per month."""
+    metric = status.metric
+    if metric.kind == "milestone" or status.status in ("reached", "no_data"):
+        return ""
+    parts = []
+    if status.trend is not None and status.next_target is not None:
+        parts.append(t("dashboard.trend_at", lang, date=format_date(status.next_target.date, lang),
+                       value=format_estimate(metric, status.trend.at(status.next_target.date), lang)))
+        if status.eta:
+            parts.append(t("dashboard.eta", lang, date=format_date(status.eta, lang)))
+        else:
+            parts.append(t("dashboard.eta_never", lang))
+    if status.needed_per_month is not None:
+        decimals = metric.decimals if metric.decimals is not None else (0 if abs(status.needed_per_month) >= 10 else 1)
+        parts.append(t("dashboard.needed", lang, value=format_signed(status.needed_per_month, lang, decimals)))
+    return " ".join(parts)
+
+
+def observation_table(data: Dataset, metric_id: str, as_of: dt.date, lang: str) -> list[dict[str, str]]:
+    """The rows behind a metric's numbers, newest first, with their notes, file and row.
+
+    Rows after ``as_of`` are kept but marked, so a board member looking back sees what came later.
+    """
+    frame = data.observations(metric_id)
+    metric = data.config.metric(metric_id)
+    header = {key: t("dashboard.obs_" + key, lang) for key in ("date", "value", "note", "source", "file", "row")}
+    rows = []
+    for record in frame.sort_values(["date", "row"], ascending=False).itertuples(index=False):
+        when = record.date.date() if hasattr(record.date, "date") else record.date
+        date_text = when.isoformat()
+        if when > as_of:
+            date_text += " " + t("dashboard.obs_after", lang)
+        rows.append({
+            header["date"]: date_text,
+            header["value"]: format_value(metric, record.value, lang),
+            header["note"]: _text(record.note),
+            header["source"]: _text(record.source),
+            header["file"]: _text(record.file),
+            header["row"]: str(int(record.row)) if record.row == record.row else "",
+        })
+    return rows
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+# --- about page --------------------------------------------------------------------------------
+
+def rule_lines(config: Config, lang: str) -> list[str]:
+    """The status rule in plain words, with the thresholds in force in this configuration."""
+    thresholds = config.status_thresholds
+    on_track = format_number(thresholds.on_track * 100, lang)
+    at_risk = format_number(thresholds.at_risk * 100, lang)
+    return [
+        f"**{status_label('reached', lang)}**: " + t("dashboard.rule_reached", lang),
+        f"**{status_label('on_track', lang)}**: " + t("dashboard.rule_on_track", lang, on_track=on_track),
+        f"**{status_label('at_risk', lang)}**: " + t("dashboard.rule_at_risk", lang, on_track=on_track, at_risk=at_risk),
+        f"**{status_label('off_track', lang)}**: " + t("dashboard.rule_off_track", lang, at_risk=at_risk),
+        f"**{status_label('moving_away', lang)}**: " + t("dashboard.rule_moving_away", lang),
+        f"**{status_label('no_data', lang)}**: " + t("dashboard.rule_no_data", lang),
+        f"**{t('status.stale', lang)}**: " + t("dashboard.rule_stale", lang),
+    ]
+
+
+def file_rows(data: Dataset, lang: str) -> list[dict[str, str]]:
+    """The data files with when each was last changed, rows, encoding and separator."""
+    header = {key: t("dashboard.file_" + key, lang) for key in ("name", "kind", "modified", "rows", "encoding", "delimiter")}
+    names = {";": t("dashboard.delimiter_semicolon", lang), ",": t("dashboard.delimiter_comma", lang),
+             "\t": t("dashboard.delimiter_tab", lang)}
+    rows = []
+    for info in data.files:
+        modified = info.modified
+        rows.append({
+            header["name"]: info.label,
+            header["kind"]: t("dashboard.kind_metrics", lang) if info.kind == "metrics" else info.kind,
+            header["modified"]: (f"{format_date(modified.date(), lang)} {modified:%H:%M}" if modified else "–"),
+            header["rows"]: format_number(info.rows, lang),
+            header["encoding"]: _ENCODING_NAMES.get(info.encoding or "", info.encoding or "–"),
+            header["delimiter"]: names.get(info.delimiter or "", info.delimiter or "–"),
+        })
+    return rows

@@ -1,0 +1,62 @@
+"""Metod & data / Method & data: how a status is decided, which files the numbers come from, credits."""
+
+import streamlit as st
+
+from kpi import config as paths
+from kpi.i18n import format_number, t
+from kpi.problems import errors, warnings
+from kpi.views import file_rows, rule_lines
+from ui.state import dataset, show_problem_list, sidebar
+
+state = sidebar()
+lang = state.lang
+st.title(t("dashboard.about_title", lang))
+data = dataset(state)
+if data is None:
+    st.stop()
+
+if paths.is_example_data(state.data_dir):
+    st.info(t("ui.example_data", lang), icon="ℹ️")
+
+st.header(t("dashboard.rule_heading", lang))
+st.markdown(t("dashboard.rule_intro", lang))
+st.markdown("\n".join(f"- {line}" for line in rule_lines(data.config, lang)))
+st.markdown(t("dashboard.rule_year_to_date", lang))
+thresholds = data.config.status_thresholds
+st.markdown("**" + t("dashboard.thresholds_in_force", lang, on_track=format_number(thresholds.on_track, lang, 2),
+                     at_risk=format_number(thresholds.at_risk, lang, 2)) + "**")
+st.caption(t("dashboard.rule_more", lang))
+
+st.header(t("dashboard.files_heading", lang))
+st.caption(t("dashboard.files_folder", lang, path=str(state.data_dir), targets=str(state.targets)))
+rows = file_rows(data, lang)
+if rows:
+    st.table(rows, hide_index=True)
+else:
+    st.info(t("dashboard.files_none", lang, path=str(state.data_dir)))
+
+st.subheader(t("dashboard.problems_heading", lang))
+found_errors, found_warnings = errors(data.problems), warnings(data.problems)
+if not data.problems:
+    st.success(t("dashboard.problems_none", lang), icon=":material/check_circle:")
+if found_errors:
+    st.error(t("ui.data_errors", lang, count=len(found_errors)), icon="⚠️")
+    show_problem_list(found_errors, lang)
+if found_warnings:
+    st.warning(t("ui.data_warnings", lang, count=len(found_warnings)))
+    show_problem_list(found_warnings, lang)
+
+st.header(t("dashboard.attribution_heading", lang))
+try:
+    from kpi.maps import MAP_ATTRIBUTION
+except ImportError:  # the map module has not landed: the credit is still owed
+    MAP_ATTRIBUTION = None
+if isinstance(MAP_ATTRIBUTION, dict):
+    st.markdown(MAP_ATTRIBUTION.get(lang) or MAP_ATTRIBUTION.get("sv", ""))
+elif MAP_ATTRIBUTION:
+    st.markdown(str(MAP_ATTRIBUTION))
+else:
+    st.markdown(t("dashboard.attribution_fallback", lang))
+
+st.header(t("dashboard.example_heading", lang))
+st.markdown(t("ui.example_data", lang) if paths.is_example_data(state.data_dir) else t("dashboard.example_off", lang))

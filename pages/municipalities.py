@@ -1,0 +1,34 @@
+"""Kommunsamverkan: the agreement goals, the map of the nine municipalities on the as-of date
+(with the boundaries' attribution) and the agreements register with its dates."""
+
+import streamlit as st
+
+from kpi import maps, registers
+from kpi.i18n import t
+from ui.cards import area_section
+from ui.state import dataset, notices, sidebar
+
+state = sidebar()
+data = dataset(state)
+if data is None:
+    st.stop()
+notices(data, state)
+lang, as_of = state.lang, state.as_of
+area_section(data, state, "municipalities")
+
+if not registers.has_register(data, "agreements"):
+    st.info(t("registers.no_register", lang, file="agreements.csv"))
+    st.stop()
+
+st.subheader(t("registers.map_heading", lang))
+st.plotly_chart(maps.agreements_map(data, as_of, lang), width="stretch")
+st.caption(maps.MAP_ATTRIBUTION[lang])
+
+st.subheader(t("registers.agreements_heading", lang))
+st.caption(t("registers.measure.agreements.active_count", lang))
+st.table(registers.display_table(registers.agreements_table(data, as_of), lang, data), hide_index=True)
+
+for behind in registers.behind_tables(data, "municipalities", as_of, lang):
+    with st.expander(behind.title):
+        st.caption(behind.definition)
+        st.table(behind.table, hide_index=True)

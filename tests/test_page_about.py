@@ -1,0 +1,84 @@
+"""The "Metod & data" page: the rule in plain words with the thresholds in force, files, credits."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FIXTURES, ROOT
+
+PAGE = ROOT / "pages" / "about.py"
+
+
+@pytest.fixture
+def fixture_env(monkeypatch):
+    def use(folder):
+        monkeypatch.setenv("KPI_DATA_DIR", str(folder / "data"))
+        monkeypatch.setenv("KPI_TARGETS", str(folder / "targets.yaml"))
+    use(FIXTURES / "basic")
+    return use
+
+
+def run(lang: str | None = None) -> AppTest:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(PAGE), default_timeout=30)
+    if lang:
+        at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(element.value for element in at.markdown)
+
+
+def test_about_page_in_swedish(fixture_env):
+    at = run()
+    assert at.title[0].value == "Metod & data"
+    text = texts(at)
+    assert "**↗ På väg**: takten är minst 95 % av den förväntade." in text
+    assert "**⚠ Risk**: takten är 60–95 % av den förväntade." in text
+    assert "**Gränser som gäller nu: på väg vid takt ≥ 0,95, risk vid takt ≥ 0,60.**" in text
+    files = at.table[0].value
+    assert list(files["Fil"]) == ["data/metrics/communication.csv", "data/metrics/milestones.csv",
+                                  "data/metrics/organisation.csv"]
+    assert list(files["Teckenkodning"]) == ["UTF-8", "Windows-1252", "Windows-1252"]
+    assert list(files["Rader"]) == ["6", "1", "5"]
+    assert at.success[0].value == "Inga problem hittades i datafilerna."
+    assert "SCB" in text and "CC BY 4.0" in text
+    assert "inte märkt som exempeldata" in text
+
+
+def test_about_page_in_english_with_own_thresholds_and_example_marker(fixture_env, tmp_path):
+    folder = tmp_path / "basic"
+    shutil.copytree(FIXTURES / "basic", folder)
+    targets = folder / "targets.yaml"
+    targets.write_text(targets.read_text(encoding="utf-8").replace(
+        "organisation: {name: Testföreningen}", "organisation: {name: Testföreningen}\nstatus_thresholds: {on_track: 0.9, at_risk: 0.5}"),
+        encoding="utf-8")
+    (folder / "data" / "EXAMPLE_DATA").write_text("", encoding="utf-8")
+    fixture_env(folder)
+    at = run(lang="en")
+    assert at.title[0].value == "Method & data"
+    text = texts(at)
+    assert "**↗ On track**: the pace is at least 90% of what was expected." in text
+    assert "**Thresholds in force: on track at pace ≥ 0.90, at risk at pace ≥ 0.50.**" in text
+    assert at.info[0].value.startswith("Example data:")
+    assert list(at.table[0].value.columns) == ["File", "Kind", "Last modified", "Rows", "Encoding", "Separator"]
+    assert "Statistics Sweden" in text or "SCB" in text
+
+
+def test_problems_are_listed(fixture_env, tmp_path):
+    folder = tmp_path / "basic"
+    shutil.copytree(FIXTURES / "basic", folder)
+    path = folder / "data" / "metrics" / "communication.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "social_followers,2026-13-01,10500,,Meta\n", encoding="utf-8")
+    fixture_env(folder)
+    at = run()
+    assert at.error[0].value.startswith("1 fel i datafilerna")
+    assert "data/metrics/communication.csv:8:date" in texts(at)

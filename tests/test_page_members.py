@@ -1,0 +1,71 @@
+"""The Medlemmar page in Streamlit's AppTest, on tests/fixtures/registers (values worked out in its
+targets.yaml header): it runs, shows the member numbers and lists, and follows the as-of date."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FIXTURES, ROOT
+
+FIXTURE = FIXTURES / "registers"
+
+
+@pytest.fixture
+def page(monkeypatch):
+    monkeypatch.setenv("KPI_DATA_DIR", str(FIXTURE / "data"))
+    monkeypatch.setenv("KPI_TARGETS", str(FIXTURE / "targets.yaml"))
+
+    def run(as_of: str, lang: str = "sv") -> AppTest:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "pages" / "members.py"), default_timeout=30)
+        at.query_params["as_of"] = as_of
+        at.query_params["lang"] = lang
+        return at.run()
+    return run
+
+
+def texts(at: AppTest) -> str:
+    parts = [element.value for kind in ("markdown", "caption", "subheader", "header", "info") for element in at.get(kind)]
+    parts += [expander.label for expander in at.expander]
+    return "\n".join(str(part) for part in parts)
+
+
+def table_text(at: AppTest) -> str:
+    return "\n".join(table.value.to_csv() for table in at.table)
+
+
+def test_members_page_shows_the_register(page):
+    at = page("2026-06-30")
+    assert not at.exception
+    shown = texts(at)
+    assert "6 medlemmar per 30 juni 2026." in shown
+    assert "**2026** hittills: 3 nya medlemmar och 2 utträden." in shown
+    assert "Alla medlemmar per 30 juni 2026 (6)" in shown
+    assert "Vilka? Restauranger som är medlemmar (2 rader)" in shown
+    tables = table_text(at)
+    assert "Nya Kaféet" in tables and "Såld" in tables  # M03 left: sold
+    assert "Odlarna" not in tables  # M09 joins 2026-09-01
+    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    over_time = charts[0]["data"][0]["y"]
+    assert over_time[-7:] == [5, 6, 5, 6, 5, 6, 6]  # 2025-12 … 2026-06 month ends
+
+
+def test_as_of_changes_the_numbers(page):
+    at = page("2026-09-30")
+    assert not at.exception
+    shown = texts(at)
+    assert "Alla medlemmar per 30 sep. 2026 (7)" in shown
+    assert "**2026** hittills: 4 nya medlemmar och 2 utträden." in shown
+    assert "Odlarna" in table_text(at)
+
+
+def test_members_page_in_english(page):
+    at = page("2026-06-30", "en")
+    assert not at.exception
+    assert "All members as of 30 Jun 2026 (6)" in texts(at)
+    assert "Restaurant" in table_text(at)

@@ -1,0 +1,73 @@
+"""The Kommunsamverkan page in Streamlit's AppTest, on tests/fixtures/registers (values worked out in its
+targets.yaml header): it runs, shows the register numbers and lists, and follows the as-of date."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FIXTURES, ROOT
+
+FIXTURE = FIXTURES / "registers"
+
+
+@pytest.fixture
+def page(monkeypatch):
+    monkeypatch.setenv("KPI_DATA_DIR", str(FIXTURE / "data"))
+    monkeypatch.setenv("KPI_TARGETS", str(FIXTURE / "targets.yaml"))
+
+    def run(as_of: str, lang: str = "sv") -> AppTest:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "pages" / "municipalities.py"), default_timeout=30)
+        at.query_params["as_of"] = as_of
+        at.query_params["lang"] = lang
+        return at.run()
+    return run
+
+
+def texts(at: AppTest) -> str:
+    parts = [element.value for kind in ("markdown", "caption", "subheader", "header", "info") for element in at.get(kind)]
+    parts += [expander.label for expander in at.expander]
+    return "\n".join(str(part) for part in parts)
+
+
+def table_text(at: AppTest) -> str:
+    return "\n".join(table.value.to_csv() for table in at.table)
+
+
+def map_labels(at: AppTest) -> list[str]:
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return next(trace for trace in figure["data"] if trace.get("mode") == "text")["text"]
+
+
+def test_map_and_agreements_table(page):
+    at = page("2026-06-30")
+    assert not at.exception
+    labels = map_labels(at)
+    assert len(labels) == 9
+    assert "<b>Nyköping</b><br>✔ Avtal" in labels and "<b>Trosa</b><br>✖ Upphört" in labels
+    assert "Kommungränser: Källa: SCB" in texts(at)
+    agreements = at.table[0].value
+    assert list(agreements["Kommun"]) == ["Eskilstuna", "Flen", "Gnesta", "Nyköping", "Trosa", "Trosa"]
+    assert list(agreements["Gäller vid datumet"]) == ["nej", "ja", "nej", "ja", "nej", "nej"]
+    assert list(agreements["Undertecknat"])[:2] == ["2026-08-15", "2025-09-01"]
+    assert "Vilka? Kommuner med samarbetsavtal (2 rader)" in texts(at)
+
+
+def test_as_of_changes_the_map(page):
+    at = page("2026-10-01")
+    assert not at.exception
+    labels = map_labels(at)
+    assert "<b>Trosa</b><br>✔ Avtal" in labels and "<b>Eskilstuna</b><br>✔ Avtal" in labels
+    assert "Vilka? Kommuner med samarbetsavtal (4 rader)" in texts(at)
+
+
+def test_map_in_english(page):
+    at = page("2026-06-30", "en")
+    assert not at.exception
+    assert "<b>Gnesta</b><br>… Negotiating" in map_labels(at)
+    assert "Municipal boundaries: Source: Statistics Sweden (SCB)" in texts(at)
