@@ -73,12 +73,12 @@ with right:
 st.subheader(t("dashboard.observations_heading", lang))
 if metric.source is not None:
     st.info(t("dashboard.register_source", lang, register=metric.source.register_name, measure=metric.source.measure))
-    rows_behind = getattr(registers, "rows_behind", None)
-    if rows_behind is not None:
-        behind = rows_behind(data, metric_id, state.as_of)
-        if behind is not None and len(behind):
-            st.caption(t("dashboard.register_rows", lang))
-            st.dataframe(behind, hide_index=True)
+    behind = registers.behind_table(data, metric_id, state.as_of, lang)
+    if behind is not None:
+        # "Which ones?": the register rows behind the number, with the measure's exact definition.
+        st.markdown(f"**{behind.title}**")
+        st.caption(behind.definition)
+        st.table(behind.table, hide_index=True)
 else:
     rows = observation_table(data, metric_id, state.as_of, lang)
     if rows:

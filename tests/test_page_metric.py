@@ -102,3 +102,14 @@ def test_metric_without_observations():
     at = run(metric="stores_local_food_pct")
     assert "Uppgift saknas: inga värden till och med 30 juni 2026." in texts(at)
     assert at.info[-1].value == "Inga observationer i datafilerna."
+
+
+def test_register_metric_shows_which_ones(monkeypatch):
+    # tests/fixtures/registers: restaurants on 2026-06-30 are M06 and M08 (2 rows).
+    monkeypatch.setenv("KPI_DATA_DIR", str(FIXTURES / "registers" / "data"))
+    monkeypatch.setenv("KPI_TARGETS", str(FIXTURES / "registers" / "targets.yaml"))
+    at = run(metric="members_restaurants", as_of="2026-06-30")
+    texts = [element.value for element in at.markdown]
+    assert any(text.startswith("**Vilka? ") and text.endswith("(2 rader)**") for text in texts), texts
+    table = at.table[-1].value
+    assert sorted(table.iloc[:, 0].tolist()) == ["M06", "M08"]
