@@ -313,8 +313,12 @@ class Dataset:
     today: dt.date = field(default_factory=dt.date.today)
 
     def observations(self, metric_id: str) -> pd.DataFrame:
-        """The rows behind a metric's numbers, with file and row, so every value can be traced."""
-        return self.con.execute(
+        """The rows behind a metric's numbers, with file and row, so every value can be traced.
+
+        A cursor per call: the dashboard shares one cached dataset between sessions, and one
+        DuckDB connection must not run two queries from two threads at once.
+        """
+        return self.con.cursor().execute(
             "SELECT date, value, note, source, file, row FROM observations WHERE metric = ? ORDER BY date, file, row",
             [metric_id],
         ).df()

@@ -113,3 +113,14 @@ def test_empty_metric_list_is_not_a_crash(tmp_path, capsys):
                                                           encoding="utf-8")
     assert main(["status", "--targets", str(targets), "--data", str(tmp_path / "data"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_observations_are_safe_to_read_from_many_threads():
+    # The dashboard caches one Dataset for every session; each page run reads from it in its thread.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kpi.load import load_dataset
+    dataset = load_dataset(FIXTURES / "basic" / "data", FIXTURES / "basic" / "targets.yaml")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        frames = list(pool.map(lambda _: dataset.observations("newsletter_subscribers"), range(200)))
+    assert all(frame is not None and frame["value"].tolist() == [6300, 6550, 6900] for frame in frames)
