@@ -1,0 +1,897 @@
+"""Reports for funders and the board: one function under the CLI and the app's Rapporter page.
+
+:func:`build_report` turns a loaded :class:`~kpi.load.Dataset` (or a saved board pack) into the
+bytes of a PDF, an Excel workbook, a CSV status table or a self-contained HTML page. Every number
+comes from :func:`kpi.rules.evaluate_all` (so a report says exactly what ``kpi status`` and the
+dashboard say), every chart is :func:`kpi.charts.metric_figure` rendered to an image, and every
+sentence is in the chosen language from the translation table. The format modules
+(:mod:`kpi.report_pdf`, :mod:`kpi.report_xlsx`, :mod:`kpi.report_html`) only lay out what
+:class:`ReportContent` has prepared here.
+
+Choices, as the coordinator makes them:
+
+* scope: ``all``; ``matkluster`` (the association's own goals, i.e. metrics without a project);
+  a project id from targets.yaml (``kismet``, ``strukturell``: the metrics of that project, with
+  milestone tables per work package); or an area id;
+* period (from, to): which observations appear in tables and charts and which milestones are
+  listed (due or done in the period); a project's period defaults to the project's own;
+* as-of date: the date every status is judged at (default: the period's end when given, else today);
+* a board pack date: the report then shows the numbers frozen in that pack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import atexit
+import csv
+import dataclasses
+import datetime as dt
+import io
+import logging
+import os
+import shutil
+import sys
+import threading
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from kpi.cells import neutralise
+from kpi.i18n import format_date, format_number, normalise_language, t
+from kpi.load import Dataset, Series
+from kpi.problems import DataError, Problem, errors
+from kpi.rules import MetricStatus, count_by_status, evaluate_all, status_label, STATUSES
+from kpi.schema import Config, Metric
+from kpi.snapshots import (Change, Pack, change_line, changes_since, find_pack, latest_pack, read_observations,
+                           write_atomic)
+
+FORMATS = ("pdf", "xlsx", "csv", "html")
+CSV_DIALECTS = ("default", "excel-sv")
+SCOPE_ALL = "all"
+SCOPE_MATKLUSTER = "matkluster"
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "html": "text/html",
+}
+# Chart images: wide enough for an A4 page at print quality, the app's own figure height.
+CHART_WIDTH, CHART_HEIGHT, CHART_SCALE = 1000, 440, 1.6
+_log = logging.getLogger(__name__)
+
+
+# --- the choices --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What to report on; :func:`resolve_spec` fills in the defaults from the data."""
+
+    fmt: str = "pdf"
+    as_of: dt.date | None = None
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    scope: str = SCOPE_ALL
+    lang: str = "sv"
+    pack: dt.date | None = None
+    csv_dialect: str = "default"
+
+
+def scope_choices(config: Config) -> list[str]:
+    """Every scope a report can have: all, the association's own, each project, each area."""
+    choices = [SCOPE_ALL, SCOPE_MATKLUSTER]
+    choices += [project.id for project in config.projects if project.id not in choices]
+    choices += [area for area in config.area_ids() if area not in choices]
+    return choices
+
+
+def scope_kind(config: Config, scope: str) -> str:
+    """``all``, ``matkluster``, ``project`` or ``area``; :class:`DataError` for anything else."""
+    if scope == SCOPE_ALL:
+        return "all"
+    if scope == SCOPE_MATKLUSTER:
+        return "matkluster"
+    if scope in {project.id for project in config.projects}:
+        return "project"
+    if scope in config.area_ids():
+        return "area"
+    raise DataError([Problem("--scope", "reports_unknown_scope",
+                             params={"scope": scope, "choices": ", ".join(scope_choices(config))})])
+
+
+def in_scope(config: Config, scope: str, metric: Metric) -> bool:
+    kind = scope_kind(config, scope)
+    if kind == "all":
+        return True
+    if kind == "matkluster":
+        return metric.project is None
+    if kind == "project":
+        return metric.project == scope
+    return metric.area == scope
+
+
+def scope_label(config: Config, scope: str, lang: str) -> str:
+    """How a scope is named on a title page and in the app's choice list."""
+    kind = scope_kind(config, scope)
+    if kind == "all":
+        return t("reports.scope_all", lang)
+    if kind == "matkluster":
+        name = config.organisation.name if config.organisation else t("reports.organisation_default", lang)
+        return t("reports.scope_own", lang, organisation=name)
+    if kind == "project":
+        project = config.project(scope)
+        return t("reports.scope_project", lang, name=project.name.get(lang))
+    return t("reports.scope_area", lang, name=config.area_name(scope, lang))
+
+
+def resolve_spec(spec: ReportSpec, config: Config, today: dt.date) -> ReportSpec:
+    """Fill the defaults: as-of (the pack's date, else the period's end, else today) and period.
+
+    A project's period defaults to the project's start and end as declared in targets.yaml, so
+    the funder's report needs no dates typed. Raises :class:`ValueError` for an unknown format
+    or a period that ends before it starts, :class:`DataError` for an unknown scope.
+    """
+    if spec.fmt not in FORMATS:
+        raise ValueError(f"unknown format {spec.fmt!r}; choose one of {', '.join(FORMATS)}")
+    if spec.csv_dialect not in CSV_DIALECTS:
+        raise ValueError(f"unknown CSV dialect {spec.csv_dialect!r}; choose one of {', '.join(CSV_DIALECTS)}")
+    kind = scope_kind(config, spec.scope)
+    project = config.project(spec.scope) if kind == "project" else None
+    as_of = spec.pack or spec.as_of or spec.period_to or today
+    period_from = spec.period_from or (project.start if project else None)
+    period_to = spec.period_to or (project.end if project and project.end else as_of)
+    if period_from and period_to and period_from > period_to:
+        raise ValueError(f"the period starts ({period_from}) after it ends ({period_to})")
+    return dataclasses.replace(spec, as_of=as_of, period_from=period_from, period_to=period_to,
+                               lang=normalise_language(spec.lang))
+
+
+# --- what a report holds ----------------------------------------------------------------------------
+
+@dataclass
+class ReportContent:
+    """Everything a report shows, prepared once; the format modules only lay it out."""
+
+    spec: ReportSpec
+    data: Dataset
+    statuses: list[MetricStatus]
+    made: dt.datetime
+    pack: Pack | None = None
+    previous: Pack | None = None
+    changes: list[Change] = field(default_factory=list)
+    comments: dict[str, str] = field(default_factory=dict)
+    _observations: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def config(self) -> Config:
+        return self.data.config
+
+    @property
+    def lang(self) -> str:
+        return self.spec.lang
+
+    @property
+    def kind(self) -> str:
+        return scope_kind(self.config, self.spec.scope)
+
+    @property
+    def organisation(self) -> str:
+        organisation = self.config.organisation
+        return organisation.name if organisation else t("reports.organisation_default", self.lang)
+
+    @property
+    def scope_label(self) -> str:
+        return scope_label(self.config, self.spec.scope, self.lang)
+
+    @property
+    def funder(self) -> str | None:
+        if self.kind != "project":
+            return None
+        return self.config.project(self.spec.scope).funder
+
+    @property
+    def title(self) -> str:
+        return t("reports.title", self.lang)
+
+    def groups(self) -> list[tuple[str, str, list[MetricStatus]]]:
+        """``(area id, area name, statuses)`` in the order of targets.yaml; empty areas left out."""
+        result = []
+        for area_id in self.config.area_ids():
+            members = [item for item in self.statuses if item.metric.area == area_id]
+            if members:
+                result.append((area_id, self.config.area_name(area_id, self.lang), members))
+        return result
+
+    def in_period(self, day: dt.date | None) -> bool:
+        if day is None:
+            return False
+        start, end = self.spec.period_from, self.spec.period_to
+        return (start is None or day >= start) and (end is None or day <= end)
+
+    def all_observations(self, metric_id: str) -> pd.DataFrame:
+        """Every row behind a metric (dates as dates), read once per report."""
+        if metric_id not in self._observations:
+            frame = read_observations(self.data, metric_id)
+            frame["date"] = [_to_date(value) for value in frame["date"]]
+            self._observations[metric_id] = frame
+        return self._observations[metric_id]
+
+    def observations(self, metric_id: str) -> pd.DataFrame:
+        """The rows behind a metric in the period: date (a date), value, note, source, file, row."""
+        frame = self.all_observations(metric_id)
+        if frame.empty:
+            return frame
+        keep = [self.in_period(day) for day in frame["date"]]
+        return frame[keep].reset_index(drop=True)
+
+    def value_note(self, status: MetricStatus) -> str:
+        """The note on the observation a status's value comes from ("Kampanj i maj"), if any."""
+        day = status.done_date if status.metric.kind == "milestone" else status.value_date
+        frame = self.all_observations(status.id)
+        if day is None or frame.empty:
+            return ""
+        notes = [_text(note) for when, note in zip(frame["date"], frame["note"]) if when == day]
+        return notes[-1] if notes else ""
+
+    def chart_data(self) -> Dataset:
+        """The dataset the charts draw: series cut to the period (yearly counts keep their year)."""
+        series = {}
+        for item in self.statuses:
+            whole = self.data.series.get(item.id)
+            if whole is None or item.metric.aggregation == "year_to_date" or self.spec.period_from is None:
+                if whole is not None:
+                    series[item.id] = whole
+                continue
+            keep = whole.dates >= np.datetime64(self.spec.period_from)
+            series[item.id] = Series(whole.dates[keep], whole.values[keep], whole.stepwise)
+        return dataclasses.replace(self.data, series=series)
+
+    def milestone_groups(self) -> list[tuple[str, list[MetricStatus]]]:
+        """For a project: its milestones due or done in the period, per work package."""
+        if self.kind != "project":
+            return []
+        project = self.config.project(self.spec.scope)
+        names = {package.id: package.name.get(self.lang) for package in project.packages}
+        order = [package.id for package in project.packages] + [None]
+        grouped: dict[str | None, list[MetricStatus]] = {}
+        for item in self.statuses:
+            metric = item.metric
+            if metric.kind != "milestone":
+                continue
+            if not (self.in_period(metric.due) or self.in_period(item.done_date)):
+                continue
+            grouped.setdefault(metric.package if metric.package in names else None, []).append(item)
+        result = []
+        for package in order:
+            if package in grouped:
+                label = names[package] if package else t("reports.no_package", self.lang)
+                result.append((label, sorted(grouped[package], key=lambda item: item.metric.due)))
+        return result
+
+
+def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
+    """Judge every metric in scope at the as-of date (or take them from a pack) and find the
+    previous board pack to show what changed since."""
+    pack = find_pack(dataset.data_dir, spec.pack) if spec.pack else None
+    source = pack.dataset if pack else dataset
+    spec = resolve_spec(spec, source.config, dataset.today)
+    config = source.config
+    all_statuses = pack.statuses if pack else evaluate_all(config, source.series, spec.as_of)
+    statuses = [item for item in all_statuses if in_scope(config, spec.scope, item.metric)]
+    previous = latest_pack(dataset.data_dir, before=spec.as_of)
+    comments = pack.comments if pack else {}
+    content = ReportContent(spec=spec, data=source, statuses=statuses, made=dt.datetime.now().replace(microsecond=0),
+                            pack=pack, previous=previous, comments={k: v for k, v in comments.items()
+                                                                    if any(s.id == k for s in statuses)})
+    if previous is not None:
+        content.changes = changes_since(previous, statuses, content.comments, spec.lang)
+    return content
+
+
+def build_report(dataset: Dataset, *, fmt: str, as_of: dt.date | None = None, period_from: dt.date | None = None,
+                 period_to: dt.date | None = None, scope: str = SCOPE_ALL, lang: str = "sv",
+                 pack: dt.date | None = None, csv_dialect: str = "default") -> bytes:
+    """The report as bytes, in ``fmt`` (pdf, xlsx, csv, html): the one function under the CLI and the app."""
+    spec = ReportSpec(fmt=fmt, as_of=as_of, period_from=period_from, period_to=period_to, scope=scope,
+                      lang=lang, pack=pack, csv_dialect=csv_dialect)
+    return render(gather(dataset, spec))
+
+
+def render(content: ReportContent) -> bytes:
+    fmt = content.spec.fmt
+    if fmt == "csv":
+        return render_csv(content)
+    if fmt == "pdf":
+        from kpi.report_pdf import render_pdf
+        return render_pdf(content)
+    if fmt == "xlsx":
+        from kpi.report_xlsx import render_xlsx
+        return render_xlsx(content)
+    from kpi.report_html import render_html
+    return render_html(content)
+
+
+def file_name(spec: ReportSpec, made: dt.date | None = None) -> str:
+    """``matkluster-kismet-2026-11-23.pdf``: what the report is about and the date it reports on."""
+    scope = "alla" if spec.scope == SCOPE_ALL else spec.scope
+    stem = "matkluster" if scope == SCOPE_MATKLUSTER else f"matkluster-{scope}"
+    day = spec.pack or spec.as_of or made or dt.date.today()
+    if spec.pack:
+        stem += "-styrelsepaket" if spec.lang == "sv" else "-board-pack"
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
+    return f"{safe}-{day.isoformat()}.{spec.fmt}"
+
+
+# --- texts and tables shared by the PDF and the HTML ------------------------------------------------
+
+def value_text(status: MetricStatus, lang: str) -> str:
+    """A metric's value as a board member reads it ("7 100", "62 %", "klart 1 mars 2026")."""
+    metric = status.metric
+    if metric.kind == "milestone":
+        return t("cli.done", lang) if status.done_date else t("cli.not_done", lang)
+    return number_text(metric, status.value, lang)
+
+
+def number_text(metric: Metric, value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    text = format_number(value, lang, metric.decimals)
+    if metric.unit.strip().lower() in ("percent", "%", "procent"):
+        text += "\u00a0%"
+    return text
+
+
+def target_years(statuses: list[MetricStatus]) -> list[int]:
+    """The target years the summary shows as columns: the plan's years (at most three)."""
+    years = sorted({target.date.year for item in statuses if item.metric.kind == "metric" for target in item.targets})
+    if len(years) > 3:
+        years = [years[0], years[-1]]
+    return years
+
+
+def summary_table(content: ReportContent) -> tuple[list[str], list[list[str]], list[str]]:
+    """Header, rows and each row's status code: goal, value, date, one column per target year, status."""
+    lang = content.lang
+    years = target_years(content.statuses)
+    header = [t("reports.col_goal", lang), t("reports.col_value", lang), t("reports.col_date", lang)]
+    header += [t("reports.col_target_year", lang, year=year) for year in years]
+    header += [t("reports.col_status", lang)]
+    rows, codes = [], []
+    for item in content.statuses:
+        metric = item.metric
+        row = [metric.display_name(lang), value_text(item, lang),
+               format_date(item.done_date if metric.kind == "milestone" else item.value_date, lang, "iso")
+               if (item.done_date or item.value_date) else "–"]
+        for year in years:
+            if metric.kind == "milestone":
+                row.append(t("reports.due_short", lang, date=metric.due.isoformat()) if metric.due.year == year else "")
+            else:
+                target = item.target_for_year(year)
+                row.append(number_text(metric, target.value, lang) if target else "")
+        label = status_label(item.status, lang)
+        if item.stale:
+            label += f" ({t('status.stale', lang)})"
+        row.append(label)
+        rows.append(row)
+        codes.append(item.status)
+    return header, rows, codes
+
+
+def status_counts_text(statuses: list[MetricStatus], lang: str) -> str:
+    """"3 ✔ Uppnått · 2 ↗ På väg · 1 ⚠ Risk": the title page's one-line summary."""
+    counts = count_by_status(statuses)
+    return " · ".join(f"{counts[status]} {status_label(status, lang)}" for status in STATUSES if counts[status])
+
+
+def period_text(spec: ReportSpec, lang: str) -> str:
+    if spec.period_from is None:
+        return t("reports.period_until", lang, to=format_date(spec.period_to, lang, "long"))
+    return t("reports.period_between", lang, start=format_date(spec.period_from, lang, "long"),
+             end=format_date(spec.period_to, lang, "long"))
+
+
+def title_facts(content: ReportContent) -> list[tuple[str, str]]:
+    """Label and value lines for the title page: scope, funder, period, as-of date, date made."""
+    lang = content.lang
+    facts = [(t("reports.fact_scope", lang), content.scope_label)]
+    if content.funder:
+        facts.append((t("reports.fact_funder", lang), content.funder))
+    facts += [
+        (t("reports.fact_period", lang), period_text(content.spec, lang)),
+        (t("reports.fact_as_of", lang), f"{format_date(content.spec.as_of, lang, 'long')} ({content.spec.as_of.isoformat()})"),
+        (t("reports.fact_made", lang), f"{format_date(content.made.date(), lang, 'long')} {content.made:%H:%M}"),
+    ]
+    if content.pack is not None:
+        facts.append((t("reports.fact_pack", lang), t("reports.pack_note", lang,
+                                                       date=format_date(content.pack.meeting_date, lang, "long"),
+                                                       created=content.pack.created.replace("T", " ")[:16])))
+    facts.append((t("reports.fact_goals", lang), status_counts_text(content.statuses, lang) or "–"))
+    return facts
+
+
+def target_lines(status: MetricStatus, lang: str) -> list[str]:
+    """Each target and whether it was met: "31 dec. 2026: 7 500 – ej passerat"."""
+    metric = status.metric
+    lines = []
+    for target in status.targets:
+        if metric.kind == "milestone":
+            goal = t("reports.due_short", lang, date=format_date(target.date, lang))
+        else:
+            goal = f"{format_date(target.date, lang)}: {number_text(metric, target.value, lang)}"
+        if target.met is None:
+            verdict = t("reports.target_pending", lang)
+        elif target.met:
+            verdict = t("reports.target_met", lang, value=number_text(metric, target.value_at_date, lang))
+        else:
+            verdict = t("reports.target_missed", lang, value=number_text(metric, target.value_at_date, lang))
+        lines.append(f"{goal} – {verdict}")
+    return lines
+
+
+def forecast_sentence(status: MetricStatus, lang: str) -> str:
+    """Where the trend leads and what is still needed per month (empty when reached or no data)."""
+    metric = status.metric
+    if metric.kind == "milestone" or status.status in ("reached", "no_data") or status.next_target is None:
+        return ""
+    parts = []
+    if status.trend is not None:
+        projected = status.trend.at(status.next_target.date)
+        if metric.decimals is None:  # a projection is an estimate: no false precision
+            projected = round(projected) if abs(projected) >= 100 else round(projected, 1)
+        parts.append(t("reports.trend_at", lang, date=format_date(status.next_target.date, lang),
+                       value=number_text(metric, projected, lang)))
+    if status.needed_per_month is not None:
+        decimals = metric.decimals if metric.decimals is not None else (0 if abs(status.needed_per_month) >= 10 else 1)
+        parts.append(t("reports.needed", lang, value=format_number(status.needed_per_month, lang, decimals)))
+    return " ".join(parts)
+
+
+def observation_rows(content: ReportContent, metric_id: str, limit: int | None = None) -> tuple[list[str], list[list[str]], int]:
+    """The newest observations in the period (date, value, note, source): header, rows, total count."""
+    lang = content.lang
+    metric = content.config.metric(metric_id)
+    frame = content.observations(metric_id)
+    header = [t("reports.col_date", lang), t("reports.col_value", lang), t("reports.col_note", lang),
+              t("reports.col_source", lang)]
+    rows = []
+    for record in frame.iloc[::-1].itertuples(index=False):
+        rows.append([record.date.isoformat(), number_text(metric, float(record.value), lang), _text(record.note),
+                     _text(record.source)])
+    total = len(rows)
+    return header, rows[:limit] if limit else rows, total
+
+
+def milestone_table(content: ReportContent) -> list[tuple[str, list[str], list[list[str]], list[str]]]:
+    """Per work package: (package, header, rows, status codes) of the project's milestones."""
+    lang = content.lang
+    header = [t("reports.col_milestone", lang), t("reports.col_due", lang), t("reports.col_done", lang),
+              t("reports.col_status", lang)]
+    tables = []
+    for package, items in content.milestone_groups():
+        rows = [[item.metric.display_name(lang), item.metric.due.isoformat(),
+                 item.done_date.isoformat() if item.done_date else "–", status_label(item.status, lang)] for item in items]
+        tables.append((package, header, rows, [item.status for item in items]))
+    return tables
+
+
+def method_lines(config: Config, lang: str) -> list[str]:
+    """The method in short, as in docs/method.md's plain-words part, with the thresholds in force."""
+    thresholds = config.status_thresholds
+    on_track = format_number(thresholds.on_track * 100, lang)
+    at_risk = format_number(thresholds.at_risk * 100, lang)
+    return [
+        t("reports.method_intro", lang),
+        f"{status_label('reached', lang)}: " + t("reports.method_reached", lang),
+        f"{status_label('on_track', lang)}: " + t("reports.method_on_track", lang, on_track=on_track),
+        f"{status_label('at_risk', lang)}: " + t("reports.method_at_risk", lang, on_track=on_track, at_risk=at_risk),
+        f"{status_label('off_track', lang)}: " + t("reports.method_off_track", lang, at_risk=at_risk),
+        f"{status_label('moving_away', lang)}: " + t("reports.method_moving_away", lang),
+        f"{status_label('no_data', lang)}: " + t("reports.method_no_data", lang),
+        f"{t('status.stale', lang)}: " + t("reports.method_stale", lang),
+        t("reports.method_year_to_date", lang),
+        t("reports.method_more", lang),
+    ]
+
+
+def source_rows(content: ReportContent) -> tuple[list[str], list[list[str]]]:
+    """The data files the numbers come from, with rows and last change."""
+    lang = content.lang
+    header = [t("reports.col_file", lang), t("reports.col_kind", lang), t("reports.col_rows", lang),
+              t("reports.col_modified", lang)]
+    rows = []
+    for info in content.data.files:
+        kind = t("reports.kind_metrics", lang) if info.kind == "metrics" else info.kind
+        modified = f"{info.modified:%Y-%m-%d %H:%M}" if info.modified else "–"
+        rows.append([info.label, kind, format_number(info.rows, lang), modified])
+    return header, rows
+
+
+def map_attribution(lang: str) -> str:
+    """The credit the municipality map requires (SCB, CC BY 4.0), from kpi.maps when it is there."""
+    try:
+        from kpi import maps  # the registers feature owns the map and its attribution
+        text = getattr(maps, "MAP_ATTRIBUTION", None)
+    except Exception:  # noqa: BLE001 - a missing or broken map module must not stop a report
+        text = None
+    if isinstance(text, dict):
+        text = text.get(lang) or text.get("sv")
+    elif text is not None and not isinstance(text, str):
+        text = getattr(text, lang, None) or getattr(text, "sv", None)
+    return str(text) if text else t("reports.map_attribution", lang)
+
+
+def change_lines(content: ReportContent) -> list[str]:
+    return [change_line(change, content.lang) for change in content.changes]
+
+
+def changes_heading(content: ReportContent) -> str:
+    if content.previous is None:
+        return ""
+    return t("reports.changes_heading", content.lang,
+             date=format_date(content.previous.meeting_date, content.lang, "long"))
+
+
+def problem_note(content: ReportContent) -> str:
+    """A line when the data files had errors: the report is made, but the reader should know."""
+    if content.pack is not None:
+        return ""
+    found = errors(content.data.problems)
+    return t("reports.data_errors", content.lang, count=len(found)) if found else ""
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]").astype(dt.date)
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# --- chart images ---------------------------------------------------------------------------------
+
+def chromium_path() -> str | None:
+    """The browser kaleido drives: ``$BROWSER_PATH``, else Debian's chromium, else one on PATH."""
+    explicit = os.environ.get("BROWSER_PATH")
+    if explicit:
+        return explicit
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.path.exists(candidate):
+            return candidate
+    return shutil.which("chromium") or shutil.which("google-chrome")
+
+
+class ChartRenderer:
+    """Plotly figures to images through one kaleido browser tab that stays open.
+
+    kaleido's public ``calc_fig_sync`` reloads plotly.js in its tab after every image, which is
+    three quarters of its cost (measured: 0.45 s per chart; 0.10 s without the reload, byte-
+    identical images). A report draws up to fifty charts, so this renderer keeps one tab on a
+    private event loop, reloads it only every ``RELOAD_EVERY`` images (to bound the page's
+    memory), and serialises callers with a lock: one browser, one chart at a time, results
+    never mixed between two people making reports at once. It uses kaleido 1.5 internals
+    (pinned in requirements.txt); if they change, :func:`render` falls back to the public
+    ``kaleido.start_sync_server`` / ``calc_fig_sync``, which is slower but equivalent.
+    """
+
+    RELOAD_EVERY = 25
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: Any = None
+        self._thread: threading.Thread | None = None
+        self._kaleido: Any = None
+        self._tab: Any = None
+        self._tab_lock: asyncio.Lock | None = None
+        self._rendered = 0
+        self._fallback = False
+
+    def render(self, figures: Iterable[dict], fmt: str, timeout: float = 60) -> list[bytes]:
+        """Images of ``figures`` in order. ``figures`` may be a generator: each figure is sent to
+        the browser as soon as it is built, so Python builds the next while Chromium draws."""
+        with self._lock:
+            if self._fallback:
+                return [self._render_public(figure, fmt) for figure in figures]
+            try:
+                self._ensure_open(timeout)
+            except (AttributeError, ImportError, TypeError) as exc:  # kaleido's internals moved
+                _log.info("fast chart rendering unavailable (%s); using kaleido.calc_fig_sync", exc)
+                self._fallback = True
+                return [self._render_public(figure, fmt) for figure in figures]
+            futures = []
+            try:
+                for figure in figures:
+                    futures.append(asyncio.run_coroutine_threadsafe(self._render_one(figure, fmt, timeout), self._loop))
+                return [future.result(timeout=timeout + 5) for future in futures]
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                self._close()  # a broken browser is started afresh next time
+                raise
+
+    def warm_up(self) -> None:
+        """Start the browser in the background while the caller loads data (the CLI saves ~3 s).
+
+        A failure here is only logged: :meth:`render` tries again and the report says why.
+        """
+        if self._tab is not None or self._fallback:
+            return
+
+        def start() -> None:
+            with self._lock:
+                try:
+                    self._ensure_open(60)
+                except Exception as exc:  # noqa: BLE001
+                    _log.info("chart browser did not start in advance: %s", exc)
+
+        threading.Thread(target=start, name="kpi-chart-warm-up", daemon=True).start()
+
+    def _ensure_open(self, timeout: float) -> None:
+        if self._tab is not None:
+            return
+        import kaleido  # noqa: F401 - fail early when kaleido is not installed
+        from kaleido import _profiler  # noqa: F401
+        from kaleido._utils import fig_tools  # noqa: F401
+
+        path = chromium_path()
+        if path and not os.environ.get("BROWSER_PATH"):
+            os.environ["BROWSER_PATH"] = path
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kpi-chart-renderer", daemon=True)
+        self._thread.start()
+        try:
+            asyncio.run_coroutine_threadsafe(self._open(timeout), self._loop).result(timeout=timeout)
+        except BaseException:
+            self._close()
+            raise
+        atexit.register(self.close)
+
+    async def _open(self, timeout: float) -> None:
+        import kaleido
+        self._kaleido = kaleido.Kaleido(n=1, mathjax=False, timeout=timeout)
+        await self._kaleido.open()
+        self._tab = await self._kaleido._get_kaleido_tab()  # noqa: SLF001 - see the class docstring
+        self._tab_lock = asyncio.Lock()
+        self._rendered = 0
+
+    async def _render_one(self, figure: dict, fmt: str, timeout: float) -> bytes:
+        from kaleido import _profiler
+        from kaleido._utils import fig_tools
+
+        async with self._tab_lock:  # one tab draws one figure at a time
+            opts = dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT, scale=1 if fmt == "svg" else CHART_SCALE)
+            spec = fig_tools.coerce_for_js(figure, None, opts)
+            profile = _profiler.RenderTaskProfile(spec, None, self._tab.tab.target_id)
+            image = await asyncio.wait_for(
+                self._tab._calc_fig(spec, topojson=None, render_prof=profile, stepper=False),  # noqa: SLF001
+                timeout)
+            self._rendered += 1
+            if self._rendered % self.RELOAD_EVERY == 0:
+                await self._tab.reload()
+            return image
+
+    @staticmethod
+    def _render_public(figure: dict, fmt: str) -> bytes:
+        import kaleido
+        path = chromium_path()
+        if path and not os.environ.get("BROWSER_PATH"):
+            os.environ["BROWSER_PATH"] = path
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        return kaleido.calc_fig_sync(figure, opts=dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT,
+                                                       scale=1 if fmt == "svg" else CHART_SCALE))
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        loop, kaleido_object = self._loop, self._kaleido
+        self._tab = self._kaleido = None
+        if loop is None:
+            return
+        if kaleido_object is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(kaleido_object.close(), loop).result(timeout=15)
+            except BaseException as exc:  # noqa: BLE001 - closing a dead browser may fail; it is gone either way
+                _log.debug("closing the chart browser: %s", exc)
+        loop.call_soon_threadsafe(loop.stop)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._loop = self._thread = None
+
+
+_renderer = ChartRenderer()
+
+
+def _render_figures(figures: Iterable[dict], fmt: str) -> list[bytes]:
+    """All of a report's chart images in one call (tests replace this to simulate a failure)."""
+    return _renderer.render(figures, fmt)
+
+
+@dataclass
+class ChartImages:
+    """Images per metric id; ``failure`` says why there are none (the report then says so)."""
+
+    images: dict[str, bytes]
+    failure: str | None = None
+
+
+def chart_images(content: ReportContent, fmt: str = "jpeg") -> ChartImages:
+    """Render each metric's dashboard figure (:func:`kpi.charts.metric_figure`) to an image.
+
+    A missing browser or a crash must never cost the coordinator the report: on any failure
+    no chart is used, and the PDF and HTML say where each would have been and why.
+    """
+    from kpi.charts import metric_figure
+
+    data = content.chart_data()
+    if not content.statuses:
+        return ChartImages({})
+    figures = (metric_figure(data, item, content.lang).to_dict() for item in content.statuses)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rendered = _render_figures(figures, fmt)
+    except Exception as exc:  # noqa: BLE001 - any failure of the browser is reported in the report, not raised
+        _log.warning("chart images failed: %s", exc)
+        return ChartImages({}, failure=f"{type(exc).__name__}: {exc}"[:300])
+    return ChartImages({item.id: image for item, image in zip(content.statuses, rendered)})
+
+
+# --- CSV --------------------------------------------------------------------------------------------
+
+def render_csv(content: ReportContent) -> bytes:
+    """The status table: the columns of ``kpi status --format csv``, then ``value_note`` (the note
+    on the observation behind the value) and, from a board pack, the board's ``comment``.
+
+    ``default``: comma and decimal point, the same cells as ``kpi status --format csv``.
+
+    ``excel-sv``: semicolon, decimal comma, UTF-8 with BOM and CRLF, which Swedish Excel opens
+    by double-click with numbers as numbers. Text cells that a spreadsheet would run as a formula
+    are neutralised in both; numbers are formatted after that, so a negative number stays a number.
+    """
+    from kpi.cli import status_rows
+
+    header, rows = status_rows(content.statuses, content.lang)
+    header = header + ["value_note"]
+    rows = [row + [content.value_note(item)] for row, item in zip(rows, content.statuses)]
+    if content.pack is not None:
+        header = header + ["comment"]
+        rows = [row + [content.comments.get(row[0], "")] for row in rows]
+    swedish = content.spec.csv_dialect == "excel-sv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if swedish else ",", lineterminator="\r\n" if swedish else "\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(cell, swedish) for cell in row])
+    return (("\ufeff" if swedish else "") + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: Any, swedish: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    if swedish and isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return str(value)
+
+
+# --- command line ------------------------------------------------------------------------------------
+
+def register_cli(commands: argparse._SubParsersAction, add_common: Callable) -> None:
+    """``kpi report`` and ``kpi snapshot save|list`` (registered through ``kpi.cli.EXTRA_COMMANDS``)."""
+    from kpi.cli import iso_date
+
+    report = commands.add_parser("report", help="a report for funders or the board: pdf, xlsx, csv or html")
+    add_common(report, True)
+    report.add_argument("--format", dest="report_format", choices=FORMATS, default=None,
+                        help="default: from the --out file's extension")
+    report.add_argument("--out", required=True, metavar="FILE", help="where to write the report ('-' for stdout)")
+    report.add_argument("--as-of", type=iso_date, default=None, metavar="YYYY-MM-DD",
+                        help="judge every status at this date (default: --to, else today)")
+    report.add_argument("--from", dest="period_from", type=iso_date, default=None, metavar="YYYY-MM-DD")
+    report.add_argument("--to", dest="period_to", type=iso_date, default=None, metavar="YYYY-MM-DD")
+    report.add_argument("--scope", default=SCOPE_ALL,
+                        help="all | matkluster | a project id (kismet, strukturell) | an area id (default: all)")
+    report.add_argument("--pack", type=iso_date, default=None, metavar="YYYY-MM-DD",
+                        help="report the numbers frozen in the board pack of this meeting")
+    report.add_argument("--csv-dialect", choices=CSV_DIALECTS, default="default",
+                        help="excel-sv: ';', decimal comma, UTF-8 with BOM")
+    report.set_defaults(handler=cmd_report)
+
+    snapshot = commands.add_parser("snapshot", help="board packs: save the status at a meeting, list saved packs")
+    add_common(snapshot, True)
+    actions = snapshot.add_subparsers(dest="snapshot_command", required=True, metavar="ACTION")
+    save = actions.add_parser("save", help="freeze every metric's status as of a meeting date")
+    add_common(save, True)
+    save.add_argument("--date", type=iso_date, required=True, metavar="YYYY-MM-DD")
+    save.add_argument("--comment", type=_comment_arg, action="append", default=[], metavar="METRIC_ID=TEXT",
+                      help="a comment on one metric (repeat for more)")
+    save.add_argument("--author", default="", metavar="NAME")
+    save.add_argument("--replace", action="store_true", help="overwrite an existing pack for that date")
+    save.set_defaults(handler=cmd_snapshot_save)
+    listing = actions.add_parser("list", help="the saved packs, oldest first")
+    add_common(listing, True)
+    listing.set_defaults(handler=cmd_snapshot_list)
+
+
+def _comment_arg(text: str) -> tuple[str, str]:
+    metric_id, sep, comment = text.partition("=")
+    if not sep or not metric_id.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not of the form metric_id=text")
+    return metric_id.strip(), comment
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kpi.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, open_dataset, print_problems
+
+    fmt = args.report_format or Path(args.out).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        print(t("reports.cli_no_format", args.lang, formats=", ".join(FORMATS)), file=sys.stderr)
+        return EXIT_USAGE
+    if fmt in ("pdf", "html"):
+        _renderer.warm_up()  # Chromium starts while the data loads
+    dataset = open_dataset(args)
+    spec = ReportSpec(fmt=fmt, as_of=args.as_of, period_from=args.period_from, period_to=args.period_to,
+                      scope=args.scope, lang=args.lang, pack=args.pack, csv_dialect=args.csv_dialect)
+    try:
+        content = gather(dataset, spec)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    data = render(content)
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic(Path(args.out), data)
+        print(t("reports.cli_written", args.lang, path=args.out, size=format_number(len(data) / 1024, args.lang, 0)),
+              file=sys.stderr)
+    print_problems(dataset.problems, args.lang)
+    return EXIT_DATA if errors(dataset.problems) else EXIT_OK
+
+
+def cmd_snapshot_save(args: argparse.Namespace) -> int:
+    from kpi.cli import EXIT_OK, open_dataset
+    from kpi.snapshots import save_pack
+
+    dataset = open_dataset(args)
+    comments = dict(args.comment)
+    path = save_pack(dataset, args.date, comments, args.author, replace=args.replace)
+    print(t("reports.cli_pack_saved", args.lang, path=str(path)))
+    return EXIT_OK
+
+
+def cmd_snapshot_list(args: argparse.Namespace) -> int:
+    from kpi import config as paths
+    from kpi.cli import EXIT_OK
+    from kpi.snapshots import list_packs, load_pack
+
+    packs = list_packs(paths.data_dir(args.data))
+    if not packs:
+        print(t("reports.cli_no_packs", args.lang))
+    for info in packs:
+        try:
+            pack = load_pack(info.path)
+        except DataError as exc:
+            print(f"{info.meeting_date.isoformat()}  {exc.problems[0].format(args.lang)}")
+            continue
+        counts = status_counts_text(pack.statuses, args.lang)
+        author = f"  ({pack.author})" if pack.author else ""
+        print(f"{info.meeting_date.isoformat()}{author}  {counts}  "
+              + t("reports.cli_comments", args.lang, count=len(pack.comments)))
+    return EXIT_OK

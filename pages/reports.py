@@ -1,0 +1,194 @@
+"""Rapporter / Reports: funder and board reports to download, and board packs.
+
+Two clicks for a funder's report: the project's button makes the PDF, the download button
+saves it. Every report comes from :func:`kpi.reports.build_report`, the same function as
+``python -m kpi report``. Board packs freeze the status at a meeting with the board's comments
+(:mod:`kpi.snapshots`); saving one goes through :func:`save_board_pack`, the one place where
+editor access control is to be added.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from kpi import reports, snapshots
+from kpi.i18n import LANGUAGES, format_date, t
+from kpi.load import Dataset
+from kpi.problems import DataError
+from kpi.rules import status_label
+from ui.state import dataset, notices, show_problem_list, sidebar, statuses
+
+FORMAT_KEYS = {"pdf": "reports.format_pdf", "xlsx": "reports.format_xlsx", "csv": "reports.format_csv",
+               "html": "reports.format_html"}
+RESULT_KEY = "reports_result"
+FLASH_KEY = "reports_pack_flash"
+
+state = sidebar()
+lang = state.lang
+st.title(t("reports.page_title", lang))
+data = dataset(state)
+if data is None:
+    st.stop()
+notices(data, state)
+config = data.config
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_pack(path: str, modified: int) -> snapshots.Pack:
+    return snapshots.load_pack(Path(path))
+
+
+def _load_pack(path: Path) -> snapshots.Pack:
+    return _cached_pack(str(path), path.stat().st_mtime_ns)
+
+
+def make_report(origin: str, fmt: str, scope: str, report_lang: str, as_of: dt.date | None,
+                period_from: dt.date | None = None, period_to: dt.date | None = None, pack: dt.date | None = None,
+                csv_dialect: str = "default") -> None:
+    """Build a report and keep it in the session so its download button survives reruns.
+
+    ``origin`` names the button that asked, so the download appears right where it was clicked.
+    """
+    spec = reports.ReportSpec(fmt=fmt, as_of=as_of, period_from=period_from, period_to=period_to, scope=scope,
+                              lang=report_lang, pack=pack, csv_dialect=csv_dialect)
+    try:
+        with st.spinner(t("reports.making", lang)):
+            content = reports.gather(data, spec)
+            body = reports.render(content)
+    except DataError as exc:
+        st.session_state.pop(RESULT_KEY, None)
+        st.error(t("reports.failed", lang))
+        show_problem_list(exc.problems, lang)
+        return
+    except ValueError as exc:
+        st.session_state.pop(RESULT_KEY, None)
+        st.error(f"{t('reports.failed', lang)} {exc}")
+        return
+    st.session_state[RESULT_KEY] = {
+        "name": reports.file_name(content.spec), "data": body, "mime": reports.MEDIA_TYPES[fmt],
+        "label": f"{content.scope_label} · {t(FORMAT_KEYS[fmt], lang)}", "origin": origin,
+    }
+
+
+def download(origin: str) -> None:
+    """The download button of the last report made, shown under the button that made it."""
+    result = st.session_state.get(RESULT_KEY)
+    if not result or result["origin"] != origin:
+        return
+    st.success(t("reports.ready", lang, label=result["label"], name=result["name"]))
+    st.download_button(t("reports.download", lang, name=result["name"]), data=result["data"], file_name=result["name"],
+                       mime=result["mime"], icon=":material/download:", type="primary", key=f"download_{origin}")
+
+
+def save_board_pack(data: Dataset, meeting_date: dt.date, comments: dict[str, str], author: str,
+                    replace: bool = False) -> Path:
+    """Save the board pack for a meeting. Gate editor access here (see docs/reports.md)."""
+    return snapshots.save_pack(data, meeting_date, comments, author, replace=replace)
+
+
+# --- 1. the funders' reports in two clicks --------------------------------------------------------
+st.subheader(t("reports.quick_heading", lang))
+st.caption(t("reports.quick_help", lang, date=format_date(state.as_of, lang)))
+quick_scopes = [project.id for project in config.projects] + [reports.SCOPE_MATKLUSTER, reports.SCOPE_ALL]
+for index, scope in enumerate(quick_scopes):
+    if index % 2 == 0:
+        columns = st.columns(2)  # two buttons a row, so long project names stay readable
+    label = reports.scope_label(config, scope, lang)
+    if scope in {project.id for project in config.projects} and config.project(scope).funder:
+        label = f"{config.project(scope).name.get(lang)} ({config.project(scope).funder})"
+    if columns[index % 2].button(label, key=f"quick_{scope}", icon=":material/picture_as_pdf:", width="stretch"):
+        make_report("quick", "pdf", scope, lang, state.as_of)
+download("quick")
+
+# --- 2. any report: format, scope, period, language, as-of date, board pack -----------------------
+with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
+    with st.form("custom_report"):
+        left, right = st.columns(2)
+        fmt = left.selectbox(t("reports.format", lang), list(reports.FORMATS), key="report_format",
+                             format_func=lambda key: t(FORMAT_KEYS[key], lang))
+        scope = right.selectbox(t("reports.scope", lang), reports.scope_choices(config), key="report_scope",
+                                format_func=lambda key: reports.scope_label(config, key, lang))
+        period_from = left.date_input(t("reports.period_from", lang), value=None, format="YYYY-MM-DD",
+                                      help=t("reports.period_help", lang))
+        period_to = right.date_input(t("reports.period_to", lang), value=None, format="YYYY-MM-DD")
+        as_of = left.date_input(t("reports.as_of", lang), value=state.as_of, format="YYYY-MM-DD")
+        report_lang = right.segmented_control(t("reports.language", lang), list(LANGUAGES), default=lang, key="report_lang")
+        pack_dates = [info.meeting_date for info in snapshots.list_packs(data.data_dir)]
+        pack_choice = left.selectbox(t("reports.pack_choice", lang), [None] + pack_dates[::-1],
+                                     format_func=lambda day: t("reports.pack_none", lang) if day is None else day.isoformat(),
+                                     help=t("reports.pack_choice_help", lang))
+        dialect = right.radio(t("reports.csv_dialect", lang), list(reports.CSV_DIALECTS), horizontal=True,
+                              format_func=lambda key: t("reports.csv_" + key.replace("-", "_"), lang))
+        if st.form_submit_button(t("reports.make", lang), type="primary"):
+            make_report("custom", fmt, scope, report_lang or lang, as_of, period_from, period_to, pack_choice, dialect)
+    download("custom")
+
+# --- 3. board packs ------------------------------------------------------------------------------
+st.subheader(t("reports.packs_heading", lang))
+st.caption(t("reports.packs_help", lang))
+latest = snapshots.latest_pack(data.data_dir, before=state.as_of)
+if latest is not None:
+    now = statuses(data, state.as_of)
+    lines = [snapshots.change_line(change, lang) for change in snapshots.changes_since(latest, now, lang=lang)]
+    st.markdown(f"**{t('reports.changes_now_heading', lang, date=format_date(latest.meeting_date, lang, 'long'), as_of=format_date(state.as_of, lang, 'long'))}**")
+    st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
+
+with st.expander(t("reports.pack_new_heading", lang), icon=":material/save:"):
+    meeting = st.date_input(t("reports.pack_date", lang), value=state.as_of, format="YYYY-MM-DD", key="pack_date")
+    author = st.text_input(t("reports.pack_author", lang), key="pack_author", max_chars=200)
+    at_meeting = statuses(data, meeting)
+    frame = pd.DataFrame({
+        "id": [item.id for item in at_meeting],
+        t("reports.col_goal", lang): [item.metric.display_name(lang) for item in at_meeting],
+        t("reports.col_status", lang): [status_label(item.status, lang) for item in at_meeting],
+        t("reports.col_comment", lang): ["" for _ in at_meeting],
+    })
+    edited = st.data_editor(frame, hide_index=True, width="stretch", key="pack_comments",
+                            disabled=["id", t("reports.col_goal", lang), t("reports.col_status", lang)],
+                            column_config={"id": None})
+    replace = st.checkbox(t("reports.pack_replace", lang), key="pack_replace")
+    if st.button(t("reports.pack_save", lang), type="primary", key="pack_save", icon=":material/save:"):
+        comment_column = t("reports.col_comment", lang)
+        comments = {row["id"]: row[comment_column].strip() for row in edited.to_dict("records")
+                    if isinstance(row.get(comment_column), str) and row[comment_column].strip()}
+        try:
+            saved = save_board_pack(data, meeting, comments, author, replace=replace)
+        except DataError as exc:
+            st.error(t("reports.pack_not_saved", lang))
+            show_problem_list(exc.problems, lang)
+        else:  # rerun so the lists above and below include the new pack; say so after the rerun
+            st.session_state[FLASH_KEY] = t("reports.pack_saved", lang, date=meeting.isoformat(), path=saved.name)
+            st.rerun()
+    if FLASH_KEY in st.session_state:
+        st.success(st.session_state.pop(FLASH_KEY))
+
+history, broken = snapshots.pack_history(data.data_dir, lang, loader=_load_pack)
+if broken:
+    show_problem_list(broken, lang)
+if not history:
+    st.info(t("reports.no_packs", lang))
+for entry in history:
+    pack = entry.pack
+    with st.expander(snapshots.pack_title(pack, lang), expanded=entry is history[0]):
+        st.caption(reports.status_counts_text(pack.statuses, lang))
+        if entry.previous is None:
+            st.markdown(t("reports.pack_first", lang))
+        else:
+            st.markdown(f"**{t('reports.changes_heading', lang, date=format_date(entry.previous.meeting_date, lang, 'long'))}**")
+            lines = [snapshots.change_line(change, lang) for change in entry.changes]
+            st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
+        if pack.comments:
+            st.markdown(f"**{t('reports.pack_comments', lang)}**")
+            st.markdown("\n".join(f"- {pack.config.metric(metric_id).display_name(lang)}: {text}"
+                                  for metric_id, text in pack.comments.items() if metric_id in pack.config.metric_ids()))
+        left, right = st.columns(2)
+        origin = f"pack_{pack.meeting_date.isoformat()}"
+        if left.button(t("reports.pack_report", lang, fmt="PDF"), key=f"{origin}_pdf"):
+            make_report(origin, "pdf", reports.SCOPE_ALL, lang, None, pack=pack.meeting_date)
+        if right.button(t("reports.pack_report", lang, fmt="Excel"), key=f"{origin}_xlsx"):
+            make_report(origin, "xlsx", reports.SCOPE_ALL, lang, None, pack=pack.meeting_date)
+        download(origin)
