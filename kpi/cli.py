@@ -177,3 +177,8 @@ def render_table(statuses: list[MetricStatus], as_of: dt.date, lang: str) -> str
            "  ".join("-" * w for w in widths)]
     out += [line(row) for row in rows]
     return "\n".join(out)
+
+from kpi.store import register_cli as _store_commands  # noqa: E402  (import, hash-password)
+EXTRA_COMMANDS.append(_store_commands)
+from kpi.reports import register_cli as _report_commands  # noqa: E402  (report, snapshot save|list)
+EXTRA_COMMANDS.append(_report_commands)

@@ -1,0 +1,1057 @@
+"""Uploads and edits become a checked preview; nothing reaches a data file before a clean preview.
+
+Staff update the figures from Excel: a sheet saved as CSV (Swedish Excel's semicolons, decimal
+commas, Windows-1252 or UTF-8 with BOM) or the ``.xlsx`` workbook itself. Both are read into a
+:class:`TextTable` (every cell as the text a person typed), judged by exactly the rules and
+messages of :mod:`kpi.load` (and :mod:`kpi.registers` for registers), compared with the current
+file (rows added, changed, removed) and serialised to the bytes a confirm would write. Saving is
+:mod:`kpi.store`'s job; this module never writes anything.
+
+Decisions, each tested in ``tests/test_imports.py``:
+
+* An upload is stricter than the loader: a row the loader would warn about and then silently
+  ignore (an unknown metric, a register metric, a metric+date twice, an unknown column) is an
+  error in new or changed rows, because the person who can fix it is looking at the preview.
+* ``.xlsx``: the zip's declared sizes are checked before openpyxl opens it (zip bombs), the
+  workbook is opened read-only with ``data_only=False`` and formulas are never calculated: a
+  formula cell is an error asking for values ("Klistra in special → Värden"), because its cached
+  result may be stale and its text is not data. Only the first sheet is read unless one is chosen.
+* A text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or CR and is not a number is kept
+  as text and stored with an apostrophe in front (:func:`kpi.cells.neutralise`), with a warning,
+  so that Excel opening the data file never runs it. Negative numbers are numbers, not formulas.
+* The uploaded file's name is only ever shown in messages; where it is saved is the chosen target.
+* Saved files are UTF-8 with a BOM (Excel opens å, ä, ö correctly, and the loader reads it) with
+  the current file's separator and line ending, or ``;`` and ``\\n`` for a new file, so that a
+  double-click in Swedish Excel opens the columns. Cells are written as the text that was read,
+  so reading the saved file gives back exactly the previewed rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Literal
+
+import duckdb
+import pandas as pd
+
+from kpi.cells import FORMULA_PREFIXES, neutralise
+from kpi.load import (RawTable, check_metrics_table, connect, file_label, normalise_header, parse_date,
+                      parse_number, read_metrics_file, read_table)
+from kpi.problems import DataError, Problem, errors
+from kpi.schema import Config
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+# A real workbook of MAX_ROWS rows unpacks to a few MB; these limits leave room and stop bombs.
+XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+XLSX_MAX_MEMBERS = 1000
+
+REGISTERS = ("members", "agreements", "activities", "milestones")
+# The columns that name a row, for the diff and for merging: one observation, one member, ...
+KEYS: dict[str, tuple[str, ...]] = {
+    "metrics": ("metric", "date"),
+    "members": ("member_id",),
+    # Not the kommun alone: a municipality may have an ended agreement and a new one.
+    "agreements": ("kommun", "signed"),
+    "activities": ("date", "type", "title"),
+    "milestones": ("project", "package", "milestone"),
+}
+# Loader warnings that mean "this row (or column) will be ignored" become errors in new rows,
+# with a message that says what to fix instead of what the loader will do.
+STRICT_CODES = {
+    "unknown_metric": "import_unknown_metric",
+    "register_metric": "import_register_metric",
+    "duplicate_observation": "import_duplicate_observation",
+    "unknown_column": "import_unknown_column",
+    "register_unknown_column": "import_register_unknown_column",
+    "import_duplicate_key": "import_duplicate_key",
+}
+LONG_COLUMNS = ("metric", "date", "value", "note", "source")
+_METRICS_TARGET = re.compile(r"metrics/([a-z0-9_-]{1,64})\.csv")
+# replace: the table is the whole new file; merge: add rows and update rows with the same key;
+# add: add rows, a key already there is an error; update: update rows, a key not there is an error.
+Mode = Literal["replace", "merge", "add", "update"]
+_EXISTING = {"merge": "update", "add": "error", "update": "required"}
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """A file in the data folder that may be written: ``metrics/NAME.csv`` or a register."""
+
+    kind: str  # "metrics" or a register name
+    name: str  # the file's stem
+
+    @property
+    def relpath(self) -> str:
+        return f"metrics/{self.name}.csv" if self.kind == "metrics" else f"{self.name}.csv"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return KEYS[self.kind]
+
+    def path(self, data_dir: Path) -> Path:
+        return Path(data_dir) / self.relpath
+
+    def label(self, data_dir: Path) -> str:
+        return file_label(self.path(Path(data_dir)), Path(data_dir))
+
+
+def parse_target(text: str) -> Target:
+    """``metrics/NAME.csv`` (NAME of a–z, 0–9, ``_``, ``-``) or a register name; nothing else.
+
+    The target is the only thing that decides where a save goes, so it is checked against a
+    fixed pattern: no ``..``, no absolute paths, no uploaded file names.
+    """
+    text = (text or "").strip()
+    if text.removesuffix(".csv") in REGISTERS:
+        name = text.removesuffix(".csv")
+        return Target(name, name)
+    match = _METRICS_TARGET.fullmatch(text)
+    if match:
+        return Target("metrics", match.group(1))
+    raise DataError([Problem("--into", "import_bad_target", params={"value": text[:80],
+                                                                    "registers": ", ".join(REGISTERS)})])
+
+
+def metrics_targets(data_dir: Path) -> list[Target]:
+    """The metrics files that exist, in name order (the loader reads the same ones)."""
+    from kpi.load import metric_files
+
+    found = []
+    for path in metric_files(Path(data_dir)):
+        try:
+            found.append(parse_target(f"metrics/{path.name}"))
+        except DataError:
+            continue  # a file named outside the pattern is read by the loader but not written here
+    return found
+
+
+def display_name(filename: str | None) -> str:
+    """An uploaded file's name as shown in messages: its last part, printable, short."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:100] or "upload"
+
+
+# --- tables of text -----------------------------------------------------------------------------
+
+@dataclass
+class TextTable:
+    """A table as typed: header names (normalised) and cells as text, with the source's rows.
+
+    ``fresh`` holds the row numbers that are new or changed compared with the current file
+    (``None``: every row), so that strictness applies to what the person is adding now.
+    """
+
+    columns: list[str]
+    rows: list[list[str | None]]
+    row_numbers: list[int]
+    delimiter: str = ";"
+    line_end: str = "\n"
+    fresh: set[int] | None = None
+
+    def to_bytes(self) -> bytes:
+        """The file a save writes: UTF-8 with BOM, this table's separator and line ending."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator=self.line_end,
+                            quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(["" if cell is None else cell for cell in row])
+        return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+    def frame(self) -> pd.DataFrame:
+        """The cells as a text DataFrame (for ``st.data_editor``); empty cells are ``None``."""
+        return pd.DataFrame([list(row) for row in self.rows], columns=list(self.columns), dtype="object")
+
+    def renumbered(self) -> "TextTable":
+        """Rows numbered as the saved file will number them (header = 1, no blank lines)."""
+        mapping = {1: 1, **{old: index + 2 for index, old in enumerate(self.row_numbers)}}
+        fresh = None if self.fresh is None else {mapping[row] for row in self.fresh if row in mapping}
+        return dataclasses.replace(self, row_numbers=[index + 2 for index in range(len(self.rows))], fresh=fresh)
+
+
+def _clean_cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except TypeError:  # pragma: no cover - exotic scalars
+        pass
+    text = str(value)
+    return text if text.strip() else None
+
+
+def table_from_frame(frame: pd.DataFrame, like: TextTable | None = None) -> TextTable:
+    """A table from a DataFrame (what ``st.data_editor`` returns), in the dialect of ``like``.
+
+    Rows left completely empty (a row added and not filled in) are dropped, as the loader does.
+    """
+    columns = [normalise_header(str(name)) for name in frame.columns]
+    rows: list[list[str | None]] = []
+    for record in frame.itertuples(index=False, name=None):
+        cells = [_clean_cell(value) for value in record]
+        if any(cell is not None for cell in cells):
+            rows.append(cells)
+    table = TextTable(columns, rows, [index + 2 for index in range(len(rows))])
+    if like is not None:
+        table.delimiter, table.line_end = like.delimiter, like.line_end
+    return table
+
+
+def _identifier(name: str) -> str:
+    """A table name chosen by this module (never user text), checked before it is put into SQL."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"bad internal table name {name!r}")
+    return name
+
+
+def _table_from_raw(con: duckdb.DuckDBPyConnection, raw: RawTable) -> TextTable:
+    result = con.execute("SELECT * FROM " + _identifier(raw.name) + " ORDER BY _row").fetchall()
+    rows, numbers = [], []
+    for record in result:
+        cells = [_clean_cell(cell) for cell in record[1:]]
+        if any(cell is not None for cell in cells):
+            rows.append(cells)
+            numbers.append(int(record[0]))
+    return TextTable(list(raw.columns), rows, numbers, delimiter=raw.delimiter)
+
+
+def _to_duckdb(con: duckdb.DuckDBPyConnection, table: TextTable, label: str, name: str) -> RawTable:
+    """Put a text table into DuckDB as :func:`kpi.load.read_table` would, with its row numbers."""
+    frame = pd.DataFrame([list(row) for row in table.rows], columns=list(table.columns), dtype="string")
+    frame.insert(0, "_row", pd.Series(table.row_numbers, dtype="int64"))
+    con.execute("DROP TABLE IF EXISTS " + _identifier(name))
+    con.register("_text_table", frame)
+    try:
+        con.execute("CREATE TEMP TABLE " + _identifier(name) + " AS SELECT * FROM _text_table")
+    finally:
+        con.unregister("_text_table")
+    return RawTable(name, label, list(table.columns), list(table.columns), len(table.rows), "utf-8", table.delimiter)
+
+
+def _line_end(data: bytes) -> str:
+    return "\r\n" if b"\r\n" in data[:65536] else "\n"
+
+
+# --- reading uploads ----------------------------------------------------------------------------
+
+@dataclass
+class Upload:
+    """What was read from an uploaded file: its table (or ``None``) and, for a workbook, its sheets."""
+
+    label: str
+    kind: str  # "csv" or "xlsx"
+    table: TextTable | None
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+
+
+def read_upload(data: bytes, filename: str, problems: list[Problem], *, sheet: str | None = None,
+                max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int = MAX_ROWS, label: str | None = None) -> Upload:
+    """Read an uploaded CSV or XLSX into a text table, adding a problem for everything wrong.
+
+    What the content is decides how it is read (a workbook renamed ``.csv`` is still a workbook);
+    the name only produces a clearer message when a file called ``.xlsx`` is not one.
+    """
+    label = label or display_name(filename)
+    if len(data) > max_bytes:
+        problems.append(Problem(label, "import_too_large", params={
+            "size": megabytes(len(data)), "limit": megabytes(max_bytes)}))
+        return Upload(label, "csv", None)
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, label, problems, sheet, max_rows)
+    if label.lower().endswith((".xlsx", ".xlsm")) and data and not data.startswith(b"\xd0\xcf\x11\xe0"):
+        problems.append(Problem(label, "import_not_xlsx"))
+        return Upload(label, "xlsx", None)
+    con = connect()
+    raw = read_table(con, bytes(data), label, "upload_raw", problems, max_rows=max_rows)
+    if raw is None:
+        return Upload(label, "csv", None)
+    table = _table_from_raw(con, raw)
+    table.line_end = _line_end(data)
+    return Upload(label, "csv", table)
+
+
+def megabytes(size: int) -> int:
+    """Whole megabytes, rounded up (so a file just over the limit never reads as equal to it)."""
+    return max(1, math.ceil(size / (1024 * 1024)))
+
+
+def xlsx_guard(data: bytes, label: str, problems: list[Problem]) -> bool:
+    """Check a workbook's zip directory before anything unpacks it: sizes, ratio, members.
+
+    Python's zip reader stops at each member's declared size, so declared sizes are binding and
+    checking them bounds the memory openpyxl can use.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        problems.append(Problem(label, "import_bad_xlsx"))
+        return False
+    total = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members) or 1
+    worst = max((member.file_size / max(member.compress_size, 1) for member in members), default=0)
+    if len(members) > XLSX_MAX_MEMBERS or total > XLSX_MAX_UNCOMPRESSED or (
+            total > 1024 * 1024 and (total / packed > XLSX_MAX_RATIO or worst > XLSX_MAX_RATIO * 10)):
+        problems.append(Problem(label, "import_xlsx_bomb", params={"size": megabytes(total)}))
+        return False
+    if "xl/workbook.xml" not in {member.filename for member in members}:
+        problems.append(Problem(label, "import_bad_xlsx"))
+        return False
+    return True
+
+
+def _read_xlsx(data: bytes, label: str, problems: list[Problem], sheet: str | None, max_rows: int) -> Upload:
+    import openpyxl  # only uploads need it
+    from openpyxl.utils import get_column_letter
+
+    if not xlsx_guard(data, label, problems):
+        return Upload(label, "xlsx", None)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception:  # openpyxl raises many kinds on a damaged workbook; all mean the same to staff
+        problems.append(Problem(label, "import_bad_xlsx"))
+        return Upload(label, "xlsx", None)
+    try:
+        names = list(workbook.sheetnames)
+        if not names:
+            problems.append(Problem(label, "import_bad_xlsx"))
+            return Upload(label, "xlsx", None)
+        if sheet is not None and sheet not in names:
+            problems.append(Problem(label, "import_no_sheet", params={"sheet": sheet, "sheets": ", ".join(names)}))
+            return Upload(label, "xlsx", None, names)
+        chosen = sheet or names[0]
+        worksheet = workbook[chosen]
+        worksheet.reset_dimensions()  # do not trust the stored size; read what is there
+        table = _sheet_table(worksheet, label, problems, max_rows, get_column_letter)
+        return Upload(label, "xlsx", table, names, chosen)
+    except Exception as exc:  # noqa: BLE001 - a broken sheet must be a message, not a traceback
+        if isinstance(exc, (KeyboardInterrupt, MemoryError)):
+            raise
+        problems.append(Problem(label, "import_bad_xlsx"))
+        return Upload(label, "xlsx", None)
+    finally:
+        workbook.close()
+
+
+def _sheet_table(worksheet, label: str, problems: list[Problem], max_rows: int, letter) -> TextTable | None:
+    header: list[str] | None = None
+    header_row = 0
+    rows: list[list[str | None]] = []
+    numbers: list[int] = []
+    bad = False
+    for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
+        values = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
+        if header is None:
+            if all(value is None for _, value in values):
+                continue
+            header_row = number
+            named = [text or "" for _, text in values]
+            while named and not named[-1].strip():
+                named.pop()
+            if len(named) > MAX_COLUMNS:
+                problems.append(Problem(label, "import_too_many_columns", row=number, params={"limit": MAX_COLUMNS}))
+                return None
+            for index, (kind, _) in enumerate(values[: len(named)]):
+                if kind == "formula":
+                    problems.append(Problem(label, "import_xlsx_formula", row=number, column=letter(index + 1),
+                                            params={"value": values[index][1]}))
+                    bad = True
+            header = [normalise_header(name) for name in named]
+            duplicates = sorted({name for name in header if name and header.count(name) > 1})
+            for name in duplicates:
+                problems.append(Problem(label, "duplicate_column", row=number, column=name, params={"name": name}))
+            if duplicates or bad:
+                return None
+            header = [name or f"column_{index + 1}" for index, name in enumerate(header)]
+            continue
+        if all(value is None or not value.strip() for _, value in values):
+            continue
+        if len(rows) >= max_rows:
+            problems.append(Problem(label, "too_many_rows", params={"limit": max_rows}))
+            return None
+        record: list[str | None] = []
+        for index, (kind, value) in enumerate(values):
+            column = header[index] if index < len(header) else letter(index + 1)
+            if index >= len(header):
+                if value is not None:
+                    problems.append(Problem(label, "import_xlsx_outside", row=number, column=letter(index + 1),
+                                            params={"value": value[:40]}))
+                    bad = True
+                continue
+            if kind == "formula":
+                problems.append(Problem(label, "import_xlsx_formula", row=number, column=column,
+                                        params={"value": value[:60]}))
+                bad = True
+            record.append(value)
+        record += [None] * (len(header) - len(record))
+        rows.append(record)
+        numbers.append(number)
+    if header is None:
+        problems.append(Problem(label, "empty_file"))
+        return None
+    if bad:
+        return None
+    if not rows:
+        problems.append(Problem(label, "header_only", row=header_row))
+        return None
+    return TextTable(header, rows, numbers)
+
+
+def _xlsx_text(cell) -> tuple[str, str | None]:
+    """A workbook cell as the text a CSV export would hold: ``("formula"|"value", text)``."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return "value", None
+    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and cell.data_type == "f"):
+        return "formula", str(value)
+    if type(value).__name__ in {"ArrayFormula", "DataTableFormula"}:
+        return "formula", str(getattr(value, "text", value))
+    if isinstance(value, bool):
+        return "value", "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return "value", value.date().isoformat()
+        return "value", value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return "value", value.isoformat()
+    if isinstance(value, dt.time):
+        return "value", value.isoformat()
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            number = round(number * 100, 10)  # shown as 25 %, meant as 25 (percent metrics are 0-100)
+        return "value", _number_text(number)
+    text = str(value)
+    return "value", text if text.strip() else None
+
+
+def _number_text(number: float) -> str:
+    """A number as Swedish Excel writes it in CSV: no grouping, decimal comma."""
+    if math.isnan(number) or math.isinf(number):
+        return str(number)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number).replace(".", ",")
+
+
+def xlsx_sheets(data: bytes) -> list[str]:
+    """The sheet names of a workbook (after the zip checks), for choosing another sheet."""
+    problems: list[Problem] = []
+    upload = _read_xlsx(data, "upload", problems, None, 1) if data.startswith(b"PK\x03\x04") else None
+    return upload.sheets if upload else []
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+def check_table(con: duckdb.DuckDBPyConnection, target: Target, raw: RawTable, config: Config, today: dt.date,
+                problems: list[Problem]) -> pd.DataFrame | None:
+    """Judge one table for ``target`` by the loader's rules; returns its rows (or ``None``)."""
+    if target.kind == "metrics":
+        if "metric" in raw.columns:  # long layout: say so when a column will not be read
+            for name in raw.columns:
+                if name not in LONG_COLUMNS and not name.startswith("column_"):
+                    problems.append(Problem(raw.label, "unknown_column", row=1, column=name, severity="warning",
+                                            params={"name": name}))
+        return check_metrics_table(con, raw, config, today, problems)
+    return _check_register(con, target, raw, config, today, problems)
+
+
+def _check_register(con, target: Target, raw: RawTable, config: Config, today: dt.date,
+                    problems: list[Problem]) -> pd.DataFrame | None:
+    """A register table judged by :mod:`kpi.registers`' own column and row rules.
+
+    The register module reads files from a data folder; this applies the same header checks and
+    its row checker to one table already in ``con`` (an upload keeps its own row numbers). Checks
+    across registers (members present at a meeting vs. the member list) are left to the loader.
+    """
+    from kpi import registers
+    from kpi.load import Dataset
+
+    public = getattr(registers, "check_register_table", None)
+    if public is not None:
+        rows = public(con, target.kind, raw, config, today, problems)
+    else:
+        register = registers.REGISTERS[target.kind]
+        missing = [c.name for c in register.columns if c.required and c.name not in raw.columns]
+        for name in missing:
+            problems.append(Problem(raw.label, "missing_column", row=1, column=name,
+                                    params={"name": name, "found": ", ".join(raw.header)}))
+        for name in raw.columns:
+            if name not in register.column_names and not name.startswith("column_"):
+                problems.append(Problem(raw.label, "register_unknown_column", row=1, column=name, severity="warning",
+                                        params={"name": name, "register": register.name,
+                                                "known": ", ".join(register.column_names)}))
+        if missing:
+            return None
+        cursor = con.execute("SELECT * FROM " + _identifier(raw.name) + " ORDER BY _row")
+        names = [item[0] for item in cursor.description]
+        records = [dict(zip(names, values)) for values in cursor.fetchall()]
+        shim = Dataset(config=config, data_dir=Path("."), con=con, problems=problems, today=today)
+        checker = registers._RowChecker(shim, register, raw.label)
+        checked = [row for row in (checker.check(record) for record in records) if row is not None]
+        derived = {f"{c.name}_{part}" for c in register.columns if c.kind == "flag" for part in ("yes", "date")}
+        columns = [c.name for c in register.columns] + (["kommunkod"] if "kommunkod" not in register.column_names
+                                                        and register.name == "members" else [])
+        rows = pd.DataFrame([{**{name: row.get(name) for name in columns}, "row": row["_row"]} for row in checked],
+                            columns=[*columns, "row"])
+        rows = rows[[c for c in rows.columns if c not in derived]]
+    if rows is not None:
+        _check_duplicate_keys(rows, target, raw.label, problems)
+    return rows
+
+
+def _check_duplicate_keys(rows: pd.DataFrame, target: Target, label: str, problems: list[Problem]) -> None:
+    """Two rows with the same key (member_id, ...) are one too many: the diff could not tell them apart."""
+    if not set(target.key) <= set(rows.columns) or "row" not in rows.columns:
+        return
+    seen: dict[tuple, int] = {}
+    for record in rows.to_dict("records"):
+        key = tuple(comparable(record[name]) for name in target.key)
+        if all(part == "" for part in key):
+            continue
+        if key in seen:
+            problems.append(Problem(label, "import_duplicate_key", row=int(record["row"]), column=target.key[0],
+                                    severity="warning", params={"value": " / ".join(key), "other": seen[key]}))
+        else:
+            seen[key] = int(record["row"])
+
+
+def validate_bytes(con: duckdb.DuckDBPyConnection, target: Target, data: bytes, label: str, config: Config,
+                   today: dt.date, problems: list[Problem]) -> pd.DataFrame | None:
+    """Read a whole file's bytes as the loader would and return its rows (used again at save time)."""
+    raw = read_table(con, data, label, "check_raw", problems, max_rows=MAX_ROWS)
+    if raw is None:
+        return None
+    return check_table(con, target, raw, config, today, problems)
+
+
+def _strict(problems: Iterable[Problem], fresh: set[int] | None) -> list[Problem]:
+    out = []
+    for problem in problems:
+        if (problem.severity == "warning" and problem.code in STRICT_CODES
+                and (fresh is None or problem.row is None or problem.row in fresh)):
+            problem = dataclasses.replace(problem, severity="error", code=STRICT_CODES[problem.code])
+        out.append(problem)
+    return out
+
+
+def _formula_like(text: str | None) -> bool:
+    return bool(text) and text.startswith(FORMULA_PREFIXES) and parse_number(text) is None
+
+
+def _neutralised(table: TextTable, label: str, problems: list[Problem]) -> TextTable:
+    rows = []
+    for number, row in zip(table.row_numbers, table.rows):
+        new_row = []
+        for column, cell in zip(table.columns, row):
+            if _formula_like(cell):
+                problems.append(Problem(label, "import_formula_text", row=number, column=column, severity="warning",
+                                        params={"value": cell[:60].strip(), "char": cell[0].replace("\t", "tab").replace("\r", "CR")}))
+                cell = neutralise(cell)
+            new_row.append(cell)
+        rows.append(new_row)
+    return dataclasses.replace(table, rows=rows)
+
+
+# --- the current file ---------------------------------------------------------------------------
+
+@dataclass
+class Current:
+    """The target file as it is now: its bytes and hash (what a save will compare), table and rows."""
+
+    target: Target
+    label: str
+    data: bytes | None
+    sha256: str | None
+    table: TextTable | None
+    rows: pd.DataFrame | None
+    problems: list[Problem]
+
+    @property
+    def exists(self) -> bool:
+        return self.data is not None
+
+
+def sha256_hex(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def read_current(data_dir: Path, target: Target, config: Config, today: dt.date | None = None) -> Current:
+    """Read the target file once: the hash is of exactly the bytes the preview is made from."""
+    today = today or dt.date.today()
+    label = target.label(data_dir)
+    try:
+        data = target.path(data_dir).read_bytes()
+    except FileNotFoundError:
+        return Current(target, label, None, None, None, _empty_rows(target), [])
+    problems: list[Problem] = []
+    con = connect()
+    raw = read_table(con, data, label, "current_raw", problems)
+    table = rows = None
+    if raw is not None:
+        table = _table_from_raw(con, raw)
+        table.line_end = _line_end(data)
+        rows = check_table(con, target, raw, config, today, problems)
+    return Current(target, label, data, sha256_hex(data), table, rows, problems)
+
+
+def _empty_rows(target: Target) -> pd.DataFrame:
+    if target.kind == "metrics":
+        return pd.DataFrame(columns=["metric", "date", "value", "note", "source", "row"])
+    return pd.DataFrame(columns=[*target.key, "row"])
+
+
+# --- diff ---------------------------------------------------------------------------------------
+
+def comparable(value: Any) -> str:
+    """One text per cell value, so 6300, 6300.0 and "6300" compare equal and NaN equals empty."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0, 0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return comparable(value.item())
+    return str(value).strip()
+
+
+@dataclass
+class Diff:
+    """Rows added, changed (one line per changed cell: key, column, before, after) and removed."""
+
+    key: tuple[str, ...]
+    added: pd.DataFrame
+    changed: pd.DataFrame
+    removed: pd.DataFrame
+    changed_rows: int = 0
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.added), self.changed_rows, len(self.removed)
+
+    @property
+    def empty(self) -> bool:
+        return self.counts == (0, 0, 0)
+
+
+_IGNORED = {"row", "_row", "file", "file_order"}
+
+
+def diff(current_rows: pd.DataFrame | None, new_rows: pd.DataFrame | None, key: Iterable[str]) -> Diff:
+    """Compare two sets of rows by ``key``; a key that repeats counts once (the later row, as loaded)."""
+    key = tuple(key)
+    current_rows = current_rows if current_rows is not None else pd.DataFrame(columns=list(key))
+    new_rows = new_rows if new_rows is not None else pd.DataFrame(columns=list(key))
+    columns = [c for c in dict.fromkeys([*current_rows.columns, *new_rows.columns]) if c not in _IGNORED]
+    others = [c for c in columns if c not in key]
+
+    def index(frame: pd.DataFrame) -> dict[tuple, dict[str, str]]:
+        table: dict[tuple, dict[str, str]] = {}
+        for record in frame.to_dict("records"):
+            cells = {c: comparable(record.get(c)) for c in columns}
+            table[tuple(cells[c] for c in key)] = cells
+        return table
+
+    before, after = index(current_rows), index(new_rows)
+    added = [after[k] for k in after if k not in before]
+    removed = [before[k] for k in before if k not in after]
+    changes, changed_rows = [], 0
+    for k, cells in after.items():
+        if k not in before:
+            continue
+        differing = [c for c in others if cells[c] != before[k][c]]
+        if differing:
+            changed_rows += 1
+            for c in differing:
+                changes.append({**dict(zip(key, k)), "column": c, "before": before[k][c], "after": cells[c]})
+    return Diff(key, pd.DataFrame(added, columns=columns), pd.DataFrame(changes, columns=[*key, "column", "before", "after"]),
+                pd.DataFrame(removed, columns=columns), changed_rows)
+
+
+# --- merging (add or update rows) ---------------------------------------------------------------
+
+def _key_columns(table: TextTable, target: Target) -> tuple[str, ...]:
+    if target.kind == "metrics" and "metric" not in table.columns and table.columns[:1] == ["date"]:
+        return ("date",)  # wide layout: one row per date, one column per metric
+    return target.key
+
+
+def _row_key(table: TextTable, row: list[str | None], key: tuple[str, ...]) -> tuple[str, ...]:
+    parts = []
+    for name in key:
+        cell = (row[table.columns.index(name)] or "").strip()
+        parsed = parse_date(cell)
+        cell = parsed.isoformat() if parsed else cell.casefold()
+        parts.append(cell)
+    return tuple(parts)
+
+
+def merge(current: TextTable | None, upload: TextTable, target: Target, label: str,
+          problems: list[Problem], existing: str = "update") -> TextTable | None:
+    """Add the upload's rows to the current table, updating rows with the same key.
+
+    Empty cells in the upload do not erase values (a sheet with only this month's column must
+    not wipe the others); to remove a value use the editor or replace the whole file.
+    ``existing="error"`` refuses a key that is already there (adding a member), ``"required"``
+    refuses one that is not (marking a leaver).
+    """
+    if current is None:
+        if existing == "required":
+            for number, row in zip(upload.row_numbers, upload.rows):
+                problems.append(Problem(label, "import_key_missing", row=number, column=target.key[0],
+                                        params={"value": " / ".join(filter(None, row[:len(target.key)]))}))
+            return None
+        return dataclasses.replace(upload, fresh=None).renumbered()
+    key = _key_columns(current, target)
+    if _key_columns(upload, target) != key or not set(key) <= set(upload.columns) or not set(key) <= set(current.columns):
+        problems.append(Problem(label, "import_merge_columns", row=1, params={
+            "columns": ", ".join(key), "found": ", ".join(upload.columns)}))
+        return None
+    # A column the file does not have is added only if the upload fills it somewhere.
+    columns = list(current.columns) + [c for i, c in enumerate(upload.columns) if c not in current.columns
+                                       and any(row[i] is not None for row in upload.rows)]
+    rows = [list(row) + [None] * (len(columns) - len(row)) for row in current.rows]
+    numbers = list(current.row_numbers)
+    position = {_row_key(current, row, key): index for index, row in enumerate(current.rows)}
+    fresh: set[int] = set()
+    next_number = max(numbers, default=1) + 1
+    original = {k: numbers[index] for k, index in position.items()}
+    for upload_number, row in zip(upload.row_numbers, upload.rows):
+        k = _row_key(upload, row, key)
+        shown = " / ".join(part for part in (row[upload.columns.index(name)] for name in key) if part)
+        if existing == "error" and k in position:
+            problems.append(Problem(label, "import_key_exists", row=upload_number, column=key[0],
+                                    params={"value": shown, "other": original.get(k, "?")}))
+            continue
+        if existing == "required" and k not in position:
+            problems.append(Problem(label, "import_key_missing", row=upload_number, column=key[0],
+                                    params={"value": shown}))
+            continue
+        if k in position:
+            target_row = rows[position[k]]
+            changed = False
+            for name, cell in zip(upload.columns, row):
+                if cell is None:
+                    continue
+                slot = columns.index(name)
+                if target_row[slot] != cell:
+                    target_row[slot], changed = cell, True
+            if changed:
+                fresh.add(numbers[position[k]])
+        else:
+            position[k] = len(rows)
+            rows.append([row[upload.columns.index(name)] if name in upload.columns else None for name in columns])
+            numbers.append(next_number)
+            fresh.add(next_number)
+            next_number += 1
+    if errors(problems):
+        return None
+    if len(columns) > len(current.columns):
+        fresh.add(1)
+    merged = TextTable(columns, rows, numbers, current.delimiter, current.line_end, fresh)
+    return merged.renumbered()
+
+
+# --- previews -----------------------------------------------------------------------------------
+
+@dataclass
+class Preview:
+    """Everything the person confirms: parsed rows, every problem, the diff and the exact bytes."""
+
+    target: Target
+    label: str  # the target file, e.g. data/metrics/manual.csv
+    source_label: str  # what the rows came from (the uploaded file's name, "quick entry", ...)
+    mode: str
+    table: TextTable | None
+    rows: pd.DataFrame | None
+    problems: list[Problem]
+    diff: Diff | None
+    expected_sha256: str | None  # hash of the current file this preview was made from; None: no file
+    data: bytes | None  # what a confirm writes
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors(self.problems)
+
+    @property
+    def clean(self) -> bool:
+        """Saving is offered only for a preview without errors that changes something."""
+        return self.data is not None and not self.errors and self.diff is not None and not self.diff.empty
+
+    @property
+    def unchanged(self) -> bool:
+        return self.data is not None and not self.errors and self.diff is not None and self.diff.empty
+
+
+def build_preview(data_dir: Path, config: Config, target: Target, table: TextTable | None, problems: list[Problem], *,
+                  source_label: str, today: dt.date | None = None, mode: Mode = "replace",
+                  current: Current | None = None, sheets: list[str] | None = None,
+                  sheet: str | None = None) -> Preview:
+    """Check ``table`` as the new content of ``target`` and compare it with the current file.
+
+    ``problems`` are those found while reading the table; the preview adds the checks of the
+    whole new file. When merging, the table is first checked on its own, so that its problems
+    name its own rows; the merged file is then checked for what only the whole file shows.
+    """
+    today = today or dt.date.today()
+    current = current or read_current(data_dir, target, config, today)
+    found = list(problems)
+
+    def result(final: TextTable | None = None, rows=None, changes=None, data=None) -> Preview:
+        return Preview(target, current.label, source_label, mode, final, rows, found, changes,
+                       current.sha256, data, sheets or [], sheet)
+
+    if table is None:
+        return result()
+    if mode in _EXISTING:
+        if mode != "update":  # an update row holds only the cells it changes
+            _check(dataclasses.replace(table, fresh=None), target, config, today, source_label, found)
+            if errors(found):
+                return result()
+        if any(_formula_like(cell) for row in table.rows for cell in row):
+            table = _neutralised(table, source_label, found)
+        final = merge(current.table, table, target, source_label, found, existing=_EXISTING[mode])
+        label = current.label
+    else:
+        final = dataclasses.replace(table, fresh=_fresh_rows(table, current.table))
+        label = source_label
+    if final is None:
+        return result()
+    if current.table is not None:
+        final.delimiter, final.line_end = current.table.delimiter, current.table.line_end
+    elif current.data is None:
+        final.delimiter, final.line_end = ";", "\n"
+
+    whole: list[Problem] = []
+    rows = _check(final, target, config, today, label, whole)
+    if not errors(whole) and rows is not None and any(_formula_like(cell) for row in final.rows for cell in row):
+        made_inert: list[Problem] = []
+        final = _neutralised(final, label, made_inert)
+        whole = []
+        rows = _check(final, target, config, today, label, whole)
+        whole += made_inert
+    if mode in _EXISTING:  # the upload's own warnings were reported above, by its own rows
+        fresh = final.fresh or set()
+        whole = [p for p in whole if p.severity == "error" or p.row not in fresh or p.code == "import_formula_text"]
+    if target.kind == "metrics" and rows is not None and not errors(whole):
+        whole += _found_elsewhere(data_dir, target, config, today, rows, final.fresh, label)
+    found.extend(whole)
+    if errors(found) or rows is None:
+        return result(final, rows)
+    return result(final, rows, diff(current.rows, rows, target.key), final.to_bytes())
+
+
+def _found_elsewhere(data_dir: Path, target: Target, config: Config, today: dt.date, rows: pd.DataFrame,
+                     fresh: set[int] | None, label: str) -> list[Problem]:
+    """New observations whose metric and date are already in another metrics file.
+
+    The loader would keep only one of the two (the later file's), so a value typed into the wrong
+    file could silently not count: the person is told which file already holds it.
+    """
+    others: dict[tuple[str, str], str] = {}
+    for other in metrics_targets(data_dir):
+        if other == target:
+            continue
+        other_label = other.label(data_dir)
+        found = read_metrics_file(connect(), other.path(data_dir), other_label, config, today, [])
+        for record in ([] if found is None else found.to_dict("records")):
+            others.setdefault((str(record["metric"]), comparable(record["date"])), f"{other_label}:{record['row']}")
+    problems = []
+    for record in rows.to_dict("records"):
+        if fresh is not None and int(record["row"]) not in fresh:
+            continue
+        where = others.get((str(record["metric"]), comparable(record["date"])))
+        if where:
+            problems.append(Problem(label, "import_elsewhere", row=int(record["row"]), column="date", params={
+                "metric": record["metric"], "date": comparable(record["date"]), "other": where}))
+    return problems
+
+
+def _check(table: TextTable, target: Target, config: Config, today: dt.date, label: str,
+           problems: list[Problem]) -> pd.DataFrame | None:
+    found: list[Problem] = []
+    if not table.rows:
+        found.append(Problem(label, "header_only", row=1))
+        problems.extend(found)
+        return None
+    con = connect()
+    raw = _to_duckdb(con, table, label, "preview_raw")
+    rows = check_table(con, target, raw, config, today, found)
+    problems.extend(_strict(found, table.fresh))
+    return rows
+
+
+def _fresh_rows(table: TextTable, current: TextTable | None) -> set[int] | None:
+    """Row numbers of ``table`` whose content is not already a row of the current file."""
+    if current is None:
+        return None
+    existing = {tuple((cell or "").strip() for cell in _aligned(current, table.columns, row)) for row in current.rows}
+    fresh = {number for number, row in zip(table.row_numbers, table.rows)
+             if tuple((cell or "").strip() for cell in row) not in existing}
+    if set(table.columns) - set(current.columns):
+        fresh.add(1)  # a new column: its header problems are about what is being added now
+    return fresh
+
+
+def _aligned(source: TextTable, columns: list[str], row: list[str | None]) -> list[str | None]:
+    return [row[source.columns.index(name)] if name in source.columns else None for name in columns]
+
+
+def preview_upload(data_dir: Path, config: Config, target: Target, data: bytes, filename: str, *,
+                   today: dt.date | None = None, sheet: str | None = None, mode: Mode = "replace",
+                   max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int = MAX_ROWS, label: str | None = None) -> Preview:
+    """An uploaded file (CSV or XLSX) as the new content of ``target``, checked and compared.
+
+    ``label`` names the file in messages (the command line passes the path as typed); by default
+    it is the uploaded name's last part. It is never used to open or write anything.
+    """
+    problems: list[Problem] = []
+    upload = read_upload(data, filename, problems, sheet=sheet, max_bytes=max_bytes, max_rows=max_rows, label=label)
+    return build_preview(data_dir, config, target, upload.table, problems, source_label=upload.label, today=today,
+                         mode=mode, sheets=upload.sheets, sheet=upload.sheet)
+
+
+def preview_edit(data_dir: Path, config: Config, target: Target, frame: pd.DataFrame, current: Current, *,
+                 source_label: str, today: dt.date | None = None) -> Preview:
+    """The edited table (from ``st.data_editor``) as the whole new file, against the same current file."""
+    table = table_from_frame(frame, like=current.table)
+    return build_preview(data_dir, config, target, table, [], source_label=source_label, today=today,
+                         mode="replace", current=current)
+
+
+def quick_entry_table(current: Current, metric_id: str, date: dt.date | str | None, value: str | float | None,
+                      note: str | None = None) -> TextTable:
+    """One observation as a one-row table in the layout of the current file (long or wide)."""
+    date_text = date.isoformat() if isinstance(date, dt.date) else (str(date).strip() if date else None)
+    number = parse_number(value) if value is not None and str(value).strip() else None
+    value_text = _number_text(number) if number is not None else (_clean_cell(value) if value is not None else None)
+    note = _clean_cell(note.strip()) if isinstance(note, str) else None
+    table = current.table
+    if table is not None and "metric" not in table.columns and table.columns[:1] == ["date"]:
+        return TextTable(["date", metric_id], [[date_text, value_text]], [2])
+    return TextTable(["metric", "date", "value", "note"], [[metric_id, date_text, value_text, note]], [2])
+
+
+def preview_quick_entry(data_dir: Path, config: Config, target: Target, metric_id: str, date: dt.date | str | None,
+                        value: str | float | None, note: str | None, *, source_label: str,
+                        today: dt.date | None = None) -> Preview:
+    """Add (or correct) one month's figure in a metrics file; the file is created if missing."""
+    current = read_current(data_dir, target, config, today)
+    table = quick_entry_table(current, metric_id, date, value, note)
+    return build_preview(data_dir, config, target, table, [], source_label=source_label, today=today,
+                         mode="merge", current=current)
+
+
+def preview_rows(data_dir: Path, config: Config, target: Target, columns: list[str], rows: list[list[Any]], *,
+                 source_label: str, today: dt.date | None = None, mode: Mode = "merge") -> Preview:
+    """Rows from a form (a new member, a leaver) merged into a register by its key."""
+    cells = [[_clean_cell(cell.isoformat() if isinstance(cell, dt.date) else cell) for cell in row] for row in rows]
+    table = TextTable([normalise_header(c) for c in columns], cells, [index + 2 for index in range(len(cells))])
+    return build_preview(data_dir, config, target, table, [], source_label=source_label, today=today, mode=mode)
+
+
+# --- choices for the Data page (kept here so the page only renders) -----------------------------
+
+MANUAL = Target("metrics", "manual")
+
+
+def entry_metrics(config: Config) -> list:
+    """Metrics whose values are typed in (not computed from a register), in targets.yaml's order."""
+    return [metric for metric in config.metrics if metric.source is None]
+
+
+def upload_targets(data_dir: Path) -> list[Target]:
+    """Every file an upload may replace: the metrics files, metrics/manual.csv and the registers."""
+    found = metrics_targets(data_dir)
+    if MANUAL not in found:
+        found.append(MANUAL)
+    return found + [Target(name, name) for name in REGISTERS]
+
+
+def entry_files(data_dir: Path) -> list[Target]:
+    """The metrics files a quick entry may add to (manual.csv is created on first save)."""
+    return [target for target in upload_targets(data_dir) if target.kind == "metrics"]
+
+
+def editable_targets(data_dir: Path) -> list[Target]:
+    """Files that exist and can be edited as a table."""
+    registers = [Target(name, name) for name in REGISTERS if Target(name, name).path(data_dir).is_file()]
+    return registers + metrics_targets(data_dir)
+
+
+def suggested_file(dataset, metric_id: str) -> Target:
+    """Where a new value for ``metric_id`` belongs: the file of its latest value, else manual.csv."""
+    try:
+        frame = dataset.observations(metric_id)
+    except (duckdb.Error, AttributeError):
+        return MANUAL
+    for label in reversed(list(frame["file"])) if len(frame) else []:
+        name = str(label).rsplit("/", 1)[-1]
+        try:
+            target = parse_target(f"metrics/{name}")
+        except DataError:
+            continue
+        if target.path(dataset.data_dir).is_file():
+            return target
+    return MANUAL
+
+
+def default_entry_date(today: dt.date) -> dt.date:
+    """Monthly figures are dated the last day of the month they describe: the month before today."""
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+def next_member_id(rows: pd.DataFrame | None) -> str:
+    """The next id in the register's own numbering (``M041`` after ``M040``), or ``M001``."""
+    ids = [str(value) for value in (rows["member_id"] if rows is not None and "member_id" in rows else [])]
+    numbered = [re.fullmatch(r"(\D*)(\d+)", value) for value in ids]
+    numbered = [match for match in numbered if match]
+    if not numbered:
+        return "M001"
+    prefix, digits = max(((m.group(1), m.group(2)) for m in numbered), key=lambda pair: int(pair[1]))
+    return f"{prefix}{int(digits) + 1:0{len(digits)}d}"
+
+
+def active_members(rows: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """``(member_id, name)`` of members who have not left, for choosing a leaver."""
+    if rows is None or "member_id" not in rows:
+        return []
+    out = []
+    for record in rows.to_dict("records"):
+        if comparable(record.get("left")) == "":
+            out.append((str(record["member_id"]), comparable(record.get("name"))))
+    return out

@@ -1,0 +1,535 @@
+"""The one way anything writes a data file: checked, serialised, atomic, backed up, logged, undoable.
+
+Every save, from the Data page, the quick-entry forms, the table editor or ``python -m kpi import``,
+goes through :func:`save_table`:
+
+1. the new content is validated again, as the loader will read it (errors refuse the save);
+2. a lock (``data/.locks/<file>.lock``) serialises saves of one file across threads and processes;
+3. under the lock, the current file's sha256 must equal the hash the preview was made from, or the
+   save is refused ("someone else saved this file since you opened it; reload"): two people
+   editing at once never overwrite each other silently;
+4. the previous file is copied to ``data/.history/<file>/<time>-<sha>.csv``;
+5. the new bytes go to a temporary file in the same folder (``.<name>.<random>.tmp``, which the
+   loader never reads), are flushed and fsynced, then ``os.replace`` swaps them in and the folder
+   is fsynced: a crash leaves either the old file or the new one, never half of one;
+6. one line is appended to ``data/changelog.csv`` (time, editor, file, rows added/changed/removed,
+   sha256 before and after, comment) with a single ``write`` on an ``O_APPEND`` descriptor under a
+   lock of its own. The password is never part of it (:func:`kpi.auth.redact`).
+
+:func:`undo_last` restores the file as it was before the most recent change not yet undone,
+through the same steps, after checking that the file is still the one that change wrote. It does
+not re-validate: it puts back exactly the bytes that were there before.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from kpi.i18n import format_number, t
+from kpi.imports import (Preview, TextTable, Target, diff, parse_target, sha256_hex, validate_bytes)
+from kpi.load import connect
+from kpi.problems import Problem, errors
+from kpi.schema import Config
+
+HISTORY_DIR = ".history"
+LOCK_DIR = ".locks"
+CHANGELOG = "changelog.csv"
+CHANGELOG_COLUMNS = ["time", "editor", "file", "action", "added", "changed", "removed", "sha256_before",
+                     "sha256_after", "comment", "history", "id", "undoes"]
+LOCK_TIMEOUT = 30.0
+EDITOR_MAX, COMMENT_MAX = 60, 500
+
+# Tests set this to stop or fail a save between writing the temporary file and replacing.
+_before_replace: Callable[[Path, Path], None] | None = None
+
+
+# --- atomic files -------------------------------------------------------------------------------
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` survive a power cut (POSIX; a no-op elsewhere)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def temp_name_pattern(path: Path) -> re.Pattern:
+    return re.compile(re.escape(f".{path.name}.") + r".*\.tmp")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, nothing between.
+
+    The temporary file starts with "." and ends in ".tmp" so no reader mistakes it for data; it
+    keeps the old file's permission bits (or 0644 for a new file).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp_path = Path(temp)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp_path, mode)
+        if _before_replace is not None:
+            _before_replace(temp_path, path)
+        os.replace(temp_path, path)
+    except BaseException:
+        try:
+            temp_path.unlink()
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def _remove_stale_temp_files(path: Path) -> None:
+    """Temporary files left by a save that was killed; only called while holding the file's lock."""
+    if not path.parent.is_dir():
+        return
+    pattern = temp_name_pattern(path)
+    for leftover in path.parent.iterdir():
+        if pattern.fullmatch(leftover.name):
+            try:
+                leftover.unlink()
+            except OSError:
+                pass
+
+
+def file_lock(data_dir: Path, name: str) -> FileLock:
+    folder = Path(data_dir) / LOCK_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(folder / (name.replace("/", "__") + ".lock")), timeout=LOCK_TIMEOUT)
+
+
+# --- the change log -----------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    """One line of ``data/changelog.csv``."""
+
+    time: str
+    editor: str
+    file: str  # relative to the data folder, e.g. metrics/manual.csv
+    action: str  # "save" or "undo"
+    added: int
+    changed: int
+    removed: int
+    sha256_before: str
+    sha256_after: str
+    comment: str
+    history: str  # the copy of the previous file, relative to the data folder ("" if there was none)
+    id: str
+    undoes: str = ""
+
+    @property
+    def when(self) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromisoformat(self.time)
+        except ValueError:
+            return None
+
+    @property
+    def shown_time(self) -> str:
+        """``2026-11-23 10:15`` in the server's time zone, as a person reads it."""
+        when = self.when
+        return when.strftime("%Y-%m-%d %H:%M") if when else self.time
+
+    def row(self) -> list[str]:
+        from kpi.cells import neutralise
+
+        values = [self.time, self.editor, self.file, self.action, str(self.added), str(self.changed),
+                  str(self.removed), self.sha256_before, self.sha256_after, self.comment, self.history,
+                  self.id, self.undoes]
+        return [neutralise(value) for value in values]  # the log is opened in Excel too
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+def append_changelog(data_dir: Path, change: Change) -> None:
+    """Append one line with one ``write`` on an ``O_APPEND`` descriptor, under the log's lock.
+
+    A line is never interleaved with another, and a line cut short by a crash is closed with a
+    newline before the next one is written, so it spoils only itself.
+    """
+    path = Path(data_dir) / CHANGELOG
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    with file_lock(data_dir, "changelog"):
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        prefix = b""
+        if size == 0:
+            prefix = b"\xef\xbb\xbf"
+            writer.writerow(CHANGELOG_COLUMNS)
+        else:
+            with path.open("rb") as stream:
+                stream.seek(size - 1)
+                if stream.read(1) != b"\n":
+                    prefix = b"\n"
+        writer.writerow(change.row())
+        payload = prefix + buffer.getvalue().encode("utf-8")
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            written = os.write(handle, payload)
+            if written != len(payload):  # pragma: no cover - a full disk
+                raise OSError("the change log could not be written completely")
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        if size == 0:
+            fsync_dir(path.parent)
+
+
+def read_changelog(data_dir: Path) -> list[Change]:
+    """Every change, oldest first; lines that cannot be read (cut by a crash) are skipped."""
+    path = Path(data_dir) / CHANGELOG
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except FileNotFoundError:
+        return []
+    changes = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    header = next(reader, None)
+    if header != CHANGELOG_COLUMNS:
+        return []
+    for record in reader:
+        if len(record) != len(CHANGELOG_COLUMNS):
+            continue
+        values = dict(zip(CHANGELOG_COLUMNS, record))
+        try:
+            counts = {name: int(values[name]) for name in ("added", "changed", "removed")}
+        except ValueError:
+            continue
+        changes.append(Change(**{**values, **counts}))
+    return changes
+
+
+def file_history(data_dir: Path) -> dict[str, Change]:
+    """The last change of each file (``metrics/x.csv`` → change), for the overview and about pages."""
+    return {change.file: change for change in read_changelog(data_dir)}
+
+
+def changelog_frame(data_dir: Path, limit: int = 200) -> pd.DataFrame:
+    """The newest changes first, as a table (the Historik tab)."""
+    changes = read_changelog(data_dir)[::-1][:limit]
+    columns = ["time", "editor", "file", "action", "added", "changed", "removed", "comment", "sha256_before",
+               "sha256_after"]
+    return pd.DataFrame([[change.shown_time if name == "time" else getattr(change, name) for name in columns]
+                         for change in changes], columns=columns)
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+@dataclass
+class SaveResult:
+    """What happened: saved or not, why not, and what changed."""
+
+    saved: bool
+    target: Target
+    problems: list[Problem] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    sha256_before: str | None = None
+    sha256_after: str | None = None
+    history: str | None = None
+    change: Change | None = None
+
+    def summary(self, lang: str) -> str:
+        if not self.saved:
+            return t("store.not_saved", lang, file=self.target.relpath)
+        key = "store.undone" if self.change and self.change.action == "undo" else "store.saved"
+        return t(key, lang, file=self.target.relpath, added=format_number(self.added, lang),
+                 changed=format_number(self.changed, lang), removed=format_number(self.removed, lang))
+
+
+def clean_text(text: str | None, limit: int) -> str:
+    """One line of printable text, at most ``limit`` characters, with the editor password removed."""
+    from kpi import auth
+
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in (text or "")).split())
+    return auth.redact(text)[:limit]
+
+
+def save_table(data_dir: Path, target: Target | str, new: bytes | TextTable, *, editor: str, comment: str = "",
+               expected_sha256: str | None, config: Config, today: dt.date | None = None) -> SaveResult:
+    """Save ``new`` as the whole content of ``target``; refuse if it has errors or the file moved on.
+
+    ``expected_sha256`` is the hash of the file the person's preview was made from (``None``: the
+    file did not exist). It is required, so no caller can skip the check by forgetting it.
+    """
+    data_dir = Path(data_dir)
+    target = parse_target(target) if isinstance(target, str) else target
+    editor = clean_text(editor, EDITOR_MAX)
+    if not editor:
+        raise ValueError("a save needs the editor's name for the change log")
+    comment = clean_text(comment, COMMENT_MAX)
+    data = new.to_bytes() if isinstance(new, TextTable) else bytes(new)
+    today = today or dt.date.today()
+    label = target.label(data_dir)
+
+    problems: list[Problem] = []
+    new_rows = validate_bytes(connect(), target, data, label, config, today, problems)
+    if new_rows is None or errors(problems):
+        return SaveResult(False, target, problems)
+    path = target.path(data_dir)
+    try:
+        with file_lock(data_dir, target.relpath):
+            before = _read_or_none(path)
+            if sha256_hex(before) != expected_sha256:
+                return SaveResult(False, target, [Problem(label, "store_stale")])
+            current_rows = None
+            if before is not None:
+                current_rows = validate_bytes(connect(), target, before, label, config, today, [])
+            added, changed, removed = diff(current_rows, new_rows, target.key).counts
+            return _commit(data_dir, target, before, data, editor=editor, comment=comment, action="save",
+                           counts=(added, changed, removed), problems=problems)
+    except Timeout:
+        return SaveResult(False, target, [Problem(label, "store_busy")])
+    except OSError as exc:  # a full disk, a read-only volume: the old file is still there
+        return SaveResult(False, target, [Problem(label, "store_write_failed", params={"detail": exc.strerror or str(exc)})])
+
+
+def save_preview(data_dir: Path, preview: Preview, *, editor: str, comment: str = "", config: Config,
+                 today: dt.date | None = None) -> SaveResult:
+    """Save what a clean preview showed, against the file it was made from."""
+    if not preview.clean:
+        problems = preview.errors or [Problem(preview.label, "store_nothing_to_save")]
+        return SaveResult(False, preview.target, problems)
+    return save_table(data_dir, preview.target, preview.data, editor=editor, comment=comment,
+                      expected_sha256=preview.expected_sha256, config=config, today=today)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _commit(data_dir: Path, target: Target, before: bytes | None, after: bytes | None, *, editor: str, comment: str,
+            action: str, counts: tuple[int, int, int], problems: list[Problem], undoes: str = "") -> SaveResult:
+    """Back up, replace (or remove), log. The caller holds the file's lock."""
+    path = target.path(data_dir)
+    _remove_stale_temp_files(path)
+    now = _now()
+    sha_before, sha_after = sha256_hex(before), sha256_hex(after)
+    history = ""
+    if before is not None:
+        stem = target.relpath.removesuffix(".csv")
+        copy = data_dir / HISTORY_DIR / stem / f"{now.strftime('%Y%m%dT%H%M%S%f')}-{sha_before[:12]}.csv"
+        atomic_write(copy, before)
+        history = copy.relative_to(data_dir).as_posix()
+    if after is None:
+        path.unlink()
+        fsync_dir(path.parent)
+    else:
+        atomic_write(path, after)
+    change = Change(now.isoformat(timespec="seconds"), editor, target.relpath, action, *counts,
+                    sha_before or "", sha_after or "", comment, history, uuid.uuid4().hex[:16], undoes)
+    problems = list(problems)
+    try:
+        append_changelog(data_dir, change)
+    except (OSError, Timeout) as exc:  # the file is saved; say that its log line is missing
+        problems.append(Problem(CHANGELOG, "store_changelog_failed", severity="warning",
+                                params={"detail": getattr(exc, "strerror", None) or str(exc)}))
+    added, changed, removed = counts
+    return SaveResult(True, target, problems, added, changed, removed, sha_before, sha_after, history or None, change)
+
+
+# --- undo ---------------------------------------------------------------------------------------
+
+def undoable(data_dir: Path) -> Change | None:
+    """The most recent save that has not been undone (what "undo last change" would revert)."""
+    changes = read_changelog(data_dir)
+    undone = {change.undoes for change in changes if change.action == "undo"}
+    for change in reversed(changes):
+        if change.action == "save" and change.id not in undone:
+            return change
+    return None
+
+
+def undo_last(data_dir: Path, editor: str, *, comment: str = "", config: Config | None = None) -> SaveResult:
+    """Put back the file as it was before the last change, if nobody changed it since.
+
+    Repeating it walks further back. ``config`` is accepted for symmetry with saving; the
+    restored bytes are exactly the old file's, so they are not validated again.
+    """
+    data_dir = Path(data_dir)
+    editor = clean_text(editor, EDITOR_MAX)
+    if not editor:
+        raise ValueError("an undo needs the editor's name for the change log")
+    comment = clean_text(comment, COMMENT_MAX)
+    last = undoable(data_dir)
+    if last is None:
+        return SaveResult(False, Target("metrics", "-"), [Problem(CHANGELOG, "store_nothing_to_undo")])
+    target = parse_target(last.file)
+    label = target.label(data_dir)
+    path = target.path(data_dir)
+    try:
+        with file_lock(data_dir, target.relpath):
+            current = _read_or_none(path)
+            if (sha256_hex(current) or "") != last.sha256_after:
+                return SaveResult(False, target, [Problem(label, "store_undo_changed", params={"time": last.shown_time})])
+            previous = None
+            if last.sha256_before:
+                previous = _read_or_none(data_dir / last.history) if last.history else None
+                if previous is None or sha256_hex(previous) != last.sha256_before:
+                    return SaveResult(False, target, [Problem(label, "store_history_missing",
+                                                              params={"history": last.history or "-"})])
+            counts = (last.removed, last.changed, last.added)
+            return _commit(data_dir, target, current, previous, editor=editor, comment=comment, action="undo",
+                           counts=counts, problems=[], undoes=last.id)
+    except Timeout:
+        return SaveResult(False, target, [Problem(label, "store_busy")])
+    except OSError as exc:
+        return SaveResult(False, target, [Problem(label, "store_write_failed", params={"detail": exc.strerror or str(exc)})])
+
+
+# --- command line: python -m kpi import / hash-password -----------------------------------------
+
+PROBLEMS_SHOWN = 200
+
+
+def register_cli(commands, common) -> None:
+    """Add ``import`` and ``hash-password`` to ``python -m kpi`` (see kpi/cli.py EXTRA_COMMANDS)."""
+    from kpi.imports import REGISTERS
+
+    command = commands.add_parser(
+        "import", help="check a CSV/XLSX file and save it into a data file (backup, change log)",
+        description="Read FILE (CSV or XLSX) with the project's rules, show every problem and the difference "
+                    "to the current file, then save it into the data folder: validated, atomic, with a backup "
+                    "in data/.history/ and a line in data/changelog.csv. Exit 0 saved (or dry run clean), "
+                    "1 refused, 2 usage.")
+    common(command, suppress=True)
+    command.add_argument("file", metavar="FILE", help="the CSV or XLSX file to import")
+    command.add_argument("--into", required=True, metavar="TARGET",
+                         help=f"metrics/NAME.csv or one of: {', '.join(REGISTERS)}")
+    command.add_argument("--mode", choices=("replace", "merge"), default="replace",
+                         help="replace the whole file (default) or add/update rows by key")
+    command.add_argument("--sheet", metavar="NAME", default=None, help="XLSX: the sheet to read (default: the first)")
+    command.add_argument("--dry-run", action="store_true", help="check and show the difference, save nothing")
+    command.add_argument("--comment", default="", metavar="TEXT", help="a comment for the change log")
+    command.add_argument("--editor", default=None, metavar="NAME",
+                         help="who is importing, for the change log (default: $USER)")
+    command.set_defaults(handler=cmd_import)
+
+    hasher = commands.add_parser("hash-password", help="print an editor_password_hash line for .streamlit/secrets.toml")
+    common(hasher, suppress=True)
+    hasher.set_defaults(handler=cmd_hash_password)
+
+
+def cmd_import(args) -> int:
+    import sys
+
+    from kpi import config as paths
+    from kpi.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, print_problems
+    from kpi.imports import MAX_UPLOAD_BYTES, megabytes, preview_upload
+    from kpi.problems import DataError
+    from kpi.schema import load_config
+
+    lang = args.lang
+    try:
+        target = parse_target(args.into)
+    except DataError as exc:
+        print_problems(exc.problems, lang)
+        return EXIT_USAGE
+    source = Path(args.file)
+    try:
+        with source.open("rb") as stream:  # at most one byte over the limit, whatever the file is
+            data = stream.read(MAX_UPLOAD_BYTES + 1)
+            size = os.fstat(stream.fileno()).st_size
+    except FileNotFoundError:
+        print_problems([Problem(args.file, "file_missing")], lang)
+        return EXIT_USAGE
+    except OSError as exc:
+        print_problems([Problem(args.file, "store_cli_unreadable", params={"detail": exc.strerror or str(exc)})], lang)
+        return EXIT_USAGE
+    if len(data) > MAX_UPLOAD_BYTES:
+        print_problems([Problem(args.file, "import_too_large", params={
+            "size": megabytes(max(size, len(data))), "limit": megabytes(MAX_UPLOAD_BYTES)})], lang)
+        print(t("store.cli.refused", lang), file=sys.stderr)
+        return EXIT_DATA
+    data_dir = paths.data_dir(args.data)
+    config = load_config(paths.targets_path(args.targets))
+    preview = preview_upload(data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode,
+                             label=args.file)
+    shown = preview.problems[:PROBLEMS_SHOWN]
+    print_problems(shown, lang)
+    if len(preview.problems) > len(shown):
+        print(t("store.cli.more", lang, count=len(preview.problems) - len(shown)), file=sys.stderr)
+    if preview.errors or preview.data is None:
+        print(t("store.cli.refused", lang), file=sys.stderr)
+        return EXIT_DATA
+    added, changed, removed = preview.diff.counts
+    print(t("store.cli.diff", lang, file=target.relpath, added=format_number(added, lang),
+            changed=format_number(changed, lang), removed=format_number(removed, lang)))
+    if preview.unchanged:
+        print(t("store.cli.unchanged", lang))
+        return EXIT_OK
+    if args.dry_run:
+        print(t("store.cli.dry_run", lang))
+        return EXIT_OK
+    editor = args.editor or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
+    result = save_preview(data_dir, preview, editor=editor, comment=args.comment, config=config)
+    if not result.saved:
+        print_problems(result.problems, lang)
+        print(t("store.cli.refused", lang), file=sys.stderr)
+        return EXIT_DATA
+    print(result.summary(lang))
+    if result.history:
+        print(t("store.cli.history", lang, path=f"{data_dir.name}/{result.history}"))
+    return EXIT_OK
+
+
+def cmd_hash_password(args) -> int:
+    import getpass
+    import sys
+
+    from kpi import auth
+    from kpi.cli import EXIT_DATA, EXIT_OK
+
+    lang = args.lang
+    if sys.stdin.isatty():
+        first = getpass.getpass(t("store.cli.hash_prompt", lang))
+        second = getpass.getpass(t("store.cli.hash_again", lang))
+        if first != second:
+            print(t("store.cli.hash_mismatch", lang), file=sys.stderr)
+            return EXIT_DATA
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+    if not first:
+        print(t("store.cli.hash_empty", lang), file=sys.stderr)
+        return EXIT_DATA
+    print(f'{auth.SECRET_HASH} = "{auth.hash_password(first)}"')
+    print(t("store.cli.hash_done", lang), file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,313 @@
+"""Data (staff only): upload, quick entry, table edits, history and undo, behind the editor password.
+
+The page only renders: reading, checking, diffing and saving are kpi.imports and kpi.store, the
+password is kpi.auth. A preview is kept in the session with the hash of the file it was made from,
+so "Spara" saves exactly what was shown, or is refused if someone saved the file in between.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from kpi import auth, imports, store
+from kpi.i18n import format_number, has_key, t
+from kpi.problems import DataError, warnings
+from ui.state import dataset, show_problem_list, sidebar
+
+state = sidebar()
+lang = state.lang
+st.title(t("store.title", lang))
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets.toml: Streamlit raises on first access
+        return {}
+
+
+password = auth.configured(_secrets())
+if password is None:
+    st.info(t("store.disabled", lang), icon=":material/lock:")
+    st.stop()
+if not password.valid:
+    st.error(t("store.password_invalid", lang))
+    st.stop()
+
+# --- unlock -------------------------------------------------------------------------------------
+editor = st.session_state.get("data_editor_name")
+if not editor:
+    st.caption(t("store.locked", lang))
+    with st.form("data_login", clear_on_submit=True):
+        name = st.text_input(t("store.editor_name", lang), max_chars=store.EDITOR_MAX, key="data_login_name")
+        candidate = st.text_input(t("store.password", lang), type="password", key="data_login_password")
+        submitted = st.form_submit_button(t("store.unlock", lang), type="primary")
+    if submitted:
+        if not name.strip():
+            st.warning(t("store.need_name", lang))
+        else:
+            throttle = st.session_state.setdefault("data_throttle", auth.Throttle())
+            outcome = auth.attempt(password, candidate, throttle)
+            if outcome.ok:
+                st.session_state["data_editor_name"] = store.clean_text(name, store.EDITOR_MAX)
+                del st.session_state["data_login_password"]
+                st.rerun()
+            elif outcome.locked:
+                st.error(t("store.locked_out", lang, minutes=max(1, round(outcome.wait / 60))))
+            elif outcome.wait > 0 and not outcome.checked:
+                st.error(t("store.wait", lang, seconds=max(1, round(outcome.wait))))
+            else:
+                st.error(t("store.wrong_password", lang))
+        del candidate
+        if "data_login_password" in st.session_state:  # the typed password is not kept in the session
+            del st.session_state["data_login_password"]
+    st.stop()
+
+data = dataset(state)
+if data is None:
+    st.stop()
+config, data_dir, today = data.config, state.data_dir, dt.date.today()
+
+top = st.columns([4, 1])
+top[0].caption(t("store.signed_in", lang, editor=editor) + " " + t("store.intro", lang))
+if top[1].button(t("store.lock", lang), icon=":material/lock:"):
+    for key in [key for key in st.session_state if str(key).startswith("data_") and key != "data_throttle"]:
+        del st.session_state[key]
+    st.rerun()
+
+flash = st.session_state.pop("data_flash", None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+flash_error = st.session_state.pop("data_flash_error", None)
+if flash_error:
+    st.error(flash_error[0], icon=":material/error:")
+    show_problem_list(flash_error[1], lang)
+
+
+# --- showing a preview and saving it --------------------------------------------------------------
+def _headers(frame: pd.DataFrame) -> pd.DataFrame:
+    names = {name: t(f"store.col.{name}", lang) for name in frame.columns if has_key(f"store.col.{name}")}
+    return frame.rename(columns=names)
+
+
+def show_preview(slot: str) -> None:
+    """Render the preview kept under ``slot`` with its problems, diff and the save button."""
+    preview: imports.Preview | None = st.session_state.get(slot)
+    if preview is None:
+        return
+    st.subheader(t("store.preview", lang, source=preview.source_label, file=preview.label), divider="gray")
+    found_errors, found_warnings = preview.errors, warnings(preview.problems)
+    if found_errors:
+        st.error(t("store.preview_errors", lang, count=len(found_errors)), icon=":material/error:")
+        show_problem_list(found_errors, lang)
+    if found_warnings:
+        with st.expander(t("store.preview_warnings", lang, count=len(found_warnings)), expanded=True):
+            show_problem_list(found_warnings, lang)
+    if preview.diff is not None:
+        added, changed, removed = preview.diff.counts
+        columns = st.columns(3)
+        columns[0].metric(t("store.added", lang), format_number(added, lang))
+        columns[1].metric(t("store.changed", lang), format_number(changed, lang))
+        columns[2].metric(t("store.removed", lang), format_number(removed, lang))
+        if removed:
+            st.warning(t("store.removed_warning", lang, count=format_number(removed, lang)))
+        for title, count, frame in ((t("store.added", lang), added, preview.diff.added),
+                                    (t("store.changed", lang), changed, preview.diff.changed),
+                                    (t("store.removed", lang), removed, preview.diff.removed)):
+            if len(frame):
+                with st.expander(f"{title} ({format_number(count, lang)})", expanded=len(frame) <= 20):
+                    st.dataframe(_headers(frame), hide_index=True, width="stretch")
+    if preview.rows is not None:
+        with st.expander(t("store.rows", lang, count=format_number(len(preview.rows), lang))):
+            st.dataframe(preview.rows, hide_index=True, width="stretch")
+    if preview.unchanged:
+        st.info(t("store.preview_unchanged", lang))
+    elif preview.clean:
+        st.success(t("store.preview_clean", lang))
+        comment = st.text_input(t("store.comment", lang), max_chars=store.COMMENT_MAX, key=f"{slot}_comment")
+    buttons = st.columns([1, 1, 4]) if preview.clean else [None, *st.columns([1, 5])]
+    if preview.clean and buttons[0].button(t("store.confirm", lang), type="primary", key=f"{slot}_save",
+                                           icon=":material/save:"):
+        result = store.save_preview(data_dir, preview, editor=editor, comment=comment, config=config, today=today)
+        if result.saved:
+            st.session_state.pop(slot, None)
+            st.session_state["data_flash"] = result.summary(lang)
+            st.rerun()
+        # Not saved (someone else saved first, or the file changed): drop this preview so the next run
+        # makes a fresh one against the file as it is now, and say why at the top of the page.
+        st.session_state.pop(slot, None)
+        st.session_state.pop(slot.replace("_preview", "_signature"), None)
+        st.session_state["data_flash_error"] = (result.summary(lang), result.problems)
+        st.rerun()
+    if buttons[1].button(t("store.discard", lang), key=f"{slot}_discard"):
+        st.session_state.pop(slot, None)
+        st.rerun()
+
+
+def target_label(target: imports.Target) -> str:
+    return target.relpath
+
+
+tab_upload, tab_quick, tab_edit, tab_history = st.tabs(
+    [t("store.tab.upload", lang), t("store.tab.quick", lang), t("store.tab.edit", lang), t("store.tab.history", lang)])
+
+# --- upload -----------------------------------------------------------------------------------------
+with tab_upload:
+    targets = imports.upload_targets(data_dir)
+    new_file = "__new__"
+    # No file is preselected: the person chooses where the upload goes.
+    choice = st.selectbox(t("store.target", lang), [*targets, new_file], key="data_upload_target", index=None,
+                          placeholder=t("store.target_choose", lang),
+                          format_func=lambda item: t("store.target_new", lang) if item == new_file else target_label(item))
+    target = choice
+    if choice == new_file:
+        name = st.text_input(t("store.target_new_name", lang), key="data_upload_new_name", max_chars=64)
+        target = None
+        if name.strip():
+            try:
+                target = imports.parse_target(f"metrics/{name.strip().removesuffix('.csv')}.csv")
+            except DataError as exc:
+                show_problem_list(exc.problems, lang)
+    mode = st.radio(t("store.mode", lang), ["replace", "merge"], key="data_upload_mode", horizontal=True,
+                    format_func=lambda item: t(f"store.mode.{item}", lang), help=t("store.mode_help", lang))
+    uploaded = st.file_uploader(t("store.upload", lang, limit=imports.megabytes(imports.MAX_UPLOAD_BYTES)),
+                                type=["csv", "txt", "xlsx", "xlsm"], key="data_upload_file")
+    sheet = None
+    if uploaded is not None and target is not None:
+        content = uploaded.getvalue()
+        sheets = st.session_state.get("data_upload_sheets", {}).get(uploaded.file_id, [])
+        if len(sheets) > 1:
+            sheet = st.selectbox(t("store.sheet", lang), sheets, key="data_upload_sheet")
+        signature = (target.relpath, uploaded.file_id, len(content), sheet, mode)
+        if st.session_state.get("data_upload_signature") != signature:
+            preview = imports.preview_upload(data_dir, config, target, content, uploaded.name, today=today,
+                                             sheet=sheet, mode=mode)
+            st.session_state["data_upload_preview"] = preview
+            st.session_state["data_upload_signature"] = signature
+            if len(preview.sheets) > 1 and not sheets:
+                st.session_state.setdefault("data_upload_sheets", {})[uploaded.file_id] = preview.sheets
+                st.rerun()
+        show_preview("data_upload_preview")
+    else:
+        st.session_state.pop("data_upload_preview", None)
+        st.session_state.pop("data_upload_signature", None)
+
+# --- quick entry --------------------------------------------------------------------------------------
+with tab_quick:
+    st.subheader(t("store.quick.figure", lang))
+    metrics = imports.entry_metrics(config)
+    metric_ids = [metric.id for metric in metrics]
+    names = {metric.id: metric.display_name(lang) for metric in metrics}
+    # The metric is chosen outside the form, so the suggested file follows the choice at once.
+    metric_id = st.selectbox(t("store.quick.metric", lang), metric_ids, format_func=lambda item: names[item],
+                             key="data_quick_metric")
+    with st.form("data_quick_form"):
+        when = st.date_input(t("store.quick.date", lang), value=imports.default_entry_date(today),
+                             format="YYYY-MM-DD", key="data_quick_date")
+        value = st.text_input(t("store.quick.value", lang), key="data_quick_value")
+        note = st.text_input(t("store.quick.note", lang), key="data_quick_note", max_chars=200)
+        files = imports.entry_files(data_dir)
+        suggested = imports.suggested_file(data, metric_id) if metric_id else imports.MANUAL
+        file_choice = st.selectbox(t("store.quick.file", lang), files, format_func=target_label,
+                                   index=files.index(suggested) if suggested in files else 0,
+                                   key=f"data_quick_file_{metric_id}")  # a new default per metric
+        if st.form_submit_button(t("store.quick.preview", lang)):
+            st.session_state["data_quick_preview"] = imports.preview_quick_entry(
+                data_dir, config, file_choice, metric_id, when, value, note,
+                source_label=t("store.quick_entry", lang), today=today)
+    show_preview("data_quick_preview")
+
+    members_target = imports.Target("members", "members")
+    members_now = imports.read_current(data_dir, members_target, config, today)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("store.quick.member", lang))
+        from kpi import registers  # the allowed codes come from the register definitions
+
+        def code_label(column: str, code: str) -> str:
+            key = f"registers.{column}.{code}"
+            return t(key, lang) if has_key(key) else code
+
+        def column_label(column: str) -> str:
+            key = f"registers.col.{column}"
+            return t(key, lang) if has_key(key) else column
+
+        with st.form("data_member_form"):
+            member_id = st.text_input(column_label("member_id"), value=imports.next_member_id(members_now.rows), key="data_member_id")
+            member_name = st.text_input(column_label("name"), key="data_member_name")
+            category = st.selectbox(column_label("category"), list(registers.CATEGORIES), key="data_member_category",
+                                    format_func=lambda code: code_label("category", code))
+            kommun = st.text_input(column_label("kommun"), key="data_member_kommun")
+            joined = st.date_input(column_label("joined"), value=today, format="YYYY-MM-DD", key="data_member_joined")
+            if st.form_submit_button(t("store.quick.preview", lang)):
+                st.session_state["data_member_preview"] = imports.preview_rows(
+                    data_dir, config, members_target, ["member_id", "name", "category", "kommun", "joined"],
+                    [[member_id, member_name, category, kommun, joined]], source_label=t("store.quick_entry", lang),
+                    today=today, mode="add")
+    with right:
+        st.subheader(t("store.quick.leaver", lang))
+        active = imports.active_members(members_now.rows)
+        if not members_now.exists:
+            st.caption(t("store.quick.no_register", lang))
+        with st.form("data_leaver_form"):
+            leaver = st.selectbox(t("store.quick.leaver_member", lang), active, key="data_leaver_member",
+                                  format_func=lambda pair: f"{pair[1]} ({pair[0]})")
+            left_on = st.date_input(t("store.quick.leaver_date", lang), value=today, format="YYYY-MM-DD",
+                                    key="data_leaver_date")
+            reason = st.selectbox(t("store.quick.leaver_reason", lang), list(registers.LEAVE_REASONS),
+                                  key="data_leaver_reason", format_func=lambda code: code_label("leave_reason", code))
+            if st.form_submit_button(t("store.quick.preview", lang)) and leaver:
+                st.session_state["data_member_preview"] = imports.preview_rows(
+                    data_dir, config, members_target, ["member_id", "left", "leave_reason"],
+                    [[leaver[0], left_on, reason]], source_label=t("store.quick_entry", lang), today=today,
+                    mode="update")
+    show_preview("data_member_preview")
+
+# --- edit a table -------------------------------------------------------------------------------------
+with tab_edit:
+    editable = imports.editable_targets(data_dir)
+    if editable:
+        chosen = st.selectbox(t("store.edit.pick", lang), editable, format_func=target_label, key="data_edit_target")
+        current = imports.read_current(data_dir, chosen, config, today)
+        if current.table is None:
+            st.warning(t("store.edit.unreadable", lang, file=chosen.relpath))
+            show_problem_list(current.problems, lang)
+        else:
+            st.caption(t("store.edit.help", lang))
+            edited = st.data_editor(current.table.frame(), num_rows="dynamic", width="stretch",
+                                    key=f"data_edit_{chosen.relpath}_{current.sha256[:12]}")
+            if st.button(t("store.edit.preview", lang), key="data_edit_make_preview"):
+                st.session_state["data_edit_preview"] = imports.preview_edit(
+                    data_dir, config, chosen, edited, current, source_label=t("store.table_editor", lang), today=today)
+    show_preview("data_edit_preview")
+
+# --- history and undo -------------------------------------------------------------------------------
+with tab_history:
+    log = store.changelog_frame(data_dir)
+    if log.empty:
+        st.info(t("store.history.none", lang))
+    else:
+        last = store.undoable(data_dir)
+        if last is not None:
+            st.caption(t("store.history.undo_what", lang, file=last.file, time=last.shown_time, editor=last.editor,
+                         added=format_number(last.added, lang), changed=format_number(last.changed, lang),
+                         removed=format_number(last.removed, lang)))
+            if st.button(t("store.history.undo", lang), icon=":material/undo:", key="data_undo"):
+                result = store.undo_last(data_dir, editor)
+                if result.saved:
+                    st.session_state["data_flash"] = result.summary(lang)
+                    st.rerun()
+                st.session_state["data_flash_error"] = (result.summary(lang), result.problems)
+                st.rerun()
+        st.subheader(t("store.history.last", lang))
+        latest = pd.DataFrame([{"file": name, "time": change.shown_time, "editor": change.editor,
+                                "action": t(f"store.action.{change.action}", lang)}
+                               for name, change in sorted(store.file_history(data_dir).items())])
+        st.dataframe(_headers(latest), hide_index=True, width="stretch")
+        st.subheader(t("store.history.log", lang))
+        log["action"] = [t(f"store.action.{action}", lang) if has_key(f"store.action.{action}") else action
+                         for action in log["action"]]
+        st.dataframe(_headers(log), hide_index=True, width="stretch")

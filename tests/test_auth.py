@@ -1,0 +1,134 @@
+"""The editor password: where it comes from, how it is compared, slowed-down guessing, no leaks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pytest
+
+from kpi import auth
+from kpi.cli import main
+
+
+@pytest.fixture(autouse=True)
+def clean(monkeypatch):
+    monkeypatch.delenv(auth.ENV, raising=False)
+    auth.PROCESS_THROTTLE.reset()
+    yield
+    auth.PROCESS_THROTTLE.reset()
+
+
+FAST = dict(iterations=1_000, salt=b"0123456789abcdef")  # real hashes use 600 000 iterations
+
+
+def test_nothing_configured_means_editing_is_off():
+    assert auth.configured({}, environ={}) is None
+
+
+def test_environment_wins_then_hash_then_plain():
+    hashed = auth.hash_password("från-hash", **FAST)
+    secrets = {"editor_password_hash": hashed, "editor_password": "från-text",
+               "editor_password_sha256": hashlib.sha256(b"fran-sha").hexdigest()}
+    assert auth.configured(secrets, environ={auth.ENV: "från-miljö"}).verify("från-miljö")
+    from_secrets = auth.configured(secrets, environ={})
+    assert from_secrets.scheme == "pbkdf2_sha256" and from_secrets.verify("från-hash")
+    assert not from_secrets.verify("från-text")
+    assert auth.configured({"editor_password_sha256": secrets["editor_password_sha256"]}, environ={}).verify("fran-sha")
+    assert auth.configured({"editor_password": "från-text"}, environ={}).verify("från-text")
+
+
+@pytest.mark.parametrize("secrets", [{"editor_password_hash": "pbkdf2_sha256$x$y$z"},
+                                     {"editor_password_hash": "md5$abc"},
+                                     {"editor_password_sha256": "abc"},
+                                     {"__broken__": True}])
+def test_a_broken_setting_keeps_editing_locked(secrets):
+    password = auth.configured(secrets, environ={})
+    assert password is not None and not password.valid and not password.verify("")
+
+
+def test_hash_format_and_verification():
+    text = auth.hash_password("Rödbeta-2026", **FAST)
+    assert text == "pbkdf2_sha256$1000$MDEyMzQ1Njc4OWFiY2RlZg==$" + __import__("base64").b64encode(
+        hashlib.pbkdf2_hmac("sha256", "Rödbeta-2026".encode(), b"0123456789abcdef", 1000)).decode()
+    password = auth.parse_hash(text)
+    assert password.verify("Rödbeta-2026")
+    assert not password.verify("rödbeta-2026") and not password.verify("") and not password.verify(None)
+    assert auth.parse_hash(auth.hash_password("x", iterations=1_000)).salt != auth.parse_hash(
+        auth.hash_password("x", iterations=1_000)).salt  # a fresh salt each time
+
+
+def test_comparison_is_constant_time(monkeypatch):
+    calls = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((len(a), len(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(auth.hmac, "compare_digest", spy)
+    password = auth.Password("plain", b"hemligt")
+    assert password.verify("hemligt") and not password.verify("h") and not password.verify("hemligt" * 100)
+    assert calls == [(32, 32)] * 3  # digests of equal length, whatever was typed
+
+
+def test_the_password_never_shows_in_repr():
+    password = auth.Password("plain", "Rödbeta-2026".encode())
+    assert "Rödbeta" not in repr(password) and "R\\xc3" not in repr(password)
+
+
+def test_throttle_free_attempts_then_doubling_waits_then_lockout():
+    throttle = auth.Throttle()
+    waits = []
+    for attempt in range(10):
+        throttle.failed(now=100.0)
+        waits.append(throttle.wait(now=100.0))
+    # 3 free, then 1, 2, 4, 8, 16, 32 s (capped at 60), and the 10th wrong attempt locks for 15 minutes.
+    assert waits == [0, 0, 1, 2, 4, 8, 16, 32, 60, 900]
+    assert throttle.locked
+    throttle.succeeded()
+    assert throttle.wait(now=100.0) == 0 and not throttle.locked
+
+
+def test_attempts_are_refused_unchecked_while_waiting():
+    password = auth.Password("plain", b"hemligt")
+    throttle = auth.Throttle(free=1)
+    first = auth.attempt(password, "fel", throttle, now=0.0)
+    assert not first.ok and first.checked and first.wait == 1.0
+    early = auth.attempt(password, "hemligt", throttle, now=0.5)  # even the right password waits
+    assert not early.ok and not early.checked and early.wait == 0.5
+    later = auth.attempt(password, "hemligt", throttle, now=1.5)
+    assert later.ok and throttle.failures == 0
+
+
+def test_process_wide_throttle_survives_new_sessions():
+    password = auth.Password("plain", b"hemligt")
+    for index in range(30):  # thirty sessions, one wrong attempt each
+        auth.attempt(password, f"gissning {index}", auth.Throttle(), now=1000.0 + index)
+    fresh = auth.attempt(password, "hemligt", auth.Throttle(), now=1029.5)
+    assert not fresh.ok and not fresh.checked and fresh.wait == pytest.approx(4.5)
+    assert auth.attempt(password, "hemligt", auth.Throttle(), now=1035.0).ok
+
+
+def test_no_password_configured_never_lets_anyone_in():
+    assert not auth.attempt(None, "", auth.Throttle(), now=0.0).ok
+
+
+def test_redact_plain_and_hashed():
+    assert auth.redact("mitt lösen är hemligt123!", auth.Password("plain", b"hemligt123")) == "mitt lösen är ***!"
+    hashed = auth.parse_hash(auth.hash_password("Rödbeta", **FAST))
+    assert auth.redact("Rödbeta", hashed) == "***"
+    assert auth.redact("det är Rödbeta", hashed) == "det är ***"
+    assert auth.redact("inget här", None) == "inget här"
+
+
+def test_hash_password_command_reads_stdin_and_prints_only_the_hash(monkeypatch, capsys):
+    import io
+    monkeypatch.setattr("sys.stdin", io.StringIO("Rödbeta-2026\n"))
+    assert main(["hash-password", "--lang", "en"]) == 0
+    out = capsys.readouterr()
+    line = out.out.strip()
+    assert line.startswith('editor_password_hash = "pbkdf2_sha256$600000$') and "Rödbeta" not in out.out + out.err
+    assert auth.parse_hash(line.split('"')[1]).verify("Rödbeta-2026")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert main(["hash-password"]) == 1

@@ -1,0 +1,219 @@
+"""The Data page in Streamlit's AppTest: locked, unlocked, upload → preview → save → undo, quick entry."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from kpi import auth, store
+from tests.conftest import FIXTURES, ROOT, tree_digest
+
+PAGE = ROOT / "pages" / "data.py"
+PASSWORD = "Rödbeta-2026"
+JUNE = b"metric;date;value\nsocial_followers;2026-06-30;10500\n"
+
+
+def prepare(tmp_path: Path, monkeypatch, fixture: str = "basic", password: str | None = PASSWORD) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / fixture / "data", data)
+    monkeypatch.setenv("KPI_DATA_DIR", str(data))
+    monkeypatch.setenv("KPI_TARGETS", str(FIXTURES / fixture / "targets.yaml"))
+    if password is None:
+        monkeypatch.delenv(auth.ENV, raising=False)
+    else:
+        monkeypatch.setenv(auth.ENV, password)
+    auth.PROCESS_THROTTLE.reset()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return data
+
+
+def page() -> AppTest:
+    return AppTest.from_file(str(PAGE), default_timeout=30)
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [element.value for element in getattr(at, kind)]
+
+
+def log_in(at: AppTest, name: str = "Anna", password: str = PASSWORD) -> AppTest:
+    if not len(at.text_input):  # not run yet (later attempts reuse the form already on the page)
+        at.run()
+    at.text_input(key="data_login_name").input(name)
+    at.text_input(key="data_login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def choose(at: AppTest, relpath: str = "metrics/communication.csv", mode: str | None = "merge") -> AppTest:
+    box = at.selectbox(key="data_upload_target")
+    assert box.value is None  # no file is preselected
+    box.select_index(box.options.index(relpath)).run()
+    if mode:
+        at.radio(key="data_upload_mode").set_value(mode).run()
+    return at
+
+
+def test_without_a_password_the_page_explains_and_edits_nothing(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch, password=None)
+    before = tree_digest(data)
+    at = page().run()
+    assert not at.exception
+    assert any("Redigering är inte påslagen" in text and "KPI_EDITOR_PASSWORD" in text for text in texts(at, "info"))
+    assert len(at.text_input) == 0 and len(at.file_uploader) == 0 and len(at.tabs) == 0
+    assert tree_digest(data) == before
+
+
+def test_locked_until_the_right_password(tmp_path, monkeypatch):
+    prepare(tmp_path, monkeypatch)
+    at = page().run()
+    assert texts(at, "caption") == ["Redigering kräver redigeringslösenordet."]
+    assert len(at.tabs) == 0 and len(at.file_uploader) == 0
+    log_in(at, password="rödbeta-2026")
+    assert texts(at, "error") == ["Fel lösenord."] and len(at.tabs) == 0
+    assert "data_login_password" not in at.session_state  # the typed password is not kept
+    log_in(at)
+    assert not at.exception and len(at.tabs) == 4
+    assert [tab.label for tab in at.tabs] == ["Ladda upp", "Snabbinmatning", "Redigera", "Historik"]
+    kept = [repr(at.session_state[key]) for key in list(at.session_state) if key in at.session_state]
+    assert kept and not any(PASSWORD in value for value in kept)
+
+
+def test_password_from_secrets_as_a_hash(tmp_path, monkeypatch):
+    prepare(tmp_path, monkeypatch, password=None)
+    at = page()
+    at.secrets["editor_password_hash"] = auth.hash_password(PASSWORD, iterations=1_000)
+    log_in(at)
+    assert len(at.tabs) == 4
+
+
+def test_repeated_wrong_passwords_are_slowed_down(tmp_path, monkeypatch):
+    prepare(tmp_path, monkeypatch)
+    at = page()
+    for attempt in range(4):
+        log_in(at, password=f"fel {attempt}")
+    assert texts(at, "error")[-1].startswith("För många felaktiga försök. Vänta")
+
+
+def test_upload_preview_diff_confirm_and_undo(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch)
+    path = data / "metrics" / "communication.csv"
+    original = path.read_bytes()
+    at = choose(log_in(page()))
+    at.file_uploader(key="data_upload_file").upload("juni.csv", JUNE, "text/csv")
+    at.run()
+    assert not at.exception
+    assert "Förhandsgranskning: juni.csv → data/metrics/communication.csv" in texts(at, "subheader")
+    assert {metric.label: metric.value for metric in at.metric} == {
+        "Nya rader": "1", "Ändrade rader": "0", "Borttagna rader": "0"}
+    assert path.read_bytes() == original  # nothing saved before the confirm
+
+    at.text_input(key="data_upload_preview_comment").input("juni")
+    at.button(key="data_upload_preview_save").click().run()
+    assert not at.exception
+    assert texts(at, "success")[0] == "Sparat i metrics/communication.csv: 1 nya, 0 ändrade och 0 borttagna rader."
+    assert path.read_bytes() != original and b"social_followers,2026-06-30,10500" in path.read_bytes()
+    [change] = store.read_changelog(data)
+    assert (change.editor, change.comment, change.added) == ("Anna", "juni", 1)
+    assert PASSWORD not in (data / "changelog.csv").read_text(encoding="utf-8-sig")
+
+    at.button(key="data_undo").click().run()
+    assert not at.exception
+    assert texts(at, "success")[0].startswith("Ångrat i metrics/communication.csv")
+    assert path.read_bytes() == original
+
+
+def test_a_bad_upload_shows_every_problem_and_no_save_button(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch)
+    before = tree_digest(data)
+    at = choose(log_in(page()), mode=None)
+    at.file_uploader(key="data_upload_file").upload(
+        "juni.csv", b"metric;date;value\nsocial_followers;2026-06-31;tio\nnyhetsbrev;2026-06-30;1\n", "text/csv")
+    at.run()
+    assert texts(at, "error") == ["3 fel: inget kan sparas förrän de är rättade i filen."]
+    problems = "\n".join(texts(at, "markdown"))
+    assert "`juni.csv:2:date` ”2026-06-31” är inte ett datum på formen ÅÅÅÅ-MM-DD" in problems
+    assert "`juni.csv:2:value` ”tio” är inte ett tal" in problems
+    assert "`juni.csv:3:metric`" in problems
+    assert "data_upload_preview_save" not in [button.key for button in at.button]
+    assert tree_digest(data) == before
+
+
+def test_someone_else_saved_in_between(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch)
+    path = data / "metrics" / "communication.csv"
+    at = choose(log_in(page()))
+    at.file_uploader(key="data_upload_file").upload("juni.csv", JUNE, "text/csv")
+    at.run()
+    path.write_bytes(path.read_bytes() + b"newsletter_subscribers,2026-07-31,7100,,\n")  # a colleague's save
+    theirs = path.read_bytes()
+    at.button(key="data_upload_preview_save").click().run()
+    assert texts(at, "error") == ["Inget sparades i metrics/communication.csv."]
+    assert any("någon annan har sparat filen sedan du öppnade den; läs in den igen" in text
+               for text in texts(at, "markdown"))
+    assert path.read_bytes() == theirs
+    # The page has made a fresh preview against their file: still one row to add, nothing of theirs removed.
+    assert {metric.label: metric.value for metric in at.metric} == {
+        "Nya rader": "1", "Ändrade rader": "0", "Borttagna rader": "0"}
+    at.button(key="data_upload_preview_save").click().run()
+    assert b"newsletter_subscribers,2026-07-31,7100" in path.read_bytes()
+    assert b"social_followers,2026-06-30,10500" in path.read_bytes()
+
+
+def test_xlsx_upload_offers_the_sheets(tmp_path, monkeypatch):
+    prepare(tmp_path, monkeypatch)
+    book = openpyxl.Workbook()
+    book.active.title = "Maj"
+    book.active.append(["metric", "date", "value"])
+    book.active.append(["social_followers", "2026-05-31", 10400])
+    june = book.create_sheet("Juni")
+    june.append(["metric", "date", "value"])
+    june.append(["social_followers", "2026-06-30", 10500])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = choose(log_in(page()))
+    at.file_uploader(key="data_upload_file").upload("bok.xlsx", buffer.getvalue(), "application/vnd.ms-excel")
+    at.run()
+    assert at.selectbox(key="data_upload_sheet").options == ["Maj", "Juni"]
+    assert "Inga ändringar: filen innehåller redan exakt dessa rader." in texts(at, "info")
+    at.selectbox(key="data_upload_sheet").set_value("Juni").run()
+    assert {metric.label: metric.value for metric in at.metric}["Nya rader"] == "1"
+
+
+def test_quick_entry_of_one_value(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch)
+    at = log_in(page())
+    at.selectbox(key="data_quick_metric").set_value("stores_local_food_pct").run()
+    assert at.selectbox(key="data_quick_file_stores_local_food_pct").value.relpath == "metrics/manual.csv"
+    at.text_input(key="data_quick_value").input("62,5")
+    at.text_input(key="data_quick_note").input("Enkät oktober")
+    at.button[[b.label for b in at.button].index("Förhandsgranska")].click().run()
+    assert not at.exception
+    at.button(key="data_quick_preview_save").click().run()
+    assert (data / "metrics" / "manual.csv").read_text(encoding="utf-8-sig") == (
+        "metric;date;value;note\nstores_local_food_pct;2026-10-31;62,5;Enkät oktober\n")
+
+
+def test_quick_entry_of_a_new_member(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch, fixture="registers")
+    members = data / "members.csv"
+    at = log_in(page())
+    assert at.text_input(key="data_member_id").value.startswith("M")
+    at.text_input(key="data_member_id").input("M99")
+    at.text_input(key="data_member_name").input("Ostmakeriet i Vingåker")
+    at.selectbox(key="data_member_category").set_value("processor")
+    at.text_input(key="data_member_kommun").input("Vingåker")
+    labels = [button.label for button in at.button]
+    at.button[labels.index("Förhandsgranska") + 1].click().run()
+    assert not at.exception
+    at.button(key="data_member_preview_save").click().run()
+    text = members.read_bytes().decode("utf-8-sig")
+    assert "M99;Ostmakeriet i Vingåker;processor;Vingåker;" in text
+    sha = hashlib.sha256(members.read_bytes()).hexdigest()
+    assert store.read_changelog(data)[-1].sha256_after == sha
