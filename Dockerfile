@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     KPI_DATA_DIR=/data \
     KPI_TARGETS=/app/targets.yaml
 
+# Debian's chromium renders the report charts (kaleido); DejaVu fonts give the PDF å, ä, ö and ✔ ⚠.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt

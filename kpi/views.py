@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -368,5 +369,45 @@ def file_rows(data: Dataset, lang: str) -> list[dict[str, str]]:
             header["rows"]: format_number(info.rows, lang),
             header["encoding"]: _ENCODING_NAMES.get(info.encoding or "", info.encoding or "–"),
             header["delimiter"]: names.get(info.delimiter or "", info.delimiter or "–"),
+        })
+    return rows
+
+
+# --- what changed: since the last board pack, and in the data files -----------------------------
+
+@dataclass(frozen=True)
+class PackChanges:
+    """The changes since the newest board pack before the as-of date, in words."""
+
+    title: str
+    lines: list[str]
+
+
+def pack_changes(data: Dataset, now: list[MetricStatus], as_of: dt.date, lang: str) -> PackChanges | None:
+    """"Since the last board meeting": status and value changes and new comments (kpi.snapshots)."""
+    from kpi import snapshots
+
+    pack = snapshots.latest_pack(data.data_dir, before=as_of)
+    if pack is None:
+        return None
+    lines = [snapshots.change_line(change, lang) for change in snapshots.changes_since(pack, now, lang=lang)]
+    return PackChanges(t("dashboard.pack_changes", lang, title=snapshots.pack_title(pack, lang), count=len(lines)), lines)
+
+
+def file_changes(data: Dataset, lang: str) -> list[dict[str, str]]:
+    """When each data file last changed, and through the app by whom and why (kpi.store's log)."""
+    from kpi import store
+
+    logged = store.file_history(data.data_dir)
+    rows = []
+    for info in sorted(data.files, key=lambda item: item.modified or dt.datetime.min, reverse=True):
+        relative = Path(info.path).relative_to(data.data_dir).as_posix() if info.path else info.label
+        change = logged.get(relative)
+        rows.append({
+            t("dashboard.file_name", lang): info.label,
+            t("dashboard.file_modified", lang): (format_date(info.modified.date(), lang) + info.modified.strftime(" %H:%M"))
+            if info.modified else "–",
+            t("dashboard.file_editor", lang): change.editor if change else "–",
+            t("dashboard.file_comment", lang): change.comment if change else "",
         })
     return rows

@@ -8,13 +8,9 @@ import streamlit as st
 from kpi import register_charts, registers
 from kpi.i18n import format_date, format_number, t
 from ui.cards import area_section
-from ui.state import dataset, notices, sidebar
+from ui.state import open_page
 
-state = sidebar()
-data = dataset(state)
-if data is None:
-    st.stop()
-notices(data, state)
+state, data = open_page()
 lang, as_of = state.lang, state.as_of
 area_section(data, state, "members")
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi.i18n import format_date, t
 from kpi.rules import STATUSES, status_label
-from kpi.views import cards, filter_statuses, summary_counts
+from kpi.views import cards, file_changes, filter_statuses, pack_changes, summary_counts
 from ui.cards import render_views, summary_strip
 from ui.state import dataset, notices, sidebar, statuses
 
@@ -19,6 +19,10 @@ notices(data, state)
 now = statuses(data, state.as_of)
 st.caption(t("dashboard.overview_intro", lang, count=len(now), compare=format_date(state.compare, lang)))
 summary_strip(summary_counts(now, lang))
+since_pack = pack_changes(data, now, state.as_of, lang)
+if since_pack is not None:
+    with st.expander(since_pack.title, icon=":material/history:"):
+        st.markdown("\n".join(f"- {line}" for line in since_pack.lines) or t("dashboard.pack_no_changes", lang))
 
 config = data.config
 area_ids = [area_id for area_id in config.area_ids() if any(item.metric.area == area_id for item in now)]
@@ -39,3 +43,6 @@ for area_id in config.area_ids():
     if members:
         st.subheader(config.area_name(area_id, lang), divider="gray")
         render_views(members, lang)
+
+with st.expander(t("dashboard.files_changed_heading", lang), icon=":material/description:"):
+    st.table(file_changes(data, lang), hide_index=True)

@@ -137,9 +137,10 @@ if latest is not None:
     st.markdown(f"**{t('reports.changes_now_heading', lang, date=format_date(latest.meeting_date, lang, 'long'), as_of=format_date(state.as_of, lang, 'long'))}**")
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
 
-with st.expander(t("reports.pack_new_heading", lang), icon=":material/save:"):
+def pack_form(author_default: str) -> None:
+    """Pick the meeting date, comment per goal, save: the board pack is frozen as the board saw it."""
     meeting = st.date_input(t("reports.pack_date", lang), value=state.as_of, format="YYYY-MM-DD", key="pack_date")
-    author = st.text_input(t("reports.pack_author", lang), key="pack_author", max_chars=200)
+    author = st.text_input(t("reports.pack_author", lang), value=author_default, key="pack_author", max_chars=200)
     at_meeting = statuses(data, meeting)
     frame = pd.DataFrame({
         "id": [item.id for item in at_meeting],
@@ -165,6 +166,15 @@ with st.expander(t("reports.pack_new_heading", lang), icon=":material/save:"):
             st.rerun()
     if FLASH_KEY in st.session_state:
         st.success(st.session_state.pop(FLASH_KEY))
+
+
+# Saving writes to the data folder, so it needs the editor access staff unlock on the Data page.
+editor = st.session_state.get("data_editor_name")
+if editor:
+    with st.expander(t("reports.pack_new_heading", lang), icon=":material/save:"):
+        pack_form(editor)
+else:
+    st.info(t("reports.pack_locked", lang), icon=":material/lock:")
 
 history, broken = snapshots.pack_history(data.data_dir, lang, loader=_load_pack)
 if broken:

@@ -9,34 +9,17 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, page_tables, page_texts, register_page_runner
 
 FIXTURE = FIXTURES / "registers"
 
 
 @pytest.fixture
 def page(monkeypatch):
-    monkeypatch.setenv("KPI_DATA_DIR", str(FIXTURE / "data"))
-    monkeypatch.setenv("KPI_TARGETS", str(FIXTURE / "targets.yaml"))
-
-    def run(as_of: str, lang: str = "sv") -> AppTest:
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "pages" / "activities.py"), default_timeout=30)
-        at.query_params["as_of"] = as_of
-        at.query_params["lang"] = lang
-        return at.run()
-    return run
+    return register_page_runner(monkeypatch, "activities")
 
 
-def texts(at: AppTest) -> str:
-    parts = [element.value for kind in ("markdown", "caption", "subheader", "header", "info") for element in at.get(kind)]
-    parts += [expander.label for expander in at.expander]
-    return "\n".join(str(part) for part in parts)
-
-
-def table_text(at: AppTest) -> str:
-    return "\n".join(table.value.to_csv() for table in at.table)
+texts, table_text = page_texts, page_tables
 
 
 def test_calendar_planned_versus_done_and_attendance(page):

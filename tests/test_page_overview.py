@@ -196,3 +196,23 @@ def test_a_changed_file_shows_on_the_next_rerun(fixture_env, tmp_path):
     at.run()  # no cache clearing: the file's new size and time must be enough
     assert card_statuses(at)["Följare i sociala medier"] == "✔ Uppnått"
     assert f"12{NBSP}600" in [element.value for element in at.metric]
+
+
+def test_changes_since_the_last_board_pack_and_file_history(fixture_env, tmp_path):
+    # A pack on 2026-03-31 (office 1,5, off track) against 2026-06-30 (2,0, reached).
+    from kpi import snapshots
+    from kpi.load import load_dataset
+
+    folder = copy_fixture(tmp_path)
+    dataset = load_dataset(folder / "data", folder / "targets.yaml")
+    snapshots.save_pack(dataset, __import__("datetime").date(2026, 3, 31), {}, "Anna")
+    fixture_env(folder)
+    at = run()
+    titles = [expander.label for expander in at.expander]
+    pack_title = next(title for title in titles if title.startswith("Sedan Styrelsemöte 31 mars 2026"))
+    assert "förändringar" in pack_title
+    text = "\n".join(element.value for element in at.markdown)
+    assert "Kansli (heltidstjänster): ✖ Efter plan → ✔ Uppnått; 1,5 → 2,0 (+0,5)" in text
+    files = at.table[-1].value
+    assert sorted(files["Fil"].tolist()) == sorted(["data/metrics/communication.csv", "data/metrics/organisation.csv",
+                                                    "data/metrics/milestones.csv"])

@@ -34,10 +34,24 @@ def app(tmp_path, monkeypatch):
     st.cache_data.clear()
     at = AppTest.from_file(str(PAGE), default_timeout=60)
     at.query_params["as_of"] = "2026-06-30"
+    at.session_state["data_editor_name"] = "Anna"  # unlocked on the Data page (tests/test_page_data.py)
     at.run()
     assert not at.exception
     at.data_dir = data
     return at
+
+
+def test_saving_a_pack_needs_editor_access(tmp_path, monkeypatch):
+    data, targets = project_fixture(tmp_path / "locked")
+    monkeypatch.setenv("KPI_DATA_DIR", str(data))
+    monkeypatch.setenv("KPI_TARGETS", str(targets))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.query_params["as_of"] = "2026-06-30"
+    at.run()
+    assert not at.exception
+    assert not [button for button in at.button if button.key == "pack_save"]
+    assert any("kräver redigeringsbehörighet" in message.value for message in at.info)
 
 
 def _result(at) -> dict:
@@ -72,7 +86,7 @@ def test_any_report_from_the_form(app):
 
 
 def test_save_a_board_pack_then_list_it_and_report_from_it(app):
-    app.text_input(key="pack_author").input("Anna")
+    assert app.text_input(key="pack_author").value == "Anna"  # the unlocked editor's name
     app.button(key="pack_save").click().run()
     assert not app.exception
     path = app.data_dir / "snapshots" / "2026-06-30.json"

@@ -81,6 +81,16 @@ def dataset(state: ViewState) -> Dataset | None:
     return result
 
 
+def open_page() -> tuple[ViewState, Dataset]:
+    """The start of a page: the sidebar's choices, the data (or a stop that says why), the notices."""
+    state = sidebar()
+    data = dataset(state)
+    if data is None:
+        st.stop()
+    notices(data, state)
+    return state, data
+
+
 def statuses(data: Dataset, when: dt.date) -> list[MetricStatus]:
     """Every metric judged at ``when`` (cheap: the series are already in memory)."""
     return evaluate_all(data.config, data.series, when)

@@ -1,0 +1,35 @@
+"""``python -m bench --quick`` runs end to end and writes every section of its table.
+
+A smoke test only: speed is measured by the benchmark itself (BENCHMARKS.md), never asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.browser
+def test_quick_benchmark_produces_its_table(tmp_path):
+    markdown = tmp_path / "BENCH.md"
+    result = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path),
+                             "--markdown", str(markdown)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    table = markdown.read_text(encoding="utf-8")
+    for section in ("### 1. Overview page", "### 2. Load + status", "### 3. As-of", "### 4. Reports",
+                    "### 6. Concurrent viewers"):
+        assert section in table
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert "error" not in results["overview"]["page"], results["overview"]["page"]
+    assert [row["scale"] for row in results["scales"]] == [1, 10]
+    for row in results["scales"]:
+        assert row["ours"]["errors"] == 0 and row["ours"]["observations"] == row["observations"]
+    for fmt in ("pdf", "xlsx"):
+        assert "error" not in results["reports"][fmt], results["reports"][fmt]
+        assert (tmp_path / f"report.{fmt}").stat().st_size > 1000
+    assert set(results["viewers"]) == {"1", "2"}
