@@ -441,15 +441,17 @@ OTHER_MILESTONES = [
 
 
 def milestones_register_rows() -> list[list]:
-    rows = [["project", "package", "milestone", "due", "done", "evidence"]]
-    for _, project, package, title, due, done, evidence in PROJECT_MILESTONES:
-        rows.append([project, package, title, iso(due), iso(done), evidence])
+    # The register is the one record of project milestones; its id column names the goal in
+    # targets.yaml that reads the row (source: {register: milestones, ..., where: {id: ...}}).
+    rows = [["project", "package", "milestone", "due", "done", "evidence", "id"]]
+    for metric_id, project, package, title, due, done, evidence in PROJECT_MILESTONES:
+        rows.append([project, package, title, iso(due), iso(done), evidence, metric_id])
     return rows
 
 
 def milestones_observation_rows() -> list[list]:
-    done = [(metric, day, evidence, "Projektledningen") for metric, _, _, _, _, day, evidence in PROJECT_MILESTONES if day]
-    done += [(metric, day, evidence, "Kansliet") for metric, day, evidence in OTHER_MILESTONES if day]
+    # Only the association's own milestones: project milestones live in the register alone.
+    done = [(metric, day, evidence, "Kansliet") for metric, day, evidence in OTHER_MILESTONES if day]
     done.sort(key=lambda item: (item[1], item[0]))
     return [["metric", "date", "value", "note", "source"]] + [[m, iso(d), 1, e, s] for m, d, e, s in done]
 
@@ -621,6 +623,9 @@ def check_baselines(members: list[Member], attendance: dict[dt.date, float]) -> 
         declared = metric and (metric.get("project"), metric.get("package"), metric["name"]["sv"], metric.get("due"))
         if declared != (project, package, title, due):
             raise SystemExit(f"milestone {metric_id}: targets.yaml has {declared}, the generator {(project, package, title, due)}")
+        expected_source = {"register": "milestones", "measure": "done_share_pct", "where": {"id": metric_id}}
+        if metric.get("source") != expected_source:
+            raise SystemExit(f"milestone {metric_id}: targets.yaml must read it from the register: source: {expected_source}")
     for metric_id, _, _ in OTHER_MILESTONES:
         if by_id.get(metric_id, {}).get("kind") != "milestone":
             raise SystemExit(f"{metric_id} is not a milestone in targets.yaml")
