@@ -100,6 +100,21 @@ def parse_date(text: str | dt.date | None) -> dt.date | None:
         return None
 
 
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def sql_with(template: str, **identifiers: str) -> str:
+    """Fill ``{name}`` slots in SQL with identifiers chosen by this code, never with user text.
+
+    Table and column names cannot be query parameters, so they are spliced in here, each checked
+    to be a plain lower-case identifier (or the keyword NULL); values always travel as ``?``.
+    """
+    for name, value in identifiers.items():
+        if value != "NULL" and not _IDENTIFIER.fullmatch(value):
+            raise ValueError(f"{name}={value!r} is not a plain SQL identifier")
+    return template.format(**identifiers)
+
+
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the project's parsing macros; nothing is written to disk."""
     con = duckdb.connect(":memory:")
@@ -137,8 +152,7 @@ def read_table(
     ``table`` is chosen by the caller from a fixed pattern (never from user input), which is why
     it may be spliced into SQL as an identifier; values always travel as parameters.
     """
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
-        raise ValueError(f"bad internal table name {table!r}")
+    sql_with("{table}", table=table)  # refuse a bad internal name before reading anything
     try:
         data = source.read_bytes() if isinstance(source, Path) else bytes(source)
         decoded = decode(data, label)
@@ -199,22 +213,22 @@ def _read_with_duckdb(con, original: Path | None, text: str, columns: list[str],
             handle.write(text.encode("utf-8"))
     path = str(original) if original is not None else handle.name
     try:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
         con.execute(
-            f"CREATE TEMP TABLE {table} AS SELECT (row_number() OVER ()) + 1 AS _row, * FROM read_csv(?, "
+            sql_with("CREATE TEMP TABLE {table} AS SELECT (row_number() OVER ()) + 1 AS _row, * FROM read_csv(?, "
             "columns = ?, header = true, auto_detect = false, delim = ?, quote = '\"', escape = '\"', "
-            "strict_mode = true, null_padding = false, all_varchar = true)",
+            "strict_mode = true, null_padding = false, all_varchar = true)", table=table),
             [path, {name: "VARCHAR" for name in columns}, delimiter],
         )
-        rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        rows = con.execute(sql_with("SELECT count(*) FROM {table}", table=table)).fetchall()[0][0]
     except duckdb.Error:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
         return None
     finally:
         if handle is not None:
             os.unlink(handle.name)
     if rows != expected_rows:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
         return None
     return rows
 
@@ -251,10 +265,10 @@ def _read_with_python(con, text: str, columns: list[str], delimiter: str, table:
         return None
     frame = pd.DataFrame(records, columns=columns, dtype="string")
     frame.insert(0, "_row", pd.Series(row_numbers, dtype="int64"))
-    con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
     con.register("_incoming", frame)
     try:
-        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM _incoming")
+        con.execute(sql_with("CREATE TEMP TABLE {table} AS SELECT * FROM _incoming", table=table))
     finally:
         con.unregister("_incoming")
     return len(records)
@@ -375,10 +389,10 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
     # The later row wins for a repeated metric+date; the window is only paid for when needed.
     keep = ("row_number() OVER (PARTITION BY metric, date ORDER BY file_order DESC, row DESC)"
             if has_duplicates else "1")
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TABLE observations AS
         SELECT metric, date, value, note, source, file, row FROM (
-            SELECT *, {keep} AS keep
+            SELECT *, """ + keep + """ AS keep
             FROM observations_raw o
             WHERE metric IN (SELECT id FROM metric_meta WHERE register IS NULL)
               AND NOT EXISTS (SELECT 1 FROM metric_meta m WHERE m.id = o.metric
@@ -400,13 +414,13 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
             return
         note = "note" if "note" in columns else "NULL"
         source = "source" if "source" in columns else "NULL"
-        con.execute(f"""
+        con.execute(sql_with("""
             CREATE OR REPLACE TEMP TABLE parsed AS
             SELECT _row, trim(metric) AS metric, date AS date_text, value AS value_text,
                    kpi_date(date) AS date, kpi_number(value) AS value,
                    {note} AS note, {source} AS source, 'value' AS value_column
-            FROM {raw.name}
-        """)
+            FROM {table}
+        """, note=note, source=source, table=raw.name))
     elif raw.columns[0] == "date":
         if len(raw.columns) < 2:
             problems.append(Problem(raw.label, "missing_column", row=1, column="metric",
@@ -417,13 +431,13 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
             if name not in known and name not in {"note", "source"}:
                 problems.append(Problem(raw.label, "unknown_column", row=1, column=name,
                                         severity="warning", params={"name": name}))
-        con.execute(f"""
+        con.execute(sql_with("""
             CREATE OR REPLACE TEMP TABLE parsed AS
             SELECT _row, metric, date AS date_text, value_text, kpi_date(date) AS date,
                    kpi_number(value_text) AS value, NULL AS note, NULL AS source, metric AS value_column
-            FROM (UNPIVOT {raw.name} ON COLUMNS(* EXCLUDE (_row, date)) INTO NAME metric VALUE value_text)
+            FROM (UNPIVOT {table} ON COLUMNS(* EXCLUDE (_row, date)) INTO NAME metric VALUE value_text)
             WHERE metric IN (SELECT id FROM metric_meta) AND trim(value_text) <> ''
-        """)
+        """, table=raw.name))
     else:
         for name in ("metric", "date", "value"):
             if name not in columns:

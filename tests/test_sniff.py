@@ -105,3 +105,12 @@ def test_blank_lines_keep_true_row_numbers(tmp_path):
         "metric,date,value\nnewsletter_subscribers,2026-01-31,6300\n\n\nnewsletter_subscribers,2026-02-28,oops\n", encoding="utf-8")
     dataset = load_dataset(data, TARGETS)
     assert [(p.row, p.column) for p in dataset.problems] == [(5, "value")]
+
+
+def test_only_plain_identifiers_are_spliced_into_sql():
+    from kpi.load import sql_with
+    assert sql_with("SELECT {col} FROM {table}", col="note", table="raw_metrics") == "SELECT note FROM raw_metrics"
+    assert sql_with("SELECT {col}", col="NULL") == "SELECT NULL"
+    for bad in ("x; DROP TABLE observations", "Note", "a b", "x--", ""):
+        with pytest.raises(ValueError):
+            sql_with("SELECT {col}", col=bad)
