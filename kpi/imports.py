@@ -216,10 +216,9 @@ def table_from_frame(frame: pd.DataFrame, like: TextTable | None = None) -> Text
 
 
 def _identifier(name: str) -> str:
-    """A table name chosen by this module (never user text), checked before it is put into SQL."""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise ValueError(f"bad internal table name {name!r}")
-    return name
+    """A table name chosen by this module (never user text), checked by the loader's one rule."""
+    from kpi.load import sql_with
+    return sql_with("{name}", name=name)
 
 
 def _table_from_raw(con: duckdb.DuckDBPyConnection, raw: RawTable) -> TextTable:
@@ -484,36 +483,8 @@ def _check_register(con, target: Target, raw: RawTable, config: Config, today: d
     across registers (members present at a meeting vs. the member list) are left to the loader.
     """
     from kpi import registers
-    from kpi.load import Dataset
 
-    public = getattr(registers, "check_register_table", None)
-    if public is not None:
-        rows = public(con, target.kind, raw, config, today, problems)
-    else:
-        register = registers.REGISTERS[target.kind]
-        missing = [c.name for c in register.columns if c.required and c.name not in raw.columns]
-        for name in missing:
-            problems.append(Problem(raw.label, "missing_column", row=1, column=name,
-                                    params={"name": name, "found": ", ".join(raw.header)}))
-        for name in raw.columns:
-            if name not in register.column_names and not name.startswith("column_"):
-                problems.append(Problem(raw.label, "register_unknown_column", row=1, column=name, severity="warning",
-                                        params={"name": name, "register": register.name,
-                                                "known": ", ".join(register.column_names)}))
-        if missing:
-            return None
-        cursor = con.execute("SELECT * FROM " + _identifier(raw.name) + " ORDER BY _row")
-        names = [item[0] for item in cursor.description]
-        records = [dict(zip(names, values)) for values in cursor.fetchall()]
-        shim = Dataset(config=config, data_dir=Path("."), con=con, problems=problems, today=today)
-        checker = registers._RowChecker(shim, register, raw.label)
-        checked = [row for row in (checker.check(record) for record in records) if row is not None]
-        derived = {f"{c.name}_{part}" for c in register.columns if c.kind == "flag" for part in ("yes", "date")}
-        columns = [c.name for c in register.columns] + (["kommunkod"] if "kommunkod" not in register.column_names
-                                                        and register.name == "members" else [])
-        rows = pd.DataFrame([{**{name: row.get(name) for name in columns}, "row": row["_row"]} for row in checked],
-                            columns=[*columns, "row"])
-        rows = rows[[c for c in rows.columns if c not in derived]]
+    rows = registers.check_register_table(con, target.kind, raw, config, today, problems)
     if rows is not None:
         _check_duplicate_keys(rows, target, raw.label, problems)
     return rows
