@@ -78,12 +78,16 @@ def test_two_threads_from_stale_previews(data):
 
 
 def _save_in_process(data: str, name: str, barrier, queue) -> None:
-    config = load_config(TARGETS)
-    preview = imports.preview_upload(Path(data), config, COMMUNICATION, UPLOADS[name], f"{name}.csv", today=TODAY,
-                                     mode="merge")
-    barrier.wait(timeout=60)  # both previews exist before either saves
-    result = store.save_preview(Path(data), preview, editor=name, config=config, today=TODAY)
-    queue.put((name, result.saved, [p.code for p in result.problems], preview.data))
+    try:
+        config = load_config(TARGETS)
+        preview = imports.preview_upload(Path(data), config, COMMUNICATION, UPLOADS[name], f"{name}.csv", today=TODAY,
+                                         mode="merge")
+        barrier.wait(timeout=120)  # both previews exist before either saves (spawned imports are slow under load)
+        result = store.save_preview(Path(data), preview, editor=name, config=config, today=TODAY)
+        queue.put((name, result.saved, [p.code for p in result.problems], preview.data))
+    except BaseException:  # report the worker's own failure instead of leaving the parent waiting on an empty queue
+        import traceback
+        queue.put((name, None, ["worker failed:\n" + traceback.format_exc()], b""))
 
 
 def test_two_processes_from_stale_previews(data):
@@ -93,12 +97,13 @@ def test_two_processes_from_stale_previews(data):
     for worker in workers:
         worker.start()
     try:
-        outcomes = [queue.get(timeout=120) for _ in workers]
+        outcomes = [queue.get(timeout=240) for _ in workers]
     finally:
         for worker in workers:
             worker.join(timeout=30)
             if worker.is_alive():
                 worker.kill()
+    assert [outcome for outcome in outcomes if outcome[1] is None] == []
     saved = [outcome for outcome in outcomes if outcome[1]]
     refused = [outcome for outcome in outcomes if not outcome[1]]
     assert len(saved) == 1 and len(refused) == 1 and refused[0][2] == ["store_stale"]
