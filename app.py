@@ -6,7 +6,7 @@ read before the sidebar is drawn, so the menu is in the same language as the pag
 
 import streamlit as st
 
-from kpi.i18n import t
+from kpi.text.i18n import t
 from ui.state import current_language
 
 st.set_page_config(page_title="Målbild", page_icon="🎯", layout="wide", initial_sidebar_state="auto")

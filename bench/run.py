@@ -51,8 +51,8 @@ def worker_floor(data_dir: str) -> dict:
 
 
 def worker_load(data_dir: str, targets: str, as_of_count: int) -> dict:
-    from kpi.load import load_dataset
-    from kpi.rules import evaluate_all
+    from kpi.read.load import load_dataset
+    from kpi.judge.rules import evaluate_all
     start = time.perf_counter()
     dataset = load_dataset(Path(data_dir), Path(targets), today=AS_OF)
     loaded = time.perf_counter()
@@ -89,9 +89,9 @@ def worker_apptest(script: str, runs: int, env_json: str) -> dict:
 
 
 def worker_report(fmt: str, out: str) -> dict:
-    from kpi import config
-    from kpi import reports
-    from kpi.load import load_dataset
+    from kpi import paths as config
+    from kpi.report import content as reports
+    from kpi.read.load import load_dataset
     dataset = load_dataset(config.data_dir(), config.targets_path(), today=AS_OF)
     start = time.perf_counter()
     payload = reports.build_report(dataset, fmt=fmt, as_of=AS_OF, scope="all", lang="sv")
@@ -118,7 +118,7 @@ def measure_overview(runs: int) -> dict:
     """Overview page (AppTest) against a bare page drawing as many st.metric (the floor)."""
     env = {"KPI_DATA_DIR": str(ROOT / "data"), "KPI_TARGETS": str(ROOT / "targets.yaml")}
     page = run_worker("apptest", str(ROOT / "pages" / "overview.py"), runs, json.dumps(env))
-    from kpi.schema import load_config
+    from kpi.model.targets import load_config
     count = len(load_config(ROOT / "targets.yaml").metrics)
     bare = Path(tempfile.mkdtemp()) / "bare.py"
     bare.write_text(textwrap.dedent(f"""
@@ -185,7 +185,7 @@ async def _open_pages(url: str, count: int, marker: str) -> list[float | None]:
 
 def measure_viewers(counts: list[int]) -> dict:
     """The real server with N headless Chromium pages opening the overview at once."""
-    from kpi.schema import load_config
+    from kpi.model.targets import load_config
     marker = load_config(ROOT / "targets.yaml").metrics[0].name.sv
     port = _free_port()
     env = dict(os.environ, KPI_DATA_DIR=str(ROOT / "data"), KPI_TARGETS=str(ROOT / "targets.yaml"))

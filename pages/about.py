@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from kpi import config as paths
-from kpi.i18n import format_number, t
-from kpi.problems import errors, warnings
-from kpi.views import file_rows, rule_lines
+from kpi import paths
+from kpi.text.i18n import format_number, t
+from kpi.model.problems import errors, warnings
+from kpi.show.views import file_rows, rule_lines
 from ui.state import dataset, show_problem_list, sidebar
 
 state = sidebar()
@@ -48,7 +48,7 @@ if found_warnings:
 
 st.header(t("dashboard.attribution_heading", lang))
 try:
-    from kpi.maps import MAP_ATTRIBUTION
+    from kpi.show.maps import MAP_ATTRIBUTION
 except ImportError:  # the map module has not landed: the credit is still owed
     MAP_ATTRIBUTION = None
 if isinstance(MAP_ATTRIBUTION, dict):

@@ -12,9 +12,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kpi import auth, imports, store
-from kpi.i18n import format_number, has_key, t
-from kpi.problems import DataError, warnings
+from kpi.write import auth
+
+from kpi.write import imports
+
+from kpi.write import store
+from kpi.text.i18n import format_number, has_key, t
+from kpi.model.problems import DataError, warnings
 from ui.state import dataset, show_problem_list, sidebar
 
 state = sidebar()
@@ -225,7 +229,7 @@ with tab_quick:
     left, right = st.columns(2)
     with left:
         st.subheader(t("store.quick.member", lang))
-        from kpi import registers  # the allowed codes come from the register definitions
+        from kpi.read import registers  # the allowed codes come from the register definitions
 
         def code_label(column: str, code: str) -> str:
             key = f"registers.{column}.{code}"

@@ -5,8 +5,10 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi import register_charts, registers
-from kpi.i18n import format_date, format_number, t
+from kpi.show import register_charts
+
+from kpi.read import registers
+from kpi.text.i18n import format_date, format_number, t
 from ui.cards import area_section
 from ui.state import open_page
 

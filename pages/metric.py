@@ -7,12 +7,12 @@ bound selectbox would put the translated name in the URL, which changes with the
 
 import streamlit as st
 
-from kpi import registers
-from kpi.charts import metric_figure
-from kpi.i18n import localized, t
-from kpi.load import Series
-from kpi.rules import STATUS_COLOURS, evaluate, status_label
-from kpi.views import forecast_text, observation_table, target_rows
+from kpi.read import registers
+from kpi.show.charts import metric_figure
+from kpi.text.i18n import localized, t
+from kpi.read.load import Series
+from kpi.judge.rules import STATUS_COLOURS, evaluate, status_label
+from kpi.show.views import forecast_text, observation_table, target_rows
 from ui.cards import status_badge_html
 from ui.state import dataset, notices, sidebar
 

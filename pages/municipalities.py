@@ -3,8 +3,10 @@
 
 import streamlit as st
 
-from kpi import maps, registers
-from kpi.i18n import t
+from kpi.show import maps
+
+from kpi.read import registers
+from kpi.text.i18n import t
 from ui.cards import area_section
 from ui.state import open_page
 

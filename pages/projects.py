@@ -3,8 +3,10 @@ overdue ones first in the table, and the share done per package."""
 
 import streamlit as st
 
-from kpi import register_charts, registers
-from kpi.i18n import t
+from kpi.show import register_charts
+
+from kpi.read import registers
+from kpi.text.i18n import t
 from ui.cards import area_section
 from ui.state import open_page
 

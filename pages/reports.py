@@ -15,11 +15,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi import reports, snapshots
-from kpi.i18n import LANGUAGES, format_date, t
-from kpi.load import Dataset
-from kpi.problems import DataError
-from kpi.rules import status_label
+from kpi.report import content as reports
+
+from kpi.write import packs as snapshots
+from kpi.text.i18n import LANGUAGES, format_date, t
+from kpi.read.load import Dataset
+from kpi.model.problems import DataError
+from kpi.judge.rules import status_label
 from ui.state import dataset, notices, show_problem_list, sidebar, statuses
 
 FORMAT_KEYS = {"pdf": "reports.format_pdf", "xlsx": "reports.format_xlsx", "csv": "reports.format_csv",

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kpi.load import Series
-from kpi.schema import Metric
+from kpi.read.load import Series
+from kpi.model.targets import Metric
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from kpi import imports, store
-from kpi.imports import Target
-from kpi.load import load_dataset
-from kpi.schema import load_config
+from kpi.write import imports
+
+from kpi.write import store
+from kpi.write.imports import Target
+from kpi.read.load import load_dataset
+from kpi.model.targets import load_config
 from tests.conftest import FIXTURES, ROOT
 
 BASIC = FIXTURES / "basic"
@@ -88,8 +90,9 @@ def test_save_failing_before_replace_is_a_message_not_a_half_file(data, monkeypa
 KILLED_SAVE = textwrap.dedent("""
     import datetime as dt, sys, time
     from pathlib import Path
-    from kpi import imports, store
-    from kpi.schema import load_config
+    from kpi.write import imports
+    from kpi.write import store
+    from kpi.model.targets import load_config
 
     data, targets, marker = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     config = load_config(targets)

@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from kpi import auth
+from kpi.write import auth
 from kpi.cli import main
 
 

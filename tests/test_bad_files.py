@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from kpi.cli import main
-from kpi.load import load_dataset
-from kpi.problems import DataError
-from kpi.schema import load_config
+from kpi.read.load import load_dataset
+from kpi.model.problems import DataError
+from kpi.model.targets import load_config
 from tests.conftest import FIXTURES, tree_digest
 
 BAD = Path(__file__).parent / "bad_files"

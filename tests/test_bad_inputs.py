@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from kpi import imports, store
+from kpi.write import imports
+
+from kpi.write import store
 from kpi.cli import main
-from kpi.schema import load_config
+from kpi.model.targets import load_config
 from tests.conftest import FIXTURES, tree_digest
 
 BAD = Path(__file__).parent / "bad_inputs"

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from kpi.charts import date_ticks, metric_figure, sparkline_figure
-from kpi.load import load_dataset
-from kpi.rules import evaluate_all
+from kpi.show.charts import date_ticks, metric_figure, sparkline_figure
+from kpi.read.load import load_dataset
+from kpi.judge.rules import evaluate_all
 from tests.conftest import FIXTURES, d
 
 NBSP = "\u00a0"

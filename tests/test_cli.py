@@ -119,7 +119,7 @@ def test_observations_are_safe_to_read_from_many_threads():
     # The dashboard caches one Dataset for every session; each page run reads from it in its thread.
     from concurrent.futures import ThreadPoolExecutor
 
-    from kpi.load import load_dataset
+    from kpi.read.load import load_dataset
     dataset = load_dataset(FIXTURES / "basic" / "data", FIXTURES / "basic" / "targets.yaml")
     with ThreadPoolExecutor(max_workers=8) as pool:
         frames = list(pool.map(lambda _: dataset.observations("newsletter_subscribers"), range(200)))

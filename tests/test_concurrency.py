@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kpi import imports, store
-from kpi.imports import Target
-from kpi.load import load_dataset
-from kpi.schema import load_config
+from kpi.write import imports
+
+from kpi.write import store
+from kpi.write.imports import Target
+from kpi.read.load import load_dataset
+from kpi.model.targets import load_config
 from tests.conftest import FIXTURES
 
 BASIC = FIXTURES / "basic"

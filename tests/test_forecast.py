@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kpi.forecast import fit_trend, months_before
+from kpi.judge.forecast import fit_trend, months_before
 from tests.conftest import d, series
 
 

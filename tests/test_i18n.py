@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from kpi.i18n import format_date, format_number, format_signed, normalise_language, t, translations
+from kpi.text.i18n import format_date, format_number, format_signed, normalise_language, t, translations
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,11 +16,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from kpi import imports, store
-from kpi.imports import Target, diff, parse_target
-from kpi.load import load_dataset
-from kpi.problems import DataError
-from kpi.schema import load_config
+from kpi.write import imports
+
+from kpi.write import store
+from kpi.write.imports import Target, diff, parse_target
+from kpi.read.load import load_dataset
+from kpi.model.problems import DataError
+from kpi.model.targets import load_config
 from tests.conftest import FIXTURES, tree_digest
 
 BASIC = FIXTURES / "basic"

@@ -11,7 +11,9 @@ import openpyxl
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi import auth, store
+from kpi.write import auth
+
+from kpi.write import store
 from tests.conftest import FIXTURES, ROOT, tree_digest
 
 PAGE = ROOT / "pages" / "data.py"

@@ -200,8 +200,8 @@ def test_a_changed_file_shows_on_the_next_rerun(fixture_env, tmp_path):
 
 def test_changes_since_the_last_board_pack_and_file_history(fixture_env, tmp_path):
     # A pack on 2026-03-31 (office 1,5, off track) against 2026-06-30 (2,0, reached).
-    from kpi import snapshots
-    from kpi.load import load_dataset
+    from kpi.write import packs as snapshots
+    from kpi.read.load import load_dataset
 
     folder = copy_fixture(tmp_path)
     dataset = load_dataset(folder / "data", folder / "targets.yaml")

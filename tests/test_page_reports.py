@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi import reports
+from kpi.report import content as reports
 from tests.conftest import ROOT
 from tests.test_reports import project_fixture
 

@@ -11,9 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kpi import maps, register_charts, registers
-from kpi.load import Series, load_dataset
-from kpi.rules import evaluate, evaluate_all
+from kpi.show import maps
+
+from kpi.show import register_charts
+
+from kpi.read import registers
+from kpi.read.load import Series, load_dataset
+from kpi.judge.rules import evaluate, evaluate_all
 from tests.conftest import FIXTURES, d
 
 FIXTURE = FIXTURES / "registers"
@@ -642,7 +646,7 @@ def test_the_newcomers_example_in_docs_works_without_code(tmp_path):
 
 
 def test_check_register_table_judges_an_upload_by_the_same_rules(data):
-    from kpi.load import connect, read_table
+    from kpi.read.load import connect, read_table
 
     con, problems = connect(), []
     upload = (MEMBERS_HEADER + "\nM1;A;Restaurang;Nyköpings kommun;2020-01-01;;\nM1;B;producer;Flen;2021-01-01;;\n"

@@ -15,7 +15,9 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from kpi import report_pdf, reports
+from kpi.report import pdf as report_pdf
+
+from kpi.report import content as reports
 from tests.conftest import d
 from tests.test_reports import AS_OF, BASIC_NAMES, PROJECT_NAMES, load, project_fixture
 

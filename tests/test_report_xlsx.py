@@ -19,7 +19,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from kpi import reports
+from kpi.report import content as reports
 from kpi.cli import main
 from tests.test_reports import AS_OF, HYPERLINK, load, project_fixture
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from kpi import reports
+from kpi.report import content as reports
 from kpi.cli import main
-from kpi.load import load_dataset
-from kpi.problems import DataError
+from kpi.read.load import load_dataset
+from kpi.model.problems import DataError
 from tests.conftest import FIXTURES, d
 
 AS_OF = d("2026-06-30")
@@ -152,7 +152,7 @@ def test_the_period_selects_observations_and_milestones(fixture_data):
 
 
 def test_statuses_are_those_of_the_rule(fixture_data):
-    from kpi.rules import evaluate_all
+    from kpi.judge.rules import evaluate_all
     content = reports.gather(fixture_data, reports.ReportSpec(fmt="csv", as_of=AS_OF))
     expected = [item.to_dict("sv") for item in evaluate_all(fixture_data.config, fixture_data.series, AS_OF)]
     assert [item.to_dict("sv") for item in content.statuses] == expected

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.rules import evaluate, expected_latest, expected_year_to_date, year_target
-from kpi.schema import DatedValue, Thresholds
+from kpi.judge.rules import evaluate, expected_latest, expected_year_to_date, year_target
+from kpi.model.targets import DatedValue, Thresholds
 from tests.conftest import d, metric, series
 
 # Newsletter: baseline 6 200 on 2025-12-31, 7 500 on 2026-12-31 (365 days later), 11 000 on 2030-12-31.

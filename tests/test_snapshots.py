@@ -9,10 +9,12 @@ import threading
 
 import pytest
 
-from kpi import reports, snapshots
-from kpi.load import load_dataset
-from kpi.problems import DataError
-from kpi.rules import evaluate_all
+from kpi.report import content as reports
+
+from kpi.write import packs as snapshots
+from kpi.read.load import load_dataset
+from kpi.model.problems import DataError
+from kpi.judge.rules import evaluate_all
 from tests.conftest import d, tree_digest
 from tests.test_reports import project_fixture
 

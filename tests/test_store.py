@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from kpi import imports, store
+from kpi.write import imports
+
+from kpi.write import store
 from kpi.cli import main
-from kpi.imports import Target
-from kpi.load import load_dataset
-from kpi.schema import load_config
+from kpi.write.imports import Target
+from kpi.read.load import load_dataset
+from kpi.model.targets import load_config
 from tests.conftest import FIXTURES, tree_digest
 
 BASIC = FIXTURES / "basic"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.load import load_dataset
-from kpi.rules import evaluate_all
-from kpi.views import (PLAN_YEARS, card, cards, changes, file_rows, filter_statuses, forecast_text, format_value,
+from kpi.read.load import load_dataset
+from kpi.judge.rules import evaluate_all
+from kpi.show.views import (PLAN_YEARS, card, cards, changes, file_rows, filter_statuses, forecast_text, format_value,
                        group_by_area, observation_table, progress_fraction, rule_lines, sparkline_values,
                        summary_counts, target_rows)
 from tests.conftest import FIXTURES, d, metric
@@ -189,9 +189,9 @@ def test_percent_values_and_sparklines_of_milestones():
 
 
 def test_views_do_not_import_streamlit():
-    import kpi.charts
-    import kpi.views
-    for module in (kpi.views, kpi.charts):
+    import kpi.show.charts
+    import kpi.show.views
+    for module in (kpi.show.views, kpi.show.charts):
         source = open(module.__file__, encoding="utf-8").read()
         assert "import streamlit" not in source and "from streamlit" not in source
 

@@ -13,10 +13,10 @@ from html import escape
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from kpi.i18n import t
-from kpi.load import Dataset
-from kpi.rules import MetricStatus
-from kpi.views import CardView, StatusCount, card, cards, summary_counts
+from kpi.text.i18n import t
+from kpi.read.load import Dataset
+from kpi.judge.rules import MetricStatus
+from kpi.show.views import CardView, StatusCount, card, cards, summary_counts
 from ui.state import ViewState, dataset, notices, sidebar, statuses
 
 METRIC_PAGE = "pages/metric.py"

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from kpi import config
-from kpi.forecast import months_before
-from kpi.i18n import LANGUAGES, normalise_language, t
-from kpi.load import Dataset, data_fingerprint, load_dataset
-from kpi.problems import DataError, Problem, errors, warnings
-from kpi.rules import MetricStatus, evaluate_all
+from kpi import paths as config
+from kpi.judge.forecast import months_before
+from kpi.text.i18n import LANGUAGES, normalise_language, t
+from kpi.read.load import Dataset, data_fingerprint, load_dataset
+from kpi.model.problems import DataError, Problem, errors, warnings
+from kpi.judge.rules import MetricStatus, evaluate_all
 
 
 @dataclass(frozen=True)

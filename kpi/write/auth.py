@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from kpi.config import PROJECT_ROOT
+from kpi.paths import PROJECT_ROOT
 
 ENV = "KPI_EDITOR_PASSWORD"
 SECRET_HASH = "editor_password_hash"

@@ -14,10 +14,10 @@ import datetime as dt
 import numpy as np
 import plotly.graph_objects as go
 
-from kpi.i18n import format_date, t
-from kpi.load import Dataset
-from kpi.rules import STATUS_COLOURS, MetricStatus, expected_latest, expected_year_to_date, year_target
-from kpi.views import format_estimate, format_value, series_until
+from kpi.text.i18n import format_date, t
+from kpi.read.load import Dataset
+from kpi.judge.rules import STATUS_COLOURS, MetricStatus, expected_latest, expected_year_to_date, year_target
+from kpi.show.views import format_estimate, format_value, series_until
 
 OBSERVED_COLOUR = "#1f4e3d"
 EXPECTED_COLOUR = "#57606a"

@@ -26,9 +26,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from kpi.problems import DataError, Problem
-from kpi.schema import Config
-from kpi.sniff import decode, detect_delimiter, first_line
+from kpi.model.problems import DataError, Problem
+from kpi.model.targets import Config
+from kpi.read.sniff import decode, detect_delimiter, first_line
 
 # Numbers as people type them. Order matters: a lone comma is a decimal comma ("1,5" is one and
 # a half, "1,234" is 1.234), as Swedish Excel writes it; grouped forms need both separators.
@@ -533,8 +533,8 @@ def load_dataset(data_dir: Path, targets: Path, today: dt.date | None = None) ->
     Problems in data files do not raise: the rows that are fine are loaded, and every problem is
     in ``dataset.problems`` for the UI's banner and ``kpi validate``.
     """
-    from kpi import registers  # registers read tables with this module's reader
-    from kpi.schema import load_config
+    from kpi.read import registers  # registers read tables with this module's reader
+    from kpi.model.targets import load_config
 
     config = load_config(targets)
     today = today or dt.date.today()

@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from kpi.forecast import DAYS_PER_MONTH, Trend, fit_trend, to_day
-from kpi.i18n import format_date, format_number, t
-from kpi.load import Series
-from kpi.schema import DatedValue, Metric, Thresholds
+from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, to_day
+from kpi.text.i18n import format_date, format_number, t
+from kpi.read.load import Series
+from kpi.model.targets import DatedValue, Metric, Thresholds
 
 STATUSES = ("reached", "on_track", "at_risk", "off_track", "moving_away", "no_data")
 # Shapes that differ without colour, in every font we embed (DejaVu Sans has them all).

@@ -11,11 +11,11 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from kpi.i18n import t
-from kpi.reports import (ReportContent, change_lines, changes_heading, chart_images, forecast_sentence,
+from kpi.text.i18n import t
+from kpi.report.content import (ReportContent, change_lines, changes_heading, chart_images, forecast_sentence,
                          map_attribution, method_lines, milestone_table, observation_rows, problem_note,
                          source_rows, summary_table, target_lines, title_facts)
-from kpi.rules import STATUS_COLOURS, status_label
+from kpi.judge.rules import STATUS_COLOURS, status_label
 
 OBS_ROWS = 12
 _CSS = """

@@ -37,11 +37,11 @@ from typing import Callable
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from kpi.i18n import format_number, t
-from kpi.imports import (Preview, TextTable, Target, diff, parse_target, sha256_hex, validate_bytes)
-from kpi.load import connect
-from kpi.problems import Problem, errors
-from kpi.schema import Config
+from kpi.text.i18n import format_number, t
+from kpi.write.imports import (Preview, TextTable, Target, diff, parse_target, sha256_hex, validate_bytes)
+from kpi.read.load import connect
+from kpi.model.problems import Problem, errors
+from kpi.model.targets import Config
 
 HISTORY_DIR = ".history"
 LOCK_DIR = ".locks"
@@ -160,7 +160,7 @@ class Change:
         return when.strftime("%Y-%m-%d %H:%M") if when else self.time
 
     def row(self) -> list[str]:
-        from kpi.cells import neutralise
+        from kpi.text.cells import neutralise
 
         values = [self.time, self.editor, self.file, self.action, str(self.added), str(self.changed),
                   str(self.removed), self.sha256_before, self.sha256_after, self.comment, self.history,
@@ -274,8 +274,7 @@ class SaveResult:
 
 def clean_text(text: str | None, limit: int) -> str:
     """One line of printable text, at most ``limit`` characters, with the editor password removed."""
-    from kpi import auth
-
+    from kpi.write import auth
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in (text or "")).split())
     return auth.redact(text)[:limit]
 
@@ -422,7 +421,7 @@ PROBLEMS_SHOWN = 200
 
 def register_cli(commands, common) -> None:
     """Add ``import`` and ``hash-password`` to ``python -m kpi`` (see kpi/cli.py EXTRA_COMMANDS)."""
-    from kpi.imports import REGISTERS
+    from kpi.write.imports import REGISTERS
 
     command = commands.add_parser(
         "import", help="check a CSV/XLSX file and save it into a data file (backup, change log)",
@@ -451,11 +450,11 @@ def register_cli(commands, common) -> None:
 def cmd_import(args) -> int:
     import sys
 
-    from kpi import config as paths
+    from kpi import paths
     from kpi.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, print_problems
-    from kpi.imports import MAX_UPLOAD_BYTES, megabytes, preview_upload
-    from kpi.problems import DataError
-    from kpi.schema import load_config
+    from kpi.write.imports import MAX_UPLOAD_BYTES, megabytes, preview_upload
+    from kpi.model.problems import DataError
+    from kpi.model.targets import load_config
 
     lang = args.lang
     try:
@@ -515,7 +514,7 @@ def cmd_hash_password(args) -> int:
     import getpass
     import sys
 
-    from kpi import auth
+    from kpi.write import auth
     from kpi.cli import EXIT_DATA, EXIT_OK
 
     lang = args.lang

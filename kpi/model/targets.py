@@ -16,8 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from kpi.i18n import localized
-from kpi.problems import DataError, Problem
+from kpi.text.i18n import localized
+from kpi.model.problems import DataError, Problem
 
 METRIC_ID = re.compile(r"^[a-z0-9_]+$")
 

@@ -27,11 +27,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi.i18n import format_date, format_number, format_signed, t
-from kpi.load import Dataset, FileInfo, Series, connect
-from kpi.problems import DataError, Problem
-from kpi.rules import MetricStatus, evaluate_all, status_label
-from kpi.schema import Config
+from kpi.text.i18n import format_date, format_number, format_signed, t
+from kpi.read.load import Dataset, FileInfo, Series, connect
+from kpi.model.problems import DataError, Problem
+from kpi.judge.rules import MetricStatus, evaluate_all, status_label
+from kpi.model.targets import Config
 
 PACK_FORMAT = "malbild-board-pack"
 PACK_VERSION = 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from kpi.problems import DataError, Problem
+from kpi.model.problems import DataError, Problem
 
 DELIMITERS = (";", ",", "\t")
 _MAGIC = (

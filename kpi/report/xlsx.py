@@ -18,11 +18,11 @@ import numpy as np
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from kpi.cells import neutralise
-from kpi.i18n import t
-from kpi.reports import (ReportContent, change_lines, changes_heading, map_attribution, method_lines, source_rows,
+from kpi.text.cells import neutralise
+from kpi.text.i18n import t
+from kpi.report.content import (ReportContent, change_lines, changes_heading, map_attribution, method_lines, source_rows,
                          target_years, title_facts)
-from kpi.rules import STATUS_COLOURS, STATUSES, MetricStatus, expected_latest, expected_year_to_date, status_label, year_target
+from kpi.judge.rules import STATUS_COLOURS, STATUSES, MetricStatus, expected_latest, expected_year_to_date, status_label, year_target
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CHART_ROWS = 17  # a chart is 17 rows high; a metric's block is at least that tall

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from kpi.i18n import format_date, format_number, format_signed, t
-from kpi.load import Dataset, Series
-from kpi.rules import (STATUS_COLOURS, STATUSES, MetricStatus, count_by_status, evaluate_all,
+from kpi.text.i18n import format_date, format_number, format_signed, t
+from kpi.read.load import Dataset, Series
+from kpi.judge.rules import (STATUS_COLOURS, STATUSES, MetricStatus, count_by_status, evaluate_all,
                        meets, status_label, year_target)
-from kpi.schema import Config, Metric
+from kpi.model.targets import Config, Metric
 
 # The plan's horizons: the board reads every goal against its 2026 and its 2030 target.
 PLAN_YEARS = (2026, 2030)
@@ -385,8 +385,7 @@ class PackChanges:
 
 def pack_changes(data: Dataset, now: list[MetricStatus], as_of: dt.date, lang: str) -> PackChanges | None:
     """"Since the last board meeting": status and value changes and new comments (kpi.snapshots)."""
-    from kpi import snapshots
-
+    from kpi.write import packs as snapshots
     pack = snapshots.latest_pack(data.data_dir, before=as_of)
     if pack is None:
         return None
@@ -396,8 +395,7 @@ def pack_changes(data: Dataset, now: list[MetricStatus], as_of: dt.date, lang: s
 
 def file_changes(data: Dataset, lang: str) -> list[dict[str, str]]:
     """When each data file last changed, and through the app by whom and why (kpi.store's log)."""
-    from kpi import store
-
+    from kpi.write import store
     logged = store.file_history(data.data_dir)
     rows = []
     for info in sorted(data.files, key=lambda item: item.modified or dt.datetime.min, reverse=True):

@@ -43,11 +43,11 @@ from typing import Any, Iterable, Literal
 import duckdb
 import pandas as pd
 
-from kpi.cells import FORMULA_PREFIXES, neutralise
-from kpi.load import (RawTable, check_metrics_table, connect, file_label, normalise_header, parse_date,
+from kpi.text.cells import FORMULA_PREFIXES, neutralise
+from kpi.read.load import (RawTable, check_metrics_table, connect, file_label, normalise_header, parse_date,
                       parse_number, read_metrics_file, read_table)
-from kpi.problems import DataError, Problem, errors
-from kpi.schema import Config
+from kpi.model.problems import DataError, Problem, errors
+from kpi.model.targets import Config
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -128,7 +128,7 @@ def parse_target(text: str) -> Target:
 
 def metrics_targets(data_dir: Path) -> list[Target]:
     """The metrics files that exist, in name order (the loader reads the same ones)."""
-    from kpi.load import metric_files
+    from kpi.read.load import metric_files
 
     found = []
     for path in metric_files(Path(data_dir)):
@@ -217,7 +217,7 @@ def table_from_frame(frame: pd.DataFrame, like: TextTable | None = None) -> Text
 
 def _identifier(name: str) -> str:
     """A table name chosen by this module (never user text), checked by the loader's one rule."""
-    from kpi.load import sql_with
+    from kpi.read.load import sql_with
     return sql_with("{name}", name=name)
 
 
@@ -482,8 +482,7 @@ def _check_register(con, target: Target, raw: RawTable, config: Config, today: d
     its row checker to one table already in ``con`` (an upload keeps its own row numbers). Checks
     across registers (members present at a meeting vs. the member list) are left to the loader.
     """
-    from kpi import registers
-
+    from kpi.read import registers
     rows = registers.check_register_table(con, target.kind, raw, config, today, problems)
     if rows is not None:
         _check_duplicate_keys(rows, target, raw.label, problems)

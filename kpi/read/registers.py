@@ -25,13 +25,13 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from kpi.i18n import format_number, has_key, t
-from kpi.load import Dataset, FileInfo, RawTable, Series, file_label, parse_date, parse_number, read_table
-from kpi.problems import Problem
-from kpi.rules import year_target
-from kpi.schema import Config, Metric
+from kpi.text.i18n import format_number, has_key, t
+from kpi.read.load import Dataset, FileInfo, RawTable, Series, file_label, parse_date, parse_number, read_table
+from kpi.model.problems import Problem
+from kpi.judge.rules import year_target
+from kpi.model.targets import Config, Metric
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 # --- allowed values ---------------------------------------------------------------------------------
 # Codes are stored in English (stable for targets.yaml and other tools); staff may type the Swedish

@@ -41,13 +41,13 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from kpi.cells import neutralise
-from kpi.i18n import format_date, format_number, normalise_language, t
-from kpi.load import Dataset, Series
-from kpi.problems import DataError, Problem, errors
-from kpi.rules import MetricStatus, count_by_status, evaluate_all, status_label, STATUSES
-from kpi.schema import Config, Metric
-from kpi.snapshots import (Change, Pack, change_line, changes_since, find_pack, latest_pack, read_observations,
+from kpi.text.cells import neutralise
+from kpi.text.i18n import format_date, format_number, normalise_language, t
+from kpi.read.load import Dataset, Series
+from kpi.model.problems import DataError, Problem, errors
+from kpi.judge.rules import MetricStatus, count_by_status, evaluate_all, status_label, STATUSES
+from kpi.model.targets import Config, Metric
+from kpi.write.packs import (Change, Pack, change_line, changes_since, find_pack, latest_pack, read_observations,
                            write_atomic)
 
 FORMATS = ("pdf", "xlsx", "csv", "html")
@@ -306,12 +306,12 @@ def render(content: ReportContent) -> bytes:
     if fmt == "csv":
         return render_csv(content)
     if fmt == "pdf":
-        from kpi.report_pdf import render_pdf
+        from kpi.report.pdf import render_pdf
         return render_pdf(content)
     if fmt == "xlsx":
-        from kpi.report_xlsx import render_xlsx
+        from kpi.report.xlsx import render_xlsx
         return render_xlsx(content)
-    from kpi.report_html import render_html
+    from kpi.report.html import render_html
     return render_html(content)
 
 
@@ -513,7 +513,7 @@ def source_rows(content: ReportContent) -> tuple[list[str], list[list[str]]]:
 def map_attribution(lang: str) -> str:
     """The credit the municipality map requires (SCB, CC BY 4.0), from kpi.maps when it is there."""
     try:
-        from kpi import maps  # the registers feature owns the map and its attribution
+        from kpi.show import maps  # the registers feature owns the map and its attribution
         text = getattr(maps, "MAP_ATTRIBUTION", None)
     except Exception:  # noqa: BLE001 - a missing or broken map module must not stop a report
         text = None
@@ -735,7 +735,7 @@ def chart_images(content: ReportContent, fmt: str = "jpeg") -> ChartImages:
     A missing browser or a crash must never cost the coordinator the report: on any failure
     no chart is used, and the PDF and HTML say where each would have been and why.
     """
-    from kpi.charts import metric_figure
+    from kpi.show.charts import metric_figure
 
     data = content.chart_data()
     if not content.statuses:
@@ -867,7 +867,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_snapshot_save(args: argparse.Namespace) -> int:
     from kpi.cli import EXIT_OK, open_dataset
-    from kpi.snapshots import save_pack
+    from kpi.write.packs import save_pack
 
     dataset = open_dataset(args)
     comments = dict(args.comment)
@@ -877,9 +877,9 @@ def cmd_snapshot_save(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot_list(args: argparse.Namespace) -> int:
-    from kpi import config as paths
+    from kpi import paths
     from kpi.cli import EXIT_OK
-    from kpi.snapshots import list_packs, load_pack
+    from kpi.write.packs import list_packs, load_pack
 
     packs = list_packs(paths.data_dir(args.data))
     if not packs:

@@ -18,11 +18,11 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from kpi.i18n import t
-from kpi.reports import (ReportContent, change_lines, changes_heading, chart_images, forecast_sentence,
+from kpi.text.i18n import t
+from kpi.report.content import (ReportContent, change_lines, changes_heading, chart_images, forecast_sentence,
                          map_attribution, method_lines, milestone_table, observation_rows, problem_note,
                          source_rows, summary_table, target_lines, title_facts, CHART_HEIGHT, CHART_WIDTH)
-from kpi.rules import STATUS_COLOURS, STATUS_ICONS, status_label
+from kpi.judge.rules import STATUS_COLOURS, STATUS_ICONS, status_label
 
 FONT_CANDIDATES = (
     (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")),

@@ -13,12 +13,12 @@ import json
 import sys
 from typing import Callable, Sequence
 
-from kpi import config as paths
-from kpi.cells import neutralise
-from kpi.i18n import LANGUAGES, format_date, format_number, normalise_language, t
-from kpi.load import Dataset, load_dataset
-from kpi.problems import DataError, Problem, errors, warnings
-from kpi.rules import MetricStatus, evaluate_all, status_label
+from kpi import paths
+from kpi.text.cells import neutralise
+from kpi.text.i18n import LANGUAGES, format_date, format_number, normalise_language, t
+from kpi.read.load import Dataset, load_dataset
+from kpi.model.problems import DataError, Problem, errors, warnings
+from kpi.judge.rules import MetricStatus, evaluate_all, status_label
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -178,7 +178,7 @@ def render_table(statuses: list[MetricStatus], as_of: dt.date, lang: str) -> str
     out += [line(row) for row in rows]
     return "\n".join(out)
 
-from kpi.store import register_cli as _store_commands  # noqa: E402  (import, hash-password)
+from kpi.write.store import register_cli as _store_commands  # noqa: E402  (import, hash-password)
 EXTRA_COMMANDS.append(_store_commands)
-from kpi.reports import register_cli as _report_commands  # noqa: E402  (report, snapshot save|list)
+from kpi.report.content import register_cli as _report_commands  # noqa: E402  (report, snapshot save|list)
 EXTRA_COMMANDS.append(_report_commands)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
 
-from kpi.i18n import DEFAULT_LANGUAGE, t
+from kpi.text.i18n import DEFAULT_LANGUAGE, t
 
 Severity = Literal["error", "warning"]
 

