@@ -1,4 +1,5 @@
 """``python -m bench``: how fast Målbild is, each figure against a floor measured in the same run.
+from kpi.report import build
 
 Noisy machines still compare, because every goal is a ratio: the overview page against a bare
 Streamlit page drawing as many ``st.metric`` as it has cards; loading and judging every metric
@@ -90,11 +91,11 @@ def worker_apptest(script: str, runs: int, env_json: str) -> dict:
 
 def worker_report(fmt: str, out: str) -> dict:
     from kpi import paths as config
-    from kpi.report import content as reports
     from kpi.read.load import load_dataset
+    from kpi.report import build
     dataset = load_dataset(config.data_dir(), config.targets_path(), today=AS_OF)
     start = time.perf_counter()
-    payload = reports.build_report(dataset, fmt=fmt, as_of=AS_OF, scope="all", lang="sv")
+    payload = build.build_report(dataset, fmt=fmt, as_of=AS_OF, scope="all", lang="sv")
     seconds = time.perf_counter() - start
     Path(out).write_bytes(payload)
     charts = sum(1 for m in dataset.config.metrics if m.kind == "metric")
@@ -118,7 +119,7 @@ def measure_overview(runs: int) -> dict:
     """Overview page (AppTest) against a bare page drawing as many st.metric (the floor)."""
     env = {"KPI_DATA_DIR": str(ROOT / "data"), "KPI_TARGETS": str(ROOT / "targets.yaml")}
     page = run_worker("apptest", str(ROOT / "pages" / "overview.py"), runs, json.dumps(env))
-    from kpi.model.targets import load_config
+    from kpi.read.targets import load_config
     count = len(load_config(ROOT / "targets.yaml").metrics)
     bare = Path(tempfile.mkdtemp()) / "bare.py"
     bare.write_text(textwrap.dedent(f"""
@@ -185,7 +186,7 @@ async def _open_pages(url: str, count: int, marker: str) -> list[float | None]:
 
 def measure_viewers(counts: list[int]) -> dict:
     """The real server with N headless Chromium pages opening the overview at once."""
-    from kpi.model.targets import load_config
+    from kpi.read.targets import load_config
     marker = load_config(ROOT / "targets.yaml").metrics[0].name.sv
     port = _free_port()
     env = dict(os.environ, KPI_DATA_DIR=str(ROOT / "data"), KPI_TARGETS=str(ROOT / "targets.yaml"))

@@ -7,6 +7,7 @@ from kpi.show import register_charts
 
 from kpi.read import registers
 from kpi.text.i18n import t
+from kpi.show import registers as register_views
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -26,26 +27,26 @@ if calendar.empty:
 else:
     st.plotly_chart(register_charts.activity_calendar_figure(calendar, year, as_of, lang), width="stretch")
     with st.expander(t("registers.calendar_table", lang, year=year)):
-        st.table(registers.display_table(calendar, lang, data, ["date", "type", "title", "state", "participants",
+        st.table(register_views.display_table(calendar, lang, data, ["date", "type", "title", "state", "participants",
                                                                 "members_present", "row"]), hide_index=True)
 
     st.subheader(t("registers.planned_vs_done_heading", lang, year=year))
     summary = registers.activity_summary(data, year, as_of)
     st.plotly_chart(register_charts.planned_vs_done_figure(summary, lang), width="stretch")
-    st.table(registers.display_table(summary, lang, data), hide_index=True)
+    st.table(register_views.display_table(summary, lang, data), hide_index=True)
 
 st.subheader(t("registers.attendance_heading", lang))
 attendance = registers.attendance_table(data, until=as_of)
 if attendance.empty:
     st.info(t("registers.nothing", lang))
 else:
-    goal = registers.attendance_goal(data, as_of)
+    goal = register_views.attendance_goal(data, as_of)
     st.plotly_chart(register_charts.attendance_figure(attendance, lang, goal), width="stretch")
-    st.table(registers.display_table(attendance, lang, data, ["date", "type", "title", "members_present", "members",
+    st.table(register_views.display_table(attendance, lang, data, ["date", "type", "title", "members_present", "members",
                                                               "attendance_pct", "row"]), hide_index=True)
 
 st.subheader(t("registers.behind_heading", lang))
-for behind in registers.behind_tables(data, "activities", as_of, lang):
+for behind in register_views.behind_tables(data, "activities", as_of, lang):
     with st.expander(behind.title):
         st.caption(behind.definition)
         st.table(behind.table, hide_index=True)

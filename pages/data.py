@@ -151,7 +151,7 @@ def show_preview(slot: str) -> None:
         st.rerun()
 
 
-def target_label(target: imports.Target) -> str:
+def target_label(target: imports.DataFile) -> str:
     return target.relpath
 
 
@@ -160,7 +160,7 @@ tab_upload, tab_quick, tab_edit, tab_history = st.tabs(
 
 # --- upload -----------------------------------------------------------------------------------------
 with tab_upload:
-    targets = imports.upload_targets(data_dir)
+    targets = imports.upload_files(data_dir)
     new_file = "__new__"
     # No file is preselected: the person chooses where the upload goes.
     choice = st.selectbox(t("store.target", lang), [*targets, new_file], key="data_upload_target", index=None,
@@ -172,7 +172,7 @@ with tab_upload:
         target = None
         if name.strip():
             try:
-                target = imports.parse_target(f"metrics/{name.strip().removesuffix('.csv')}.csv")
+                target = imports.parse_data_file(f"metrics/{name.strip().removesuffix('.csv')}.csv")
             except DataError as exc:
                 show_problem_list(exc.problems, lang)
     mode = st.radio(t("store.mode", lang), ["replace", "merge"], key="data_upload_mode", horizontal=True,
@@ -224,7 +224,7 @@ with tab_quick:
                 source_label=t("store.quick_entry", lang), today=today)
     show_preview("data_quick_preview")
 
-    members_target = imports.Target("members", "members")
+    members_target = imports.DataFile("members", "members")
     members_now = imports.read_current(data_dir, members_target, config, today)
     left, right = st.columns(2)
     with left:
@@ -272,7 +272,7 @@ with tab_quick:
 
 # --- edit a table -------------------------------------------------------------------------------------
 with tab_edit:
-    editable = imports.editable_targets(data_dir)
+    editable = imports.editable_files(data_dir)
     if editable:
         chosen = st.selectbox(t("store.edit.pick", lang), editable, format_func=target_label, key="data_edit_target")
         current = imports.read_current(data_dir, chosen, config, today)

@@ -9,6 +9,7 @@ from kpi.show import register_charts
 
 from kpi.read import registers
 from kpi.text.i18n import format_date, format_number, t
+from kpi.show import registers as register_views
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -34,7 +35,7 @@ change_counts = registers.member_change_counts(data, as_of.year, until=as_of)
 st.markdown(t("registers.members_changes_year", lang, year=as_of.year,
               joined=format_number(change_counts["joined"], lang), left=format_number(change_counts["left"], lang)))
 if len(changes):
-    st.table(registers.display_table(changes, lang, data, ["date", "change", "member_id", "name", "category", "kommun",
+    st.table(register_views.display_table(changes, lang, data, ["date", "change", "member_id", "name", "category", "kommun",
                                                            "leave_reason", "natural", "row"]), hide_index=True)
 
 st.subheader(t("registers.members_by", lang, date=format_date(as_of, lang)))
@@ -49,11 +50,11 @@ with right_column:
                     width="stretch")
 
 st.subheader(t("registers.behind_heading", lang))
-for behind in registers.behind_tables(data, "members", as_of, lang):
+for behind in register_views.behind_tables(data, "members", as_of, lang):
     with st.expander(behind.title):
         st.caption(behind.definition)
         st.table(behind.table, hide_index=True)
 members = registers.members_at(data, as_of)
 with st.expander(t("registers.members_list", lang, count=format_number(len(members), lang),
                   date=format_date(as_of, lang))):
-    st.table(registers.display_table(members, lang, data), hide_index=True)
+    st.table(register_views.display_table(members, lang, data), hide_index=True)

@@ -10,9 +10,11 @@ import streamlit as st
 from kpi.read import registers
 from kpi.show.charts import metric_figure
 from kpi.text.i18n import localized, t
-from kpi.read.load import Series
-from kpi.judge.rules import STATUS_COLOURS, evaluate, status_label
+from kpi.model.dataset import Series
+from kpi.show.status import STATUS_COLOURS, status_label
+from kpi.judge.rules import evaluate
 from kpi.show.views import forecast_text, observation_table, target_rows
+from kpi.show import registers as register_views
 from ui.cards import status_badge_html
 from ui.state import dataset, notices, sidebar
 
@@ -73,7 +75,7 @@ with right:
 st.subheader(t("dashboard.observations_heading", lang))
 if metric.source is not None:
     st.info(t("dashboard.register_source", lang, register=metric.source.register_name, measure=metric.source.measure))
-    behind = registers.behind_table(data, metric_id, state.as_of, lang)
+    behind = register_views.behind_table(data, metric_id, state.as_of, lang)
     if behind is not None:
         # "Which ones?": the register rows behind the number, with the measure's exact definition.
         st.markdown(f"**{behind.title}**")

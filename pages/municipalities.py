@@ -7,6 +7,7 @@ from kpi.show import maps
 
 from kpi.read import registers
 from kpi.text.i18n import t
+from kpi.show import registers as register_views
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -24,9 +25,9 @@ st.caption(maps.MAP_ATTRIBUTION[lang])
 
 st.subheader(t("registers.agreements_heading", lang))
 st.caption(t("registers.measure.agreements.active_count", lang))
-st.table(registers.display_table(registers.agreements_table(data, as_of), lang, data), hide_index=True)
+st.table(register_views.display_table(registers.agreements_table(data, as_of), lang, data), hide_index=True)
 
-for behind in registers.behind_tables(data, "municipalities", as_of, lang):
+for behind in register_views.behind_tables(data, "municipalities", as_of, lang):
     with st.expander(behind.title):
         st.caption(behind.definition)
         st.table(behind.table, hide_index=True)

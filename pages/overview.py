@@ -3,7 +3,8 @@
 import streamlit as st
 
 from kpi.text.i18n import format_date, t
-from kpi.judge.rules import STATUSES, status_label
+from kpi.judge.rules import STATUSES
+from kpi.show.status import status_label
 from kpi.show.views import cards, file_changes, filter_statuses, pack_changes, summary_counts
 from ui.cards import render_views, summary_strip
 from ui.state import dataset, notices, sidebar, statuses

@@ -7,6 +7,7 @@ from kpi.show import register_charts
 
 from kpi.read import registers
 from kpi.text.i18n import t
+from kpi.show import registers as register_views
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -22,7 +23,7 @@ milestones = registers.milestones_table(data, as_of)
 progress = registers.milestone_progress(data, as_of)
 st.subheader(t("registers.progress_heading", lang))
 st.plotly_chart(register_charts.milestone_progress_figure(progress, lang, data), width="stretch")
-st.table(registers.display_table(progress, lang, data, ["project", "package", "milestones", "done", "overdue", "open",
+st.table(register_views.display_table(progress, lang, data, ["project", "package", "milestones", "done", "overdue", "open",
                                                         "done_pct", "overdue_pct"]), hide_index=True)
 
 st.subheader(t("registers.timeline_heading", lang))
@@ -30,10 +31,10 @@ st.plotly_chart(register_charts.milestone_timeline_figure(milestones, as_of, lan
 
 st.subheader(t("registers.milestones_heading", lang))
 st.caption(t("registers.milestones_caption", lang))
-st.table(registers.display_table(milestones, lang, data, ["status", "project", "package", "milestone", "due", "done",
+st.table(register_views.display_table(milestones, lang, data, ["status", "project", "package", "milestone", "due", "done",
                                                           "days_overdue", "evidence", "row"]), hide_index=True)
 
-for behind in registers.behind_tables(data, "projects", as_of, lang):
+for behind in register_views.behind_tables(data, "projects", as_of, lang):
     with st.expander(behind.title):
         st.caption(behind.definition)
         st.table(behind.table, hide_index=True)

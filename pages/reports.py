@@ -1,7 +1,7 @@
 """Rapporter / Reports: funder and board reports to download, and board packs.
 
 Two clicks for a funder's report: the project's button makes the PDF, the download button
-saves it. Every report comes from :func:`kpi.reports.build_report`, the same function as
+saves it. Every report comes from :func:`kpi.build.build_report`, the same function as
 ``python -m kpi report``. Board packs freeze the status at a meeting with the board's comments
 (:mod:`kpi.snapshots`); saving one goes through :func:`save_board_pack`, the one place where
 editor access control is to be added.
@@ -19,9 +19,12 @@ from kpi.report import content as reports
 
 from kpi.write import packs as snapshots
 from kpi.text.i18n import LANGUAGES, format_date, t
-from kpi.read.load import Dataset
+from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError
-from kpi.judge.rules import status_label
+from kpi.show.status import status_label
+from kpi.report import build
+from kpi.show.changes import change_line, pack_title
+from kpi.show.status import status_counts_text
 from ui.state import dataset, notices, show_problem_list, sidebar, statuses
 
 FORMAT_KEYS = {"pdf": "reports.format_pdf", "xlsx": "reports.format_xlsx", "csv": "reports.format_csv",
@@ -40,11 +43,11 @@ config = data.config
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _cached_pack(path: str, modified: int) -> snapshots.Pack:
+def _cached_pack(path: str, modified: int) -> snapshots.BoardPack:
     return snapshots.load_pack(Path(path))
 
 
-def _load_pack(path: Path) -> snapshots.Pack:
+def _load_pack(path: Path) -> snapshots.BoardPack:
     return _cached_pack(str(path), path.stat().st_mtime_ns)
 
 
@@ -60,7 +63,7 @@ def make_report(origin: str, fmt: str, scope: str, report_lang: str, as_of: dt.d
     try:
         with st.spinner(t("reports.making", lang)):
             content = reports.gather(data, spec)
-            body = reports.render(content)
+            body = build.render(content)
     except DataError as exc:
         st.session_state.pop(RESULT_KEY, None)
         st.error(t("reports.failed", lang))
@@ -71,7 +74,7 @@ def make_report(origin: str, fmt: str, scope: str, report_lang: str, as_of: dt.d
         st.error(f"{t('reports.failed', lang)} {exc}")
         return
     st.session_state[RESULT_KEY] = {
-        "name": reports.file_name(content.spec), "data": body, "mime": reports.MEDIA_TYPES[fmt],
+        "name": build.file_name(content.spec, content.config.own_scope()), "data": body, "mime": reports.MEDIA_TYPES[fmt],
         "label": f"{content.scope_label} · {t(FORMAT_KEYS[fmt], lang)}", "origin": origin,
     }
 
@@ -95,7 +98,7 @@ def save_board_pack(data: Dataset, meeting_date: dt.date, comments: dict[str, st
 # --- 1. the funders' reports in two clicks --------------------------------------------------------
 st.subheader(t("reports.quick_heading", lang))
 st.caption(t("reports.quick_help", lang, date=format_date(state.as_of, lang)))
-quick_scopes = [project.id for project in config.projects] + [reports.SCOPE_MATKLUSTER, reports.SCOPE_ALL]
+quick_scopes = [project.id for project in config.projects] + [config.own_scope(), reports.SCOPE_ALL]
 for index, scope in enumerate(quick_scopes):
     if index % 2 == 0:
         columns = st.columns(2)  # two buttons a row, so long project names stay readable
@@ -135,7 +138,7 @@ st.caption(t("reports.packs_help", lang))
 latest = snapshots.latest_pack(data.data_dir, before=state.as_of)
 if latest is not None:
     now = statuses(data, state.as_of)
-    lines = [snapshots.change_line(change, lang) for change in snapshots.changes_since(latest, now, lang=lang)]
+    lines = [change_line(change, lang) for change in snapshots.changes_since(latest, now, lang=lang)]
     st.markdown(f"**{t('reports.changes_now_heading', lang, date=format_date(latest.meeting_date, lang, 'long'), as_of=format_date(state.as_of, lang, 'long'))}**")
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
 
@@ -185,13 +188,13 @@ if not history:
     st.info(t("reports.no_packs", lang))
 for entry in history:
     pack = entry.pack
-    with st.expander(snapshots.pack_title(pack, lang), expanded=entry is history[0]):
-        st.caption(reports.status_counts_text(pack.statuses, lang))
+    with st.expander(pack_title(pack, lang), expanded=entry is history[0]):
+        st.caption(status_counts_text(pack.statuses, lang))
         if entry.previous is None:
             st.markdown(t("reports.pack_first", lang))
         else:
             st.markdown(f"**{t('reports.changes_heading', lang, date=format_date(entry.previous.meeting_date, lang, 'long'))}**")
-            lines = [snapshots.change_line(change, lang) for change in entry.changes]
+            lines = [change_line(change, lang) for change in entry.changes]
             st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
         if pack.comments:
             st.markdown(f"**{t('reports.pack_comments', lang)}**")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kpi.read.load import Series
+from kpi.model.dataset import Series
 from kpi.model.targets import Metric
 
 ROOT = Path(__file__).resolve().parent.parent

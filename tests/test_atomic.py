@@ -17,15 +17,16 @@ import pytest
 from kpi.write import imports
 
 from kpi.write import store
-from kpi.write.imports import Target
+from kpi.write.imports import DataFile
 from kpi.read.load import load_dataset
-from kpi.model.targets import load_config
+from kpi.read.targets import load_config
+from kpi.write import atomic
 from tests.conftest import FIXTURES, ROOT
 
 BASIC = FIXTURES / "basic"
 TARGETS = BASIC / "targets.yaml"
 TODAY = dt.date(2026, 11, 23)
-COMMUNICATION = Target("metrics", "communication")
+COMMUNICATION = DataFile("metrics", "communication")
 JUNE = b"metric;date;value\nsocial_followers;2026-06-30;10500\n"
 
 
@@ -77,7 +78,7 @@ def test_save_failing_before_replace_is_a_message_not_a_half_file(data, monkeypa
             assert temp.read_bytes() == preview.data  # fully written and fsynced before the swap
             raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(store, "_before_replace", fail)
+    monkeypatch.setattr(atomic, "_before_replace", fail)
     result = store.save_preview(data, preview, editor="Anna", config=config, today=TODAY)
     assert not result.saved
     assert result.problems[0].format("en") == ("data/metrics/communication.csv: the file could not be written "
@@ -90,14 +91,13 @@ def test_save_failing_before_replace_is_a_message_not_a_half_file(data, monkeypa
 KILLED_SAVE = textwrap.dedent("""
     import datetime as dt, sys, time
     from pathlib import Path
-    from kpi.write import imports
-    from kpi.write import store
-    from kpi.model.targets import load_config
+    from kpi.write import atomic, imports, store
+    from kpi.read.targets import load_config
 
     data, targets, marker = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     config = load_config(targets)
     upload = b"metric;date;value\\nsocial_followers;2026-06-30;10500\\n"
-    preview = imports.preview_upload(data, config, imports.Target("metrics", "communication"), upload, "juni.csv",
+    preview = imports.preview_upload(data, config, imports.DataFile("metrics", "communication"), upload, "juni.csv",
                                      today=dt.date(2026, 11, 23), mode="merge")
 
     def pause(temp, final):
@@ -105,7 +105,7 @@ KILLED_SAVE = textwrap.dedent("""
             marker.write_text(str(temp))
             time.sleep(60)  # killed here: the new file is written, not yet swapped in
 
-    store._before_replace = pause
+    atomic._before_replace = pause
     store.save_preview(data, preview, editor="Anna", config=config)
 """)
 

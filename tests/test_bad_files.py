@@ -10,7 +10,7 @@ import pytest
 from kpi.cli import main
 from kpi.read.load import load_dataset
 from kpi.model.problems import DataError
-from kpi.model.targets import load_config
+from kpi.read.targets import load_config
 from tests.conftest import FIXTURES, tree_digest
 
 BAD = Path(__file__).parent / "bad_files"

@@ -17,7 +17,7 @@ from kpi.write import imports
 
 from kpi.write import store
 from kpi.cli import main
-from kpi.model.targets import load_config
+from kpi.read.targets import load_config
 from tests.conftest import FIXTURES, tree_digest
 
 BAD = Path(__file__).parent / "bad_inputs"
@@ -146,7 +146,7 @@ def test_refused_through_the_page_path(tmp_path, name, monkeypatch):
     source = _generated(tmp_path, name) if name in GENERATED else BAD / name
     config = load_config(targets)
     before = tree_digest(data)
-    preview = imports.preview_upload(data, config, imports.parse_target(into), source.read_bytes(), name, today=TODAY)
+    preview = imports.preview_upload(data, config, imports.parse_data_file(into), source.read_bytes(), name, today=TODAY)
     _check(preview.problems, [problem.format("en") for problem in preview.problems], name, name)
     assert not preview.clean and preview.errors
     result = store.save_preview(data, preview, editor="Anna", comment="test", config=config, today=TODAY)
@@ -173,7 +173,7 @@ def test_refused_through_the_command_line(tmp_path, name, capsys, monkeypatch):
 
 def test_swedish_messages_say_what_to_do(tmp_path):
     data, targets, into = _setup(tmp_path, "formulas.xlsx")
-    preview = imports.preview_upload(data, load_config(targets), imports.parse_target(into),
+    preview = imports.preview_upload(data, load_config(targets), imports.parse_data_file(into),
                                      (BAD / "formulas.xlsx").read_bytes(), "formulas.xlsx", today=TODAY)
     assert [p.format("sv") for p in preview.problems] == [
         "formulas.xlsx:3:value: cellen innehåller en formel (=C2+150); formler räknas aldrig ut här. Kopiera kolumnen "

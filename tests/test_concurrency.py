@@ -13,15 +13,15 @@ import pytest
 from kpi.write import imports
 
 from kpi.write import store
-from kpi.write.imports import Target
+from kpi.write.imports import DataFile
 from kpi.read.load import load_dataset
-from kpi.model.targets import load_config
+from kpi.read.targets import load_config
 from tests.conftest import FIXTURES
 
 BASIC = FIXTURES / "basic"
 TARGETS = BASIC / "targets.yaml"
 TODAY = dt.date(2026, 11, 23)
-COMMUNICATION = Target("metrics", "communication")
+COMMUNICATION = DataFile("metrics", "communication")
 UPLOADS = {"Anna": b"metric;date;value\nsocial_followers;2026-06-30;10500\n",
            "Bo": b"metric;date;value\nnewsletter_subscribers;2026-06-30;7050\n"}
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from kpi.cli import main
-from kpi.model.targets import load_config
+from kpi.read.targets import load_config
 from tests.conftest import ROOT
 
 # From ../shared/seeds/003_…txt, "Mål - 2026" and "Mål - 2030" (issue #3's ids).

@@ -19,16 +19,16 @@ import pytest
 from kpi.write import imports
 
 from kpi.write import store
-from kpi.write.imports import Target, diff, parse_target
+from kpi.write.imports import DataFile, diff, parse_data_file
 from kpi.read.load import load_dataset
 from kpi.model.problems import DataError
-from kpi.model.targets import load_config
+from kpi.read.targets import load_config
 from tests.conftest import FIXTURES, tree_digest
 
 BASIC = FIXTURES / "basic"
 TODAY = dt.date(2026, 11, 23)
-COMMUNICATION = Target("metrics", "communication")
-ORGANISATION = Target("metrics", "organisation")
+COMMUNICATION = DataFile("metrics", "communication")
+ORGANISATION = DataFile("metrics", "organisation")
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def workbook(*sheets: tuple[str, list[list]], formats: dict[str, str] | None = N
     ("activities", "activities.csv"), ("milestones", "milestones.csv"),
 ])
 def test_targets_that_may_be_written(text, relpath):
-    assert parse_target(text).relpath == relpath
+    assert parse_data_file(text).relpath == relpath
 
 
 @pytest.mark.parametrize("text", ["metrics/../targets.yaml", "../members.csv", "/etc/passwd", "metrics/Nov.csv",
@@ -83,7 +83,7 @@ def test_targets_that_may_be_written(text, relpath):
                                   "data/metrics/x.csv", "metrics/x/y.csv", "", "metrics/" + "a" * 65 + ".csv"])
 def test_anything_else_is_refused(text):
     with pytest.raises(DataError) as caught:
-        parse_target(text)
+        parse_data_file(text)
     assert caught.value.problems[0].code == "import_bad_target"
 
 
@@ -320,7 +320,7 @@ def test_saved_file_reads_back_exactly_as_previewed(data, config):
               ["newsletter_subscribers", "2026-08-31", "7150", "Ærø, Łódź, 東京 – ok"]]
     columns = ["metric", "date", "value", "note"]
     # The existing file (",", LF) and a new one (";"), the new one a year earlier so no metric+date repeats.
-    for target, year in ((COMMUNICATION, "2026"), (Target("metrics", "new_file"), "2025")):
+    for target, year in ((COMMUNICATION, "2026"), (DataFile("metrics", "new_file"), "2025")):
         frame = pd.DataFrame([[m, year + d[4:], v, n] for m, d, v, n in tricky], columns=columns)
         current = imports.read_current(data, target, config, TODAY)
         preview = imports.preview_edit(data, config, target, frame, current, source_label="e", today=TODAY)
@@ -338,7 +338,7 @@ def test_saved_file_reads_back_exactly_as_previewed(data, config):
 
 
 def test_merge_adds_a_column_only_when_the_upload_fills_it(data, config):
-    plain = Target("metrics", "plain")
+    plain = DataFile("metrics", "plain")
     plain.path(data).write_bytes(b"metric;date;value\nsocial_followers;2026-01-31;1\n")
     without = imports.preview_quick_entry(data, config, plain, "social_followers", "2026-02-28", "2", None,
                                           source_label="q", today=TODAY)
@@ -353,7 +353,7 @@ def test_add_and_update_rows_in_a_register(tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(FIXTURES / "registers" / "data", folder)
     config = load_config(FIXTURES / "registers" / "targets.yaml")
-    members = Target("members", "members")
+    members = DataFile("members", "members")
     exists = imports.preview_rows(folder, config, members, ["member_id", "name", "category", "kommun", "joined"],
                                   [["M02", "Dubblett", "retail", "Flen", dt.date(2026, 1, 1)]], source_label="form",
                                   today=TODAY, mode="add")

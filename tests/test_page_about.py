@@ -59,7 +59,7 @@ def test_about_page_in_english_with_own_thresholds_and_example_marker(fixture_en
     shutil.copytree(FIXTURES / "basic", folder)
     targets = folder / "targets.yaml"
     targets.write_text(targets.read_text(encoding="utf-8").replace(
-        "organisation: {name: Testföreningen}", "organisation: {name: Testföreningen}\nstatus_thresholds: {on_track: 0.9, at_risk: 0.5}"),
+        "organisation: {name: Testföreningen, id: matkluster}", "organisation: {name: Testföreningen, id: matkluster}\nstatus_thresholds: {on_track: 0.9, at_risk: 0.5}"),
         encoding="utf-8")
     (folder / "data" / "EXAMPLE_DATA").write_text("", encoding="utf-8")
     fixture_env(folder)

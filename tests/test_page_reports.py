@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi.report import content as reports
+from kpi.report import images
 from tests.conftest import ROOT
 from tests.test_reports import project_fixture
 
@@ -29,7 +30,7 @@ def app(tmp_path, monkeypatch):
     def no_images(figures, fmt):
         raise RuntimeError("images off in page tests")
 
-    monkeypatch.setattr(reports, "_render_figures", no_images)
+    monkeypatch.setattr(images, "_render_figures", no_images)
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(str(PAGE), default_timeout=60)
@@ -109,7 +110,7 @@ def test_changes_since_the_last_pack_are_shown(app):
     app.button(key="pack_save").click().run()
     assert not app.exception
     text = "\n".join(item.value for item in app.markdown)
-    # Pack of 31 March against 30 June: office 1,5 → 2,0 turned from off track to reached.
+    # The pack of 31 March against 30 June: office 1,5 → 2,0 turned from off track to reached.
     assert "Förändringar från styrelsepaketet 31 mars 2026 till 30 juni 2026" in text
     assert "Kansli (heltidstjänster): ✖ Efter plan → ✔ Uppnått; 1,5 → 2,0 (+0,5)" in text
 

@@ -16,8 +16,10 @@ from kpi.show import maps
 from kpi.show import register_charts
 
 from kpi.read import registers
-from kpi.read.load import Series, load_dataset
+from kpi.model.dataset import Series
+from kpi.read.load import load_dataset
 from kpi.judge.rules import evaluate, evaluate_all
+from kpi.show import registers as register_views
 from tests.conftest import FIXTURES, d
 
 FIXTURE = FIXTURES / "registers"
@@ -246,7 +248,7 @@ def test_rows_behind_each_register_metric(data):
 
 
 def test_behind_tables_are_translated_with_the_definition(data):
-    tables = {table.metric_id: table for table in registers.behind_tables(data, "members", d("2026-06-30"), "sv")}
+    tables = {table.metric_id: table for table in register_views.behind_tables(data, "members", d("2026-06-30"), "sv")}
     restaurants = tables["members_restaurants"]
     assert restaurants.title == "Vilka? Restauranger som är medlemmar (2 rader)"
     assert restaurants.definition.endswith("Urval: kategori = Restaurang.")
@@ -254,17 +256,17 @@ def test_behind_tables_are_translated_with_the_definition(data):
     assert set(restaurants.table["Kategori"]) == {"Restaurang"}
     pages = tables["member_pages_usage_pct"].table
     assert "Medlemssidorna" in pages.columns and list(pages["Räknas"]).count("ja") == 4
-    english = registers.behind_tables(data, "activities", d("2026-06-30"), "en")
+    english = register_views.behind_tables(data, "activities", d("2026-06-30"), "en")
     attendance = next(table for table in english if table.metric_id == "meeting_attendance_pct").table
     assert list(attendance["Attendance"]) == ["33.3 %", "50.0 %"]
 
 
 def test_display_table_formats_numbers_dates_and_codes(data):
-    table = registers.display_table(registers.attendance_table(data), "sv", data,
+    table = register_views.display_table(registers.attendance_table(data), "sv", data,
                                     ["date", "type", "members_present", "attendance_pct"])
     assert table.to_dict("records")[1] == {"Datum": "2026-04-20", "Typ": "Matmöte", "Närvarande medlemmar": "2",
                                            "Närvaro": "33,3 %"}
-    projects = registers.display_table(registers.milestones_table(data, d("2026-06-30")), "en", data,
+    projects = register_views.display_table(registers.milestones_table(data, d("2026-06-30")), "en", data,
                                        ["status", "project", "package"])
     assert projects.iloc[0].to_dict() == {"Status": "⚠ Overdue", "Project": "Structural innovation for more local food",
                                           "Work package": "2 Industry clusters"}
@@ -618,13 +620,13 @@ def test_a_dated_flag_counts_for_365_days_then_stops(tmp_path):
 
 
 def test_attendance_goal_is_the_years_target(data):
-    assert registers.attendance_goal(data, d("2026-06-30")) == 50.0
+    assert register_views.attendance_goal(data, d("2026-06-30")) == 50.0
     # No target of its own in 2027: the 2026 target carries on (kpi.rules.year_target).
-    assert registers.attendance_goal(data, d("2027-03-01")) == 50.0
+    assert register_views.attendance_goal(data, d("2027-03-01")) == 50.0
 
 
 def test_progress_table_names_total_rows(data):
-    table = registers.display_table(registers.milestone_progress(data, d("2026-06-30")), "sv", data,
+    table = register_views.display_table(registers.milestone_progress(data, d("2026-06-30")), "sv", data,
                                     ["project", "package", "done_pct"])
     assert table.iloc[0].to_dict() == {"Projekt": "KISMET", "Arbetspaket": "Totalt", "Andel klara": "100,0 %"}
     assert table.iloc[1]["Arbetspaket"] == "1 Styrning/Integration"
@@ -646,7 +648,7 @@ def test_the_newcomers_example_in_docs_works_without_code(tmp_path):
 
 
 def test_check_register_table_judges_an_upload_by_the_same_rules(data):
-    from kpi.read.load import connect, read_table
+    from kpi.read.tables import connect, read_table
 
     con, problems = connect(), []
     upload = (MEMBERS_HEADER + "\nM1;A;Restaurang;Nyköpings kommun;2020-01-01;;\nM1;B;producer;Flen;2021-01-01;;\n"

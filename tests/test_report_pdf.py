@@ -18,6 +18,8 @@ from pypdf import PdfReader
 from kpi.report import pdf as report_pdf
 
 from kpi.report import content as reports
+from kpi.report import build
+from kpi.report import images
 from tests.conftest import d
 from tests.test_reports import AS_OF, BASIC_NAMES, PROJECT_NAMES, load, project_fixture
 
@@ -28,7 +30,7 @@ needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="popple
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf")
     data, targets = project_fixture(folder / "fx")
-    pdf = reports.build_report(load(data, targets), fmt="pdf", as_of=AS_OF, scope="all", lang="sv")
+    pdf = build.build_report(load(data, targets), fmt="pdf", as_of=AS_OF, scope="all", lang="sv")
     path = folder / "report.pdf"
     path.write_bytes(pdf)
     return path
@@ -105,9 +107,9 @@ def test_a_failing_renderer_still_gives_a_report_with_a_note(tmp_path, monkeypat
     def broken(figures, fmt):
         raise RuntimeError("no browser here")
 
-    monkeypatch.setattr(reports, "_render_figures", broken)
+    monkeypatch.setattr(images, "_render_figures", broken)
     data, targets = project_fixture(tmp_path / "fx")
-    pdf = reports.build_report(load(data, targets), fmt="pdf", as_of=AS_OF, scope="kismet", lang="en")
+    pdf = build.build_report(load(data, targets), fmt="pdf", as_of=AS_OF, scope="kismet", lang="en")
     reader = PdfReader(io.BytesIO(pdf))
     flat = _normal("\n".join(page.extract_text() for page in reader.pages))
     assert not [image for page in reader.pages for image in page.images]
@@ -134,9 +136,9 @@ def test_the_font_has_every_character_the_report_needs():
 
 def test_without_a_unicode_font_words_stand_in_for_icons(monkeypatch, tmp_path):
     monkeypatch.setattr(report_pdf, "find_font", lambda: report_pdf.FontChoice("Helvetica", False))
-    monkeypatch.setattr(reports, "_render_figures", lambda figures, fmt: (_ for _ in ()).throw(RuntimeError("off")))
+    monkeypatch.setattr(images, "_render_figures", lambda figures, fmt: (_ for _ in ()).throw(RuntimeError("off")))
     data, targets = project_fixture(tmp_path / "fx")
-    pdf = reports.build_report(load(data, targets), fmt="pdf", as_of=d("2026-06-30"), scope="communication")
+    pdf = build.build_report(load(data, targets), fmt="pdf", as_of=d("2026-06-30"), scope="communication")
     flat = _normal("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
     assert "På väg" in flat and "Efter plan" in flat and "↗" not in flat
     assert "Prenumeranter på nyhetsbrevet" in flat  # å, ä, ö are Latin-1: still right

@@ -21,6 +21,7 @@ import pytest
 
 from kpi.report import content as reports
 from kpi.cli import main
+from kpi.report import build
 from tests.test_reports import AS_OF, HYPERLINK, load, project_fixture
 
 SHEETS = ["Sammanfattning", "Kommunikation", "Aktiviteter", "Organisation", "Observationer", "Metod"]
@@ -31,7 +32,7 @@ def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("xlsx")
     data, targets = project_fixture(folder / "fx", note=HYPERLINK)
     path = folder / "report.xlsx"
-    path.write_bytes(reports.build_report(load(data, targets), fmt="xlsx", as_of=AS_OF, scope="all", lang="sv"))
+    path.write_bytes(build.build_report(load(data, targets), fmt="xlsx", as_of=AS_OF, scope="all", lang="sv"))
     return path, data, targets
 
 

@@ -21,6 +21,7 @@ from kpi.report import content as reports
 from kpi.cli import main
 from kpi.read.load import load_dataset
 from kpi.model.problems import DataError
+from kpi.report import build
 from tests.conftest import FIXTURES, d
 
 AS_OF = d("2026-06-30")
@@ -161,11 +162,11 @@ def test_statuses_are_those_of_the_rule(fixture_data):
 
 
 def test_file_names_say_scope_and_date():
-    assert reports.file_name(reports.ReportSpec(fmt="pdf", scope="kismet", as_of=d("2026-11-23"))) == \
+    assert build.file_name(reports.ReportSpec(fmt="pdf", scope="kismet", as_of=d("2026-11-23")), "matkluster") == \
         "matkluster-kismet-2026-11-23.pdf"
-    assert reports.file_name(reports.ReportSpec(fmt="xlsx", scope="matkluster", as_of=d("2026-11-23"))) == \
+    assert build.file_name(reports.ReportSpec(fmt="xlsx", scope="matkluster", as_of=d("2026-11-23")), "matkluster") == \
         "matkluster-2026-11-23.xlsx"
-    assert reports.file_name(reports.ReportSpec(fmt="pdf", scope="all", pack=d("2026-06-30"), lang="en")) == \
+    assert build.file_name(reports.ReportSpec(fmt="pdf", scope="all", pack=d("2026-06-30"), lang="en"), "matkluster") == \
         "matkluster-alla-board-pack-2026-06-30.pdf"
 
 
@@ -180,7 +181,7 @@ def _status_csv(capsys, data: Path, targets: Path) -> list[list[str]]:
 def test_csv_default_dialect_is_kpi_status_plus_the_value_note(tmp_path, capsys):
     data, targets = project_fixture(tmp_path / "fx", note=HYPERLINK)
     status = _status_csv(capsys, data, targets)
-    body = reports.build_report(load(data, targets), fmt="csv", as_of=AS_OF)
+    body = build.build_report(load(data, targets), fmt="csv", as_of=AS_OF)
     assert not body.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))
     assert [row[:-1] for row in rows] == status
@@ -194,7 +195,7 @@ def test_csv_default_dialect_is_kpi_status_plus_the_value_note(tmp_path, capsys)
 def test_csv_excel_sv_dialect_semicolon_decimal_comma_bom(tmp_path, capsys):
     data, targets = project_fixture(tmp_path / "fx", note=HYPERLINK)
     status = _status_csv(capsys, data, targets)
-    body = reports.build_report(load(data, targets), fmt="csv", as_of=AS_OF, csv_dialect="excel-sv")
+    body = build.build_report(load(data, targets), fmt="csv", as_of=AS_OF, csv_dialect="excel-sv")
     assert body.startswith(b"\xef\xbb\xbf") and b"\r\n" in body
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     header = rows[0]
@@ -211,7 +212,7 @@ def test_csv_excel_sv_dialect_semicolon_decimal_comma_bom(tmp_path, capsys):
 
 
 def test_csv_negative_numbers_stay_numbers(fixture_data):
-    body = reports.build_report(fixture_data, fmt="csv", as_of=AS_OF, csv_dialect="excel-sv")
+    body = build.build_report(fixture_data, fmt="csv", as_of=AS_OF, csv_dialect="excel-sv")
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     costs = dict(zip(rows[0], next(row for row in rows if row[0] == "costs_sek")))
     # costs 1 050 against a baseline of 1 000 heading for 900: pace is negative, and must not become text.
@@ -236,7 +237,7 @@ class _Links(HTMLParser):
 @pytest.fixture(scope="module")
 def html_report(tmp_path_factory):
     data, targets = project_fixture(tmp_path_factory.mktemp("html"), note='<script>alert("x")</script>')
-    return reports.build_report(load(data, targets), fmt="html", as_of=AS_OF).decode("utf-8")
+    return build.build_report(load(data, targets), fmt="html", as_of=AS_OF).decode("utf-8")
 
 
 def test_html_is_self_contained(html_report):

@@ -15,6 +15,8 @@ from kpi.write import packs as snapshots
 from kpi.read.load import load_dataset
 from kpi.model.problems import DataError
 from kpi.judge.rules import evaluate_all
+from kpi.report import build
+from kpi.show.changes import change_line
 from tests.conftest import d, tree_digest
 from tests.test_reports import project_fixture
 
@@ -139,7 +141,7 @@ def test_a_broken_pack_is_reported_not_fatal(folder):
 
 
 def test_changes_since_the_last_pack(folder):
-    """Pack 2026-03-31 against 2026-06-30, worked out from the fixture's files:
+    """The pack of 2026-03-31 against 2026-06-30, worked out from the fixture's files:
 
     newsletter 6 550 → 6 900 (+350), both on track; followers 10 250 → 10 400 (+150), both off
     track; trainings 1 → 2 this year (+1), both at risk; office 1,5 → 2 (+0,5), off track →
@@ -160,10 +162,10 @@ def test_changes_since_the_last_pack(folder):
         "kismet_plan": ("on_track", "off_track", 0),
     }
     office = next(change for change in changes if change.metric_id == "office_fte")
-    assert snapshots.change_line(office, "sv") == \
+    assert change_line(office, "sv") == \
         "Kansli (heltidstjänster): ✖ Efter plan → ✔ Uppnått; 1,5 → 2,0 (+0,5)"
     trainings = next(change for change in changes if change.metric_id == "trainings")
-    assert trainings.comment_changed and "Två utbildningar till i höst" in snapshots.change_line(trainings, "sv")
+    assert trainings.comment_changed and "Två utbildningar till i höst" in change_line(trainings, "sv")
 
 
 def test_pack_history_compares_each_pack_with_the_one_before(folder):
@@ -187,8 +189,8 @@ def test_a_report_from_a_pack_keeps_the_numbers_after_the_data_is_corrected(fold
     path = data / "metrics" / "communication.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("2026-05-31,6900", "2026-05-31,6000"), encoding="utf-8")
     corrected = load(folder)
-    live = reports.build_report(corrected, fmt="csv", as_of=d("2026-06-30")).decode("utf-8")
-    frozen = reports.build_report(corrected, fmt="csv", pack=d("2026-06-30")).decode("utf-8")
+    live = build.build_report(corrected, fmt="csv", as_of=d("2026-06-30")).decode("utf-8")
+    frozen = build.build_report(corrected, fmt="csv", pack=d("2026-06-30")).decode("utf-8")
     live_row = next(line for line in live.splitlines() if line.startswith("newsletter_subscribers"))
     frozen_row = next(line for line in frozen.splitlines() if line.startswith("newsletter_subscribers"))
     assert ",6000,2026-05-31," in live_row

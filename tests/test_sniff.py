@@ -6,7 +6,9 @@ import codecs
 
 import pytest
 
-from kpi.read.load import load_dataset, parse_date, parse_number
+from kpi.read.load import load_dataset
+
+from kpi.read.tables import parse_date, parse_number
 from kpi.model.problems import DataError
 from kpi.read.sniff import decode, detect_delimiter
 from tests.conftest import FIXTURES
@@ -56,7 +58,7 @@ def test_not_numbers(text):
 
 
 def test_sql_and_python_read_numbers_the_same():
-    from kpi.read.load import connect
+    from kpi.read.tables import connect
     con = connect()
     cases = ["7500", "7 500", "7\u00a0500", "1,5", "1.5", "-3", "\u22123", "25 %", "1.234,5", "1,234.5", "sju", "1,2,3", ".5"]
     for text in cases:
@@ -108,7 +110,7 @@ def test_blank_lines_keep_true_row_numbers(tmp_path):
 
 
 def test_only_plain_identifiers_are_spliced_into_sql():
-    from kpi.read.load import sql_with
+    from kpi.read.tables import sql_with
     assert sql_with("SELECT {col} FROM {table}", col="note", table="raw_metrics") == "SELECT note FROM raw_metrics"
     assert sql_with("SELECT {col}", col="NULL") == "SELECT NULL"
     for bad in ("x; DROP TABLE observations", "Note", "a b", "x--", ""):

@@ -15,15 +15,15 @@ from kpi.write import imports
 
 from kpi.write import store
 from kpi.cli import main
-from kpi.write.imports import Target
+from kpi.write.imports import DataFile
 from kpi.read.load import load_dataset
-from kpi.model.targets import load_config
+from kpi.read.targets import load_config
 from tests.conftest import FIXTURES, tree_digest
 
 BASIC = FIXTURES / "basic"
 TARGETS = BASIC / "targets.yaml"
 TODAY = dt.date(2026, 11, 23)
-COMMUNICATION = Target("metrics", "communication")
+COMMUNICATION = DataFile("metrics", "communication")
 JUNE = b"metric;date;value\nsocial_followers;2026-06-30;10500\n"
 
 
@@ -44,7 +44,7 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def preview(data: Path, config, upload: bytes = JUNE, target: Target = COMMUNICATION, mode: str = "merge"):
+def preview(data: Path, config, upload: bytes = JUNE, target: DataFile = COMMUNICATION, mode: str = "merge"):
     return imports.preview_upload(data, config, target, upload, "juni.csv", today=TODAY, mode=mode)
 
 

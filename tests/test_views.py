@@ -10,7 +10,7 @@ import pytest
 
 from kpi.read.load import load_dataset
 from kpi.judge.rules import evaluate_all
-from kpi.show.views import (PLAN_YEARS, card, cards, changes, file_rows, filter_statuses, forecast_text, format_value,
+from kpi.show.views import (card, cards, changes, file_rows, filter_statuses, forecast_text, format_value,
                        group_by_area, observation_table, progress_fraction, rule_lines, sparkline_values,
                        summary_counts, target_rows)
 from tests.conftest import FIXTURES, d, metric
@@ -185,7 +185,6 @@ def test_percent_values_and_sparklines_of_milestones():
     assert format_value(share, 62.5, "en") == "62.5%"
     milestone = metric(kind="milestone", due="2026-12-31")
     assert sparkline_values(milestone, None, d("2026-06-30")) == []
-    assert PLAN_YEARS == (2026, 2030)
 
 
 def test_views_do_not_import_streamlit():

@@ -13,8 +13,9 @@ from html import escape
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from kpi.show.status import tint
 from kpi.text.i18n import t
-from kpi.read.load import Dataset
+from kpi.model.dataset import Dataset
 from kpi.judge.rules import MetricStatus
 from kpi.show.views import CardView, StatusCount, card, cards, summary_counts
 from ui.state import ViewState, dataset, notices, sidebar, statuses
@@ -23,24 +24,18 @@ METRIC_PAGE = "pages/metric.py"
 CARDS_PER_ROW = 3
 
 
-def _tint(colour: str, share: float = 0.14) -> str:
-    """The status colour mixed with white: a light background that keeps dark text legible."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    mix = lambda c: round(255 - (255 - c) * share)  # noqa: E731
-    return f"#{mix(red):02x}{mix(green):02x}{mix(blue):02x}"
-
 
 def status_badge_html(label: str, colour: str) -> str:
     """Icon and word on a light tint with a coloured edge (dark text: contrast above 7:1)."""
     return (f'<span class="kpi-status" style="display:inline-block;border-left:6px solid {colour};'
-            f'background:{_tint(colour)};color:#1f2328;padding:2px 10px;border-radius:4px;'
+            f'background:{tint(colour)};color:#1f2328;padding:2px 10px;border-radius:4px;'
             f'font-weight:600">{escape(label)}</span>')
 
 
 def summary_strip(items: list[StatusCount]) -> None:
     """How many metrics per status: equal boxes in one row on a projector, two a row on a phone."""
     boxes = "".join(
-        f'<div class="kpi-count" style="border-left:8px solid {item.colour};background:{_tint(item.colour)};'
+        f'<div class="kpi-count" style="border-left:8px solid {item.colour};background:{tint(item.colour)};'
         f'padding:0.4rem 0.8rem;border-radius:6px;color:#1f2328">'
         f'<div style="font-size:2rem;font-weight:700;line-height:1.2">{item.count}</div>'
         f'<div style="font-size:1.05rem;font-weight:600">{escape(item.label)}</div></div>'

@@ -17,7 +17,8 @@ import streamlit as st
 from kpi import paths as config
 from kpi.judge.forecast import months_before
 from kpi.text.i18n import LANGUAGES, normalise_language, t
-from kpi.read.load import Dataset, data_fingerprint, load_dataset
+from kpi.model.dataset import Dataset
+from kpi.read.load import data_fingerprint, load_dataset
 from kpi.model.problems import DataError, Problem, errors, warnings
 from kpi.judge.rules import MetricStatus, evaluate_all
 

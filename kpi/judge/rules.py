@@ -27,20 +27,12 @@ import numpy as np
 
 from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, to_day
 from kpi.text.i18n import format_date, format_number, t
-from kpi.read.load import Series
+from kpi.model.dataset import Series
 from kpi.model.targets import DatedValue, Metric, Thresholds
+from kpi.model.values import as_number, iso
 
 STATUSES = ("reached", "on_track", "at_risk", "off_track", "moving_away", "no_data")
-# Shapes that differ without colour, in every font we embed (DejaVu Sans has them all).
-STATUS_ICONS = {"reached": "✔", "on_track": "↗", "at_risk": "⚠", "off_track": "✖", "moving_away": "↘", "no_data": "?"}
-STATUS_COLOURS = {"reached": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#bf8700", "off_track": "#cf222e",
-                  "moving_away": "#8250df", "no_data": "#6e7781"}
 STALE_AFTER_DAYS = {"monthly": 62, "quarterly": 135, "yearly": 400}
-
-
-def status_label(status: str, lang: str) -> str:
-    """Icon and word together: status is never carried by colour alone."""
-    return f"{STATUS_ICONS[status]} {t('status.' + status, lang)}"
 
 
 @dataclass
@@ -125,23 +117,23 @@ class MetricStatus:
             "direction": metric.direction,
             "aggregation": metric.aggregation,
             "as_of": self.as_of.isoformat(),
-            "value": _round(self.value),
-            "value_date": _iso(self.value_date),
+            "value": _four(self.value),
+            "value_date": iso(self.value_date),
             "status": self.status,
             "status_label": t("status." + self.status, lang),
-            "pace": _round(self.pace),
-            "expected": _round(self.expected),
+            "pace": _four(self.pace),
+            "expected": _four(self.expected),
             "stale": self.stale,
-            "baseline": {"date": _iso(self.baseline.date), "value": self.baseline.value} if self.baseline else None,
+            "baseline": {"date": iso(self.baseline.date), "value": self.baseline.value} if self.baseline else None,
             "targets": [{"date": target.date.isoformat(), "value": target.value, "met": target.met}
                         for target in self.targets],
             "next_target": ({"date": self.next_target.date.isoformat(), "value": self.next_target.value}
                             if self.next_target else None),
-            "projected": [{"date": item["date"].isoformat(), "value": _round(item["value"])} for item in self.projected],
-            "eta": _iso(self.eta),
-            "needed_per_month": _round(self.needed_per_month),
-            "due": _iso(metric.due),
-            "done_date": _iso(self.done_date),
+            "projected": [{"date": item["date"].isoformat(), "value": _four(item["value"])} for item in self.projected],
+            "eta": iso(self.eta),
+            "needed_per_month": _four(self.needed_per_month),
+            "due": iso(metric.due),
+            "done_date": iso(self.done_date),
             "project": metric.project,
             "package": metric.package,
             "source": metric.source.model_dump(by_alias=True) if metric.source else None,
@@ -149,15 +141,9 @@ class MetricStatus:
         }
 
 
-def _iso(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _round(value: float | None) -> float | None:
-    if value is None:
-        return None
-    rounded = round(float(value), 4)
-    return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
+def _four(value: float | None) -> float | int | None:
+    """A number in the JSON contract: four decimals, whole numbers as integers."""
+    return None if value is None else as_number(value, 4)
 
 
 def meets(value: float, target: float, direction: str) -> bool:

@@ -59,12 +59,22 @@ class Problem:
         }
 
 
-class DataError(Exception):
-    """Raised when input cannot be used at all; carries every problem found, not just the first."""
+class KpiError(Exception):
+    """The root of the library's named exceptions; the CLI turns each kind into its exit code."""
+
+
+class DataError(KpiError):
+    """Input cannot be used at all; carries every problem found, not just the first (exit code 1)."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = list(problems)
         super().__init__("; ".join(p.format("en") for p in self.problems))
+
+
+class UsageError(DataError, ValueError):
+    """A choice that cannot be carried out: an unknown scope or format, a period that ends before it
+    starts, a file that may not be written (exit code 2). It is a ``ValueError`` too, for callers
+    that check arguments that way."""
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:

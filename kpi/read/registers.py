@@ -25,11 +25,11 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from kpi.text.i18n import format_number, has_key, t
-from kpi.read.load import Dataset, FileInfo, RawTable, Series, file_label, parse_date, parse_number, read_table
+from kpi.model.dataset import Dataset, FileInfo, Series
+from kpi.read.tables import modified_time, RawTable, file_label, parse_date, parse_number, read_table
 from kpi.model.problems import Problem
-from kpi.judge.rules import year_target
 from kpi.model.targets import Config, Metric
+from kpi.model.values import is_missing
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -387,13 +387,6 @@ def has_register(dataset: Dataset, name: str) -> bool:
                      {"r": name}).fetchall()[0][0])
 
 
-def _modified(path: Path) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromtimestamp(path.stat().st_mtime)
-    except OSError:
-        return None
-
-
 def _load_register(dataset: Dataset, register: Register, used_by: list[str]) -> None:
     path = dataset.data_dir / register.file
     label = file_label(path, dataset.data_dir)
@@ -402,7 +395,7 @@ def _load_register(dataset: Dataset, register: Register, used_by: list[str]) -> 
             dataset.problems.append(Problem(label, "register_missing", params={
                 "register": register.name, "metrics": ", ".join(used_by)}))
         return
-    info = FileInfo(label, path, register.name, _modified(path))
+    info = FileInfo(label, path, register.name, modified_time(path))
     dataset.files.append(info)
     raw_name = "raw_" + register.name
     raw = read_table(dataset.con, path, label, raw_name, dataset.problems)
@@ -712,7 +705,7 @@ def metric_source_problems(metric: Metric, config: Config | None = None) -> list
             add("register_unknown_where", "where", value=column, register=register.name, known=", ".join(register.filters))
             continue
         for value in ([values] if isinstance(values, str) else values):
-            if _where_value(register, column, value) is None:
+            if where_value(register, column, value) is None:
                 add("register_bad_where_value", f"where.{column}", value=value, column=column,
                     allowed=_allowed_text(register, column))
             elif (register.name, column) == ("milestones", "project") and config is not None and config.projects \
@@ -729,7 +722,7 @@ def metric_source_problems(metric: Metric, config: Config | None = None) -> list
     return problems
 
 
-def _where_value(register: Register, column: str, value: str) -> str | None:
+def where_value(register: Register, column: str, value: str) -> str | None:
     kind = register.column(column).kind
     if kind == "code":
         return normalise_code(column, value)
@@ -756,7 +749,7 @@ def _where(metric: Metric, measure: Measure, dataset: Dataset | None = None) -> 
     where: dict[str, list[str]] = {column: list(values) for column, values in measure.default_where}
     for column, values in metric.source.where.items():
         values = [values] if isinstance(values, str) else values
-        where[column] = [_where_value(register, column, value) for value in values]
+        where[column] = [where_value(register, column, value) for value in values]
     if measure.register == "milestones" and dataset is not None and dataset.config.projects:
         # Milestone rows were normalised to project and package ids; so are the filter values.
         projects = {project.id: project for project in dataset.config.projects}
@@ -885,7 +878,7 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
             # Text as plain Python strings with None for empty cells (pandas 3 would use NaN).
             values = frame[column].astype(object)
-            frame[column] = pd.Series([None if _missing(v) else v for v in values], index=frame.index, dtype="object")
+            frame[column] = pd.Series([None if is_missing(v) else v for v in values], index=frame.index, dtype="object")
     for column in ("members", "members_present", "participants", "row", "milestones", "done", "overdue", "open"):
         if column in frame.columns and pd.api.types.is_float_dtype(frame[column]) and not frame[column].isna().any():
             frame[column] = frame[column].astype("int64")
@@ -1050,16 +1043,6 @@ def attendance_table(dataset: Dataset, until: dt.date | None = None) -> pd.DataF
     return frame
 
 
-def attendance_goal(dataset: Dataset, as_of: dt.date) -> float | None:
-    """The attendance target for ``as_of``'s year, from the first metric measuring attendance
-    (drawn as a line on the attendance chart, whatever area the metric is in)."""
-    for metric in dataset.config.metrics:
-        source = metric.source
-        if source and (source.register_name, source.measure) == ("activities", "attendance_pct") and metric.targets:
-            return year_target(metric.targets, as_of.year, as_of).value
-    return None
-
-
 def milestones_table(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Every milestone with ``status`` on ``as_of`` (done, overdue, open), overdue first, then by due date."""
     return _query(dataset, """
@@ -1104,147 +1087,3 @@ def package_name(dataset: Dataset, project_id: str | None, package_id: str | Non
                 if package.id == package_id:
                     return package.name.get(lang)
     return package_id or ""
-
-
-# --- display --------------------------------------------------------------------------------------
-
-_TRANSLATED_VALUES = {
-    "category": "registers.category.", "leave_reason": "registers.leave_reason.", "type": "registers.type.",
-    "status": "registers.status.", "state": "registers.state.", "change": "registers.change.",
-}
-_YES_NO_COLUMNS = {"planned", "active", "counted", "natural"}
-_PERCENT_COLUMNS = {"attendance_pct", "done_pct", "overdue_pct"}
-
-
-def display_table(frame: pd.DataFrame, lang: str, dataset: Dataset | None = None,
-                  columns: list[str] | None = None) -> pd.DataFrame:
-    """A listing ready to show: headers and codes in ``lang``, dates ISO, numbers formatted as text.
-
-    Everything becomes text so a table shows "7 100" and "45,5 %" exactly as elsewhere in the app.
-    Project and package ids become their names when ``dataset`` is given.
-    """
-    full = frame
-    if columns is not None:
-        frame = frame[[column for column in columns if column in frame.columns]]
-    out = pd.DataFrame(index=frame.index)
-    for column in frame.columns:
-        values = frame[column]
-        if column in _TRANSLATED_VALUES:
-            prefix = _TRANSLATED_VALUES[column]
-            texts = [_translate(prefix, v, lang) for v in values]
-        elif column in _YES_NO_COLUMNS:
-            texts = [_yes_no_text(v, lang) for v in values]
-        elif column in ("uses_member_pages", "increased_profitability"):
-            texts = [_yes_no_text(v, lang) if v in ("yes", "no") else ("" if _missing(v) else str(v)) for v in values]
-        elif column in _PERCENT_COLUMNS:
-            texts = ["" if _missing(v) else format_number(float(v), lang, 1) + " %" for v in values]
-        elif column == "project" and dataset is not None:
-            texts = [project_name(dataset, v, lang) for v in values]
-        elif column == "package":
-            totals = full["total"] if "total" in full.columns else [False] * len(frame)
-            projects = full["project"] if "project" in full.columns else [None] * len(frame)
-            texts = [t("registers.col.total", lang) if total is True or total is np.True_ else
-                     "" if _missing(v) else package_name(dataset, p, v, lang) if dataset is not None else str(v)
-                     for p, v, total in zip(projects, values, totals)]
-        else:
-            texts = [_plain_text(v, lang) for v in values]
-        out[_header(column, lang)] = pd.Series(texts, index=frame.index, dtype="object")
-    return out.reset_index(drop=True)
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or value is pd.NaT
-
-
-def _translate(prefix: str, value: Any, lang: str) -> str:
-    if _missing(value):
-        return ""
-    key = prefix + str(value)
-    return t(key, lang) if has_key(key) else str(value)  # a value without a word is shown as it is
-
-
-def _yes_no_text(value: Any, lang: str) -> str:
-    if _missing(value):
-        return ""
-    truthy = value is True or value == "yes" or (isinstance(value, (np.bool_,)) and bool(value))
-    return t("registers.yes" if truthy else "registers.no", lang)
-
-
-def _plain_text(value: Any, lang: str) -> str:
-    if _missing(value):
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return format_number(int(value), lang)
-    if isinstance(value, (float, np.floating)):
-        return format_number(float(value), lang)
-    return str(value)
-
-
-def _header(column: str, lang: str) -> str:
-    key = "registers.col." + column
-    return t(key, lang) if has_key(key) else column
-
-
-# --- "which ones?": the rows behind each register-based number, ready for a page or a report ----
-
-@dataclass(frozen=True)
-class BehindTable:
-    """One metric's rows behind its value on a date, with a heading and the measure's definition."""
-
-    metric_id: str
-    title: str
-    definition: str
-    rows: pd.DataFrame  # as :func:`rows_behind` returns them
-    table: pd.DataFrame  # the same, formatted by :func:`display_table`
-
-
-_BEHIND_COLUMNS = {
-    "members": ["member_id", "name", "category", "kommun", "joined", "left", "leave_reason", "{flag}", "counted", "row"],
-    "agreements": ["kommun", "kommunkod", "signed", "ends", "status", "row"],
-    "activities": ["date", "type", "title", "participants", "members_present", "members", "attendance_pct", "row"],
-    "milestones": ["project", "package", "milestone", "due", "done", "status", "evidence", "row"],
-}
-
-
-def measure_definition(metric: Metric, lang: str) -> str:
-    """The measure's exact definition in words, with the metric's filter: shown under "which ones?"."""
-    source = metric.source
-    if source is None or (source.register_name, source.measure) not in MEASURES:
-        return ""
-    flag = t("registers.col." + source.flag, lang) if source.flag in FLAG_COLUMNS else ""
-    text = t(f"registers.measure.{source.register_name}.{source.measure}", lang, flag=flag)
-    if source.where:
-        register = REGISTERS[source.register_name]
-        parts = []
-        for column, values in source.where.items():
-            values = [values] if isinstance(values, str) else values
-            shown = []
-            for value in values:
-                normalised = _where_value(register, column, value) if column in register.filters else value
-                prefix = _TRANSLATED_VALUES.get(column)
-                shown.append(_translate(prefix, normalised, lang) if prefix else
-                             _yes_no_text(normalised, lang) if column in _YES_NO_COLUMNS else str(normalised))
-            parts.append(f"{_header(column, lang).lower()} = {' / '.join(shown)}")
-        text += " " + t("registers.where", lang, filters="; ".join(parts))
-    return text
-
-
-def behind_table(dataset: Dataset, metric_id: str, as_of: dt.date, lang: str) -> BehindTable | None:
-    """The rows behind one register-based metric on ``as_of`` (``None`` for other metrics or when
-    its register is missing): for the metric's detail page and the reports."""
-    metric = dataset.config.metric(metric_id)
-    if metric.source is None or not has_register(dataset, metric.source.register_name):
-        return None
-    rows = rows_behind(dataset, metric.id, as_of)
-    columns = [column.replace("{flag}", metric.source.flag or "") for column in
-               _BEHIND_COLUMNS.get(metric.source.register_name, list(rows.columns))]
-    title = t("registers.behind_title", lang, name=metric.display_name(lang), count=format_number(len(rows), lang))
-    return BehindTable(metric.id, title, measure_definition(metric, lang), rows, display_table(rows, lang, dataset, columns))
-
-
-def behind_tables(dataset: Dataset, area: str, as_of: dt.date, lang: str) -> list[BehindTable]:
-    """For each register-based metric of ``area``: the rows behind its value on ``as_of``."""
-    tables = [behind_table(dataset, metric.id, as_of, lang) for metric in register_metrics(dataset, area)]
-    return [table for table in tables if table is not None]

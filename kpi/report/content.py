@@ -10,7 +10,8 @@ sentence is in the chosen language from the translation table. The format module
 
 Choices, as the coordinator makes them:
 
-* scope: ``all``; ``matkluster`` (the association's own goals, i.e. metrics without a project);
+* scope: ``all``; the organisation's own goals (metrics without a project), named by
+  ``organisation.id`` in targets.yaml (``matkluster`` for Sörmlands Matkluster);
   a project id from targets.yaml (``kismet``, ``strukturell``: the metrics of that project, with
   milestone tables per work package); or an area id;
 * period (from, to): which observations appear in tables and charts and which milestones are
@@ -43,26 +44,24 @@ import pandas as pd
 
 from kpi.text.cells import neutralise
 from kpi.text.i18n import format_date, format_number, normalise_language, t
-from kpi.read.load import Dataset, Series
-from kpi.model.problems import DataError, Problem, errors
-from kpi.judge.rules import MetricStatus, count_by_status, evaluate_all, status_label, STATUSES
+from kpi.model.dataset import Dataset, Series
+from kpi.model.problems import DataError, Problem, UsageError, errors
+from kpi.judge.rules import MetricStatus, count_by_status, evaluate_all, STATUSES
+from kpi.show.status import status_counts_text, status_label
 from kpi.model.targets import Config, Metric
-from kpi.write.packs import (Change, Pack, change_line, changes_since, find_pack, latest_pack, read_observations,
-                           write_atomic)
+from kpi.show.changes import change_line
+from kpi.write.packs import BoardPack, Change, changes_since, find_pack, latest_pack
+from kpi.model.values import as_date, text_or_empty
 
 FORMATS = ("pdf", "xlsx", "csv", "html")
 CSV_DIALECTS = ("default", "excel-sv")
 SCOPE_ALL = "all"
-SCOPE_MATKLUSTER = "matkluster"
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
     "html": "text/html",
 }
-# Chart images: wide enough for an A4 page at print quality, the app's own figure height.
-CHART_WIDTH, CHART_HEIGHT, CHART_SCALE = 1000, 440, 1.6
-_log = logging.getLogger(__name__)
 
 
 # --- the choices --------------------------------------------------------------------------------
@@ -83,18 +82,19 @@ class ReportSpec:
 
 def scope_choices(config: Config) -> list[str]:
     """Every scope a report can have: all, the association's own, each project, each area."""
-    choices = [SCOPE_ALL, SCOPE_MATKLUSTER]
+    choices = [SCOPE_ALL, config.own_scope()]
     choices += [project.id for project in config.projects if project.id not in choices]
     choices += [area for area in config.area_ids() if area not in choices]
     return choices
 
 
 def scope_kind(config: Config, scope: str) -> str:
-    """``all``, ``matkluster``, ``project`` or ``area``; :class:`DataError` for anything else."""
+    """``all``, ``own`` (the organisation's own goals), ``project`` or ``area``; :class:`DataError`
+    for anything else."""
     if scope == SCOPE_ALL:
         return "all"
-    if scope == SCOPE_MATKLUSTER:
-        return "matkluster"
+    if scope == config.own_scope():
+        return "own"
     if scope in {project.id for project in config.projects}:
         return "project"
     if scope in config.area_ids():
@@ -107,7 +107,7 @@ def in_scope(config: Config, scope: str, metric: Metric) -> bool:
     kind = scope_kind(config, scope)
     if kind == "all":
         return True
-    if kind == "matkluster":
+    if kind == "own":
         return metric.project is None
     if kind == "project":
         return metric.project == scope
@@ -119,7 +119,7 @@ def scope_label(config: Config, scope: str, lang: str) -> str:
     kind = scope_kind(config, scope)
     if kind == "all":
         return t("reports.scope_all", lang)
-    if kind == "matkluster":
+    if kind == "own":
         name = config.organisation.name if config.organisation else t("reports.organisation_default", lang)
         return t("reports.scope_own", lang, organisation=name)
     if kind == "project":
@@ -132,20 +132,23 @@ def resolve_spec(spec: ReportSpec, config: Config, today: dt.date) -> ReportSpec
     """Fill the defaults: as-of (the pack's date, else the period's end, else today) and period.
 
     A project's period defaults to the project's start and end as declared in targets.yaml, so
-    the funder's report needs no dates typed. Raises :class:`ValueError` for an unknown format
+    the funder's report needs no dates typed. Raises :class:`~kpi.model.problems.UsageError` for an unknown format
     or a period that ends before it starts, :class:`DataError` for an unknown scope.
     """
     if spec.fmt not in FORMATS:
-        raise ValueError(f"unknown format {spec.fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise UsageError([Problem("--format", "reports_unknown_format",
+                                  params={"value": spec.fmt, "choices": ", ".join(FORMATS)})])
     if spec.csv_dialect not in CSV_DIALECTS:
-        raise ValueError(f"unknown CSV dialect {spec.csv_dialect!r}; choose one of {', '.join(CSV_DIALECTS)}")
+        raise UsageError([Problem("--csv-dialect", "reports_unknown_dialect",
+                                  params={"value": spec.csv_dialect, "choices": ", ".join(CSV_DIALECTS)})])
     kind = scope_kind(config, spec.scope)
     project = config.project(spec.scope) if kind == "project" else None
     as_of = spec.pack or spec.as_of or spec.period_to or today
     period_from = spec.period_from or (project.start if project else None)
     period_to = spec.period_to or (project.end if project and project.end else as_of)
     if period_from and period_to and period_from > period_to:
-        raise ValueError(f"the period starts ({period_from}) after it ends ({period_to})")
+        raise UsageError([Problem("--from", "reports_period_reversed",
+                                  params={"start": period_from.isoformat(), "end": period_to.isoformat()})])
     return dataclasses.replace(spec, as_of=as_of, period_from=period_from, period_to=period_to,
                                lang=normalise_language(spec.lang))
 
@@ -160,8 +163,8 @@ class ReportContent:
     data: Dataset
     statuses: list[MetricStatus]
     made: dt.datetime
-    pack: Pack | None = None
-    previous: Pack | None = None
+    pack: BoardPack | None = None
+    previous: BoardPack | None = None
     changes: list[Change] = field(default_factory=list)
     comments: dict[str, str] = field(default_factory=dict)
     _observations: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
@@ -215,8 +218,8 @@ class ReportContent:
     def all_observations(self, metric_id: str) -> pd.DataFrame:
         """Every row behind a metric (dates as dates), read once per report."""
         if metric_id not in self._observations:
-            frame = read_observations(self.data, metric_id)
-            frame["date"] = [_to_date(value) for value in frame["date"]]
+            frame = self.data.observations(metric_id)
+            frame["date"] = [as_date(value) for value in frame["date"]]
             self._observations[metric_id] = frame
         return self._observations[metric_id]
 
@@ -234,7 +237,7 @@ class ReportContent:
         frame = self.all_observations(status.id)
         if day is None or frame.empty:
             return ""
-        notes = [_text(note) for when, note in zip(frame["date"], frame["note"]) if when == day]
+        notes = [text_or_empty(note) for when, note in zip(frame["date"], frame["note"]) if when == day]
         return notes[-1] if notes else ""
 
     def chart_data(self) -> Dataset:
@@ -292,40 +295,6 @@ def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
     return content
 
 
-def build_report(dataset: Dataset, *, fmt: str, as_of: dt.date | None = None, period_from: dt.date | None = None,
-                 period_to: dt.date | None = None, scope: str = SCOPE_ALL, lang: str = "sv",
-                 pack: dt.date | None = None, csv_dialect: str = "default") -> bytes:
-    """The report as bytes, in ``fmt`` (pdf, xlsx, csv, html): the one function under the CLI and the app."""
-    spec = ReportSpec(fmt=fmt, as_of=as_of, period_from=period_from, period_to=period_to, scope=scope,
-                      lang=lang, pack=pack, csv_dialect=csv_dialect)
-    return render(gather(dataset, spec))
-
-
-def render(content: ReportContent) -> bytes:
-    fmt = content.spec.fmt
-    if fmt == "csv":
-        return render_csv(content)
-    if fmt == "pdf":
-        from kpi.report.pdf import render_pdf
-        return render_pdf(content)
-    if fmt == "xlsx":
-        from kpi.report.xlsx import render_xlsx
-        return render_xlsx(content)
-    from kpi.report.html import render_html
-    return render_html(content)
-
-
-def file_name(spec: ReportSpec, made: dt.date | None = None) -> str:
-    """``matkluster-kismet-2026-11-23.pdf``: what the report is about and the date it reports on."""
-    scope = "alla" if spec.scope == SCOPE_ALL else spec.scope
-    stem = "matkluster" if scope == SCOPE_MATKLUSTER else f"matkluster-{scope}"
-    day = spec.pack or spec.as_of or made or dt.date.today()
-    if spec.pack:
-        stem += "-styrelsepaket" if spec.lang == "sv" else "-board-pack"
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
-    return f"{safe}-{day.isoformat()}.{spec.fmt}"
-
-
 # --- texts and tables shared by the PDF and the HTML ------------------------------------------------
 
 def value_text(status: MetricStatus, lang: str) -> str:
@@ -379,12 +348,6 @@ def summary_table(content: ReportContent) -> tuple[list[str], list[list[str]], l
         rows.append(row)
         codes.append(item.status)
     return header, rows, codes
-
-
-def status_counts_text(statuses: list[MetricStatus], lang: str) -> str:
-    """"3 ✔ Uppnått · 2 ↗ På väg · 1 ⚠ Risk": the title page's one-line summary."""
-    counts = count_by_status(statuses)
-    return " · ".join(f"{counts[status]} {status_label(status, lang)}" for status in STATUSES if counts[status])
 
 
 def period_text(spec: ReportSpec, lang: str) -> str:
@@ -459,8 +422,8 @@ def observation_rows(content: ReportContent, metric_id: str, limit: int | None =
               t("reports.col_source", lang)]
     rows = []
     for record in frame.iloc[::-1].itertuples(index=False):
-        rows.append([record.date.isoformat(), number_text(metric, float(record.value), lang), _text(record.note),
-                     _text(record.source)])
+        rows.append([record.date.isoformat(), number_text(metric, float(record.value), lang), text_or_empty(record.note),
+                     text_or_empty(record.source)])
     total = len(rows)
     return header, rows[:limit] if limit else rows, total
 
@@ -541,357 +504,3 @@ def problem_note(content: ReportContent) -> str:
         return ""
     found = errors(content.data.problems)
     return t("reports.data_errors", content.lang, count=len(found)) if found else ""
-
-
-def _text(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value)
-
-
-def _to_date(value: Any) -> dt.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, np.datetime64):
-        return value.astype("datetime64[D]").astype(dt.date)
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-# --- chart images ---------------------------------------------------------------------------------
-
-def chromium_path() -> str | None:
-    """The browser kaleido drives: ``$BROWSER_PATH``, else Debian's chromium, else one on PATH."""
-    explicit = os.environ.get("BROWSER_PATH")
-    if explicit:
-        return explicit
-    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if os.path.exists(candidate):
-            return candidate
-    return shutil.which("chromium") or shutil.which("google-chrome")
-
-
-class ChartRenderer:
-    """Plotly figures to images through one kaleido browser tab that stays open.
-
-    kaleido's public ``calc_fig_sync`` reloads plotly.js in its tab after every image, which is
-    three quarters of its cost (measured: 0.45 s per chart; 0.10 s without the reload, byte-
-    identical images). A report draws up to fifty charts, so this renderer keeps one tab on a
-    private event loop, reloads it only every ``RELOAD_EVERY`` images (to bound the page's
-    memory), and serialises callers with a lock: one browser, one chart at a time, results
-    never mixed between two people making reports at once. It uses kaleido 1.5 internals
-    (pinned in requirements.txt); if they change, :func:`render` falls back to the public
-    ``kaleido.start_sync_server`` / ``calc_fig_sync``, which is slower but equivalent.
-    """
-
-    RELOAD_EVERY = 25
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loop: Any = None
-        self._thread: threading.Thread | None = None
-        self._kaleido: Any = None
-        self._tab: Any = None
-        self._tab_lock: asyncio.Lock | None = None
-        self._rendered = 0
-        self._fallback = False
-
-    def render(self, figures: Iterable[dict], fmt: str, timeout: float = 60) -> list[bytes]:
-        """Images of ``figures`` in order. ``figures`` may be a generator: each figure is sent to
-        the browser as soon as it is built, so Python builds the next while Chromium draws."""
-        with self._lock:
-            if self._fallback:
-                return [self._render_public(figure, fmt) for figure in figures]
-            try:
-                self._ensure_open(timeout)
-            except (AttributeError, ImportError, TypeError) as exc:  # kaleido's internals moved
-                _log.info("fast chart rendering unavailable (%s); using kaleido.calc_fig_sync", exc)
-                self._fallback = True
-                return [self._render_public(figure, fmt) for figure in figures]
-            futures = []
-            try:
-                for figure in figures:
-                    futures.append(asyncio.run_coroutine_threadsafe(self._render_one(figure, fmt, timeout), self._loop))
-                return [future.result(timeout=timeout + 5) for future in futures]
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                self._close()  # a broken browser is started afresh next time
-                raise
-
-    def warm_up(self) -> None:
-        """Start the browser in the background while the caller loads data (the CLI saves ~3 s).
-
-        A failure here is only logged: :meth:`render` tries again and the report says why.
-        """
-        if self._tab is not None or self._fallback:
-            return
-
-        def start() -> None:
-            with self._lock:
-                try:
-                    self._ensure_open(60)
-                except Exception as exc:  # noqa: BLE001
-                    _log.info("chart browser did not start in advance: %s", exc)
-
-        threading.Thread(target=start, name="kpi-chart-warm-up", daemon=True).start()
-
-    def _ensure_open(self, timeout: float) -> None:
-        if self._tab is not None:
-            return
-        import kaleido  # noqa: F401 - fail early when kaleido is not installed
-        from kaleido import _profiler  # noqa: F401
-        from kaleido._utils import fig_tools  # noqa: F401
-
-        path = chromium_path()
-        if path and not os.environ.get("BROWSER_PATH"):
-            os.environ["BROWSER_PATH"] = path
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="kpi-chart-renderer", daemon=True)
-        self._thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(self._open(timeout), self._loop).result(timeout=timeout)
-        except BaseException:
-            self._close()
-            raise
-        atexit.register(self.close)
-
-    async def _open(self, timeout: float) -> None:
-        import kaleido
-        self._kaleido = kaleido.Kaleido(n=1, mathjax=False, timeout=timeout)
-        await self._kaleido.open()
-        self._tab = await self._kaleido._get_kaleido_tab()  # noqa: SLF001 - see the class docstring
-        self._tab_lock = asyncio.Lock()
-        self._rendered = 0
-
-    async def _render_one(self, figure: dict, fmt: str, timeout: float) -> bytes:
-        from kaleido import _profiler
-        from kaleido._utils import fig_tools
-
-        async with self._tab_lock:  # one tab draws one figure at a time
-            opts = dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT, scale=1 if fmt == "svg" else CHART_SCALE)
-            spec = fig_tools.coerce_for_js(figure, None, opts)
-            profile = _profiler.RenderTaskProfile(spec, None, self._tab.tab.target_id)
-            image = await asyncio.wait_for(
-                self._tab._calc_fig(spec, topojson=None, render_prof=profile, stepper=False),  # noqa: SLF001
-                timeout)
-            self._rendered += 1
-            if self._rendered % self.RELOAD_EVERY == 0:
-                await self._tab.reload()
-            return image
-
-    @staticmethod
-    def _render_public(figure: dict, fmt: str) -> bytes:
-        import kaleido
-        path = chromium_path()
-        if path and not os.environ.get("BROWSER_PATH"):
-            os.environ["BROWSER_PATH"] = path
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        return kaleido.calc_fig_sync(figure, opts=dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT,
-                                                       scale=1 if fmt == "svg" else CHART_SCALE))
-
-    def close(self) -> None:
-        with self._lock:
-            self._close()
-
-    def _close(self) -> None:
-        loop, kaleido_object = self._loop, self._kaleido
-        self._tab = self._kaleido = None
-        if loop is None:
-            return
-        if kaleido_object is not None:
-            try:
-                asyncio.run_coroutine_threadsafe(kaleido_object.close(), loop).result(timeout=15)
-            except BaseException as exc:  # noqa: BLE001 - closing a dead browser may fail; it is gone either way
-                _log.debug("closing the chart browser: %s", exc)
-        loop.call_soon_threadsafe(loop.stop)
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._loop = self._thread = None
-
-
-_renderer = ChartRenderer()
-
-
-def _render_figures(figures: Iterable[dict], fmt: str) -> list[bytes]:
-    """All of a report's chart images in one call (tests replace this to simulate a failure)."""
-    return _renderer.render(figures, fmt)
-
-
-@dataclass
-class ChartImages:
-    """Images per metric id; ``failure`` says why there are none (the report then says so)."""
-
-    images: dict[str, bytes]
-    failure: str | None = None
-
-
-def chart_images(content: ReportContent, fmt: str = "jpeg") -> ChartImages:
-    """Render each metric's dashboard figure (:func:`kpi.charts.metric_figure`) to an image.
-
-    A missing browser or a crash must never cost the coordinator the report: on any failure
-    no chart is used, and the PDF and HTML say where each would have been and why.
-    """
-    from kpi.show.charts import metric_figure
-
-    data = content.chart_data()
-    if not content.statuses:
-        return ChartImages({})
-    figures = (metric_figure(data, item, content.lang).to_dict() for item in content.statuses)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            rendered = _render_figures(figures, fmt)
-    except Exception as exc:  # noqa: BLE001 - any failure of the browser is reported in the report, not raised
-        _log.warning("chart images failed: %s", exc)
-        return ChartImages({}, failure=f"{type(exc).__name__}: {exc}"[:300])
-    return ChartImages({item.id: image for item, image in zip(content.statuses, rendered)})
-
-
-# --- CSV --------------------------------------------------------------------------------------------
-
-def render_csv(content: ReportContent) -> bytes:
-    """The status table: the columns of ``kpi status --format csv``, then ``value_note`` (the note
-    on the observation behind the value) and, from a board pack, the board's ``comment``.
-
-    ``default``: comma and decimal point, the same cells as ``kpi status --format csv``.
-
-    ``excel-sv``: semicolon, decimal comma, UTF-8 with BOM and CRLF, which Swedish Excel opens
-    by double-click with numbers as numbers. Text cells that a spreadsheet would run as a formula
-    are neutralised in both; numbers are formatted after that, so a negative number stays a number.
-    """
-    from kpi.cli import status_rows
-
-    header, rows = status_rows(content.statuses, content.lang)
-    header = header + ["value_note"]
-    rows = [row + [content.value_note(item)] for row, item in zip(rows, content.statuses)]
-    if content.pack is not None:
-        header = header + ["comment"]
-        rows = [row + [content.comments.get(row[0], "")] for row in rows]
-    swedish = content.spec.csv_dialect == "excel-sv"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if swedish else ",", lineterminator="\r\n" if swedish else "\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(cell, swedish) for cell in row])
-    return (("\ufeff" if swedish else "") + buffer.getvalue()).encode("utf-8")
-
-
-def _csv_cell(value: Any, swedish: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return neutralise(value)
-    if swedish and isinstance(value, float):
-        return repr(value).replace(".", ",")
-    return str(value)
-
-
-# --- command line ------------------------------------------------------------------------------------
-
-def register_cli(commands: argparse._SubParsersAction, add_common: Callable) -> None:
-    """``kpi report`` and ``kpi snapshot save|list`` (registered through ``kpi.cli.EXTRA_COMMANDS``)."""
-    from kpi.cli import iso_date
-
-    report = commands.add_parser("report", help="a report for funders or the board: pdf, xlsx, csv or html")
-    add_common(report, True)
-    report.add_argument("--format", dest="report_format", choices=FORMATS, default=None,
-                        help="default: from the --out file's extension")
-    report.add_argument("--out", required=True, metavar="FILE", help="where to write the report ('-' for stdout)")
-    report.add_argument("--as-of", type=iso_date, default=None, metavar="YYYY-MM-DD",
-                        help="judge every status at this date (default: --to, else today)")
-    report.add_argument("--from", dest="period_from", type=iso_date, default=None, metavar="YYYY-MM-DD")
-    report.add_argument("--to", dest="period_to", type=iso_date, default=None, metavar="YYYY-MM-DD")
-    report.add_argument("--scope", default=SCOPE_ALL,
-                        help="all | matkluster | a project id (kismet, strukturell) | an area id (default: all)")
-    report.add_argument("--pack", type=iso_date, default=None, metavar="YYYY-MM-DD",
-                        help="report the numbers frozen in the board pack of this meeting")
-    report.add_argument("--csv-dialect", choices=CSV_DIALECTS, default="default",
-                        help="excel-sv: ';', decimal comma, UTF-8 with BOM")
-    report.set_defaults(handler=cmd_report)
-
-    snapshot = commands.add_parser("snapshot", help="board packs: save the status at a meeting, list saved packs")
-    add_common(snapshot, True)
-    actions = snapshot.add_subparsers(dest="snapshot_command", required=True, metavar="ACTION")
-    save = actions.add_parser("save", help="freeze every metric's status as of a meeting date")
-    add_common(save, True)
-    save.add_argument("--date", type=iso_date, required=True, metavar="YYYY-MM-DD")
-    save.add_argument("--comment", type=_comment_arg, action="append", default=[], metavar="METRIC_ID=TEXT",
-                      help="a comment on one metric (repeat for more)")
-    save.add_argument("--author", default="", metavar="NAME")
-    save.add_argument("--replace", action="store_true", help="overwrite an existing pack for that date")
-    save.set_defaults(handler=cmd_snapshot_save)
-    listing = actions.add_parser("list", help="the saved packs, oldest first")
-    add_common(listing, True)
-    listing.set_defaults(handler=cmd_snapshot_list)
-
-
-def _comment_arg(text: str) -> tuple[str, str]:
-    metric_id, sep, comment = text.partition("=")
-    if not sep or not metric_id.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is not of the form metric_id=text")
-    return metric_id.strip(), comment
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from kpi.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, open_dataset, print_problems
-
-    fmt = args.report_format or Path(args.out).suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        print(t("reports.cli_no_format", args.lang, formats=", ".join(FORMATS)), file=sys.stderr)
-        return EXIT_USAGE
-    if fmt in ("pdf", "html"):
-        _renderer.warm_up()  # Chromium starts while the data loads
-    dataset = open_dataset(args)
-    spec = ReportSpec(fmt=fmt, as_of=args.as_of, period_from=args.period_from, period_to=args.period_to,
-                      scope=args.scope, lang=args.lang, pack=args.pack, csv_dialect=args.csv_dialect)
-    try:
-        content = gather(dataset, spec)
-    except ValueError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_USAGE
-    data = render(content)
-    if args.out == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomic(Path(args.out), data)
-        print(t("reports.cli_written", args.lang, path=args.out, size=format_number(len(data) / 1024, args.lang, 0)),
-              file=sys.stderr)
-    print_problems(dataset.problems, args.lang)
-    return EXIT_DATA if errors(dataset.problems) else EXIT_OK
-
-
-def cmd_snapshot_save(args: argparse.Namespace) -> int:
-    from kpi.cli import EXIT_OK, open_dataset
-    from kpi.write.packs import save_pack
-
-    dataset = open_dataset(args)
-    comments = dict(args.comment)
-    path = save_pack(dataset, args.date, comments, args.author, replace=args.replace)
-    print(t("reports.cli_pack_saved", args.lang, path=str(path)))
-    return EXIT_OK
-
-
-def cmd_snapshot_list(args: argparse.Namespace) -> int:
-    from kpi import paths
-    from kpi.cli import EXIT_OK
-    from kpi.write.packs import list_packs, load_pack
-
-    packs = list_packs(paths.data_dir(args.data))
-    if not packs:
-        print(t("reports.cli_no_packs", args.lang))
-    for info in packs:
-        try:
-            pack = load_pack(info.path)
-        except DataError as exc:
-            print(f"{info.meeting_date.isoformat()}  {exc.problems[0].format(args.lang)}")
-            continue
-        counts = status_counts_text(pack.statuses, args.lang)
-        author = f"  ({pack.author})" if pack.author else ""
-        print(f"{info.meeting_date.isoformat()}{author}  {counts}  "
-              + t("reports.cli_comments", args.lang, count=len(pack.comments)))
-    return EXIT_OK

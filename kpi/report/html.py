@@ -12,10 +12,9 @@ import base64
 from html import escape
 
 from kpi.text.i18n import t
-from kpi.report.content import (ReportContent, change_lines, changes_heading, chart_images, forecast_sentence,
-                         map_attribution, method_lines, milestone_table, observation_rows, problem_note,
-                         source_rows, summary_table, target_lines, title_facts)
-from kpi.judge.rules import STATUS_COLOURS, status_label
+from kpi.report.content import (ReportContent, change_lines, changes_heading, forecast_sentence, map_attribution, method_lines, milestone_table, observation_rows, problem_note, source_rows, summary_table, target_lines, title_facts)
+from kpi.report.images import chart_images
+from kpi.show.status import STATUS_COLOURS, status_label, tint
 
 OBS_ROWS = 12
 _CSS = """
@@ -97,14 +96,9 @@ def render_html(content: ReportContent) -> bytes:
 
 def _badge(status: str, lang: str, suffix: str = "") -> str:
     colour = STATUS_COLOURS[status]
-    return (f'<span class="status" style="border-color:{colour};background:{_tint(colour)}">'
+    return (f'<span class="status" style="border-color:{colour};background:{tint(colour)}">'
             f"{escape(status_label(status, lang) + suffix)}</span>")
 
-
-def _tint(colour: str, share: float = 0.14) -> str:
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    mix = lambda c: round(255 - (255 - c) * share)  # noqa: E731
-    return f"#{mix(red):02x}{mix(green):02x}{mix(blue):02x}"
 
 
 def _table(header: list[str], rows: list[list[str]], codes: list[str] | None = None, status_column: int | None = None,
@@ -116,7 +110,7 @@ def _table(header: list[str], rows: list[list[str]], codes: list[str] | None = N
         for column, text in enumerate(row):
             if codes is not None and column == status_column:
                 colour = STATUS_COLOURS[codes[index]]
-                parts.append(f'<td><span class="status" style="border-color:{colour};background:{_tint(colour)}">'
+                parts.append(f'<td><span class="status" style="border-color:{colour};background:{tint(colour)}">'
                              f"{escape(text)}</span></td>")
             else:
                 css = ' class="num"' if column in numeric else ""

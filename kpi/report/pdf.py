@@ -19,10 +19,9 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from kpi.text.i18n import t
-from kpi.report.content import (ReportContent, change_lines, changes_heading, chart_images, forecast_sentence,
-                         map_attribution, method_lines, milestone_table, observation_rows, problem_note,
-                         source_rows, summary_table, target_lines, title_facts, CHART_HEIGHT, CHART_WIDTH)
-from kpi.judge.rules import STATUS_COLOURS, STATUS_ICONS, status_label
+from kpi.report.content import (ReportContent, change_lines, changes_heading, forecast_sentence, map_attribution, method_lines, milestone_table, observation_rows, problem_note, source_rows, summary_table, target_lines, title_facts)
+from kpi.report.images import chart_images, CHART_HEIGHT, CHART_WIDTH
+from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
 
 FONT_CANDIDATES = (
     (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")),

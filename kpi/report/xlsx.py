@@ -22,7 +22,9 @@ from kpi.text.cells import neutralise
 from kpi.text.i18n import t
 from kpi.report.content import (ReportContent, change_lines, changes_heading, map_attribution, method_lines, source_rows,
                          target_years, title_facts)
-from kpi.judge.rules import STATUS_COLOURS, STATUSES, MetricStatus, expected_latest, expected_year_to_date, status_label, year_target
+from kpi.show.status import STATUS_COLOURS, status_label, tint
+from kpi.judge.rules import STATUSES, MetricStatus, expected_latest, expected_year_to_date, year_target
+from kpi.model.values import as_text
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CHART_ROWS = 17  # a chart is 17 rows high; a metric's block is at least that tall
@@ -62,7 +64,7 @@ class _Styles:
         self.pace = workbook.add_format({"num_format": "0.00"})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self.muted = workbook.add_format({"font_color": "#57606A", "text_wrap": True, "valign": "top"})
-        self.status = {status: workbook.add_format({"bold": True, "font_color": "#1F2328", "bg_color": _tint(colour),
+        self.status = {status: workbook.add_format({"bold": True, "font_color": "#1F2328", "bg_color": tint(colour, 0.18).upper(),
                                                     "left": 5, "left_color": colour})
                        for status, colour in STATUS_COLOURS.items()}
         self._workbook = workbook
@@ -75,11 +77,6 @@ class _Styles:
             self._numbers[key] = self._workbook.add_format({"num_format": pattern})
         return self._numbers[key]
 
-
-def _tint(colour: str, share: float = 0.18) -> str:
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    mix = lambda c: round(255 - (255 - c) * share)  # noqa: E731
-    return f"#{mix(red):02X}{mix(green):02X}{mix(blue):02X}"
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -313,27 +310,15 @@ def _observations_sheet(sheet: Worksheet, content: ReportContent, styles: _Style
             _text(sheet, row, 1, item.metric.display_name(lang))
             _date(sheet, row, 2, record.date, styles.date)
             _number(sheet, row, 3, float(record.value), number)
-            _text(sheet, row, 4, _plain(record.note))
-            _text(sheet, row, 5, _plain(record.source))
-            _text(sheet, row, 6, _plain(record.file))
+            _text(sheet, row, 4, as_text(record.note))
+            _text(sheet, row, 5, as_text(record.source))
+            _text(sheet, row, 6, as_text(record.file))
             if record.row is not None and record.row == record.row:
                 sheet.write_number(row, 7, int(record.row))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(row, 1), len(keys) - 1)
     for col, width in enumerate([22, 30, 12, 11, 40, 16, 28, 6]):
         sheet.set_column(col, col, width)
-
-
-def _plain(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    try:
-        import pandas as pd
-        if value is pd.NA:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
-    return str(value)
 
 
 def _method_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) -> None:

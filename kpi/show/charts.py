@@ -15,8 +15,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from kpi.text.i18n import format_date, t
-from kpi.read.load import Dataset
-from kpi.judge.rules import STATUS_COLOURS, MetricStatus, expected_latest, expected_year_to_date, year_target
+from kpi.model.dataset import Dataset
+from kpi.show.status import STATUS_COLOURS
+from kpi.judge.rules import MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.show.views import format_estimate, format_value, series_until
 
 OBSERVED_COLOUR = "#1f4e3d"

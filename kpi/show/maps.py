@@ -19,7 +19,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from kpi.text.i18n import format_date, t
-from kpi.read.load import Dataset
+from kpi.model.dataset import Dataset
 from kpi.show.register_charts import layout
 from kpi.read.registers import agreement_states
 

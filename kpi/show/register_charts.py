@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.text.i18n import format_date, format_number, t
-from kpi.read.load import Dataset
+from kpi.model.dataset import Dataset
 from kpi.read.registers import ACTIVITY_TYPES, LEAVE_REASONS, package_name, project_name
 
 FONT = dict(family="Source Sans Pro, DejaVu Sans, Arial, sans-serif", size=15, color="#1f2328")

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from kpi.text.i18n import format_date, format_number, format_signed, t
-from kpi.read.load import Dataset, Series
-from kpi.judge.rules import (STATUS_COLOURS, STATUSES, MetricStatus, count_by_status, evaluate_all,
-                       meets, status_label, year_target)
+from kpi.model.dataset import Dataset, Series
+from kpi.show.status import STATUS_COLOURS, status_label
+from kpi.judge.rules import STATUSES, MetricStatus, count_by_status, evaluate_all, meets, year_target
 from kpi.model.targets import Config, Metric
+from kpi.show.changes import change_line, pack_title
+from kpi.write import packs, store
+from kpi.model.values import text_or_empty
 
-# The plan's horizons: the board reads every goal against its 2026 and its 2030 target.
-PLAN_YEARS = (2026, 2030)
 # Statuses the summary strip always shows, even at zero ("0 at risk" is news too).
 ALWAYS_COUNTED = ("reached", "on_track", "at_risk", "off_track")
 _PERCENT_UNITS = {"percent", "%", "procent"}
@@ -160,12 +162,15 @@ def sparkline_values(metric: Metric, series: Series | None, as_of: dt.date, poin
     return [float(v) for v in values[-points:]]
 
 
-def progress_targets(status: MetricStatus) -> list[tuple[int, dt.date, float, float | None, bool | None]]:
+def progress_targets(status: MetricStatus, horizons: Sequence[int] | None = None,
+                     ) -> list[tuple[int, dt.date, float, float | None, bool | None]]:
     """Which targets a card shows progress toward: ``(year, date, target, value judged, met)``.
 
-    The 2026 and 2030 targets when the plan has them, else the next and the last target. A
-    past target shows the value it was judged on (the rule never rewrites it); an upcoming one the
-    current value. A yearly count shows this year's target only, because its value is this year's sum.
+    The targets in the plan's horizon years (``Config.horizon_years()``: 2026 and 2030 for the
+    association; ``None``: every year the metric has a target), else the next and the last target.
+    A past target shows the value it was judged on (the rule never rewrites it); an upcoming one
+    the current value. A yearly count shows this year's target only, because its value is this
+    year's sum.
     """
     metric = status.metric
     if metric.kind == "milestone":
@@ -173,7 +178,8 @@ def progress_targets(status: MetricStatus) -> list[tuple[int, dt.date, float, fl
     if metric.aggregation == "year_to_date":
         goal = year_target(metric.targets, status.as_of.year, status.as_of)
         return [(goal.date.year, goal.date, goal.value, status.value, None)]
-    chosen = [target for target in status.targets if target.date.year in PLAN_YEARS]
+    years = set(horizons) if horizons is not None else {target.date.year for target in status.targets}
+    chosen = [target for target in status.targets if target.date.year in years]
     if not chosen:
         chosen = [target for target in (status.next_target, status.targets[-1] if status.targets else None) if target]
         chosen = list({target.date: target for target in chosen}.values())
@@ -206,7 +212,7 @@ def progress_fraction(metric: Metric, value: float | None, target: float, baseli
 
 
 def card(status: MetricStatus, lang: str, change: float | None = None, compare: dt.date | None = None,
-         series: Series | None = None) -> CardView:
+         series: Series | None = None, horizons: Sequence[int] | None = None) -> CardView:
     """One metric's card, formatted for ``lang``."""
     metric = status.metric
     view = CardView(
@@ -229,7 +235,7 @@ def card(status: MetricStatus, lang: str, change: float | None = None, compare: 
     else:
         view.date_text = t("dashboard.no_value", lang)
     baseline = status.baseline.value if status.baseline else None
-    for year, date, target, value, met in progress_targets(status):
+    for year, date, target, value, met in progress_targets(status, horizons):
         fraction = progress_fraction(metric, value, target, baseline)
         params = {"year": year, "value": format_value(metric, value, lang), "target": format_value(metric, target, lang)}
         if met is True:
@@ -256,7 +262,8 @@ def cards(data: Dataset, statuses: list[MetricStatus], lang: str, compare: dt.da
     delta: dict[str, float | None] = {}
     if compare is not None and statuses:
         delta = changes(evaluate_all(data.config, data.series, compare), statuses)
-    return [card(item, lang, delta.get(item.id), compare, data.series.get(item.id)) for item in statuses]
+    horizons = data.config.horizon_years()
+    return [card(item, lang, delta.get(item.id), compare, data.series.get(item.id), horizons) for item in statuses]
 
 
 # --- metric detail --------------------------------------------------------------------------------
@@ -322,18 +329,12 @@ def observation_table(data: Dataset, metric_id: str, as_of: dt.date, lang: str) 
         rows.append({
             header["date"]: date_text,
             header["value"]: format_value(metric, record.value, lang),
-            header["note"]: _text(record.note),
-            header["source"]: _text(record.source),
-            header["file"]: _text(record.file),
+            header["note"]: text_or_empty(record.note),
+            header["source"]: text_or_empty(record.source),
+            header["file"]: text_or_empty(record.file),
             header["row"]: str(int(record.row)) if record.row == record.row else "",
         })
     return rows
-
-
-def _text(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value)
 
 
 # --- about page --------------------------------------------------------------------------------
@@ -385,17 +386,15 @@ class PackChanges:
 
 def pack_changes(data: Dataset, now: list[MetricStatus], as_of: dt.date, lang: str) -> PackChanges | None:
     """"Since the last board meeting": status and value changes and new comments (kpi.snapshots)."""
-    from kpi.write import packs as snapshots
-    pack = snapshots.latest_pack(data.data_dir, before=as_of)
+    pack = packs.latest_pack(data.data_dir, before=as_of)
     if pack is None:
         return None
-    lines = [snapshots.change_line(change, lang) for change in snapshots.changes_since(pack, now, lang=lang)]
-    return PackChanges(t("dashboard.pack_changes", lang, title=snapshots.pack_title(pack, lang), count=len(lines)), lines)
+    lines = [change_line(change, lang) for change in packs.changes_since(pack, now, lang=lang)]
+    return PackChanges(t("dashboard.pack_changes", lang, title=pack_title(pack, lang), count=len(lines)), lines)
 
 
 def file_changes(data: Dataset, lang: str) -> list[dict[str, str]]:
-    """When each data file last changed, and through the app by whom and why (kpi.store's log)."""
-    from kpi.write import store
+    """When each data file last changed, and through the app by whom and why (the store's log)."""
     logged = store.file_history(data.data_dir)
     rows = []
     for info in sorted(data.files, key=lambda item: item.modified or dt.datetime.min, reverse=True):

@@ -3,7 +3,7 @@
 Staff update the figures from Excel: a sheet saved as CSV (Swedish Excel's semicolons, decimal
 commas, Windows-1252 or UTF-8 with BOM) or the ``.xlsx`` workbook itself. Both are read into a
 :class:`TextTable` (every cell as the text a person typed), judged by exactly the rules and
-messages of :mod:`kpi.load` (and :mod:`kpi.registers` for registers), compared with the current
+messages of :mod:`kpi.load` (and :mod:`kpi.read.registers` for registers), compared with the current
 file (rows added, changed, removed) and serialised to the bytes a confirm would write. Saving is
 :mod:`kpi.store`'s job; this module never writes anything.
 
@@ -44,9 +44,12 @@ import duckdb
 import pandas as pd
 
 from kpi.text.cells import FORMULA_PREFIXES, neutralise
-from kpi.read.load import (RawTable, check_metrics_table, connect, file_label, normalise_header, parse_date,
-                      parse_number, read_metrics_file, read_table)
-from kpi.model.problems import DataError, Problem, errors
+from kpi.read.tables import (RawTable, connect, file_label, normalise_header, parse_date, parse_number, read_table,
+                             sql_with)
+from kpi.read.load import check_metrics_table, metric_files, read_metrics_file
+from kpi.model.problems import DataError, Problem, UsageError, errors
+from kpi.read import registers
+from kpi.read.registers import REGISTERS
 from kpi.model.targets import Config
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -57,7 +60,6 @@ XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_MAX_MEMBERS = 1000
 
-REGISTERS = ("members", "agreements", "activities", "milestones")
 # The columns that name a row, for the diff and for merging: one observation, one member, ...
 KEYS: dict[str, tuple[str, ...]] = {
     "metrics": ("metric", "date"),
@@ -88,7 +90,7 @@ _EXISTING = {"merge": "update", "add": "error", "update": "required"}
 # --- targets ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Target:
+class DataFile:
     """A file in the data folder that may be written: ``metrics/NAME.csv`` or a register."""
 
     kind: str  # "metrics" or a register name
@@ -109,7 +111,7 @@ class Target:
         return file_label(self.path(Path(data_dir)), Path(data_dir))
 
 
-def parse_target(text: str) -> Target:
+def parse_data_file(text: str) -> DataFile:
     """``metrics/NAME.csv`` (NAME of a–z, 0–9, ``_``, ``-``) or a register name; nothing else.
 
     The target is the only thing that decides where a save goes, so it is checked against a
@@ -118,22 +120,20 @@ def parse_target(text: str) -> Target:
     text = (text or "").strip()
     if text.removesuffix(".csv") in REGISTERS:
         name = text.removesuffix(".csv")
-        return Target(name, name)
+        return DataFile(name, name)
     match = _METRICS_TARGET.fullmatch(text)
     if match:
-        return Target("metrics", match.group(1))
-    raise DataError([Problem("--into", "import_bad_target", params={"value": text[:80],
+        return DataFile("metrics", match.group(1))
+    raise UsageError([Problem("--into", "import_bad_target", params={"value": text[:80],
                                                                     "registers": ", ".join(REGISTERS)})])
 
 
-def metrics_targets(data_dir: Path) -> list[Target]:
+def metrics_data_files(data_dir: Path) -> list[DataFile]:
     """The metrics files that exist, in name order (the loader reads the same ones)."""
-    from kpi.read.load import metric_files
-
     found = []
     for path in metric_files(Path(data_dir)):
         try:
-            found.append(parse_target(f"metrics/{path.name}"))
+            found.append(parse_data_file(f"metrics/{path.name}"))
         except DataError:
             continue  # a file named outside the pattern is read by the loader but not written here
     return found
@@ -217,7 +217,6 @@ def table_from_frame(frame: pd.DataFrame, like: TextTable | None = None) -> Text
 
 def _identifier(name: str) -> str:
     """A table name chosen by this module (never user text), checked by the loader's one rule."""
-    from kpi.read.load import sql_with
     return sql_with("{name}", name=name)
 
 
@@ -461,7 +460,7 @@ def xlsx_sheets(data: bytes) -> list[str]:
 
 # --- validation ---------------------------------------------------------------------------------
 
-def check_table(con: duckdb.DuckDBPyConnection, target: Target, raw: RawTable, config: Config, today: dt.date,
+def check_table(con: duckdb.DuckDBPyConnection, target: DataFile, raw: RawTable, config: Config, today: dt.date,
                 problems: list[Problem]) -> pd.DataFrame | None:
     """Judge one table for ``target`` by the loader's rules; returns its rows (or ``None``)."""
     if target.kind == "metrics":
@@ -474,22 +473,21 @@ def check_table(con: duckdb.DuckDBPyConnection, target: Target, raw: RawTable, c
     return _check_register(con, target, raw, config, today, problems)
 
 
-def _check_register(con, target: Target, raw: RawTable, config: Config, today: dt.date,
+def _check_register(con, target: DataFile, raw: RawTable, config: Config, today: dt.date,
                     problems: list[Problem]) -> pd.DataFrame | None:
-    """A register table judged by :mod:`kpi.registers`' own column and row rules.
+    """A register table judged by :mod:`kpi.read.registers`' own column and row rules.
 
     The register module reads files from a data folder; this applies the same header checks and
     its row checker to one table already in ``con`` (an upload keeps its own row numbers). Checks
     across registers (members present at a meeting vs. the member list) are left to the loader.
     """
-    from kpi.read import registers
     rows = registers.check_register_table(con, target.kind, raw, config, today, problems)
     if rows is not None:
         _check_duplicate_keys(rows, target, raw.label, problems)
     return rows
 
 
-def _check_duplicate_keys(rows: pd.DataFrame, target: Target, label: str, problems: list[Problem]) -> None:
+def _check_duplicate_keys(rows: pd.DataFrame, target: DataFile, label: str, problems: list[Problem]) -> None:
     """Two rows with the same key (member_id, ...) are one too many: the diff could not tell them apart."""
     if not set(target.key) <= set(rows.columns) or "row" not in rows.columns:
         return
@@ -505,7 +503,7 @@ def _check_duplicate_keys(rows: pd.DataFrame, target: Target, label: str, proble
             seen[key] = int(record["row"])
 
 
-def validate_bytes(con: duckdb.DuckDBPyConnection, target: Target, data: bytes, label: str, config: Config,
+def validate_bytes(con: duckdb.DuckDBPyConnection, target: DataFile, data: bytes, label: str, config: Config,
                    today: dt.date, problems: list[Problem]) -> pd.DataFrame | None:
     """Read a whole file's bytes as the loader would and return its rows (used again at save time)."""
     raw = read_table(con, data, label, "check_raw", problems, max_rows=MAX_ROWS)
@@ -548,7 +546,7 @@ def _neutralised(table: TextTable, label: str, problems: list[Problem]) -> TextT
 class Current:
     """The target file as it is now: its bytes and hash (what a save will compare), table and rows."""
 
-    target: Target
+    file: DataFile
     label: str
     data: bytes | None
     sha256: str | None
@@ -565,7 +563,7 @@ def sha256_hex(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 
-def read_current(data_dir: Path, target: Target, config: Config, today: dt.date | None = None) -> Current:
+def read_current(data_dir: Path, target: DataFile, config: Config, today: dt.date | None = None) -> Current:
     """Read the target file once: the hash is of exactly the bytes the preview is made from."""
     today = today or dt.date.today()
     label = target.label(data_dir)
@@ -584,7 +582,7 @@ def read_current(data_dir: Path, target: Target, config: Config, today: dt.date 
     return Current(target, label, data, sha256_hex(data), table, rows, problems)
 
 
-def _empty_rows(target: Target) -> pd.DataFrame:
+def _empty_rows(target: DataFile) -> pd.DataFrame:
     if target.kind == "metrics":
         return pd.DataFrame(columns=["metric", "date", "value", "note", "source", "row"])
     return pd.DataFrame(columns=[*target.key, "row"])
@@ -672,7 +670,7 @@ def diff(current_rows: pd.DataFrame | None, new_rows: pd.DataFrame | None, key: 
 
 # --- merging (add or update rows) ---------------------------------------------------------------
 
-def _key_columns(table: TextTable, target: Target) -> tuple[str, ...]:
+def _key_columns(table: TextTable, target: DataFile) -> tuple[str, ...]:
     if target.kind == "metrics" and "metric" not in table.columns and table.columns[:1] == ["date"]:
         return ("date",)  # wide layout: one row per date, one column per metric
     return target.key
@@ -688,7 +686,7 @@ def _row_key(table: TextTable, row: list[str | None], key: tuple[str, ...]) -> t
     return tuple(parts)
 
 
-def merge(current: TextTable | None, upload: TextTable, target: Target, label: str,
+def merge(current: TextTable | None, upload: TextTable, target: DataFile, label: str,
           problems: list[Problem], existing: str = "update") -> TextTable | None:
     """Add the upload's rows to the current table, updating rows with the same key.
 
@@ -760,7 +758,7 @@ def merge(current: TextTable | None, upload: TextTable, target: Target, label: s
 class Preview:
     """Everything the person confirms: parsed rows, every problem, the diff and the exact bytes."""
 
-    target: Target
+    file: DataFile
     label: str  # the target file, e.g. data/metrics/manual.csv
     source_label: str  # what the rows came from (the uploaded file's name, "quick entry", ...)
     mode: str
@@ -787,7 +785,7 @@ class Preview:
         return self.data is not None and not self.errors and self.diff is not None and self.diff.empty
 
 
-def build_preview(data_dir: Path, config: Config, target: Target, table: TextTable | None, problems: list[Problem], *,
+def build_preview(data_dir: Path, config: Config, target: DataFile, table: TextTable | None, problems: list[Problem], *,
                   source_label: str, today: dt.date | None = None, mode: Mode = "replace",
                   current: Current | None = None, sheets: list[str] | None = None,
                   sheet: str | None = None) -> Preview:
@@ -845,7 +843,7 @@ def build_preview(data_dir: Path, config: Config, target: Target, table: TextTab
     return result(final, rows, diff(current.rows, rows, target.key), final.to_bytes())
 
 
-def _found_elsewhere(data_dir: Path, target: Target, config: Config, today: dt.date, rows: pd.DataFrame,
+def _found_elsewhere(data_dir: Path, target: DataFile, config: Config, today: dt.date, rows: pd.DataFrame,
                      fresh: set[int] | None, label: str) -> list[Problem]:
     """New observations whose metric and date are already in another metrics file.
 
@@ -853,7 +851,7 @@ def _found_elsewhere(data_dir: Path, target: Target, config: Config, today: dt.d
     file could silently not count: the person is told which file already holds it.
     """
     others: dict[tuple[str, str], str] = {}
-    for other in metrics_targets(data_dir):
+    for other in metrics_data_files(data_dir):
         if other == target:
             continue
         other_label = other.label(data_dir)
@@ -871,7 +869,7 @@ def _found_elsewhere(data_dir: Path, target: Target, config: Config, today: dt.d
     return problems
 
 
-def _check(table: TextTable, target: Target, config: Config, today: dt.date, label: str,
+def _check(table: TextTable, target: DataFile, config: Config, today: dt.date, label: str,
            problems: list[Problem]) -> pd.DataFrame | None:
     found: list[Problem] = []
     if not table.rows:
@@ -901,7 +899,7 @@ def _aligned(source: TextTable, columns: list[str], row: list[str | None]) -> li
     return [row[source.columns.index(name)] if name in source.columns else None for name in columns]
 
 
-def preview_upload(data_dir: Path, config: Config, target: Target, data: bytes, filename: str, *,
+def preview_upload(data_dir: Path, config: Config, target: DataFile, data: bytes, filename: str, *,
                    today: dt.date | None = None, sheet: str | None = None, mode: Mode = "replace",
                    max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int = MAX_ROWS, label: str | None = None) -> Preview:
     """An uploaded file (CSV or XLSX) as the new content of ``target``, checked and compared.
@@ -915,7 +913,7 @@ def preview_upload(data_dir: Path, config: Config, target: Target, data: bytes, 
                          mode=mode, sheets=upload.sheets, sheet=upload.sheet)
 
 
-def preview_edit(data_dir: Path, config: Config, target: Target, frame: pd.DataFrame, current: Current, *,
+def preview_edit(data_dir: Path, config: Config, target: DataFile, frame: pd.DataFrame, current: Current, *,
                  source_label: str, today: dt.date | None = None) -> Preview:
     """The edited table (from ``st.data_editor``) as the whole new file, against the same current file."""
     table = table_from_frame(frame, like=current.table)
@@ -936,7 +934,7 @@ def quick_entry_table(current: Current, metric_id: str, date: dt.date | str | No
     return TextTable(["metric", "date", "value", "note"], [[metric_id, date_text, value_text, note]], [2])
 
 
-def preview_quick_entry(data_dir: Path, config: Config, target: Target, metric_id: str, date: dt.date | str | None,
+def preview_quick_entry(data_dir: Path, config: Config, target: DataFile, metric_id: str, date: dt.date | str | None,
                         value: str | float | None, note: str | None, *, source_label: str,
                         today: dt.date | None = None) -> Preview:
     """Add (or correct) one month's figure in a metrics file; the file is created if missing."""
@@ -946,7 +944,7 @@ def preview_quick_entry(data_dir: Path, config: Config, target: Target, metric_i
                          mode="merge", current=current)
 
 
-def preview_rows(data_dir: Path, config: Config, target: Target, columns: list[str], rows: list[list[Any]], *,
+def preview_rows(data_dir: Path, config: Config, target: DataFile, columns: list[str], rows: list[list[Any]], *,
                  source_label: str, today: dt.date | None = None, mode: Mode = "merge") -> Preview:
     """Rows from a form (a new member, a leaver) merged into a register by its key."""
     cells = [[_clean_cell(cell.isoformat() if isinstance(cell, dt.date) else cell) for cell in row] for row in rows]
@@ -956,7 +954,7 @@ def preview_rows(data_dir: Path, config: Config, target: Target, columns: list[s
 
 # --- choices for the Data page (kept here so the page only renders) -----------------------------
 
-MANUAL = Target("metrics", "manual")
+MANUAL = DataFile("metrics", "manual")
 
 
 def entry_metrics(config: Config) -> list:
@@ -964,26 +962,26 @@ def entry_metrics(config: Config) -> list:
     return [metric for metric in config.metrics if metric.source is None]
 
 
-def upload_targets(data_dir: Path) -> list[Target]:
+def upload_files(data_dir: Path) -> list[DataFile]:
     """Every file an upload may replace: the metrics files, metrics/manual.csv and the registers."""
-    found = metrics_targets(data_dir)
+    found = metrics_data_files(data_dir)
     if MANUAL not in found:
         found.append(MANUAL)
-    return found + [Target(name, name) for name in REGISTERS]
+    return found + [DataFile(name, name) for name in REGISTERS]
 
 
-def entry_files(data_dir: Path) -> list[Target]:
+def entry_files(data_dir: Path) -> list[DataFile]:
     """The metrics files a quick entry may add to (manual.csv is created on first save)."""
-    return [target for target in upload_targets(data_dir) if target.kind == "metrics"]
+    return [target for target in upload_files(data_dir) if target.kind == "metrics"]
 
 
-def editable_targets(data_dir: Path) -> list[Target]:
+def editable_files(data_dir: Path) -> list[DataFile]:
     """Files that exist and can be edited as a table."""
-    registers = [Target(name, name) for name in REGISTERS if Target(name, name).path(data_dir).is_file()]
-    return registers + metrics_targets(data_dir)
+    registers = [DataFile(name, name) for name in REGISTERS if DataFile(name, name).path(data_dir).is_file()]
+    return registers + metrics_data_files(data_dir)
 
 
-def suggested_file(dataset, metric_id: str) -> Target:
+def suggested_file(dataset, metric_id: str) -> DataFile:
     """Where a new value for ``metric_id`` belongs: the file of its latest value, else manual.csv."""
     try:
         frame = dataset.observations(metric_id)
@@ -992,7 +990,7 @@ def suggested_file(dataset, metric_id: str) -> Target:
     for label in reversed(list(frame["file"])) if len(frame) else []:
         name = str(label).rsplit("/", 1)[-1]
         try:
-            target = parse_target(f"metrics/{name}")
+            target = parse_data_file(f"metrics/{name}")
         except DataError:
             continue
         if target.path(dataset.data_dir).is_file():

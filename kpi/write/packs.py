@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,11 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi.text.i18n import format_date, format_number, format_signed, t
-from kpi.read.load import Dataset, FileInfo, Series, connect
+from kpi.model.dataset import Dataset, FileInfo, Series
+from kpi.read.tables import connect
 from kpi.model.problems import DataError, Problem
-from kpi.judge.rules import MetricStatus, evaluate_all, status_label
+from kpi.judge.rules import MetricStatus, evaluate_all
+from kpi.write.atomic import atomic_write
 from kpi.model.targets import Config
+from kpi.model.values import as_date, as_number, as_text
 
 PACK_FORMAT = "malbild-board-pack"
 PACK_VERSION = 1
@@ -48,53 +48,6 @@ class PackExistsError(DataError):
 
 
 # --- writing ----------------------------------------------------------------------------------------
-
-def write_atomic(path: Path, data: bytes, *, replace: bool = True) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half.
-
-    The bytes go to a temporary file in the same folder (same file system), are flushed and
-    fsynced, then put in place: by ``os.replace`` when replacing is allowed, otherwise by
-    ``os.link``, which fails if the name exists, so two simultaneous saves cannot both win.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
-    temp = Path(handle.name)
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # NamedTemporaryFile makes the file private (0600); a pack or report is for others to read.
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        if replace:
-            os.replace(temp, path)
-        else:
-            try:
-                os.link(temp, path)
-            except FileExistsError:
-                raise
-            except OSError:  # a file system without hard links: check, then rename
-                if path.exists():
-                    raise FileExistsError(path) from None
-                os.replace(temp, path)
-        _fsync_folder(path.parent)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
 
 def snapshots_dir(data_dir: Path) -> Path:
     return Path(data_dir) / SNAPSHOT_FOLDER
@@ -149,7 +102,7 @@ def save_pack(dataset: Dataset, meeting_date: dt.date, comments: dict[str, str] 
     document = pack_document(dataset, meeting_date, comments, author, created)
     data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     try:
-        write_atomic(path, data, replace=replace)
+        atomic_write(path, data, replace=replace)
     except FileExistsError:
         raise PackExistsError([Problem(_label(path), "reports_pack_exists",
                                        params={"date": meeting_date.isoformat()})]) from None
@@ -178,67 +131,25 @@ def _clean_comments(config: Config, comments: dict[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def read_observations(dataset: Dataset, metric_id: str) -> pd.DataFrame:
-    """:meth:`Dataset.observations`, through a cursor of its own.
-
-    The app shares one loaded Dataset between every session, and one DuckDB connection must not
-    run two queries at once (two people saving a pack or making a report at the same moment
-    got ``None`` back); a cursor is a separate connection to the same in-memory database.
-    """
-    cursor = dataset.con.cursor()
-    try:
-        return cursor.execute(
-            "SELECT date, value, note, source, file, row FROM observations WHERE metric = ? ORDER BY date, file, row",
-            [metric_id],
-        ).df()
-    finally:
-        cursor.close()
-
-
 def _observations_until(dataset: Dataset, metric_id: str, when: dt.date) -> list[dict[str, Any]]:
     """The rows that counted at the meeting; for register metrics, the computed series itself."""
-    frame = read_observations(dataset, metric_id)
+    frame = dataset.observations(metric_id)
     rows = []
     for record in frame.itertuples(index=False):
-        day = _as_date(record.date)
+        day = as_date(record.date)
         if day is None or day > when:
             continue
-        rows.append({"date": day.isoformat(), "value": _number(record.value), "note": _text(record.note),
-                     "source": _text(record.source), "file": _text(record.file),
+        rows.append({"date": day.isoformat(), "value": as_number(record.value), "note": as_text(record.note),
+                     "source": as_text(record.source), "file": as_text(record.file),
                      "row": int(record.row) if record.row == record.row and record.row is not None else None})
     if not rows:
         series = dataset.series.get(metric_id)
         if series is not None and len(series):
             cut = int(np.searchsorted(series.dates, np.datetime64(when), side="right"))
-            rows = [{"date": day.astype(dt.date).isoformat(), "value": _number(value), "note": None,
+            rows = [{"date": day.astype(dt.date).isoformat(), "value": as_number(value), "note": None,
                      "source": "register", "file": None, "row": None}
                     for day, value in zip(series.dates[:cut], series.values[:cut])]
     return rows
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def _number(value: Any) -> float | int | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    value = float(value)
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return None
-    return str(value)
 
 
 def _label(path: Path) -> str:
@@ -248,7 +159,7 @@ def _label(path: Path) -> str:
 # --- reading ----------------------------------------------------------------------------------------
 
 @dataclass
-class Pack:
+class BoardPack:
     """A saved board pack, with its goals and observations rebuilt into a :class:`Dataset`."""
 
     path: Path
@@ -267,14 +178,14 @@ class Pack:
 
 
 @dataclass(frozen=True)
-class PackInfo:
+class BoardPackInfo:
     """A pack in a listing: enough to choose one without reading every pack in full."""
 
     meeting_date: dt.date
     path: Path
 
 
-def list_packs(data_dir: Path) -> list[PackInfo]:
+def list_packs(data_dir: Path) -> list[BoardPackInfo]:
     """Saved packs, oldest first; other files in the folder (temporary files, notes) are ignored."""
     folder = snapshots_dir(data_dir)
     if not folder.is_dir():
@@ -285,13 +196,13 @@ def list_packs(data_dir: Path) -> list[PackInfo]:
         if not match or not path.is_file():
             continue
         try:
-            packs.append(PackInfo(dt.date.fromisoformat(match.group(1)), path))
+            packs.append(BoardPackInfo(dt.date.fromisoformat(match.group(1)), path))
         except ValueError:
             continue
     return sorted(packs, key=lambda info: info.meeting_date)
 
 
-def find_pack(data_dir: Path, meeting_date: dt.date) -> Pack:
+def find_pack(data_dir: Path, meeting_date: dt.date) -> BoardPack:
     """The pack of one meeting; :class:`DataError` (exit code 1 in the CLI) when there is none."""
     path = pack_path(data_dir, meeting_date)
     if not path.is_file():
@@ -301,7 +212,7 @@ def find_pack(data_dir: Path, meeting_date: dt.date) -> Pack:
     return load_pack(path)
 
 
-def latest_pack(data_dir: Path, before: dt.date | None = None) -> Pack | None:
+def latest_pack(data_dir: Path, before: dt.date | None = None) -> BoardPack | None:
     """The newest pack dated strictly before ``before`` (all packs when ``before`` is None).
 
     Strictly before: on the day of a meeting, "since the last meeting" means the previous one.
@@ -317,7 +228,7 @@ def latest_pack(data_dir: Path, before: dt.date | None = None) -> Pack | None:
     return None
 
 
-def load_pack(path: Path) -> Pack:
+def load_pack(path: Path) -> BoardPack:
     """Read a pack and rebuild its goals, observations and statuses.
 
     The statuses are evaluated again from the frozen goals and observations (so charts and
@@ -347,7 +258,7 @@ def load_pack(path: Path) -> Pack:
         if item.id in records:
             _apply_record(item, records[item.id])
     comments = {metric_id: record.get("comment") or "" for metric_id, record in records.items() if record.get("comment")}
-    return Pack(path=path, meeting_date=meeting_date, created=str(document.get("created") or ""),
+    return BoardPack(path=path, meeting_date=meeting_date, created=str(document.get("created") or ""),
                 author=str(document.get("author") or ""), organisation=str(document.get("organisation") or ""),
                 comments=comments, records=records, dataset=dataset, statuses=statuses)
 
@@ -437,7 +348,7 @@ class Change:
         return bool(self.new_comment) and self.new_comment != self.old_comment
 
 
-def changes_since(pack: Pack, statuses: list[MetricStatus], comments: dict[str, str] | None = None,
+def changes_since(pack: BoardPack, statuses: list[MetricStatus], comments: dict[str, str] | None = None,
                   lang: str = "sv") -> list[Change]:
     """Status changes, value changes (with the difference) and new comments since ``pack``.
 
@@ -455,7 +366,7 @@ def changes_since(pack: Pack, statuses: list[MetricStatus], comments: dict[str, 
         old_comment = (record.get("comment") or "") if record else ""
         change = Change(metric_id=item.id, name=item.metric.display_name(lang), old_status=old_status,
                         new_status=item.status, old_value=old_value,
-                        new_value=None if item.value is None else _number(round(float(item.value), 4)),
+                        new_value=None if item.value is None else as_number(item.value, 4),
                         old_comment=old_comment, new_comment=comments.get(item.id, "") or "",
                         decimals=item.metric.decimals)
         if change.status_changed or change.value_changed or change.comment_changed:
@@ -467,8 +378,8 @@ def changes_since(pack: Pack, statuses: list[MetricStatus], comments: dict[str, 
 class PackEntry:
     """A saved pack with the pack before it and what changed between the two meetings."""
 
-    pack: Pack
-    previous: Pack | None
+    pack: BoardPack
+    previous: BoardPack | None
     changes: list[Change]
 
 
@@ -493,33 +404,6 @@ def pack_history(data_dir: Path, lang: str = "sv", loader=None) -> tuple[list[Pa
     return list(reversed(entries)), problems
 
 
-def change_line(change: Change, lang: str) -> str:
-    """One change in words: "Följare: ⚠ Risk → ↗ På väg; 10 400 → 11 200 (+800)"."""
-    parts = []
-    if change.old_status is None:
-        parts.append(t("reports.change_new_metric", lang, status=status_label(change.new_status, lang)))
-    elif change.status_changed:
-        parts.append(t("reports.change_status", lang, old=status_label(change.old_status, lang),
-                       new=status_label(change.new_status, lang)))
-    if change.old_status is not None and change.value_changed:
-        old = format_number(change.old_value, lang, change.decimals)
-        new = format_number(change.new_value, lang, change.decimals)
-        delta = change.delta
-        parts.append(t("reports.change_value", lang, old=old, new=new,
-                       delta=format_signed(delta, lang, change.decimals) if delta is not None else "–"))
-    if change.comment_changed:
-        parts.append(t("reports.change_comment", lang, comment=change.new_comment))
-    return f"{change.name}: " + "; ".join(parts)
-
-
-def pack_title(pack: Pack, lang: str) -> str:
-    """"Styrelsemöte 30 juni 2026 (sparat av Anna)" for lists and report headings."""
-    title = t("reports.pack_title", lang, date=format_date(pack.meeting_date, lang, "long"))
-    if pack.author:
-        title += " " + t("reports.pack_by", lang, author=pack.author)
-    return title
-
-
-__all__ = ["PACK_FORMAT", "PACK_VERSION", "Change", "Pack", "PackExistsError", "PackInfo", "change_line",
-           "changes_since", "find_pack", "latest_pack", "list_packs", "load_pack", "pack_document", "pack_path", "read_observations",
-           "pack_history", "PackEntry", "pack_title", "save_pack", "snapshots_dir", "write_atomic"]
+__all__ = ["PACK_FORMAT", "PACK_VERSION", "Change", "BoardPack", "PackExistsError", "BoardPackInfo",
+           "changes_since", "find_pack", "latest_pack", "list_packs", "load_pack", "pack_document", "pack_path",
+           "pack_history", "PackEntry", "save_pack", "snapshots_dir"]

@@ -32,14 +32,16 @@ import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from kpi.text.cells import neutralise
 from kpi.text.i18n import format_number, t
-from kpi.write.imports import (Preview, TextTable, Target, diff, parse_target, sha256_hex, validate_bytes)
-from kpi.read.load import connect
+from kpi.write import auth
+from kpi.write.atomic import atomic_write, fsync_dir, remove_stale_temp_files, temp_name_pattern
+from kpi.write.imports import (Preview, TextTable, DataFile, diff, parse_data_file, sha256_hex, validate_bytes)
+from kpi.read.tables import connect
 from kpi.model.problems import Problem, errors
 from kpi.model.targets import Config
 
@@ -51,74 +53,7 @@ CHANGELOG_COLUMNS = ["time", "editor", "file", "action", "added", "changed", "re
 LOCK_TIMEOUT = 30.0
 EDITOR_MAX, COMMENT_MAX = 60, 500
 
-# Tests set this to stop or fail a save between writing the temporary file and replacing.
-_before_replace: Callable[[Path, Path], None] | None = None
-
-
-# --- atomic files -------------------------------------------------------------------------------
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` survive a power cut (POSIX; a no-op elsewhere)."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
-def temp_name_pattern(path: Path) -> re.Pattern:
-    return re.compile(re.escape(f".{path.name}.") + r".*\.tmp")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, nothing between.
-
-    The temporary file starts with "." and ends in ".tmp" so no reader mistakes it for data; it
-    keeps the old file's permission bits (or 0644 for a new file).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp_path = Path(temp)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_path, mode)
-        if _before_replace is not None:
-            _before_replace(temp_path, path)
-        os.replace(temp_path, path)
-    except BaseException:
-        try:
-            temp_path.unlink()
-        except FileNotFoundError:
-            pass
-        raise
-    fsync_dir(path.parent)
-
-
-def _remove_stale_temp_files(path: Path) -> None:
-    """Temporary files left by a save that was killed; only called while holding the file's lock."""
-    if not path.parent.is_dir():
-        return
-    pattern = temp_name_pattern(path)
-    for leftover in path.parent.iterdir():
-        if pattern.fullmatch(leftover.name):
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
-
+# --- locks ---------------------------------------------------------------------------------------
 
 def file_lock(data_dir: Path, name: str) -> FileLock:
     folder = Path(data_dir) / LOCK_DIR
@@ -160,7 +95,6 @@ class Change:
         return when.strftime("%Y-%m-%d %H:%M") if when else self.time
 
     def row(self) -> list[str]:
-        from kpi.text.cells import neutralise
 
         values = [self.time, self.editor, self.file, self.action, str(self.added), str(self.changed),
                   str(self.removed), self.sha256_before, self.sha256_after, self.comment, self.history,
@@ -254,7 +188,7 @@ class SaveResult:
     """What happened: saved or not, why not, and what changed."""
 
     saved: bool
-    target: Target
+    file: DataFile
     problems: list[Problem] = field(default_factory=list)
     added: int = 0
     changed: int = 0
@@ -266,20 +200,19 @@ class SaveResult:
 
     def summary(self, lang: str) -> str:
         if not self.saved:
-            return t("store.not_saved", lang, file=self.target.relpath)
+            return t("store.not_saved", lang, file=self.file.relpath)
         key = "store.undone" if self.change and self.change.action == "undo" else "store.saved"
-        return t(key, lang, file=self.target.relpath, added=format_number(self.added, lang),
+        return t(key, lang, file=self.file.relpath, added=format_number(self.added, lang),
                  changed=format_number(self.changed, lang), removed=format_number(self.removed, lang))
 
 
 def clean_text(text: str | None, limit: int) -> str:
     """One line of printable text, at most ``limit`` characters, with the editor password removed."""
-    from kpi.write import auth
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in (text or "")).split())
     return auth.redact(text)[:limit]
 
 
-def save_table(data_dir: Path, target: Target | str, new: bytes | TextTable, *, editor: str, comment: str = "",
+def save_table(data_dir: Path, target: DataFile | str, new: bytes | TextTable, *, editor: str, comment: str = "",
                expected_sha256: str | None, config: Config, today: dt.date | None = None) -> SaveResult:
     """Save ``new`` as the whole content of ``target``; refuse if it has errors or the file moved on.
 
@@ -287,7 +220,7 @@ def save_table(data_dir: Path, target: Target | str, new: bytes | TextTable, *, 
     file did not exist). It is required, so no caller can skip the check by forgetting it.
     """
     data_dir = Path(data_dir)
-    target = parse_target(target) if isinstance(target, str) else target
+    target = parse_data_file(target) if isinstance(target, str) else target
     editor = clean_text(editor, EDITOR_MAX)
     if not editor:
         raise ValueError("a save needs the editor's name for the change log")
@@ -323,8 +256,8 @@ def save_preview(data_dir: Path, preview: Preview, *, editor: str, comment: str 
     """Save what a clean preview showed, against the file it was made from."""
     if not preview.clean:
         problems = preview.errors or [Problem(preview.label, "store_nothing_to_save")]
-        return SaveResult(False, preview.target, problems)
-    return save_table(data_dir, preview.target, preview.data, editor=editor, comment=comment,
+        return SaveResult(False, preview.file, problems)
+    return save_table(data_dir, preview.file, preview.data, editor=editor, comment=comment,
                       expected_sha256=preview.expected_sha256, config=config, today=today)
 
 
@@ -335,11 +268,11 @@ def _read_or_none(path: Path) -> bytes | None:
         return None
 
 
-def _commit(data_dir: Path, target: Target, before: bytes | None, after: bytes | None, *, editor: str, comment: str,
+def _commit(data_dir: Path, target: DataFile, before: bytes | None, after: bytes | None, *, editor: str, comment: str,
             action: str, counts: tuple[int, int, int], problems: list[Problem], undoes: str = "") -> SaveResult:
     """Back up, replace (or remove), log. The caller holds the file's lock."""
     path = target.path(data_dir)
-    _remove_stale_temp_files(path)
+    remove_stale_temp_files(path)
     now = _now()
     sha_before, sha_after = sha256_hex(before), sha256_hex(after)
     history = ""
@@ -390,8 +323,8 @@ def undo_last(data_dir: Path, editor: str, *, comment: str = "", config: Config 
     comment = clean_text(comment, COMMENT_MAX)
     last = undoable(data_dir)
     if last is None:
-        return SaveResult(False, Target("metrics", "-"), [Problem(CHANGELOG, "store_nothing_to_undo")])
-    target = parse_target(last.file)
+        return SaveResult(False, DataFile("metrics", "-"), [Problem(CHANGELOG, "store_nothing_to_undo")])
+    target = parse_data_file(last.file)
     label = target.label(data_dir)
     path = target.path(data_dir)
     try:
@@ -412,123 +345,3 @@ def undo_last(data_dir: Path, editor: str, *, comment: str = "", config: Config 
         return SaveResult(False, target, [Problem(label, "store_busy")])
     except OSError as exc:
         return SaveResult(False, target, [Problem(label, "store_write_failed", params={"detail": exc.strerror or str(exc)})])
-
-
-# --- command line: python -m kpi import / hash-password -----------------------------------------
-
-PROBLEMS_SHOWN = 200
-
-
-def register_cli(commands, common) -> None:
-    """Add ``import`` and ``hash-password`` to ``python -m kpi`` (see kpi/cli.py EXTRA_COMMANDS)."""
-    from kpi.write.imports import REGISTERS
-
-    command = commands.add_parser(
-        "import", help="check a CSV/XLSX file and save it into a data file (backup, change log)",
-        description="Read FILE (CSV or XLSX) with the project's rules, show every problem and the difference "
-                    "to the current file, then save it into the data folder: validated, atomic, with a backup "
-                    "in data/.history/ and a line in data/changelog.csv. Exit 0 saved (or dry run clean), "
-                    "1 refused, 2 usage.")
-    common(command, suppress=True)
-    command.add_argument("file", metavar="FILE", help="the CSV or XLSX file to import")
-    command.add_argument("--into", required=True, metavar="TARGET",
-                         help=f"metrics/NAME.csv or one of: {', '.join(REGISTERS)}")
-    command.add_argument("--mode", choices=("replace", "merge"), default="replace",
-                         help="replace the whole file (default) or add/update rows by key")
-    command.add_argument("--sheet", metavar="NAME", default=None, help="XLSX: the sheet to read (default: the first)")
-    command.add_argument("--dry-run", action="store_true", help="check and show the difference, save nothing")
-    command.add_argument("--comment", default="", metavar="TEXT", help="a comment for the change log")
-    command.add_argument("--editor", default=None, metavar="NAME",
-                         help="who is importing, for the change log (default: $USER)")
-    command.set_defaults(handler=cmd_import)
-
-    hasher = commands.add_parser("hash-password", help="print an editor_password_hash line for .streamlit/secrets.toml")
-    common(hasher, suppress=True)
-    hasher.set_defaults(handler=cmd_hash_password)
-
-
-def cmd_import(args) -> int:
-    import sys
-
-    from kpi import paths
-    from kpi.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, print_problems
-    from kpi.write.imports import MAX_UPLOAD_BYTES, megabytes, preview_upload
-    from kpi.model.problems import DataError
-    from kpi.model.targets import load_config
-
-    lang = args.lang
-    try:
-        target = parse_target(args.into)
-    except DataError as exc:
-        print_problems(exc.problems, lang)
-        return EXIT_USAGE
-    source = Path(args.file)
-    try:
-        with source.open("rb") as stream:  # at most one byte over the limit, whatever the file is
-            data = stream.read(MAX_UPLOAD_BYTES + 1)
-            size = os.fstat(stream.fileno()).st_size
-    except FileNotFoundError:
-        print_problems([Problem(args.file, "file_missing")], lang)
-        return EXIT_USAGE
-    except OSError as exc:
-        print_problems([Problem(args.file, "store_cli_unreadable", params={"detail": exc.strerror or str(exc)})], lang)
-        return EXIT_USAGE
-    if len(data) > MAX_UPLOAD_BYTES:
-        print_problems([Problem(args.file, "import_too_large", params={
-            "size": megabytes(max(size, len(data))), "limit": megabytes(MAX_UPLOAD_BYTES)})], lang)
-        print(t("store.cli.refused", lang), file=sys.stderr)
-        return EXIT_DATA
-    data_dir = paths.data_dir(args.data)
-    config = load_config(paths.targets_path(args.targets))
-    preview = preview_upload(data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode,
-                             label=args.file)
-    shown = preview.problems[:PROBLEMS_SHOWN]
-    print_problems(shown, lang)
-    if len(preview.problems) > len(shown):
-        print(t("store.cli.more", lang, count=len(preview.problems) - len(shown)), file=sys.stderr)
-    if preview.errors or preview.data is None:
-        print(t("store.cli.refused", lang), file=sys.stderr)
-        return EXIT_DATA
-    added, changed, removed = preview.diff.counts
-    print(t("store.cli.diff", lang, file=target.relpath, added=format_number(added, lang),
-            changed=format_number(changed, lang), removed=format_number(removed, lang)))
-    if preview.unchanged:
-        print(t("store.cli.unchanged", lang))
-        return EXIT_OK
-    if args.dry_run:
-        print(t("store.cli.dry_run", lang))
-        return EXIT_OK
-    editor = args.editor or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
-    result = save_preview(data_dir, preview, editor=editor, comment=args.comment, config=config)
-    if not result.saved:
-        print_problems(result.problems, lang)
-        print(t("store.cli.refused", lang), file=sys.stderr)
-        return EXIT_DATA
-    print(result.summary(lang))
-    if result.history:
-        print(t("store.cli.history", lang, path=f"{data_dir.name}/{result.history}"))
-    return EXIT_OK
-
-
-def cmd_hash_password(args) -> int:
-    import getpass
-    import sys
-
-    from kpi.write import auth
-    from kpi.cli import EXIT_DATA, EXIT_OK
-
-    lang = args.lang
-    if sys.stdin.isatty():
-        first = getpass.getpass(t("store.cli.hash_prompt", lang))
-        second = getpass.getpass(t("store.cli.hash_again", lang))
-        if first != second:
-            print(t("store.cli.hash_mismatch", lang), file=sys.stderr)
-            return EXIT_DATA
-    else:
-        first = sys.stdin.readline().rstrip("\r\n")
-    if not first:
-        print(t("store.cli.hash_empty", lang), file=sys.stderr)
-        return EXIT_DATA
-    print(f'{auth.SECRET_HASH} = "{auth.hash_password(first)}"')
-    print(t("store.cli.hash_done", lang), file=sys.stderr)
-    return EXIT_OK

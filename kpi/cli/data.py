@@ -1,0 +1,118 @@
+"""``kpi import`` (a CSV or XLSX file into a data file, through the store) and ``kpi hash-password``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from kpi import paths
+from kpi.cli.common import EXIT_DATA, EXIT_OK, add_common, print_problems
+from kpi.model.problems import Problem, UsageError
+from kpi.read.registers import REGISTERS
+from kpi.read.targets import load_config
+from kpi.text.i18n import format_number, t
+from kpi.write import auth
+from kpi.write import imports
+from kpi.write.imports import megabytes, parse_data_file, preview_upload
+from kpi.write.store import save_preview
+
+PROBLEMS_SHOWN = 200
+
+
+
+def register(commands: Any) -> None:
+    """``kpi import`` and ``kpi hash-password``."""
+    command = commands.add_parser(
+        "import", help="check a CSV/XLSX file and save it into a data file (backup, change log)",
+        description="Read FILE (CSV or XLSX) with the project's rules, show every problem and the difference "
+                    "to the current file, then save it into the data folder: validated, atomic, with a backup "
+                    "in data/.history/ and a line in data/changelog.csv. Exit 0 saved (or dry run clean), "
+                    "1 refused, 2 usage.")
+    add_common(command)
+    command.add_argument("file", metavar="FILE", help="the CSV or XLSX file to import")
+    command.add_argument("--into", required=True, metavar="TARGET",
+                         help=f"metrics/NAME.csv or one of: {', '.join(REGISTERS)}")
+    command.add_argument("--mode", choices=("replace", "merge"), default="replace",
+                         help="replace the whole file (default) or add/update rows by key")
+    command.add_argument("--sheet", metavar="NAME", default=None, help="XLSX: the sheet to read (default: the first)")
+    command.add_argument("--dry-run", action="store_true", help="check and show the difference, save nothing")
+    command.add_argument("--comment", default="", metavar="TEXT", help="a comment for the change log")
+    command.add_argument("--editor", default=None, metavar="NAME",
+                         help="who is importing, for the change log (default: $USER)")
+    command.set_defaults(handler=cmd_import)
+
+    hasher = commands.add_parser("hash-password", help="print an editor_password_hash line for .streamlit/secrets.toml")
+    add_common(hasher)
+    hasher.set_defaults(handler=cmd_hash_password)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    lang = args.lang
+    target = parse_data_file(args.into)  # UsageError: exit 2
+    source = Path(args.file)
+    try:
+        with source.open("rb") as stream:  # at most one byte over the limit, whatever the file is
+            data = stream.read(imports.MAX_UPLOAD_BYTES + 1)
+            size = os.fstat(stream.fileno()).st_size
+    except FileNotFoundError:
+        raise UsageError([Problem(args.file, "file_missing")]) from None
+    except OSError as exc:
+        raise UsageError([Problem(args.file, "store_cli_unreadable",
+                                  params={"detail": exc.strerror or str(exc)})]) from None
+    if len(data) > imports.MAX_UPLOAD_BYTES:
+        print_problems([Problem(args.file, "import_too_large", params={
+            "size": megabytes(max(size, len(data))), "limit": megabytes(imports.MAX_UPLOAD_BYTES)})], lang)
+        print(t("store.cli.refused", lang), file=sys.stderr)
+        return EXIT_DATA
+    data_dir = paths.data_dir(args.data)
+    config = load_config(paths.targets_path(args.targets))
+    preview = preview_upload(data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode,
+                             label=args.file)
+    shown = preview.problems[:PROBLEMS_SHOWN]
+    print_problems(shown, lang)
+    if len(preview.problems) > len(shown):
+        print(t("store.cli.more", lang, count=len(preview.problems) - len(shown)), file=sys.stderr)
+    if preview.errors or preview.data is None:
+        print(t("store.cli.refused", lang), file=sys.stderr)
+        return EXIT_DATA
+    added, changed, removed = preview.diff.counts
+    print(t("store.cli.diff", lang, file=target.relpath, added=format_number(added, lang),
+            changed=format_number(changed, lang), removed=format_number(removed, lang)))
+    if preview.unchanged:
+        print(t("store.cli.unchanged", lang))
+        return EXIT_OK
+    if args.dry_run:
+        print(t("store.cli.dry_run", lang))
+        return EXIT_OK
+    editor = args.editor or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
+    result = save_preview(data_dir, preview, editor=editor, comment=args.comment, config=config)
+    if not result.saved:
+        print_problems(result.problems, lang)
+        print(t("store.cli.refused", lang), file=sys.stderr)
+        return EXIT_DATA
+    print(result.summary(lang))
+    if result.history:
+        print(t("store.cli.history", lang, path=f"{data_dir.name}/{result.history}"))
+    return EXIT_OK
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    lang = args.lang
+    if sys.stdin.isatty():
+        first = getpass.getpass(t("store.cli.hash_prompt", lang))
+        second = getpass.getpass(t("store.cli.hash_again", lang))
+        if first != second:
+            print(t("store.cli.hash_mismatch", lang), file=sys.stderr)
+            return EXIT_DATA
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+    if not first:
+        print(t("store.cli.hash_empty", lang), file=sys.stderr)
+        return EXIT_DATA
+    print(f'{auth.SECRET_HASH} = "{auth.hash_password(first)}"')
+    print(t("store.cli.hash_done", lang), file=sys.stderr)
+    return EXIT_OK

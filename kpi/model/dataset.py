@@ -1,0 +1,74 @@
+"""What a loaded data folder is: per-metric series, the files read, and the DuckDB tables.
+
+These are the shapes every layer passes around; reading fills them (:mod:`kpi.read.load`), the
+rule judges them (:mod:`kpi.judge.rules`), pages and reports show them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from kpi import clock
+from kpi.model.problems import Problem
+from kpi.model.targets import Config
+
+
+@dataclass
+class FileInfo:
+    label: str
+    path: Path
+    kind: str  # "metrics" or a register name
+    modified: dt.datetime | None
+    rows: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+@dataclass
+class Series:
+    """A metric's observations up to now, sorted by date: what the status rule reads."""
+
+    dates: np.ndarray  # datetime64[D], ascending
+    values: np.ndarray  # float64
+    stepwise: bool = False  # True for register counts: a value holds until the next change
+
+    @classmethod
+    def empty(cls) -> "Series":
+        return cls(np.array([], dtype="datetime64[D]"), np.array([], dtype="float64"))
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+
+@dataclass
+class Dataset:
+    """Everything loaded from one data folder: DuckDB tables, problems, per-metric series."""
+
+    config: Config
+    data_dir: Path
+    con: duckdb.DuckDBPyConnection
+    problems: list[Problem] = field(default_factory=list)
+    files: list[FileInfo] = field(default_factory=list)
+    series: dict[str, Series] = field(default_factory=dict)
+    today: dt.date = field(default_factory=clock.today)
+
+    def observations(self, metric_id: str) -> pd.DataFrame:
+        """The rows behind a metric's numbers, with file and row, so every value can be traced.
+
+        A cursor per call: the dashboard shares one cached dataset between sessions, and one
+        DuckDB connection must not run two queries from two threads at once.
+        """
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(
+                "SELECT date, value, note, source, file, row FROM observations WHERE metric = ? ORDER BY date, file, row",
+                [metric_id],
+            ).df()
+        finally:
+            cursor.close()
