@@ -21,26 +21,28 @@ def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
     return st.Page(path, title=t("dashboard.page_" + key, lang), icon=icon, default=default)
 
 
-navigation = st.navigation({
-    t("dashboard.nav_goals", lang): [
-        page("pages/overview.py", "overview", ":material/flag:", default=True),
-        page("pages/metric.py", "metric", ":material/monitoring:"),
-    ],
-    t("dashboard.nav_areas", lang): [
-        page("pages/members.py", "members", ":material/groups:"),
-        page("pages/communication.py", "communication", ":material/campaign:"),
-        page("pages/municipalities.py", "municipalities", ":material/map:"),
-        page("pages/activities.py", "activities", ":material/school:"),
-        page("pages/organisation.py", "organisation", ":material/account_balance:"),
-        page("pages/business.py", "business", ":material/storefront:"),
-    ],
-    t("dashboard.nav_projects", lang): [
-        page("pages/projects.py", "projects", ":material/hub:"),
-    ],
-    t("dashboard.nav_tools", lang): [
-        page("pages/reports.py", "reports", ":material/description:"),
-        page("pages/data.py", "data", ":material/edit_note:"),
-        page("pages/about.py", "about", ":material/info:"),
-    ],
-})
+navigation = st.navigation(
+    {
+        t("dashboard.nav_goals", lang): [
+            page("pages/overview.py", "overview", ":material/flag:", default=True),
+            page("pages/metric.py", "metric", ":material/monitoring:"),
+        ],
+        t("dashboard.nav_areas", lang): [
+            page("pages/members.py", "members", ":material/groups:"),
+            page("pages/communication.py", "communication", ":material/campaign:"),
+            page("pages/municipalities.py", "municipalities", ":material/map:"),
+            page("pages/activities.py", "activities", ":material/school:"),
+            page("pages/organisation.py", "organisation", ":material/account_balance:"),
+            page("pages/business.py", "business", ":material/storefront:"),
+        ],
+        t("dashboard.nav_projects", lang): [
+            page("pages/projects.py", "projects", ":material/hub:"),
+        ],
+        t("dashboard.nav_tools", lang): [
+            page("pages/reports.py", "reports", ":material/description:"),
+            page("pages/data.py", "data", ":material/edit_note:"),
+            page("pages/about.py", "about", ":material/info:"),
+        ],
+    }
+)
 navigation.run()

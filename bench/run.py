@@ -31,11 +31,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 23)
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 # --- workers: each runs in its own process --------------------------------------------------------
+
 
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -43,6 +51,7 @@ def _peak_rss_mb() -> float:
 
 def worker_floor(data_dir: str) -> dict:
     import duckdb
+
     files = sorted(str(p) for p in (Path(data_dir) / "metrics").glob("*.csv"))
     start = time.perf_counter()
     con = duckdb.connect()
@@ -52,8 +61,9 @@ def worker_floor(data_dir: str) -> dict:
 
 
 def worker_load(data_dir: str, targets: str, as_of_count: int) -> dict:
-    from kpi.read.load import load_dataset
     from kpi.judge.rules import evaluate_all
+    from kpi.read.load import load_dataset
+
     start = time.perf_counter()
     dataset = load_dataset(Path(data_dir), Path(targets), today=AS_OF)
     loaded = time.perf_counter()
@@ -67,14 +77,22 @@ def worker_load(data_dir: str, targets: str, as_of_count: int) -> dict:
             evaluate_all(dataset.config, dataset.series, when)
         as_of_seconds = time.perf_counter() - t0
     observations = sum(len(s) for s in dataset.series.values())
-    return {"load": loaded - start, "status": judged - loaded, "seconds": judged - start, "metrics": len(statuses),
-            "observations": observations, "as_of_seconds": as_of_seconds, "rss_mb": _peak_rss_mb(),
-            "errors": sum(p.severity == "error" for p in dataset.problems)}
+    return {
+        "load": loaded - start,
+        "status": judged - loaded,
+        "seconds": judged - start,
+        "metrics": len(statuses),
+        "observations": observations,
+        "as_of_seconds": as_of_seconds,
+        "rss_mb": _peak_rss_mb(),
+        "errors": sum(p.severity == "error" for p in dataset.problems),
+    }
 
 
 def worker_apptest(script: str, runs: int, env_json: str) -> dict:
     os.environ.update(json.loads(env_json))
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(script, default_timeout=120)
     start = time.perf_counter()
     at.run()
@@ -93,6 +111,7 @@ def worker_report(fmt: str, out: str) -> dict:
     from kpi import paths as config
     from kpi.read.load import load_dataset
     from kpi.report import build
+
     dataset = load_dataset(config.data_dir(), config.targets_path(), today=AS_OF)
     start = time.perf_counter()
     payload = build.build_report(dataset, fmt=fmt, as_of=AS_OF, scope="all", lang="sv")
@@ -107,7 +126,7 @@ WORKERS = {"floor": worker_floor, "load": worker_load, "apptest": worker_apptest
 
 def run_worker(name: str, *args, timeout: int = 900) -> dict:
     command = [sys.executable, "-m", "bench", "--worker", name, *[str(a) for a in args]]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(command, check=False, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         return {"error": (result.stderr or result.stdout).strip().splitlines()[-1:] or ["failed"]}
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -115,25 +134,31 @@ def run_worker(name: str, *args, timeout: int = 900) -> dict:
 
 # --- the measurements --------------------------------------------------------------------------
 
+
 def measure_overview(runs: int) -> dict:
     """Overview page (AppTest) against a bare page drawing as many st.metric (the floor)."""
     env = {"KPI_DATA_DIR": str(ROOT / "data"), "KPI_TARGETS": str(ROOT / "targets.yaml")}
     page = run_worker("apptest", str(ROOT / "pages" / "overview.py"), runs, json.dumps(env))
     from kpi.read.targets import load_config
+
     count = len(load_config(ROOT / "targets.yaml").metrics)
     bare = Path(tempfile.mkdtemp()) / "bare.py"
-    bare.write_text(textwrap.dedent(f"""
+    bare.write_text(
+        textwrap.dedent(f"""
         import streamlit as st
         cols = st.columns(3)
         for i in range({count}):
             cols[i % 3].metric(f"Mätetal {{i}}", f"{{i * 100}}", f"+{{i}}")
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     floor = run_worker("apptest", str(bare), runs, json.dumps({}))
     return {"page": page, "floor": floor, "cards": count}
 
 
 def measure_scales(scales: list[int], as_of_scale: int, as_of_count: int) -> list[dict]:
     from bench.synthetic import write_synthetic
+
     rows = []
     for scale in scales:
         folder = Path(tempfile.mkdtemp(prefix=f"bench{scale}_"))
@@ -163,6 +188,7 @@ PAGE_TIMEOUT_S = 180
 async def _open_pages(url: str, count: int, marker: str) -> list[float | None]:
     """Open ``count`` pages at once; seconds until each shows its first card (None: not in 180 s)."""
     from playwright.async_api import async_playwright
+
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -187,13 +213,27 @@ async def _open_pages(url: str, count: int, marker: str) -> list[float | None]:
 def measure_viewers(counts: list[int]) -> dict:
     """The real server with N headless Chromium pages opening the overview at once."""
     from kpi.read.targets import load_config
+
     marker = load_config(ROOT / "targets.yaml").metrics[0].name.sv
     port = _free_port()
     env = dict(os.environ, KPI_DATA_DIR=str(ROOT / "data"), KPI_TARGETS=str(ROOT / "targets.yaml"))
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-                               f"--server.port={port}", "--server.address=127.0.0.1",
-                               "--browser.gatherUsageStats=false"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     results = {}
     try:
         deadline = time.monotonic() + 60
@@ -208,8 +248,12 @@ def measure_viewers(counts: list[int]) -> dict:
         for count in [1] + counts:
             times = asyncio.run(_open_pages(url, count, marker))
             shown = [value for value in times if value is not None]
-            results[count] = {"median": statistics.median(shown) if shown else None,
-                              "worst": max(shown) if shown else None, "shown": len(shown), "pages": count}
+            results[count] = {
+                "median": statistics.median(shown) if shown else None,
+                "worst": max(shown) if shown else None,
+                "shown": len(shown),
+                "pages": count,
+            }
     finally:
         server.terminate()
         try:
@@ -220,6 +264,7 @@ def measure_viewers(counts: list[int]) -> dict:
 
 
 # --- the table ---------------------------------------------------------------------------------
+
 
 def machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -233,8 +278,11 @@ def machine() -> str:
         pass
     import duckdb
     import streamlit
-    return (f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB memory, Python {platform.python_version()}, "
-            f"DuckDB {duckdb.__version__}, Streamlit {streamlit.__version__}")
+
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB memory, Python {platform.python_version()}, "
+        f"DuckDB {duckdb.__version__}, Streamlit {streamlit.__version__}"
+    )
 
 
 def _s(value) -> str:
@@ -250,54 +298,79 @@ def render(results: dict) -> str:
     overview = results.get("overview")
     if overview:
         page, floor = overview["page"], overview["floor"]
-        lines += ["### 1. Overview page (AppTest)", "",
-                  "| | cold | warm (median) |", "|---|---|---|",
-                  f"| overview, {overview['cards']} goals | {_s(page.get('cold'))} | {_s(page.get('warm'))} |",
-                  f"| floor: bare page, {overview['cards']} × st.metric | {_s(floor.get('cold'))} | {_s(floor.get('warm'))} |",
-                  f"| ratio (goal: warm ≤ 2×) | {_ratio(page.get('cold'), floor.get('cold'))} | "
-                  f"{_ratio(page.get('warm'), floor.get('warm'))} |", ""]
+        lines += [
+            "### 1. Overview page (AppTest)",
+            "",
+            "| | cold | warm (median) |",
+            "|---|---|---|",
+            f"| overview, {overview['cards']} goals | {_s(page.get('cold'))} | {_s(page.get('warm'))} |",
+            f"| floor: bare page, {overview['cards']} × st.metric | {_s(floor.get('cold'))} | {_s(floor.get('warm'))} |",
+            f"| ratio (goal: warm ≤ 2×) | {_ratio(page.get('cold'), floor.get('cold'))} | "
+            f"{_ratio(page.get('warm'), floor.get('warm'))} |",
+            "",
+        ]
         if "error" in page:
             lines += [f"Overview failed: {page['error']}", ""]
     scales = results.get("scales")
     if scales:
-        lines += ["### 2. Load + status of every metric, by data size (fresh process each)", "",
-                  "| scale | observations | metrics | floor: DuckDB read_csv | ours: load + status | ratio (goal ≤ 1.5× at ≥100×) | µs per observation | peak RSS ours / floor |",
-                  "|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "### 2. Load + status of every metric, by data size (fresh process each)",
+            "",
+            "| scale | observations | metrics | floor: DuckDB read_csv | ours: load + status | ratio (goal ≤ 1.5× at ≥100×) | µs per observation | peak RSS ours / floor |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for row in scales:
             ours, floor = row["ours"], row["floor"]
             per = (ours.get("seconds") or 0) / max(row["observations"], 1) * 1e6
-            lines.append(f"| {row['scale']}× | {row['observations']:,} | {ours.get('metrics', '–')} | {_s(floor.get('seconds'))} | "
-                         f"{_s(ours.get('seconds'))} (load {_s(ours.get('load'))}, status {_s(ours.get('status'))}) | "
-                         f"{_ratio(ours.get('seconds'), floor.get('seconds'))} | {per:.2f} | "
-                         f"{ours.get('rss_mb', 0):.0f} / {floor.get('rss_mb', 0):.0f} MB |")
+            lines.append(
+                f"| {row['scale']}× | {row['observations']:,} | {ours.get('metrics', '–')} | {_s(floor.get('seconds'))} | "
+                f"{_s(ours.get('seconds'))} (load {_s(ours.get('load'))}, status {_s(ours.get('status'))}) | "
+                f"{_ratio(ours.get('seconds'), floor.get('seconds'))} | {per:.2f} | "
+                f"{ours.get('rss_mb', 0):.0f} / {floor.get('rss_mb', 0):.0f} MB |"
+            )
         lines.append("")
         as_of = next((row for row in scales if row["ours"].get("as_of_seconds") is not None), None)
         if as_of:
-            lines += ["### 3. As-of: every status at many dates without reloading", "",
-                      f"{results['as_of_count']} as-of dates on the {as_of['scale']}× data "
-                      f"({as_of['ours']['metrics']} metrics): **{as_of['ours']['as_of_seconds']:.3f} s** in total "
-                      "(goal: under 1 s).", ""]
+            lines += [
+                "### 3. As-of: every status at many dates without reloading",
+                "",
+                f"{results['as_of_count']} as-of dates on the {as_of['scale']}× data "
+                f"({as_of['ours']['metrics']} metrics): **{as_of['ours']['as_of_seconds']:.3f} s** in total "
+                "(goal: under 1 s).",
+                "",
+            ]
     reports = results.get("reports")
     if reports:
-        lines += ["### 4. Reports on the example data", "", "| format | seconds | size | charts | seconds per chart | peak RSS |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "### 4. Reports on the example data",
+            "",
+            "| format | seconds | size | charts | seconds per chart | peak RSS |",
+            "|---|---|---|---|---|---|",
+        ]
         for fmt, row in reports.items():
             if "error" in row:
                 lines.append(f"| {fmt} | failed: {row['error']} | | | | |")
                 continue
             per_chart = row["seconds"] / row["charts"] if row["charts"] else 0
-            lines.append(f"| {fmt} | {_s(row['seconds'])} | {row['bytes'] / 1024:.0f} KiB | {row['charts']} | "
-                         f"{per_chart:.2f} s | {row['rss_mb']:.0f} MB |")
+            lines.append(
+                f"| {fmt} | {_s(row['seconds'])} | {row['bytes'] / 1024:.0f} KiB | {row['charts']} | "
+                f"{per_chart:.2f} s | {row['rss_mb']:.0f} MB |"
+            )
         lines.append("")
     viewers = results.get("viewers")
     if viewers:
         alone = viewers.get("1") or viewers.get(1)
-        lines += ["### 6. Concurrent viewers (real server, headless Chromium, one browser, N contexts)", "",
-                  "| pages at once | showed their cards within 180 s | median until cards show | worst | worst vs one page alone |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "### 6. Concurrent viewers (real server, headless Chromium, one browser, N contexts)",
+            "",
+            "| pages at once | showed their cards within 180 s | median until cards show | worst | worst vs one page alone |",
+            "|---|---|---|---|---|",
+        ]
         for count, row in sorted(viewers.items(), key=lambda kv: int(kv[0])):
-            lines.append(f"| {count} | {row['shown']} of {row['pages']} | {_s(row['median'])} | {_s(row['worst'])} | "
-                         f"{_ratio(row['worst'], alone['median'])} |")
+            lines.append(
+                f"| {count} | {row['shown']} of {row['pages']} | {_s(row['median'])} | {_s(row['worst'])} | "
+                f"{_ratio(row['worst'], alone['median'])} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -317,14 +390,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", action="append", default=[], choices=["overview", "scales", "reports", "viewers"])
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    results = {"when": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "machine": machine(),
-               "as_of_count": 5 if args.quick else 50}
+    results = {
+        "when": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "machine": machine(),
+        "as_of_count": 5 if args.quick else 50,
+    }
     if "overview" not in args.skip:
         results["overview"] = measure_overview(runs=1 if args.quick else 5)
     if "scales" not in args.skip:
         scales = [1, 10] if args.quick else [1, 10, 100, 1000]
-        results["scales"] = measure_scales(scales, as_of_scale=scales[-1] if args.quick else 100,
-                                           as_of_count=results["as_of_count"])
+        results["scales"] = measure_scales(
+            scales, as_of_scale=scales[-1] if args.quick else 100, as_of_count=results["as_of_count"]
+        )
     if "reports" not in args.skip:
         results["reports"] = measure_reports(args.out)
     if "viewers" not in args.skip:

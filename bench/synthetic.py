@@ -44,20 +44,34 @@ def write_synthetic(folder: Path, scale: int, seed: int = 42) -> tuple[Path, Pat
         metric_id = f"metric_{m:04d}"
         kind = "year_to_date" if m % 10 == 0 else "latest"
         start_value = rng.randint(100, 10000)
-        metrics.append({
-            "id": metric_id, "name": {"sv": f"Mätetal {m}", "en": f"Metric {m}"}, "area": f"area_{m % 8}",
-            "aggregation": kind, "cadence": "monthly",
-            **({} if kind == "year_to_date" else {"baseline": {"date": dt.date(2025, 12, 31), "value": start_value}}),
-            "targets": ([{"date": dt.date(2026, 12, 31), "value": 50}] if kind == "year_to_date" else
-                        [{"date": dt.date(2026, 12, 31), "value": start_value * 1.2},
-                         {"date": dt.date(2030, 12, 31), "value": start_value * 1.8}]),
-        })
+        metrics.append(
+            {
+                "id": metric_id,
+                "name": {"sv": f"Mätetal {m}", "en": f"Metric {m}"},
+                "area": f"area_{m % 8}",
+                "aggregation": kind,
+                "cadence": "monthly",
+                **(
+                    {}
+                    if kind == "year_to_date"
+                    else {"baseline": {"date": dt.date(2025, 12, 31), "value": start_value}}
+                ),
+                "targets": (
+                    [{"date": dt.date(2026, 12, 31), "value": 50}]
+                    if kind == "year_to_date"
+                    else [
+                        {"date": dt.date(2026, 12, 31), "value": start_value * 1.2},
+                        {"date": dt.date(2030, 12, 31), "value": start_value * 1.8},
+                    ]
+                ),
+            }
+        )
         handle, sep = handles[m % files]
         value = start_value * 0.7
         for k in range(per_metric):
             day = end - dt.timedelta(days=(per_metric - 1 - k) * step_days)
             value += rng.uniform(-1, 3) * start_value / 1000
-            shown = (1 if kind == "year_to_date" else round(value, 1))
+            shown = 1 if kind == "year_to_date" else round(value, 1)
             text = str(shown).replace(".", ",") if sep == ";" else str(shown)
             if sep == "," and "," in text:
                 text = f'"{text}"'

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from kpi import paths
-from kpi.text.i18n import format_number, t
 from kpi.model.problems import errors, warnings
 from kpi.show.views import file_rows, rule_lines
+from kpi.text.i18n import format_number, t
 from ui.state import dataset, show_problem_list, sidebar
 
 state = sidebar()
@@ -23,8 +23,16 @@ st.markdown(t("dashboard.rule_intro", lang))
 st.markdown("\n".join(f"- {line}" for line in rule_lines(data.config, lang)))
 st.markdown(t("dashboard.rule_year_to_date", lang))
 thresholds = data.config.status_thresholds
-st.markdown("**" + t("dashboard.thresholds_in_force", lang, on_track=format_number(thresholds.on_track, lang, 2),
-                     at_risk=format_number(thresholds.at_risk, lang, 2)) + "**")
+st.markdown(
+    "**"
+    + t(
+        "dashboard.thresholds_in_force",
+        lang,
+        on_track=format_number(thresholds.on_track, lang, 2),
+        at_risk=format_number(thresholds.at_risk, lang, 2),
+    )
+    + "**"
+)
 st.caption(t("dashboard.rule_more", lang))
 
 st.header(t("dashboard.files_heading", lang))

@@ -3,11 +3,10 @@ versus held per type, and attendance at the members' meetings."""
 
 import streamlit as st
 
-from kpi.show import register_charts
-
 from kpi.read import registers
-from kpi.text.i18n import t
+from kpi.show import register_charts
 from kpi.show import registers as register_views
+from kpi.text.i18n import t
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -27,8 +26,12 @@ if calendar.empty:
 else:
     st.plotly_chart(register_charts.activity_calendar_figure(calendar, year, as_of, lang), width="stretch")
     with st.expander(t("registers.calendar_table", lang, year=year)):
-        st.table(register_views.display_table(calendar, lang, data, ["date", "type", "title", "state", "participants",
-                                                                "members_present", "row"]), hide_index=True)
+        st.table(
+            register_views.display_table(
+                calendar, lang, data, ["date", "type", "title", "state", "participants", "members_present", "row"]
+            ),
+            hide_index=True,
+        )
 
     st.subheader(t("registers.planned_vs_done_heading", lang, year=year))
     summary = registers.activity_summary(data, year, as_of)
@@ -42,8 +45,12 @@ if attendance.empty:
 else:
     goal = register_views.attendance_goal(data, as_of)
     st.plotly_chart(register_charts.attendance_figure(attendance, lang, goal), width="stretch")
-    st.table(register_views.display_table(attendance, lang, data, ["date", "type", "title", "members_present", "members",
-                                                              "attendance_pct", "row"]), hide_index=True)
+    st.table(
+        register_views.display_table(
+            attendance, lang, data, ["date", "type", "title", "members_present", "members", "attendance_pct", "row"]
+        ),
+        hide_index=True,
+    )
 
 st.subheader(t("registers.behind_heading", lang))
 for behind in register_views.behind_tables(data, "activities", as_of, lang):

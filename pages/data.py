@@ -7,18 +7,13 @@ so "Spara" saves exactly what was shown, or is refused if someone saved the file
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
-from kpi.write import auth
-
-from kpi.write import imports
-
-from kpi.write import store
-from kpi.text.i18n import format_number, has_key, t
+from kpi import clock
 from kpi.model.problems import DataError, warnings
+from kpi.text.i18n import format_number, has_key, t
+from kpi.write import auth, imports, store
 from ui.state import dataset, show_problem_list, sidebar
 
 state = sidebar()
@@ -73,7 +68,7 @@ if not editor:
 data = dataset(state)
 if data is None:
     st.stop()
-config, data_dir, today = data.config, state.data_dir, dt.date.today()
+config, data_dir, today = data.config, state.data_dir, clock.today()
 
 top = st.columns([4, 1])
 top[0].caption(t("store.signed_in", lang, editor=editor) + " " + t("store.intro", lang))
@@ -118,9 +113,11 @@ def show_preview(slot: str) -> None:
         columns[2].metric(t("store.removed", lang), format_number(removed, lang))
         if removed:
             st.warning(t("store.removed_warning", lang, count=format_number(removed, lang)))
-        for title, count, frame in ((t("store.added", lang), added, preview.diff.added),
-                                    (t("store.changed", lang), changed, preview.diff.changed),
-                                    (t("store.removed", lang), removed, preview.diff.removed)):
+        for title, count, frame in (
+            (t("store.added", lang), added, preview.diff.added),
+            (t("store.changed", lang), changed, preview.diff.changed),
+            (t("store.removed", lang), removed, preview.diff.removed),
+        ):
             if len(frame):
                 with st.expander(f"{title} ({format_number(count, lang)})", expanded=len(frame) <= 20):
                     st.dataframe(_headers(frame), hide_index=True, width="stretch")
@@ -133,8 +130,9 @@ def show_preview(slot: str) -> None:
         st.success(t("store.preview_clean", lang))
         comment = st.text_input(t("store.comment", lang), max_chars=store.COMMENT_MAX, key=f"{slot}_comment")
     buttons = st.columns([1, 1, 4]) if preview.clean else [None, *st.columns([1, 5])]
-    if preview.clean and buttons[0].button(t("store.confirm", lang), type="primary", key=f"{slot}_save",
-                                           icon=":material/save:"):
+    if preview.clean and buttons[0].button(
+        t("store.confirm", lang), type="primary", key=f"{slot}_save", icon=":material/save:"
+    ):
         result = store.save_preview(data_dir, preview, editor=editor, comment=comment, config=config, today=today)
         if result.saved:
             st.session_state.pop(slot, None)
@@ -156,16 +154,22 @@ def target_label(target: imports.DataFile) -> str:
 
 
 tab_upload, tab_quick, tab_edit, tab_history = st.tabs(
-    [t("store.tab.upload", lang), t("store.tab.quick", lang), t("store.tab.edit", lang), t("store.tab.history", lang)])
+    [t("store.tab.upload", lang), t("store.tab.quick", lang), t("store.tab.edit", lang), t("store.tab.history", lang)]
+)
 
 # --- upload -----------------------------------------------------------------------------------------
 with tab_upload:
     targets = imports.upload_files(data_dir)
     new_file = "__new__"
     # No file is preselected: the person chooses where the upload goes.
-    choice = st.selectbox(t("store.target", lang), [*targets, new_file], key="data_upload_target", index=None,
-                          placeholder=t("store.target_choose", lang),
-                          format_func=lambda item: t("store.target_new", lang) if item == new_file else target_label(item))
+    choice = st.selectbox(
+        t("store.target", lang),
+        [*targets, new_file],
+        key="data_upload_target",
+        index=None,
+        placeholder=t("store.target_choose", lang),
+        format_func=lambda item: t("store.target_new", lang) if item == new_file else target_label(item),
+    )
     target = choice
     if choice == new_file:
         name = st.text_input(t("store.target_new_name", lang), key="data_upload_new_name", max_chars=64)
@@ -175,10 +179,19 @@ with tab_upload:
                 target = imports.parse_data_file(f"metrics/{name.strip().removesuffix('.csv')}.csv")
             except DataError as exc:
                 show_problem_list(exc.problems, lang)
-    mode = st.radio(t("store.mode", lang), ["replace", "merge"], key="data_upload_mode", horizontal=True,
-                    format_func=lambda item: t(f"store.mode.{item}", lang), help=t("store.mode_help", lang))
-    uploaded = st.file_uploader(t("store.upload", lang, limit=imports.megabytes(imports.MAX_UPLOAD_BYTES)),
-                                type=["csv", "txt", "xlsx", "xlsm"], key="data_upload_file")
+    mode = st.radio(
+        t("store.mode", lang),
+        ["replace", "merge"],
+        key="data_upload_mode",
+        horizontal=True,
+        format_func=lambda item: t(f"store.mode.{item}", lang),
+        help=t("store.mode_help", lang),
+    )
+    uploaded = st.file_uploader(
+        t("store.upload", lang, limit=imports.megabytes(imports.MAX_UPLOAD_BYTES)),
+        type=["csv", "txt", "xlsx", "xlsm"],
+        key="data_upload_file",
+    )
     sheet = None
     if uploaded is not None and target is not None:
         content = uploaded.getvalue()
@@ -187,8 +200,9 @@ with tab_upload:
             sheet = st.selectbox(t("store.sheet", lang), sheets, key="data_upload_sheet")
         signature = (target.relpath, uploaded.file_id, len(content), sheet, mode)
         if st.session_state.get("data_upload_signature") != signature:
-            preview = imports.preview_upload(data_dir, config, target, content, uploaded.name, today=today,
-                                             sheet=sheet, mode=mode)
+            preview = imports.preview_upload(
+                data_dir, config, target, content, uploaded.name, today=today, sheet=sheet, mode=mode
+            )
             st.session_state["data_upload_preview"] = preview
             st.session_state["data_upload_signature"] = signature
             if len(preview.sheets) > 1 and not sheets:
@@ -206,22 +220,39 @@ with tab_quick:
     metric_ids = [metric.id for metric in metrics]
     names = {metric.id: metric.display_name(lang) for metric in metrics}
     # The metric is chosen outside the form, so the suggested file follows the choice at once.
-    metric_id = st.selectbox(t("store.quick.metric", lang), metric_ids, format_func=lambda item: names[item],
-                             key="data_quick_metric")
+    metric_id = st.selectbox(
+        t("store.quick.metric", lang), metric_ids, format_func=lambda item: names[item], key="data_quick_metric"
+    )
     with st.form("data_quick_form"):
-        when = st.date_input(t("store.quick.date", lang), value=imports.default_entry_date(today),
-                             format="YYYY-MM-DD", key="data_quick_date")
+        when = st.date_input(
+            t("store.quick.date", lang),
+            value=imports.default_entry_date(today),
+            format="YYYY-MM-DD",
+            key="data_quick_date",
+        )
         value = st.text_input(t("store.quick.value", lang), key="data_quick_value")
         note = st.text_input(t("store.quick.note", lang), key="data_quick_note", max_chars=200)
         files = imports.entry_files(data_dir)
         suggested = imports.suggested_file(data, metric_id) if metric_id else imports.MANUAL
-        file_choice = st.selectbox(t("store.quick.file", lang), files, format_func=target_label,
-                                   index=files.index(suggested) if suggested in files else 0,
-                                   key=f"data_quick_file_{metric_id}")  # a new default per metric
+        file_choice = st.selectbox(
+            t("store.quick.file", lang),
+            files,
+            format_func=target_label,
+            index=files.index(suggested) if suggested in files else 0,
+            key=f"data_quick_file_{metric_id}",
+        )  # a new default per metric
         if st.form_submit_button(t("store.quick.preview", lang)):
             st.session_state["data_quick_preview"] = imports.preview_quick_entry(
-                data_dir, config, file_choice, metric_id, when, value, note,
-                source_label=t("store.quick_entry", lang), today=today)
+                data_dir,
+                config,
+                file_choice,
+                metric_id,
+                when,
+                value,
+                note,
+                source_label=t("store.quick_entry", lang),
+                today=today,
+            )
     show_preview("data_quick_preview")
 
     members_target = imports.DataFile("members", "members")
@@ -240,34 +271,61 @@ with tab_quick:
             return t(key, lang) if has_key(key) else column
 
         with st.form("data_member_form"):
-            member_id = st.text_input(column_label("member_id"), value=imports.next_member_id(members_now.rows), key="data_member_id")
+            member_id = st.text_input(
+                column_label("member_id"), value=imports.next_member_id(members_now.rows), key="data_member_id"
+            )
             member_name = st.text_input(column_label("name"), key="data_member_name")
-            category = st.selectbox(column_label("category"), list(registers.CATEGORIES), key="data_member_category",
-                                    format_func=lambda code: code_label("category", code))
+            category = st.selectbox(
+                column_label("category"),
+                list(registers.CATEGORIES),
+                key="data_member_category",
+                format_func=lambda code: code_label("category", code),
+            )
             kommun = st.text_input(column_label("kommun"), key="data_member_kommun")
             joined = st.date_input(column_label("joined"), value=today, format="YYYY-MM-DD", key="data_member_joined")
             if st.form_submit_button(t("store.quick.preview", lang)):
                 st.session_state["data_member_preview"] = imports.preview_rows(
-                    data_dir, config, members_target, ["member_id", "name", "category", "kommun", "joined"],
-                    [[member_id, member_name, category, kommun, joined]], source_label=t("store.quick_entry", lang),
-                    today=today, mode="add")
+                    data_dir,
+                    config,
+                    members_target,
+                    ["member_id", "name", "category", "kommun", "joined"],
+                    [[member_id, member_name, category, kommun, joined]],
+                    source_label=t("store.quick_entry", lang),
+                    today=today,
+                    mode="add",
+                )
     with right:
         st.subheader(t("store.quick.leaver", lang))
         active = imports.active_members(members_now.rows)
         if not members_now.exists:
             st.caption(t("store.quick.no_register", lang))
         with st.form("data_leaver_form"):
-            leaver = st.selectbox(t("store.quick.leaver_member", lang), active, key="data_leaver_member",
-                                  format_func=lambda pair: f"{pair[1]} ({pair[0]})")
-            left_on = st.date_input(t("store.quick.leaver_date", lang), value=today, format="YYYY-MM-DD",
-                                    key="data_leaver_date")
-            reason = st.selectbox(t("store.quick.leaver_reason", lang), list(registers.LEAVE_REASONS),
-                                  key="data_leaver_reason", format_func=lambda code: code_label("leave_reason", code))
+            leaver = st.selectbox(
+                t("store.quick.leaver_member", lang),
+                active,
+                key="data_leaver_member",
+                format_func=lambda pair: f"{pair[1]} ({pair[0]})",
+            )
+            left_on = st.date_input(
+                t("store.quick.leaver_date", lang), value=today, format="YYYY-MM-DD", key="data_leaver_date"
+            )
+            reason = st.selectbox(
+                t("store.quick.leaver_reason", lang),
+                list(registers.LEAVE_REASONS),
+                key="data_leaver_reason",
+                format_func=lambda code: code_label("leave_reason", code),
+            )
             if st.form_submit_button(t("store.quick.preview", lang)) and leaver:
                 st.session_state["data_member_preview"] = imports.preview_rows(
-                    data_dir, config, members_target, ["member_id", "left", "leave_reason"],
-                    [[leaver[0], left_on, reason]], source_label=t("store.quick_entry", lang), today=today,
-                    mode="update")
+                    data_dir,
+                    config,
+                    members_target,
+                    ["member_id", "left", "leave_reason"],
+                    [[leaver[0], left_on, reason]],
+                    source_label=t("store.quick_entry", lang),
+                    today=today,
+                    mode="update",
+                )
     show_preview("data_member_preview")
 
 # --- edit a table -------------------------------------------------------------------------------------
@@ -281,11 +339,16 @@ with tab_edit:
             show_problem_list(current.problems, lang)
         else:
             st.caption(t("store.edit.help", lang))
-            edited = st.data_editor(current.table.frame(), num_rows="dynamic", width="stretch",
-                                    key=f"data_edit_{chosen.relpath}_{current.sha256[:12]}")
+            edited = st.data_editor(
+                current.table.frame(),
+                num_rows="dynamic",
+                width="stretch",
+                key=f"data_edit_{chosen.relpath}_{current.sha256[:12]}",
+            )
             if st.button(t("store.edit.preview", lang), key="data_edit_make_preview"):
                 st.session_state["data_edit_preview"] = imports.preview_edit(
-                    data_dir, config, chosen, edited, current, source_label=t("store.table_editor", lang), today=today)
+                    data_dir, config, chosen, edited, current, source_label=t("store.table_editor", lang), today=today
+                )
     show_preview("data_edit_preview")
 
 # --- history and undo -------------------------------------------------------------------------------
@@ -296,9 +359,18 @@ with tab_history:
     else:
         last = store.undoable(data_dir)
         if last is not None:
-            st.caption(t("store.history.undo_what", lang, file=last.file, time=last.shown_time, editor=last.editor,
-                         added=format_number(last.added, lang), changed=format_number(last.changed, lang),
-                         removed=format_number(last.removed, lang)))
+            st.caption(
+                t(
+                    "store.history.undo_what",
+                    lang,
+                    file=last.file,
+                    time=last.shown_time,
+                    editor=last.editor,
+                    added=format_number(last.added, lang),
+                    changed=format_number(last.changed, lang),
+                    removed=format_number(last.removed, lang),
+                )
+            )
             if st.button(t("store.history.undo", lang), icon=":material/undo:", key="data_undo"):
                 result = store.undo_last(data_dir, editor)
                 if result.saved:
@@ -307,11 +379,21 @@ with tab_history:
                 st.session_state["data_flash_error"] = (result.summary(lang), result.problems)
                 st.rerun()
         st.subheader(t("store.history.last", lang))
-        latest = pd.DataFrame([{"file": name, "time": change.shown_time, "editor": change.editor,
-                                "action": t(f"store.action.{change.action}", lang)}
-                               for name, change in sorted(store.file_history(data_dir).items())])
+        latest = pd.DataFrame(
+            [
+                {
+                    "file": name,
+                    "time": change.shown_time,
+                    "editor": change.editor,
+                    "action": t(f"store.action.{change.action}", lang),
+                }
+                for name, change in sorted(store.file_history(data_dir).items())
+            ]
+        )
         st.dataframe(_headers(latest), hide_index=True, width="stretch")
         st.subheader(t("store.history.log", lang))
-        log["action"] = [t(f"store.action.{action}", lang) if has_key(f"store.action.{action}") else action
-                         for action in log["action"]]
+        log["action"] = [
+            t(f"store.action.{action}", lang) if has_key(f"store.action.{action}") else action
+            for action in log["action"]
+        ]
         st.dataframe(_headers(log), hide_index=True, width="stretch")

@@ -7,14 +7,13 @@ bound selectbox would put the translated name in the URL, which changes with the
 
 import streamlit as st
 
-from kpi.read import registers
-from kpi.show.charts import metric_figure
-from kpi.text.i18n import localized, t
-from kpi.model.dataset import Series
-from kpi.show.status import STATUS_COLOURS, status_label
 from kpi.judge.rules import evaluate
-from kpi.show.views import forecast_text, observation_table, target_rows
+from kpi.model.dataset import Series
 from kpi.show import registers as register_views
+from kpi.show.charts import metric_figure
+from kpi.show.status import STATUS_COLOURS, status_label
+from kpi.show.views import forecast_text, observation_table, target_rows
+from kpi.text.i18n import localized, t
 from ui.cards import status_badge_html
 from ui.state import dataset, notices, sidebar
 
@@ -33,8 +32,12 @@ if not ids:
 wanted = st.query_params.get("metric")
 if wanted and wanted not in ids:
     st.warning(t("dashboard.unknown_metric", lang, metric=wanted))
-metric_id = st.selectbox(t("dashboard.choose_metric", lang), ids, index=ids.index(wanted) if wanted in ids else 0,
-                         format_func=lambda value: config.metric(value).display_name(lang))
+metric_id = st.selectbox(
+    t("dashboard.choose_metric", lang),
+    ids,
+    index=ids.index(wanted) if wanted in ids else 0,
+    format_func=lambda value: config.metric(value).display_name(lang),
+)
 if st.query_params.get("metric") != metric_id:
     st.query_params["metric"] = metric_id
 
@@ -57,8 +60,11 @@ outlook = forecast_text(status, lang)
 if outlook:
     st.markdown(outlook)
 
-st.plotly_chart(metric_figure(data, status, lang), config={"displaylogo": False, "responsive": True},
-                alt=t("dashboard.chart_alt", lang, name=metric.display_name(lang)))
+st.plotly_chart(
+    metric_figure(data, status, lang),
+    config={"displaylogo": False, "responsive": True},
+    alt=t("dashboard.chart_alt", lang, name=metric.display_name(lang)),
+)
 
 left, right = st.columns([1, 1], gap="large")
 with left:
@@ -68,9 +74,18 @@ with left:
         st.markdown(f"> {description}")
 with right:
     st.subheader(t("dashboard.targets_heading", lang))
-    st.table([{t("dashboard.target_date", lang): row.date_text, t("dashboard.target_value", lang): row.target_text,
-               t("dashboard.target_met_col", lang): row.met_text, t("dashboard.target_judged", lang): row.value_text}
-              for row in target_rows(status, lang)], hide_index=True)
+    st.table(
+        [
+            {
+                t("dashboard.target_date", lang): row.date_text,
+                t("dashboard.target_value", lang): row.target_text,
+                t("dashboard.target_met_col", lang): row.met_text,
+                t("dashboard.target_judged", lang): row.value_text,
+            }
+            for row in target_rows(status, lang)
+        ],
+        hide_index=True,
+    )
 
 st.subheader(t("dashboard.observations_heading", lang))
 if metric.source is not None:
@@ -84,8 +99,13 @@ if metric.source is not None:
 else:
     rows = observation_table(data, metric_id, state.as_of, lang)
     if rows:
-        st.dataframe(rows, hide_index=True, column_config={
-            t("dashboard.obs_note", lang): st.column_config.TextColumn(width="large"),
-            t("dashboard.obs_row", lang): st.column_config.TextColumn(width="small")})
+        st.dataframe(
+            rows,
+            hide_index=True,
+            column_config={
+                t("dashboard.obs_note", lang): st.column_config.TextColumn(width="large"),
+                t("dashboard.obs_row", lang): st.column_config.TextColumn(width="small"),
+            },
+        )
     else:
         st.info(t("dashboard.observations_none", lang))

@@ -3,11 +3,10 @@
 
 import streamlit as st
 
-from kpi.show import maps
-
 from kpi.read import registers
-from kpi.text.i18n import t
+from kpi.show import maps
 from kpi.show import registers as register_views
+from kpi.text.i18n import t
 from ui.cards import area_section
 from ui.state import open_page
 

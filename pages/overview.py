@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from kpi.text.i18n import format_date, t
 from kpi.judge.rules import STATUSES
 from kpi.show.status import status_label
 from kpi.show.views import cards, file_changes, filter_statuses, pack_changes, summary_counts
+from kpi.text.i18n import format_date, t
 from ui.cards import render_views, summary_strip
 from ui.state import dataset, notices, sidebar, statuses
 
@@ -29,11 +29,21 @@ config = data.config
 area_ids = [area_id for area_id in config.area_ids() if any(item.metric.area == area_id for item in now)]
 filtered = bool(st.session_state.get("filter_area") or st.session_state.get("filter_status"))
 with st.expander(t("dashboard.filter", lang), icon=":material/filter_list:", expanded=filtered):
-    chosen_areas = st.pills(t("dashboard.filter_area", lang), area_ids, selection_mode="multi", key="filter_area",
-                            format_func=lambda area_id: config.area_name(area_id, lang))
+    chosen_areas = st.pills(
+        t("dashboard.filter_area", lang),
+        area_ids,
+        selection_mode="multi",
+        key="filter_area",
+        format_func=lambda area_id: config.area_name(area_id, lang),
+    )
     present = [status for status in STATUSES if any(item.status == status for item in now)]
-    chosen_statuses = st.pills(t("dashboard.filter_status", lang), present, selection_mode="multi", key="filter_status",
-                               format_func=lambda status: status_label(status, lang))
+    chosen_statuses = st.pills(
+        t("dashboard.filter_status", lang),
+        present,
+        selection_mode="multi",
+        key="filter_status",
+        format_func=lambda status: status_label(status, lang),
+    )
 
 shown = filter_statuses(now, chosen_areas, chosen_statuses)
 if not shown:

@@ -3,11 +3,10 @@ overdue ones first in the table, and the share done per package."""
 
 import streamlit as st
 
-from kpi.show import register_charts
-
 from kpi.read import registers
-from kpi.text.i18n import t
+from kpi.show import register_charts
 from kpi.show import registers as register_views
+from kpi.text.i18n import t
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -23,16 +22,27 @@ milestones = registers.milestones_table(data, as_of)
 progress = registers.milestone_progress(data, as_of)
 st.subheader(t("registers.progress_heading", lang))
 st.plotly_chart(register_charts.milestone_progress_figure(progress, lang, data), width="stretch")
-st.table(register_views.display_table(progress, lang, data, ["project", "package", "milestones", "done", "overdue", "open",
-                                                        "done_pct", "overdue_pct"]), hide_index=True)
+st.table(
+    register_views.display_table(
+        progress, lang, data, ["project", "package", "milestones", "done", "overdue", "open", "done_pct", "overdue_pct"]
+    ),
+    hide_index=True,
+)
 
 st.subheader(t("registers.timeline_heading", lang))
 st.plotly_chart(register_charts.milestone_timeline_figure(milestones, as_of, lang, data), width="stretch")
 
 st.subheader(t("registers.milestones_heading", lang))
 st.caption(t("registers.milestones_caption", lang))
-st.table(register_views.display_table(milestones, lang, data, ["status", "project", "package", "milestone", "due", "done",
-                                                          "days_overdue", "evidence", "row"]), hide_index=True)
+st.table(
+    register_views.display_table(
+        milestones,
+        lang,
+        data,
+        ["status", "project", "package", "milestone", "due", "done", "days_overdue", "evidence", "row"],
+    ),
+    hide_index=True,
+)
 
 for behind in register_views.behind_tables(data, "projects", as_of, lang):
     with st.expander(behind.title):

@@ -15,20 +15,22 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from kpi.report import content as reports
-
-from kpi.write import packs as snapshots
-from kpi.text.i18n import LANGUAGES, format_date, t
 from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError
-from kpi.show.status import status_label
 from kpi.report import build
+from kpi.report import content as reports
 from kpi.show.changes import change_line, pack_title
-from kpi.show.status import status_counts_text
+from kpi.show.status import status_counts_text, status_label
+from kpi.text.i18n import LANGUAGES, format_date, t
+from kpi.write import packs as snapshots
 from ui.state import dataset, notices, show_problem_list, sidebar, statuses
 
-FORMAT_KEYS = {"pdf": "reports.format_pdf", "xlsx": "reports.format_xlsx", "csv": "reports.format_csv",
-               "html": "reports.format_html"}
+FORMAT_KEYS = {
+    "pdf": "reports.format_pdf",
+    "xlsx": "reports.format_xlsx",
+    "csv": "reports.format_csv",
+    "html": "reports.format_html",
+}
 RESULT_KEY = "reports_result"
 FLASH_KEY = "reports_pack_flash"
 
@@ -51,15 +53,31 @@ def _load_pack(path: Path) -> snapshots.BoardPack:
     return _cached_pack(str(path), path.stat().st_mtime_ns)
 
 
-def make_report(origin: str, fmt: str, scope: str, report_lang: str, as_of: dt.date | None,
-                period_from: dt.date | None = None, period_to: dt.date | None = None, pack: dt.date | None = None,
-                csv_dialect: str = "default") -> None:
+def make_report(
+    origin: str,
+    fmt: str,
+    scope: str,
+    report_lang: str,
+    as_of: dt.date | None,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    pack: dt.date | None = None,
+    csv_dialect: str = "default",
+) -> None:
     """Build a report and keep it in the session so its download button survives reruns.
 
     ``origin`` names the button that asked, so the download appears right where it was clicked.
     """
-    spec = reports.ReportSpec(fmt=fmt, as_of=as_of, period_from=period_from, period_to=period_to, scope=scope,
-                              lang=report_lang, pack=pack, csv_dialect=csv_dialect)
+    spec = reports.ReportSpec(
+        fmt=fmt,
+        as_of=as_of,
+        period_from=period_from,
+        period_to=period_to,
+        scope=scope,
+        lang=report_lang,
+        pack=pack,
+        csv_dialect=csv_dialect,
+    )
     try:
         with st.spinner(t("reports.making", lang)):
             content = reports.gather(data, spec)
@@ -74,8 +92,11 @@ def make_report(origin: str, fmt: str, scope: str, report_lang: str, as_of: dt.d
         st.error(f"{t('reports.failed', lang)} {exc}")
         return
     st.session_state[RESULT_KEY] = {
-        "name": build.file_name(content.spec, content.config.own_scope()), "data": body, "mime": reports.MEDIA_TYPES[fmt],
-        "label": f"{content.scope_label} · {t(FORMAT_KEYS[fmt], lang)}", "origin": origin,
+        "name": build.file_name(content.spec, content.config.own_scope()),
+        "data": body,
+        "mime": reports.MEDIA_TYPES[fmt],
+        "label": f"{content.scope_label} · {t(FORMAT_KEYS[fmt], lang)}",
+        "origin": origin,
     }
 
 
@@ -85,12 +106,20 @@ def download(origin: str) -> None:
     if not result or result["origin"] != origin:
         return
     st.success(t("reports.ready", lang, label=result["label"], name=result["name"]))
-    st.download_button(t("reports.download", lang, name=result["name"]), data=result["data"], file_name=result["name"],
-                       mime=result["mime"], icon=":material/download:", type="primary", key=f"download_{origin}")
+    st.download_button(
+        t("reports.download", lang, name=result["name"]),
+        data=result["data"],
+        file_name=result["name"],
+        mime=result["mime"],
+        icon=":material/download:",
+        type="primary",
+        key=f"download_{origin}",
+    )
 
 
-def save_board_pack(data: Dataset, meeting_date: dt.date, comments: dict[str, str], author: str,
-                    replace: bool = False) -> Path:
+def save_board_pack(
+    data: Dataset, meeting_date: dt.date, comments: dict[str, str], author: str, replace: bool = False
+) -> Path:
     """Save the board pack for a meeting. Gate editor access here (see docs/reports.md)."""
     return snapshots.save_pack(data, meeting_date, comments, author, replace=replace)
 
@@ -113,21 +142,39 @@ download("quick")
 with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
     with st.form("custom_report"):
         left, right = st.columns(2)
-        fmt = left.selectbox(t("reports.format", lang), list(reports.FORMATS), key="report_format",
-                             format_func=lambda key: t(FORMAT_KEYS[key], lang))
-        scope = right.selectbox(t("reports.scope", lang), reports.scope_choices(config), key="report_scope",
-                                format_func=lambda key: reports.scope_label(config, key, lang))
-        period_from = left.date_input(t("reports.period_from", lang), value=None, format="YYYY-MM-DD",
-                                      help=t("reports.period_help", lang))
+        fmt = left.selectbox(
+            t("reports.format", lang),
+            list(reports.FORMATS),
+            key="report_format",
+            format_func=lambda key: t(FORMAT_KEYS[key], lang),
+        )
+        scope = right.selectbox(
+            t("reports.scope", lang),
+            reports.scope_choices(config),
+            key="report_scope",
+            format_func=lambda key: reports.scope_label(config, key, lang),
+        )
+        period_from = left.date_input(
+            t("reports.period_from", lang), value=None, format="YYYY-MM-DD", help=t("reports.period_help", lang)
+        )
         period_to = right.date_input(t("reports.period_to", lang), value=None, format="YYYY-MM-DD")
         as_of = left.date_input(t("reports.as_of", lang), value=state.as_of, format="YYYY-MM-DD")
-        report_lang = right.segmented_control(t("reports.language", lang), list(LANGUAGES), default=lang, key="report_lang")
+        report_lang = right.segmented_control(
+            t("reports.language", lang), list(LANGUAGES), default=lang, key="report_lang"
+        )
         pack_dates = [info.meeting_date for info in snapshots.list_packs(data.data_dir)]
-        pack_choice = left.selectbox(t("reports.pack_choice", lang), [None] + pack_dates[::-1],
-                                     format_func=lambda day: t("reports.pack_none", lang) if day is None else day.isoformat(),
-                                     help=t("reports.pack_choice_help", lang))
-        dialect = right.radio(t("reports.csv_dialect", lang), list(reports.CSV_DIALECTS), horizontal=True,
-                              format_func=lambda key: t("reports.csv_" + key.replace("-", "_"), lang))
+        pack_choice = left.selectbox(
+            t("reports.pack_choice", lang),
+            [None] + pack_dates[::-1],
+            format_func=lambda day: t("reports.pack_none", lang) if day is None else day.isoformat(),
+            help=t("reports.pack_choice_help", lang),
+        )
+        dialect = right.radio(
+            t("reports.csv_dialect", lang),
+            list(reports.CSV_DIALECTS),
+            horizontal=True,
+            format_func=lambda key: t("reports.csv_" + key.replace("-", "_"), lang),
+        )
         if st.form_submit_button(t("reports.make", lang), type="primary"):
             make_report("custom", fmt, scope, report_lang or lang, as_of, period_from, period_to, pack_choice, dialect)
     download("custom")
@@ -139,28 +186,41 @@ latest = snapshots.latest_pack(data.data_dir, before=state.as_of)
 if latest is not None:
     now = statuses(data, state.as_of)
     lines = [change_line(change, lang) for change in snapshots.changes_since(latest, now, lang=lang)]
-    st.markdown(f"**{t('reports.changes_now_heading', lang, date=format_date(latest.meeting_date, lang, 'long'), as_of=format_date(state.as_of, lang, 'long'))}**")
+    st.markdown(
+        f"**{t('reports.changes_now_heading', lang, date=format_date(latest.meeting_date, lang, 'long'), as_of=format_date(state.as_of, lang, 'long'))}**"
+    )
     st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
+
 
 def pack_form(author_default: str) -> None:
     """Pick the meeting date, comment per goal, save: the board pack is frozen as the board saw it."""
     meeting = st.date_input(t("reports.pack_date", lang), value=state.as_of, format="YYYY-MM-DD", key="pack_date")
     author = st.text_input(t("reports.pack_author", lang), value=author_default, key="pack_author", max_chars=200)
     at_meeting = statuses(data, meeting)
-    frame = pd.DataFrame({
-        "id": [item.id for item in at_meeting],
-        t("reports.col_goal", lang): [item.metric.display_name(lang) for item in at_meeting],
-        t("reports.col_status", lang): [status_label(item.status, lang) for item in at_meeting],
-        t("reports.col_comment", lang): ["" for _ in at_meeting],
-    })
-    edited = st.data_editor(frame, hide_index=True, width="stretch", key="pack_comments",
-                            disabled=["id", t("reports.col_goal", lang), t("reports.col_status", lang)],
-                            column_config={"id": None})
+    frame = pd.DataFrame(
+        {
+            "id": [item.id for item in at_meeting],
+            t("reports.col_goal", lang): [item.metric.display_name(lang) for item in at_meeting],
+            t("reports.col_status", lang): [status_label(item.status, lang) for item in at_meeting],
+            t("reports.col_comment", lang): ["" for _ in at_meeting],
+        }
+    )
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key="pack_comments",
+        disabled=["id", t("reports.col_goal", lang), t("reports.col_status", lang)],
+        column_config={"id": None},
+    )
     replace = st.checkbox(t("reports.pack_replace", lang), key="pack_replace")
     if st.button(t("reports.pack_save", lang), type="primary", key="pack_save", icon=":material/save:"):
         comment_column = t("reports.col_comment", lang)
-        comments = {row["id"]: row[comment_column].strip() for row in edited.to_dict("records")
-                    if isinstance(row.get(comment_column), str) and row[comment_column].strip()}
+        comments = {
+            row["id"]: row[comment_column].strip()
+            for row in edited.to_dict("records")
+            if isinstance(row.get(comment_column), str) and row[comment_column].strip()
+        }
         try:
             saved = save_board_pack(data, meeting, comments, author, replace=replace)
         except DataError as exc:
@@ -193,13 +253,20 @@ for entry in history:
         if entry.previous is None:
             st.markdown(t("reports.pack_first", lang))
         else:
-            st.markdown(f"**{t('reports.changes_heading', lang, date=format_date(entry.previous.meeting_date, lang, 'long'))}**")
+            st.markdown(
+                f"**{t('reports.changes_heading', lang, date=format_date(entry.previous.meeting_date, lang, 'long'))}**"
+            )
             lines = [change_line(change, lang) for change in entry.changes]
             st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
         if pack.comments:
             st.markdown(f"**{t('reports.pack_comments', lang)}**")
-            st.markdown("\n".join(f"- {pack.config.metric(metric_id).display_name(lang)}: {text}"
-                                  for metric_id, text in pack.comments.items() if metric_id in pack.config.metric_ids()))
+            st.markdown(
+                "\n".join(
+                    f"- {pack.config.metric(metric_id).display_name(lang)}: {text}"
+                    for metric_id, text in pack.comments.items()
+                    if metric_id in pack.config.metric_ids()
+                )
+            )
         left, right = st.columns(2)
         origin = f"pack_{pack.meeting_date.isoformat()}"
         if left.button(t("reports.pack_report", lang, fmt="PDF"), key=f"{origin}_pdf"):

@@ -33,12 +33,28 @@ AS_OF = dt.date(2026, 11, 23)  # the picture is drawn for this date; no observat
 BASELINE_DATE = dt.date(2025, 12, 31)
 
 KOMMUNER = {  # name: kommunkod (Södermanlands län)
-    "Vingåker": "0428", "Gnesta": "0461", "Nyköping": "0480", "Oxelösund": "0481", "Flen": "0482",
-    "Katrineholm": "0483", "Eskilstuna": "0484", "Strängnäs": "0486", "Trosa": "0488",
+    "Vingåker": "0428",
+    "Gnesta": "0461",
+    "Nyköping": "0480",
+    "Oxelösund": "0481",
+    "Flen": "0482",
+    "Katrineholm": "0483",
+    "Eskilstuna": "0484",
+    "Strängnäs": "0486",
+    "Trosa": "0488",
 }
 # Rough weights: where members are (larger municipalities have more food businesses).
-KOMMUN_WEIGHTS = {"Vingåker": 5, "Gnesta": 8, "Nyköping": 20, "Oxelösund": 3, "Flen": 11,
-                  "Katrineholm": 13, "Eskilstuna": 16, "Strängnäs": 13, "Trosa": 8}
+KOMMUN_WEIGHTS = {
+    "Vingåker": 5,
+    "Gnesta": 8,
+    "Nyköping": 20,
+    "Oxelösund": 3,
+    "Flen": 11,
+    "Katrineholm": 13,
+    "Eskilstuna": 16,
+    "Strängnäs": 13,
+    "Trosa": 8,
+}
 CATEGORIES = ("producer", "processor", "restaurant", "retail", "hospitality", "other")
 
 # What the registers must give on 2025-12-31 (the baselines in targets.yaml).
@@ -53,6 +69,7 @@ REGISTER_BASELINES = {
 
 
 # --- small helpers -----------------------------------------------------------------------------
+
 
 def iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
@@ -93,25 +110,116 @@ def decimal_comma(value: float) -> str:
 # --- members -----------------------------------------------------------------------------------
 
 FIRST_PARTS = {
-    "producer": ["Gårdsmejeriet", "Lammgården", "Äppelodlingen", "Grönsaksgården", "Biodlarna", "Ekogården",
-                 "Hönsgården", "Svampodlingen", "Betesgården", "Rapsodlarna", "Bärgården", "Fiskarna",
-                 "Nötköttsgården", "Kryddodlingen", "Potatisgården", "Viltgården", "Sparrisodlingen",
-                 "Humlegården", "Linsodlarna", "Örtagården"],
-    "processor": ["Charkuteriet", "Bageriet", "Musteriet", "Rökeriet", "Ysteriet", "Kvarnen", "Bryggeriet",
-                  "Glassfabriken", "Konserveriet", "Senapsmakarna", "Chokladfabriken", "Brännvinsbränneriet",
-                  "Saftstationen", "Pastafabriken"],
-    "restaurant": ["Krogen", "Bistron", "Gästgiveriet", "Matsalen", "Kafé Sjöboden", "Restaurang Ladan",
-                   "Vedugnskrogen", "Skafferiet", "Köket", "Hamnkrogen", "Lunchrummet", "Trädgårdskaféet"],
-    "retail": ["Gårdsbutiken", "Bondens bod", "Handelsboden", "Delikatessbutiken", "Torghandeln",
-               "Saluhallen", "Lanthandeln", "Mathörnan"],
-    "hospitality": ["Gästgården", "Herrgårdspensionatet", "Vandrarhemmet", "Konferensgården", "Glampingen",
-                    "Sjöstugorna", "Vingården", "Upplevelsegården"],
-    "other": ["Matkonsulterna", "Hushållningsbyrån", "Måltidsbyrån", "Matfotografen", "Kylfrakt",
-              "Förpackningsverkstaden", "Odlingsrådgivarna", "Livsmedelslabbet"],
+    "producer": [
+        "Gårdsmejeriet",
+        "Lammgården",
+        "Äppelodlingen",
+        "Grönsaksgården",
+        "Biodlarna",
+        "Ekogården",
+        "Hönsgården",
+        "Svampodlingen",
+        "Betesgården",
+        "Rapsodlarna",
+        "Bärgården",
+        "Fiskarna",
+        "Nötköttsgården",
+        "Kryddodlingen",
+        "Potatisgården",
+        "Viltgården",
+        "Sparrisodlingen",
+        "Humlegården",
+        "Linsodlarna",
+        "Örtagården",
+    ],
+    "processor": [
+        "Charkuteriet",
+        "Bageriet",
+        "Musteriet",
+        "Rökeriet",
+        "Ysteriet",
+        "Kvarnen",
+        "Bryggeriet",
+        "Glassfabriken",
+        "Konserveriet",
+        "Senapsmakarna",
+        "Chokladfabriken",
+        "Brännvinsbränneriet",
+        "Saftstationen",
+        "Pastafabriken",
+    ],
+    "restaurant": [
+        "Krogen",
+        "Bistron",
+        "Gästgiveriet",
+        "Matsalen",
+        "Kafé Sjöboden",
+        "Restaurang Ladan",
+        "Vedugnskrogen",
+        "Skafferiet",
+        "Köket",
+        "Hamnkrogen",
+        "Lunchrummet",
+        "Trädgårdskaféet",
+    ],
+    "retail": [
+        "Gårdsbutiken",
+        "Bondens bod",
+        "Handelsboden",
+        "Delikatessbutiken",
+        "Torghandeln",
+        "Saluhallen",
+        "Lanthandeln",
+        "Mathörnan",
+    ],
+    "hospitality": [
+        "Gästgården",
+        "Herrgårdspensionatet",
+        "Vandrarhemmet",
+        "Konferensgården",
+        "Glampingen",
+        "Sjöstugorna",
+        "Vingården",
+        "Upplevelsegården",
+    ],
+    "other": [
+        "Matkonsulterna",
+        "Hushållningsbyrån",
+        "Måltidsbyrån",
+        "Matfotografen",
+        "Kylfrakt",
+        "Förpackningsverkstaden",
+        "Odlingsrådgivarna",
+        "Livsmedelslabbet",
+    ],
 }
-SURNAMES = ["Andersson", "Lindqvist", "Berglund", "Holmgren", "Sundberg", "Ekström", "Nordin", "Wikström",
-            "Lundgren", "Forsberg", "Hedlund", "Sandberg", "Öberg", "Åkesson", "Björk", "Dahl", "Engström",
-            "Fransson", "Granqvist", "Hägg", "Isaksson", "Jonsson", "Karlberg", "Löfgren", "Mattsson"]
+SURNAMES = [
+    "Andersson",
+    "Lindqvist",
+    "Berglund",
+    "Holmgren",
+    "Sundberg",
+    "Ekström",
+    "Nordin",
+    "Wikström",
+    "Lundgren",
+    "Forsberg",
+    "Hedlund",
+    "Sandberg",
+    "Öberg",
+    "Åkesson",
+    "Björk",
+    "Dahl",
+    "Engström",
+    "Fransson",
+    "Granqvist",
+    "Hägg",
+    "Isaksson",
+    "Jonsson",
+    "Karlberg",
+    "Löfgren",
+    "Mattsson",
+]
 SURNAME_PARTS = {
     "producer": ["s Lantbruk", "s Gård", "s Trädgård", "s Fårfarm", "s Grönt", "s Ägg", "s Honung"],
     "processor": ["s Chark", "s Bageri", "s Musteri", "s Rökeri", "s Kvarn", "s Delikatesser"],
@@ -141,8 +249,15 @@ def name_pool(category: str, rng: random.Random) -> list[tuple[str, str]]:
 
 
 class Member:
-    def __init__(self, category: str, joined: dt.date, left: dt.date | None = None, reason: str = "",
-                 pages: str = "no", profit: str = ""):
+    def __init__(
+        self,
+        category: str,
+        joined: dt.date,
+        left: dt.date | None = None,
+        reason: str = "",
+        pages: str = "no",
+        profit: str = "",
+    ):
         self.category, self.joined, self.left, self.reason = category, joined, left, reason
         self.pages, self.profit = pages, profit
         self.name = self.kommun = self.member_id = ""
@@ -171,8 +286,11 @@ def make_members(rng: random.Random) -> list[Member]:
     # Four of A leave in 2026: three for natural reasons, one for another reason. No restaurant.
     candidates = [m for m in group_a if m.category != "restaurant" and m.joined.year < 2025]
     leavers_2026 = rng.sample(candidates, 4)
-    for member, reason, left in zip(leavers_2026, ("retired", "closed", "sold", "other"),
-                                    (dt.date(2026, 2, 27), dt.date(2026, 5, 14), dt.date(2026, 8, 31), dt.date(2026, 9, 18))):
+    for member, reason, left in zip(
+        leavers_2026,
+        ("retired", "closed", "sold", "other"),
+        (dt.date(2026, 2, 27), dt.date(2026, 5, 14), dt.date(2026, 8, 31), dt.date(2026, 9, 18)),
+    ):
         member.left, member.reason = left, reason
 
     # Flags of A: 24 use the member pages, 40 report higher profitability; none of them leaves in 2026.
@@ -190,12 +308,35 @@ def make_members(rng: random.Random) -> list[Member]:
 
     # B: 13 members who left in 2024 (6) and 2025 (7).
     leaves = [
-        (2024, "closed"), (2024, "retired"), (2024, "retired"), (2024, "sold"), (2024, "other"), (2024, "merged"),
-        (2025, "closed"), (2025, "closed"), (2025, "retired"), (2025, "sold"), (2025, "other"), (2025, "other"),
+        (2024, "closed"),
+        (2024, "retired"),
+        (2024, "retired"),
+        (2024, "sold"),
+        (2024, "other"),
+        (2024, "merged"),
+        (2025, "closed"),
+        (2025, "closed"),
+        (2025, "retired"),
+        (2025, "sold"),
+        (2025, "other"),
+        (2025, "other"),
         (2025, "merged"),
     ]
-    b_categories = ["producer", "processor", "producer", "retail", "hospitality", "processor", "restaurant",
-                    "producer", "producer", "other", "hospitality", "producer", "processor"]
+    b_categories = [
+        "producer",
+        "processor",
+        "producer",
+        "retail",
+        "hospitality",
+        "processor",
+        "restaurant",
+        "producer",
+        "producer",
+        "other",
+        "hospitality",
+        "producer",
+        "processor",
+    ]
     for position, ((year, reason), category) in enumerate(zip(leaves, b_categories)):
         left = random_day(rng, dt.date(year, 1, 15), dt.date(year, 12, 10))
         if position == 11:  # joined in 2024, left in 2025 (the sixteenth join of 2024)
@@ -204,15 +345,39 @@ def make_members(rng: random.Random) -> list[Member]:
         else:
             year_joined = rng.randint(2017, min(2023, left.year - 1))
             joined = random_day(rng, dt.date(year_joined, 1, 10), dt.date(year_joined, 12, 15))
-        members.append(Member(category, joined, left, reason, pages="yes" if position == 3 else "no",
-                              profit=rng.choice(["no", "", ""])))
+        members.append(
+            Member(
+                category,
+                joined,
+                left,
+                reason,
+                pages="yes" if position == 3 else "no",
+                profit=rng.choice(["no", "", ""]),
+            )
+        )
 
     # C: 14 joiners in 2026 so far (7 use the member pages from the start, 5 report higher profitability).
-    c_categories = ["producer"] * 5 + ["processor"] * 3 + ["restaurant"] * 2 + ["retail", "hospitality", "hospitality", "other"]
+    c_categories = (
+        ["producer"] * 5 + ["processor"] * 3 + ["restaurant"] * 2 + ["retail", "hospitality", "hospitality", "other"]
+    )
     rng.shuffle(c_categories)
     join_days = sorted(random_day(rng, dt.date(2026, 1, 8), dt.date(2026, 11, 16)) for _ in c_categories)
-    flags = [("yes", "yes"), ("yes", ""), ("no", "yes"), ("yes", "no"), ("no", ""), ("yes", "yes"), ("no", ""),
-             ("yes", ""), ("no", "yes"), ("no", "no"), ("yes", ""), ("no", "yes"), ("no", ""), ("no", "")]
+    flags = [
+        ("yes", "yes"),
+        ("yes", ""),
+        ("no", "yes"),
+        ("yes", "no"),
+        ("no", ""),
+        ("yes", "yes"),
+        ("no", ""),
+        ("yes", ""),
+        ("no", "yes"),
+        ("no", "no"),
+        ("yes", ""),
+        ("no", "yes"),
+        ("no", ""),
+        ("no", ""),
+    ]
     for category, joined, (pages, profit) in zip(c_categories, join_days, flags):
         members.append(Member(category, joined, pages=pages, profit=profit))
 
@@ -230,10 +395,21 @@ def make_members(rng: random.Random) -> list[Member]:
 
 
 def members_rows(members: list[Member]) -> list[list]:
-    header = ["member_id", "name", "category", "kommun", "joined", "left", "leave_reason",
-              "uses_member_pages", "increased_profitability"]
-    return [header] + [[m.member_id, m.name, m.category, m.kommun, iso(m.joined), iso(m.left), m.reason,
-                        m.pages, m.profit] for m in members]
+    header = [
+        "member_id",
+        "name",
+        "category",
+        "kommun",
+        "joined",
+        "left",
+        "leave_reason",
+        "uses_member_pages",
+        "increased_profitability",
+    ]
+    return [header] + [
+        [m.member_id, m.name, m.category, m.kommun, iso(m.joined), iso(m.left), m.reason, m.pages, m.profit]
+        for m in members
+    ]
 
 
 # --- agreements --------------------------------------------------------------------------------
@@ -299,7 +475,13 @@ EVENTS = [
     (dt.date(2025, 3, 8), "festival", "Korv & brödrunda 2025", 27, "no"),
     (dt.date(2025, 3, 18), "internal_newsletter", "Internt nyhetsbrev mars 2025", None, "no"),
     (dt.date(2025, 3, 25), "training", "Digital utbildning: Försäljning och säljkanaler", 19, "no"),
-    (dt.date(2025, 4, 8), "school_collaboration", "Lokala råvaror i skolköket, restaurangskolan i Katrineholm", 28, "no"),
+    (
+        dt.date(2025, 4, 8),
+        "school_collaboration",
+        "Lokala råvaror i skolköket, restaurangskolan i Katrineholm",
+        28,
+        "no",
+    ),
     (dt.date(2025, 5, 31), "festival", "Aptitrundan vår 2025", 33, "no"),
     (dt.date(2025, 6, 2), "campaign", "Sommar i Sörmland 2025", 41, "no"),
     (dt.date(2025, 6, 17), "internal_newsletter", "Internt nyhetsbrev juni 2025", None, "no"),
@@ -337,14 +519,26 @@ EVENTS = [
     (dt.date(2026, 9, 15), "internal_newsletter", "Internt nyhetsbrev september 2026", None, "no"),
     (dt.date(2026, 9, 22), "training", "Digital utbildning: Försäljning", 21, "no"),
     (dt.date(2026, 9, 29), "uf", "Första möte med UF Sörmland om samverkan", 6, "no"),
-    (dt.date(2026, 10, 6), "school_collaboration", "Lokala råvaror i skolköket, restaurangskolan i Katrineholm", 30, "no"),
+    (
+        dt.date(2026, 10, 6),
+        "school_collaboration",
+        "Lokala råvaror i skolköket, restaurangskolan i Katrineholm",
+        30,
+        "no",
+    ),
     (dt.date(2026, 10, 13), "internal_newsletter", "Internt nyhetsbrev oktober 2026", None, "no"),
     (dt.date(2026, 10, 30), "festival", "Skördefest Nyköping 2026", 53, "no"),
     (dt.date(2026, 11, 2), "campaign", "Vilda Sörmland 2026 (2–8 november)", 26, "no"),
     (dt.date(2026, 11, 17), "internal_newsletter", "Internt nyhetsbrev november 2026", None, "no"),
     (dt.date(2026, 11, 25), "training", "Digital utbildning: Krav och märkning", None, "yes"),
     (dt.date(2026, 12, 1), "campaign", "Jul i Sörmland 2026 (november–december)", None, "yes"),
-    (dt.date(2026, 12, 3), "school_collaboration", "Sörmländsk julbuffé med restaurangskolan i Eskilstuna", None, "yes"),
+    (
+        dt.date(2026, 12, 3),
+        "school_collaboration",
+        "Sörmländsk julbuffé med restaurangskolan i Eskilstuna",
+        None,
+        "yes",
+    ),
     (dt.date(2026, 12, 8), "training", "Digital utbildning: Medlemssidorna", None, "yes"),
     (dt.date(2026, 12, 15), "internal_newsletter", "Internt nyhetsbrev december 2026", None, "yes"),
 ]
@@ -369,71 +563,194 @@ def activities_rows(members: list[Member]) -> tuple[list[list], dict[dt.date, fl
 
 # metric id, project, package, Swedish title, due, done, evidence
 PROJECT_MILESTONES = [
-    ("kismet_fa1_communication_plan", "kismet", "fa1",
-     "Intern kommunikationsplan för livsmedelsförsörjningsstrategin framtagen",
-     dt.date(2025, 12, 31), dt.date(2025, 5, 28), "Kommunikationsplan v1.0, beslutad i styrgruppen 2025-05-28"),
-    ("kismet_fa2_dfgp_tools", "kismet", "fa2",
-     "Verktyg och metoder för Diet for a Green Planet utvecklade och delade",
-     dt.date(2025, 12, 31), dt.date(2025, 10, 15), "Metodstöd och verktygslåda publicerade på projektets webb"),
-    ("kismet_fa2_procurement", "kismet", "fa2",
-     "Offentlig upphandling används för att stödja livsmedelsproduktion",
-     dt.date(2025, 12, 31), dt.date(2025, 11, 20), "Upphandlingsunderlag för livsmedel med krav som gynnar lokal produktion"),
-    ("kismet_fa3_mapping", "kismet", "fa3",
-     "Ekologiskt inriktade aktörer i livsmedelskedjan kartlagda och engagerade",
-     dt.date(2025, 12, 31), dt.date(2024, 9, 30), "Aktörskartläggning Ekodistrikt Sörmland (rapport)"),
-    ("kismet_fa3_toolbox", "kismet", "fa3",
-     "Den europeiska verktygslådan för ekodistrikt regionalt anpassad",
-     dt.date(2025, 12, 31), dt.date(2025, 6, 12), "Regional version av verktygslådan, workshopdokumentation"),
-    ("kismet_fa3_action_plan", "kismet", "fa3",
-     "Strategi och handlingsplan för omställning till lokala hållbara livsmedelssystem",
-     dt.date(2025, 12, 31), None, "Utkast finns; ej fastställd vid projektets slut"),
-    ("strukturell_wp0_services", "strukturell", "wp0",
-     "Matklustrets tjänster inventerade och saker/tjänster att sälja identifierade",
-     dt.date(2025, 12, 31), dt.date(2025, 11, 27), "Tjänsteinventering, styrelsemöte 2025-11-27 § 5"),
-    ("strukturell_wp0_commitments", "strukturell", "wp0",
-     "Matklustrets åtaganden och resursbehov för driften identifierade",
-     dt.date(2026, 6, 30), None, "Arbete pågår; underlag ej klart"),
-    ("strukturell_wp0_business_models", "strukturell", "wp0",
-     "Affärsmodeller för Matklustrets tjänster framtagna",
-     dt.date(2026, 12, 31), None, ""),
-    ("strukturell_wp1_municipal_offer", "strukturell", "wp1",
-     "Alla nio kommuner har träffats och erbjudits att bli ”Samverkanskommun”",
-     dt.date(2026, 6, 30), dt.date(2026, 6, 11), "Minnesanteckningar från möten med de nio kommunerna"),
-    ("uf_collaboration", "strukturell", "wp1",
-     "Samverkan med UF etablerad",
-     dt.date(2026, 12, 31), None, "Första möte hölls 2026-09-29; avtal ej klart"),
-    ("strukturell_wp2_clusters_started", "strukturell", "wp2",
-     "Branschkluster uppstartade",
-     dt.date(2025, 12, 31), dt.date(2025, 10, 9), "Minnesanteckningar från uppstartsmöte, branschkluster mejeri och dryck"),
-    ("strukturell_wp2_cluster_organisation", "strukturell", "wp2",
-     "Organisering och finansiering för branschklustren utvecklad",
-     dt.date(2027, 3, 31), None, ""),
-    ("strukturell_wp3_food_meeting", "strukturell", "wp3",
-     "Sörmländskt Matmöte 2026 genomfört",
-     dt.date(2026, 4, 30), dt.date(2026, 4, 20), "Program och deltagarlista, Sörmländskt Matmöte 2026-04-20"),
-    ("strukturell_wp3_food_identity", "strukturell", "wp3",
-     "Varumärkesuppbyggnad för den sörmländska matidentiteten och utvecklade kampanjveckor",
-     dt.date(2027, 3, 31), None, ""),
-    ("strukturell_wp4_meal_experiences", "strukturell", "wp4",
-     "Matklustrets roll inom besöksnäringen – måltidsupplevelser",
-     dt.date(2027, 3, 31), None, ""),
-    ("strukturell_wp5_internal_routines", "strukturell", "wp5",
-     "Rutiner för den interna kommunikationen skapade",
-     dt.date(2026, 6, 30), dt.date(2026, 3, 12), "Kommunikationsrutin beslutad på styrelsemöte 2026-03-12"),
-    ("strukturell_wp5_web_services", "strukturell", "wp5",
-     "Hemsidan och tjänsterna Tjänstetorget, Produktkatalogen och jobbtorget vidareutvecklade",
-     dt.date(2026, 12, 31), None, ""),
-    ("strukturell_wp6_progress_report_2025", "strukturell", "wp6",
-     "Lägesrapport och ekonomisk redovisning för 2025 inlämnad",
-     dt.date(2026, 3, 31), dt.date(2026, 2, 26), "Inskickad lägesrapport med ekonomisk redovisning (kvittens från Region Sörmland)"),
-    ("strukturell_wp6_final_report", "strukturell", "wp6",
-     "Slutrapport och ekonomisk slutredovisning inlämnad",
-     dt.date(2027, 6, 30), None, ""),
+    (
+        "kismet_fa1_communication_plan",
+        "kismet",
+        "fa1",
+        "Intern kommunikationsplan för livsmedelsförsörjningsstrategin framtagen",
+        dt.date(2025, 12, 31),
+        dt.date(2025, 5, 28),
+        "Kommunikationsplan v1.0, beslutad i styrgruppen 2025-05-28",
+    ),
+    (
+        "kismet_fa2_dfgp_tools",
+        "kismet",
+        "fa2",
+        "Verktyg och metoder för Diet for a Green Planet utvecklade och delade",
+        dt.date(2025, 12, 31),
+        dt.date(2025, 10, 15),
+        "Metodstöd och verktygslåda publicerade på projektets webb",
+    ),
+    (
+        "kismet_fa2_procurement",
+        "kismet",
+        "fa2",
+        "Offentlig upphandling används för att stödja livsmedelsproduktion",
+        dt.date(2025, 12, 31),
+        dt.date(2025, 11, 20),
+        "Upphandlingsunderlag för livsmedel med krav som gynnar lokal produktion",
+    ),
+    (
+        "kismet_fa3_mapping",
+        "kismet",
+        "fa3",
+        "Ekologiskt inriktade aktörer i livsmedelskedjan kartlagda och engagerade",
+        dt.date(2025, 12, 31),
+        dt.date(2024, 9, 30),
+        "Aktörskartläggning Ekodistrikt Sörmland (rapport)",
+    ),
+    (
+        "kismet_fa3_toolbox",
+        "kismet",
+        "fa3",
+        "Den europeiska verktygslådan för ekodistrikt regionalt anpassad",
+        dt.date(2025, 12, 31),
+        dt.date(2025, 6, 12),
+        "Regional version av verktygslådan, workshopdokumentation",
+    ),
+    (
+        "kismet_fa3_action_plan",
+        "kismet",
+        "fa3",
+        "Strategi och handlingsplan för omställning till lokala hållbara livsmedelssystem",
+        dt.date(2025, 12, 31),
+        None,
+        "Utkast finns; ej fastställd vid projektets slut",
+    ),
+    (
+        "strukturell_wp0_services",
+        "strukturell",
+        "wp0",
+        "Matklustrets tjänster inventerade och saker/tjänster att sälja identifierade",
+        dt.date(2025, 12, 31),
+        dt.date(2025, 11, 27),
+        "Tjänsteinventering, styrelsemöte 2025-11-27 § 5",
+    ),
+    (
+        "strukturell_wp0_commitments",
+        "strukturell",
+        "wp0",
+        "Matklustrets åtaganden och resursbehov för driften identifierade",
+        dt.date(2026, 6, 30),
+        None,
+        "Arbete pågår; underlag ej klart",
+    ),
+    (
+        "strukturell_wp0_business_models",
+        "strukturell",
+        "wp0",
+        "Affärsmodeller för Matklustrets tjänster framtagna",
+        dt.date(2026, 12, 31),
+        None,
+        "",
+    ),
+    (
+        "strukturell_wp1_municipal_offer",
+        "strukturell",
+        "wp1",
+        "Alla nio kommuner har träffats och erbjudits att bli ”Samverkanskommun”",
+        dt.date(2026, 6, 30),
+        dt.date(2026, 6, 11),
+        "Minnesanteckningar från möten med de nio kommunerna",
+    ),
+    (
+        "uf_collaboration",
+        "strukturell",
+        "wp1",
+        "Samverkan med UF etablerad",
+        dt.date(2026, 12, 31),
+        None,
+        "Första möte hölls 2026-09-29; avtal ej klart",
+    ),
+    (
+        "strukturell_wp2_clusters_started",
+        "strukturell",
+        "wp2",
+        "Branschkluster uppstartade",
+        dt.date(2025, 12, 31),
+        dt.date(2025, 10, 9),
+        "Minnesanteckningar från uppstartsmöte, branschkluster mejeri och dryck",
+    ),
+    (
+        "strukturell_wp2_cluster_organisation",
+        "strukturell",
+        "wp2",
+        "Organisering och finansiering för branschklustren utvecklad",
+        dt.date(2027, 3, 31),
+        None,
+        "",
+    ),
+    (
+        "strukturell_wp3_food_meeting",
+        "strukturell",
+        "wp3",
+        "Sörmländskt Matmöte 2026 genomfört",
+        dt.date(2026, 4, 30),
+        dt.date(2026, 4, 20),
+        "Program och deltagarlista, Sörmländskt Matmöte 2026-04-20",
+    ),
+    (
+        "strukturell_wp3_food_identity",
+        "strukturell",
+        "wp3",
+        "Varumärkesuppbyggnad för den sörmländska matidentiteten och utvecklade kampanjveckor",
+        dt.date(2027, 3, 31),
+        None,
+        "",
+    ),
+    (
+        "strukturell_wp4_meal_experiences",
+        "strukturell",
+        "wp4",
+        "Matklustrets roll inom besöksnäringen – måltidsupplevelser",
+        dt.date(2027, 3, 31),
+        None,
+        "",
+    ),
+    (
+        "strukturell_wp5_internal_routines",
+        "strukturell",
+        "wp5",
+        "Rutiner för den interna kommunikationen skapade",
+        dt.date(2026, 6, 30),
+        dt.date(2026, 3, 12),
+        "Kommunikationsrutin beslutad på styrelsemöte 2026-03-12",
+    ),
+    (
+        "strukturell_wp5_web_services",
+        "strukturell",
+        "wp5",
+        "Hemsidan och tjänsterna Tjänstetorget, Produktkatalogen och jobbtorget vidareutvecklade",
+        dt.date(2026, 12, 31),
+        None,
+        "",
+    ),
+    (
+        "strukturell_wp6_progress_report_2025",
+        "strukturell",
+        "wp6",
+        "Lägesrapport och ekonomisk redovisning för 2025 inlämnad",
+        dt.date(2026, 3, 31),
+        dt.date(2026, 2, 26),
+        "Inskickad lägesrapport med ekonomisk redovisning (kvittens från Region Sörmland)",
+    ),
+    (
+        "strukturell_wp6_final_report",
+        "strukturell",
+        "wp6",
+        "Slutrapport och ekonomisk slutredovisning inlämnad",
+        dt.date(2027, 6, 30),
+        None,
+        "",
+    ),
 ]
 # Milestones of the association itself (no project): metric id, done, evidence.
 OTHER_MILESTONES = [
-    ("logistics_funding_application", dt.date(2026, 9, 30),
-     "Ansökan om projektmedel för transporter och logistik inskickad (ansökningsbekräftelse)"),
+    (
+        "logistics_funding_application",
+        dt.date(2026, 9, 30),
+        "Ansökan om projektmedel för transporter och logistik inskickad (ansökningsbekräftelse)",
+    ),
     ("stable_core_economy", None, ""),
     ("own_label", None, ""),
     ("gastronomic_award", None, ""),
@@ -457,6 +774,7 @@ def milestones_observation_rows() -> list[list]:
 
 
 # --- observation files -------------------------------------------------------------------------
+
 
 def path_value(day: dt.date, anchors: list[tuple[dt.date, float]]) -> float:
     for (d0, v0), (d1, v1) in zip(anchors, anchors[1:]):
@@ -488,7 +806,15 @@ def communication_rows(rng: random.Random) -> list[list]:
                 value += rng.uniform(-noise, noise)
             if series == "newsletter_subscribers" and day == dt.date(2026, 3, 31):
                 value -= 90  # a clean-up of inactive addresses
-            rows.append([series, iso(day), round(value), notes.get(day, "") if series == "newsletter_subscribers" else "", source])
+            rows.append(
+                [
+                    series,
+                    iso(day),
+                    round(value),
+                    notes.get(day, "") if series == "newsletter_subscribers" else "",
+                    source,
+                ]
+            )
     return rows
 
 
@@ -528,41 +854,79 @@ def business_rows() -> list[list]:
 
 # --- the co-operative network example ----------------------------------------------------------
 
+
 def coop_network_rows() -> list[list]:
     rows = [["metric", "date", "value", "note", "source"]]
-    coops = [(dt.date(2025, 12, 31), 12), (dt.date(2026, 2, 28), 13), (dt.date(2026, 4, 30), 14),
-             (dt.date(2026, 6, 30), 14), (dt.date(2026, 8, 31), 16), (dt.date(2026, 10, 31), 17)]
-    producers = [(dt.date(2025, 12, 31), 140), (dt.date(2026, 3, 31), 162), (dt.date(2026, 6, 30), 181),
-                 (dt.date(2026, 9, 30), 197)]
-    meetings = [dt.date(2026, 1, 21), dt.date(2026, 2, 18), dt.date(2026, 3, 18), dt.date(2026, 4, 15),
-                dt.date(2026, 5, 20), dt.date(2026, 8, 19), dt.date(2026, 9, 16), dt.date(2026, 10, 21)]
+    coops = [
+        (dt.date(2025, 12, 31), 12),
+        (dt.date(2026, 2, 28), 13),
+        (dt.date(2026, 4, 30), 14),
+        (dt.date(2026, 6, 30), 14),
+        (dt.date(2026, 8, 31), 16),
+        (dt.date(2026, 10, 31), 17),
+    ]
+    producers = [
+        (dt.date(2025, 12, 31), 140),
+        (dt.date(2026, 3, 31), 162),
+        (dt.date(2026, 6, 30), 181),
+        (dt.date(2026, 9, 30), 197),
+    ]
+    meetings = [
+        dt.date(2026, 1, 21),
+        dt.date(2026, 2, 18),
+        dt.date(2026, 3, 18),
+        dt.date(2026, 4, 15),
+        dt.date(2026, 5, 20),
+        dt.date(2026, 8, 19),
+        dt.date(2026, 9, 16),
+        dt.date(2026, 10, 21),
+    ]
     rows += [["coops_in_network", iso(d), v, "", "Medlemslistan"] for d, v in coops]
     rows += [["producers_listed", iso(d), v, "", "Gemensamma producentlistan"] for d, v in producers]
     rows += [["network_meetings", iso(d), 1, "Nätverksträff (digital)", "Protokoll"] for d in meetings]
-    rows += [["knowledge_exchange_pct", iso(dt.date(2025, 12, 31)), 40, "", "Enkät till kooperativen"],
-             ["knowledge_exchange_pct", iso(dt.date(2026, 6, 30)), 47, "", "Enkät till kooperativen"]]
-    rows += [["starter_kit_published", iso(dt.date(2026, 5, 27)), 1,
-              "Matkooperativ på 5 minuter: startpaket publicerat på forumet", "Arbetsgruppen"]]
+    rows += [
+        ["knowledge_exchange_pct", iso(dt.date(2025, 12, 31)), 40, "", "Enkät till kooperativen"],
+        ["knowledge_exchange_pct", iso(dt.date(2026, 6, 30)), 47, "", "Enkät till kooperativen"],
+    ]
+    rows += [
+        [
+            "starter_kit_published",
+            iso(dt.date(2026, 5, 27)),
+            1,
+            "Matkooperativ på 5 minuter: startpaket publicerat på forumet",
+            "Arbetsgruppen",
+        ]
+    ]
     return rows
 
 
 def coop_funding_text() -> str:
     """Long form as Swedish Excel saves "CSV (semikolonavgränsad)": Windows-1252, ';', decimal comma."""
-    rows = [["metric", "date", "value", "note", "source"],
-            ["funding_secured_ksek", "2025-12-31", "0", "Inga beviljade medel ännu", "Kassören"],
-            ["funding_secured_ksek", "2026-03-31", "85,5", "Studieförbund: stöd till studiecirklar", "Kassören"],
-            ["funding_secured_ksek", "2026-06-30", "312,5", "Beviljat: förstudie om gemensam logistik", "Kassören"],
-            ["funding_secured_ksek", "2026-09-30", "312,5", "Ansökan om hållbar mat – skolmåltiden väntar på besked", "Kassören"],
-            ["coordinator_fte", "2025-12-31", "0", "Ingen anställd", "Kassören"],
-            ["coordinator_fte", "2026-06-30", "0,25", "Samordnare anställd på deltid", "Kassören"],
-            ["coordinator_fte", "2026-09-30", "0,4", "Utökad tjänst efter beviljad förstudie", "Kassören"]]
+    rows = [
+        ["metric", "date", "value", "note", "source"],
+        ["funding_secured_ksek", "2025-12-31", "0", "Inga beviljade medel ännu", "Kassören"],
+        ["funding_secured_ksek", "2026-03-31", "85,5", "Studieförbund: stöd till studiecirklar", "Kassören"],
+        ["funding_secured_ksek", "2026-06-30", "312,5", "Beviljat: förstudie om gemensam logistik", "Kassören"],
+        [
+            "funding_secured_ksek",
+            "2026-09-30",
+            "312,5",
+            "Ansökan om hållbar mat – skolmåltiden väntar på besked",
+            "Kassören",
+        ],
+        ["coordinator_fte", "2025-12-31", "0", "Ingen anställd", "Kassören"],
+        ["coordinator_fte", "2026-06-30", "0,25", "Samordnare anställd på deltid", "Kassören"],
+        ["coordinator_fte", "2026-09-30", "0,4", "Utökad tjänst efter beviljad förstudie", "Kassören"],
+    ]
     return csv_text(rows, delimiter=";", line_end="\r\n")
 
 
 # --- writing and checking ----------------------------------------------------------------------
 
-README_MARKER = ("FICTIONAL EXAMPLE DATA / PÅHITTADE EXEMPELDATA: every file in this folder is made up. "
-                 "The dashboard shows a notice while this file exists; delete it when real data is in place.\n")
+README_MARKER = (
+    "FICTIONAL EXAMPLE DATA / PÅHITTADE EXEMPELDATA: every file in this folder is made up. "
+    "The dashboard shows a notice while this file exists; delete it when real data is in place.\n"
+)
 
 
 def build() -> dict[Path, bytes]:
@@ -622,18 +986,24 @@ def check_baselines(members: list[Member], attendance: dict[dt.date, float]) -> 
         metric = by_id.get(metric_id)
         declared = metric and (metric.get("project"), metric.get("package"), metric["name"]["sv"], metric.get("due"))
         if declared != (project, package, title, due):
-            raise SystemExit(f"milestone {metric_id}: targets.yaml has {declared}, the generator {(project, package, title, due)}")
+            raise SystemExit(
+                f"milestone {metric_id}: targets.yaml has {declared}, the generator {(project, package, title, due)}"
+            )
         expected_source = {"register": "milestones", "measure": "done_share_pct", "where": {"id": metric_id}}
         if metric.get("source") != expected_source:
-            raise SystemExit(f"milestone {metric_id}: targets.yaml must read it from the register: source: {expected_source}")
+            raise SystemExit(
+                f"milestone {metric_id}: targets.yaml must read it from the register: source: {expected_source}"
+            )
     for metric_id, _, _ in OTHER_MILESTONES:
         if by_id.get(metric_id, {}).get("kind") != "milestone":
             raise SystemExit(f"{metric_id} is not a milestone in targets.yaml")
     for metric in targets["metrics"]:
         if metric["id"] in REGISTER_BASELINES and metric.get("baseline"):
             if metric["baseline"]["value"] != REGISTER_BASELINES[metric["id"]]:
-                raise SystemExit(f"targets.yaml baseline of {metric['id']} is {metric['baseline']['value']}, "
-                                 f"the example registers give {REGISTER_BASELINES[metric['id']]}")
+                raise SystemExit(
+                    f"targets.yaml baseline of {metric['id']} is {metric['baseline']['value']}, "
+                    f"the example registers give {REGISTER_BASELINES[metric['id']]}"
+                )
 
 
 def summary() -> str:
@@ -650,7 +1020,9 @@ def summary() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report files that would change")
-    parser.add_argument("--summary", action="store_true", help="print the register values on the baseline date and 2026-11-23")
+    parser.add_argument(
+        "--summary", action="store_true", help="print the register values on the baseline date and 2026-11-23"
+    )
     args = parser.parse_args(argv)
     files = build()
     if args.summary:

@@ -1,74 +1,98 @@
-"""Shared helpers: build metrics and series in one line, so each test states its numbers plainly."""
+"""Fixtures every test may use: a fixed "today", a copied data folder, one AppTest runner.
+
+Builders and paths are in :mod:`tests.support` (a plain module, importable from any test).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pytest
 
-from kpi.model.dataset import Series
+from kpi import clock
 from kpi.model.targets import Metric
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.support import FIXTURES, ROOT, TODAY, metric
 
 
-def d(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Every test runs on TODAY (2026-11-23), whatever the calendar says; so do the servers and
+    command-line processes the tests start (they inherit ``KPI_TODAY``). A test that needs another
+    day calls ``clock.set_today`` itself."""
+    monkeypatch.setenv(clock.ENV, TODAY.isoformat())
+    clock.set_today(TODAY)
+    yield TODAY
+    clock.set_today(None)
 
 
-def series(*points: tuple[str, float], stepwise: bool = False) -> Series:
-    points = sorted(points)
-    return Series(np.array([p[0] for p in points], dtype="datetime64[D]"),
-                  np.array([float(p[1]) for p in points], dtype="float64"), stepwise=stepwise)
+@pytest.fixture
+def copy_fixture(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
+    """Copy ``tests/fixtures/<name>`` (data and targets.yaml) to a temporary folder, so a test may
+    change it; returns ``(data folder, targets.yaml)``."""
+
+    def copy(name: str = "basic", folder: Path | None = None) -> tuple[Path, Path]:
+        target = folder or tmp_path / name
+        shutil.copytree(FIXTURES / name, target, dirs_exist_ok=True)
+        return target / "data", target / "targets.yaml"
+
+    return copy
 
 
-def metric(**fields) -> Metric:
-    base = {"id": "m", "name": {"sv": "M", "en": "M"}, "area": "a"}
-    base.update(fields)
-    return Metric.model_validate(base)
+@pytest.fixture
+def use_data(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path, Path], None]:
+    """Point the app and the CLI at a data folder and targets file (``KPI_DATA_DIR``/``KPI_TARGETS``)."""
+
+    def use(data: Path, targets: Path) -> None:
+        monkeypatch.setenv("KPI_DATA_DIR", str(data))
+        monkeypatch.setenv("KPI_TARGETS", str(targets))
+
+    return use
 
 
-def tree_digest(folder: Path) -> dict[str, str]:
-    """Every file below ``folder`` with its sha256: proof that an operation wrote nothing."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+@pytest.fixture
+def run_page() -> Callable[..., Any]:
+    """Run one page (``"overview"``, ``"pages/x.py"`` or ``app.py``) in AppTest with query params.
+
+    Streamlit's caches are shared by every AppTest in the process, so they are cleared first.
+    """
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    def run(page: str, timeout: float = 30, **params: str | None) -> Any:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        path = ROOT / page if page.endswith(".py") else ROOT / "pages" / f"{page}.py"
+        at = AppTest.from_file(str(path), default_timeout=timeout)
+        for key, value in params.items():
+            if value is not None:
+                at.query_params[key] = value
+        return at.run()
+
+    return run
 
 
 @pytest.fixture
 def newsletter() -> Metric:
-    return metric(id="newsletter_subscribers", baseline={"date": "2025-12-31", "value": 6200},
-                  targets=[{"date": "2026-12-31", "value": 7500}, {"date": "2030-12-31", "value": 11000}])
+    return metric(
+        id="newsletter_subscribers",
+        baseline={"date": "2025-12-31", "value": 6200},
+        targets=[{"date": "2026-12-31", "value": 7500}, {"date": "2030-12-31", "value": 11000}],
+    )
 
 
-def register_page_runner(monkeypatch, page: str):
-    """Run ``pages/<page>.py`` in AppTest on tests/fixtures/registers at an as-of date and language."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
+@pytest.fixture
+def register_page(use_data: Callable[[Path, Path], None], run_page: Callable[..., Any]) -> Callable[..., Any]:
+    """A page over tests/fixtures/registers, run at an as-of date and language."""
     fixture = FIXTURES / "registers"
-    monkeypatch.setenv("KPI_DATA_DIR", str(fixture / "data"))
-    monkeypatch.setenv("KPI_TARGETS", str(fixture / "targets.yaml"))
+    use_data(fixture / "data", fixture / "targets.yaml")
 
-    def run(as_of: str, lang: str = "sv"):
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=30)
-        at.query_params["as_of"] = as_of
-        at.query_params["lang"] = lang
-        return at.run()
-    return run
+    def runner(page: str) -> Callable[..., Any]:
+        def run(as_of: str, lang: str = "sv") -> Any:
+            return run_page(page, as_of=as_of, lang=lang)
 
+        return run
 
-def page_texts(at) -> str:
-    """Every text an AppTest page shows (markdown, captions, headings, notices, expander labels)."""
-    parts = [element.value for kind in ("markdown", "caption", "subheader", "header", "info") for element in at.get(kind)]
-    parts += [expander.label for expander in at.expander]
-    return "\n".join(str(part) for part in parts)
-
-
-def page_tables(at) -> str:
-    return "\n".join(table.value.to_csv() for table in at.table)
+    return runner

@@ -24,13 +24,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # Every page and its URL path (st.navigation derives it from the file name; the default page is "").
-PAGE_PATHS = {"overview": "", "metric": "metric", "members": "members", "communication": "communication",
-              "municipalities": "municipalities", "activities": "activities", "projects": "projects",
-              "organisation": "organisation", "business": "business", "reports": "reports", "data": "data",
-              "about": "about"}
+PAGE_PATHS = {
+    "overview": "",
+    "metric": "metric",
+    "members": "members",
+    "communication": "communication",
+    "municipalities": "municipalities",
+    "activities": "activities",
+    "projects": "projects",
+    "organisation": "organisation",
+    "business": "business",
+    "reports": "reports",
+    "data": "data",
+    "about": "about",
+}
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -47,9 +63,25 @@ def dashboard(data_dir: Path, targets: Path, timeout: float = 60.0) -> Iterator[
     env = dict(os.environ, KPI_DATA_DIR=str(data_dir), KPI_TARGETS=str(targets))
     log = open(os.devnull, "w")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -83,12 +115,15 @@ def launch(playwright):
 
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Until the script run has finished and something is drawn in the main area."""
-    page.wait_for_selector('[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] [data-testid="stAlert"]',
-                           timeout=timeout)
+    page.wait_for_selector(
+        '[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] [data-testid="stAlert"]',
+        timeout=timeout,
+    )
     page.wait_for_selector(IDLE, timeout=timeout)
     # Elements still being drawn show as grey placeholders ("skeletons"): wait until none is left.
-    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"], [data-testid=\"stSkeletonElement\"]')",
-                           timeout=timeout)
+    page.wait_for_function(
+        '!document.querySelector(\'[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]\')', timeout=timeout
+    )
     page.wait_for_timeout(300)  # charts and fonts settle after the run
 
 

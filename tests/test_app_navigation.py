@@ -8,12 +8,23 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 APP = ROOT / "app.py"
-PAGES = ["pages/overview.py", "pages/members.py", "pages/communication.py", "pages/municipalities.py",
-         "pages/activities.py", "pages/projects.py", "pages/organisation.py", "pages/business.py",
-         "pages/metric.py", "pages/reports.py", "pages/data.py", "pages/about.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/members.py",
+    "pages/communication.py",
+    "pages/municipalities.py",
+    "pages/activities.py",
+    "pages/projects.py",
+    "pages/organisation.py",
+    "pages/business.py",
+    "pages/metric.py",
+    "pages/reports.py",
+    "pages/data.py",
+    "pages/about.py",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +60,9 @@ def test_default_page_is_the_overview_and_a_card_opens_its_detail_page():
     assert at.title[0].value == "Följare i sociala medier"
     assert at.query_params["metric"] in ("social_followers", ["social_followers"])
     # 10 400 against 10 000 + 2 500 × 151/365 = 11 034: pace 0.39 → off track.
-    assert any(element.value == "#### Efter plan: 10\u00a0400 mot förväntat 11\u00a0034, takt 0,39."
-               for element in at.markdown)
+    assert any(
+        element.value == "#### Efter plan: 10\u00a0400 mot förväntat 11\u00a0034, takt 0,39." for element in at.markdown
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)

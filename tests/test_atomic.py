@@ -14,14 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from kpi.write import imports
-
-from kpi.write import store
-from kpi.write.imports import DataFile
 from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
-from kpi.write import atomic
-from tests.conftest import FIXTURES, ROOT
+from kpi.write import atomic, imports, store
+from kpi.write.imports import DataFile
+from tests.support import FIXTURES, ROOT
 
 BASIC = FIXTURES / "basic"
 TARGETS = BASIC / "targets.yaml"
@@ -44,12 +41,12 @@ def temp_files(folder: Path) -> list[str]:
 
 def test_atomic_write_new_and_existing_files_keep_sensible_modes(tmp_path):
     new = tmp_path / "sub" / "new.csv"
-    store.atomic_write(new, b"a;b\n")
+    atomic.atomic_write(new, b"a;b\n")
     assert new.read_bytes() == b"a;b\n" and (new.stat().st_mode & 0o777) == 0o644
     private = tmp_path / "private.csv"
     private.write_bytes(b"old")
     private.chmod(0o600)
-    store.atomic_write(private, b"new")
+    atomic.atomic_write(private, b"new")
     assert private.read_bytes() == b"new" and (private.stat().st_mode & 0o777) == 0o600
     assert temp_files(tmp_path) == [] and temp_files(tmp_path / "sub") == []
 
@@ -61,9 +58,9 @@ def test_failing_replace_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
     def broken(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, "replace", broken)
+    monkeypatch.setattr(atomic.os, "replace", broken)
     with pytest.raises(OSError):
-        store.atomic_write(path, b"new")
+        atomic.atomic_write(path, b"new")
     assert path.read_bytes() == b"old" and temp_files(tmp_path) == []
 
 
@@ -81,8 +78,10 @@ def test_save_failing_before_replace_is_a_message_not_a_half_file(data, monkeypa
     monkeypatch.setattr(atomic, "_before_replace", fail)
     result = store.save_preview(data, preview, editor="Anna", config=config, today=TODAY)
     assert not result.saved
-    assert result.problems[0].format("en") == ("data/metrics/communication.csv: the file could not be written "
-                                                "(Input/output error); the previous version is still there, unchanged")
+    assert result.problems[0].format("en") == (
+        "data/metrics/communication.csv: the file could not be written "
+        "(Input/output error); the previous version is still there, unchanged"
+    )
     assert path.read_bytes() == old and temp_files(path.parent) == []
     assert not (data / "changelog.csv").exists()
     assert load_dataset(data, TARGETS, today=TODAY).problems == []
@@ -117,8 +116,13 @@ def test_process_killed_between_writing_and_replacing(data, tmp_path):
     marker = tmp_path / "paused"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("KPI_EDITOR_PASSWORD", None)
-    child = subprocess.Popen([sys.executable, "-c", KILLED_SAVE, str(data), str(TARGETS), str(marker)], env=env,
-                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_SAVE, str(data), str(TARGETS), str(marker)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while not marker.exists() and child.poll() is None and time.monotonic() < deadline:

@@ -7,8 +7,8 @@ import hmac
 
 import pytest
 
-from kpi.write import auth
 from kpi.cli import main
+from kpi.write import auth
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +28,11 @@ def test_nothing_configured_means_editing_is_off():
 
 def test_environment_wins_then_hash_then_plain():
     hashed = auth.hash_password("från-hash", **FAST)
-    secrets = {"editor_password_hash": hashed, "editor_password": "från-text",
-               "editor_password_sha256": hashlib.sha256(b"fran-sha").hexdigest()}
+    secrets = {
+        "editor_password_hash": hashed,
+        "editor_password": "från-text",
+        "editor_password_sha256": hashlib.sha256(b"fran-sha").hexdigest(),
+    }
     assert auth.configured(secrets, environ={auth.ENV: "från-miljö"}).verify("från-miljö")
     from_secrets = auth.configured(secrets, environ={})
     assert from_secrets.scheme == "pbkdf2_sha256" and from_secrets.verify("från-hash")
@@ -38,10 +41,15 @@ def test_environment_wins_then_hash_then_plain():
     assert auth.configured({"editor_password": "från-text"}, environ={}).verify("från-text")
 
 
-@pytest.mark.parametrize("secrets", [{"editor_password_hash": "pbkdf2_sha256$x$y$z"},
-                                     {"editor_password_hash": "md5$abc"},
-                                     {"editor_password_sha256": "abc"},
-                                     {"__broken__": True}])
+@pytest.mark.parametrize(
+    "secrets",
+    [
+        {"editor_password_hash": "pbkdf2_sha256$x$y$z"},
+        {"editor_password_hash": "md5$abc"},
+        {"editor_password_sha256": "abc"},
+        {"__broken__": True},
+    ],
+)
 def test_a_broken_setting_keeps_editing_locked(secrets):
     password = auth.configured(secrets, environ={})
     assert password is not None and not password.valid and not password.verify("")
@@ -49,13 +57,20 @@ def test_a_broken_setting_keeps_editing_locked(secrets):
 
 def test_hash_format_and_verification():
     text = auth.hash_password("Rödbeta-2026", **FAST)
-    assert text == "pbkdf2_sha256$1000$MDEyMzQ1Njc4OWFiY2RlZg==$" + __import__("base64").b64encode(
-        hashlib.pbkdf2_hmac("sha256", "Rödbeta-2026".encode(), b"0123456789abcdef", 1000)).decode()
+    assert (
+        text
+        == "pbkdf2_sha256$1000$MDEyMzQ1Njc4OWFiY2RlZg==$"
+        + __import__("base64")
+        .b64encode(hashlib.pbkdf2_hmac("sha256", "Rödbeta-2026".encode(), b"0123456789abcdef", 1000))
+        .decode()
+    )
     password = auth.parse_hash(text)
     assert password.verify("Rödbeta-2026")
     assert not password.verify("rödbeta-2026") and not password.verify("") and not password.verify(None)
-    assert auth.parse_hash(auth.hash_password("x", iterations=1_000)).salt != auth.parse_hash(
-        auth.hash_password("x", iterations=1_000)).salt  # a fresh salt each time
+    assert (
+        auth.parse_hash(auth.hash_password("x", iterations=1_000)).salt
+        != auth.parse_hash(auth.hash_password("x", iterations=1_000)).salt
+    )  # a fresh salt each time
 
 
 def test_comparison_is_constant_time(monkeypatch):
@@ -124,6 +139,7 @@ def test_redact_plain_and_hashed():
 
 def test_hash_password_command_reads_stdin_and_prints_only_the_hash(monkeypatch, capsys):
     import io
+
     monkeypatch.setattr("sys.stdin", io.StringIO("Rödbeta-2026\n"))
     assert main(["hash-password", "--lang", "en"]) == 0
     out = capsys.readouterr()

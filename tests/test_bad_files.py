@@ -8,33 +8,51 @@ from pathlib import Path
 import pytest
 
 from kpi.cli import main
-from kpi.read.load import load_dataset
 from kpi.model.problems import DataError
+from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
-from tests.conftest import FIXTURES, tree_digest
+from tests.support import FIXTURES, tree_digest
 
 BAD = Path(__file__).parent / "bad_files"
 TARGETS = FIXTURES / "basic" / "targets.yaml"
 
 EXPECTED = {
     "missing_column.csv": ['data/metrics/missing_column.csv:1:date: column "date" is missing (found: metric, value)'],
-    "unknown_metric.csv": ['data/metrics/unknown_metric.csv:3:metric: warning: "nyhetsbrev" is not a metric in targets.yaml; the row is not counted'],
+    "unknown_metric.csv": [
+        'data/metrics/unknown_metric.csv:3:metric: warning: "nyhetsbrev" is not a metric in targets.yaml; the row is not counted'
+    ],
     "non_numeric.csv": ['data/metrics/non_numeric.csv:2:value: "sju tusen" is not a number'],
-    "bad_date.csv": ['data/metrics/bad_date.csv:2:date: "31/01/2026" is not a date in the form YYYY-MM-DD',
-                     'data/metrics/bad_date.csv:3:date: "2026-02-30" is not a date in the form YYYY-MM-DD'],
+    "bad_date.csv": [
+        'data/metrics/bad_date.csv:2:date: "31/01/2026" is not a date in the form YYYY-MM-DD',
+        'data/metrics/bad_date.csv:3:date: "2026-02-30" is not a date in the form YYYY-MM-DD',
+    ],
     "empty.csv": ["data/metrics/empty.csv: the file is empty (0 bytes); save it again from Excel as CSV"],
     "header_only.csv": ["data/metrics/header_only.csv:1: the file has a header row but no data rows"],
-    "binary_junk.csv": ["data/metrics/binary_junk.csv: the file is not a text file (it looks like binary data); save it as CSV (semicolon-separated) or CSV UTF-8"],
-    "png_renamed.csv": ["data/metrics/png_renamed.csv: the file is not a text file (it looks like a PNG image); save it as CSV (semicolon-separated) or CSV UTF-8"],
-    "utf16.csv": ['data/metrics/utf16.csv: the file is saved as UTF-16 ("Unicode text"); save it as "CSV UTF-8" or "CSV (semicolon delimited)"'],
+    "binary_junk.csv": [
+        "data/metrics/binary_junk.csv: the file is not a text file (it looks like binary data); save it as CSV (semicolon-separated) or CSV UTF-8"
+    ],
+    "png_renamed.csv": [
+        "data/metrics/png_renamed.csv: the file is not a text file (it looks like a PNG image); save it as CSV (semicolon-separated) or CSV UTF-8"
+    ],
+    "utf16.csv": [
+        'data/metrics/utf16.csv: the file is saved as UTF-16 ("Unicode text"); save it as "CSV UTF-8" or "CSV (semicolon delimited)"'
+    ],
     "undecodable.csv": None,  # the encoding guess in the message depends on charset-normalizer; checked below
-    "duplicated_rows.csv": ["data/metrics/duplicated_rows.csv:3:date: warning: newsletter_subscribers 2026-01-31 also appears at data/metrics/duplicated_rows.csv:2; the later row is used"],
-    "broken_quote.csv": ['data/metrics/broken_quote.csv:2: the row cannot be read as CSV: a quotation mark (") is not closed'],
+    "duplicated_rows.csv": [
+        "data/metrics/duplicated_rows.csv:3:date: warning: newsletter_subscribers 2026-01-31 also appears at data/metrics/duplicated_rows.csv:2; the later row is used"
+    ],
+    "broken_quote.csv": [
+        'data/metrics/broken_quote.csv:2: the row cannot be read as CSV: a quotation mark (") is not closed'
+    ],
     "ragged.csv": ["data/metrics/ragged.csv:3: the row has 4 fields but the header has 3 (separator ',')"],
-    "out_of_bounds.csv": ["data/metrics/out_of_bounds.csv:2:value: -50 is below the allowed minimum (0) for newsletter_subscribers",
-                          "data/metrics/out_of_bounds.csv:3:value: 120 is above the allowed maximum (100) for stores_local_food_pct"],
-    "empty_cells.csv": ["data/metrics/empty_cells.csv:2:value: the value is missing",
-                        "data/metrics/empty_cells.csv:3:metric: the value is missing"],
+    "out_of_bounds.csv": [
+        "data/metrics/out_of_bounds.csv:2:value: -50 is below the allowed minimum (0) for newsletter_subscribers",
+        "data/metrics/out_of_bounds.csv:3:value: 120 is above the allowed maximum (100) for stores_local_food_pct",
+    ],
+    "empty_cells.csv": [
+        "data/metrics/empty_cells.csv:2:value: the value is missing",
+        "data/metrics/empty_cells.csv:3:metric: the value is missing",
+    ],
 }
 WARNINGS_ONLY = {"unknown_metric.csv", "duplicated_rows.csv"}
 
@@ -58,7 +76,9 @@ def test_bad_file_message_and_nothing_written(tmp_path, name):
     messages = [problem.format("en") for problem in dataset.problems]
     if EXPECTED[name] is None:
         assert len(messages) == 1
-        assert messages[0].startswith("data/metrics/undecodable.csv:2: the file is neither UTF-8 nor Windows-1252 (byte 0x81 on line 2")
+        assert messages[0].startswith(
+            "data/metrics/undecodable.csv:2: the file is neither UTF-8 nor Windows-1252 (byte 0x81 on line 2"
+        )
     else:
         assert messages == EXPECTED[name]
     assert tree_digest(tmp_path) == before
@@ -76,7 +96,9 @@ def test_good_rows_survive_next_to_bad_ones(tmp_path):
     data = tmp_path / "data"
     (data / "metrics").mkdir(parents=True)
     (data / "metrics" / "mixed.csv").write_text(
-        "metric,date,value\nnewsletter_subscribers,2026-01-31,7000\nnewsletter_subscribers,2026-02-28,x\n", encoding="utf-8")
+        "metric,date,value\nnewsletter_subscribers,2026-01-31,7000\nnewsletter_subscribers,2026-02-28,x\n",
+        encoding="utf-8",
+    )
     dataset = load_dataset(data, TARGETS)
     assert [p.row for p in dataset.problems] == [3]
     assert list(dataset.series["newsletter_subscribers"].values) == [7000.0]
@@ -107,7 +129,9 @@ def test_bad_targets_yaml(name):
 def test_python_tag_is_never_constructed(tmp_path, capsys):
     marker = tmp_path / "hacked"
     evil = tmp_path / "targets.yaml"
-    evil.write_text(f'metrics:\n  - id: x\n    name: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
+    evil.write_text(
+        f'metrics:\n  - id: x\n    name: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8"
+    )
     code = main(["validate", "--data", str(tmp_path), "--targets", str(evil)])
     assert code == 1 and not marker.exists()
     assert "Traceback" not in capsys.readouterr().err

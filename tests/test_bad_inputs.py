@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from kpi.write import imports
-
-from kpi.write import store
 from kpi.cli import main
 from kpi.read.targets import load_config
-from tests.conftest import FIXTURES, tree_digest
+from kpi.write import imports, store
+from tests.support import FIXTURES, tree_digest
 
 BAD = Path(__file__).parent / "bad_inputs"
 TODAY = dt.date(2026, 11, 23)
@@ -33,8 +31,10 @@ EXPECTED: dict[str, list[str]] = {
     "broken_quote.csv": ['{file}:2: the row cannot be read as CSV: a quotation mark (") is not closed'],
     "header_only.csv": ["{file}:1: the file has a header row but no data rows"],
     "missing_column.csv": ['{file}:1:date: column "date" is missing (found: metric, value)'],
-    "extra_column.csv": ['{file}:1:kommentar: column "kommentar" is neither a metric in targets.yaml nor a known '
-                         "column (metric, date, value, note, source); rename or remove it"],
+    "extra_column.csv": [
+        '{file}:1:kommentar: column "kommentar" is neither a metric in targets.yaml nor a known '
+        "column (metric, date, value, note, source); rename or remove it"
+    ],
     "extra_field.csv": ["{file}:2: the row has 4 fields but the header has 3 (separator ';')"],
     "decimal_comma_in_comma_file.csv": ["{file}:2: the row has 4 fields but the header has 3 (separator ',')"],
     "text_in_number.csv": ['{file}:2:value: "sju tusen" is not a number'],
@@ -42,39 +42,63 @@ EXPECTED: dict[str, list[str]] = {
     "swedish_date.csv": ['{file}:2:date: "30/06/2026" is not a date in the form YYYY-MM-DD'],
     "negative_count.csv": ["{file}:2:value: -50 is below the allowed minimum (0) for newsletter_subscribers"],
     "percent_over_100.csv": ["{file}:2:value: 120 is above the allowed maximum (100) for stores_local_food_pct"],
-    "duplicate_rows.csv": ["{file}:3:date: newsletter_subscribers 2026-06-30 also appears at {file}:2; keep only one "
-                           "of the rows"],
-    "unknown_metric.csv": ['{file}:2:metric: "nyhetsbrev" is not a metric in targets.yaml; check the spelling of the id'],
+    "duplicate_rows.csv": [
+        "{file}:3:date: newsletter_subscribers 2026-06-30 also appears at {file}:2; keep only one of the rows"
+    ],
+    "unknown_metric.csv": [
+        '{file}:2:metric: "nyhetsbrev" is not a metric in targets.yaml; check the spelling of the id'
+    ],
     "empty_cells.csv": ["{file}:2:date: the value is missing", "{file}:3:value: the value is missing"],
-    "wide_unknown_column.csv": ['{file}:1:utbildningar: column "utbildningar" is neither a metric in targets.yaml nor '
-                                "a known column (metric, date, value, note, source); rename or remove it"],
+    "wide_unknown_column.csv": [
+        '{file}:1:utbildningar: column "utbildningar" is neither a metric in targets.yaml nor '
+        "a known column (metric, date, value, note, source); rename or remove it"
+    ],
     "hyperlink_in_number.csv": ['{file}:2:value: "=HYPERLINK("http://example.com";"7050")" is not a number'],
     "at_formula_in_number.csv": ['{file}:2:value: "@SUM(1+1)" is not a number'],
     "empty.csv": ["{file}: the file is empty (0 bytes); save it again from Excel as CSV"],
-    "png_renamed.csv": ["{file}: the file is not a text file (it looks like a PNG image); save it as CSV "
-                        "(semicolon-separated) or CSV UTF-8"],
-    "pdf_renamed.csv": ["{file}: the file is not a text file (it looks like a PDF document); save it as CSV "
-                        "(semicolon-separated) or CSV UTF-8"],
-    "old_excel_renamed.csv": ["{file}: the file is not a text file (it looks like an old Excel .xls file); save it as "
-                              "CSV (semicolon-separated) or CSV UTF-8"],
-    "utf16.csv": ['{file}: the file is saved as UTF-16 ("Unicode text"); save it as "CSV UTF-8" or '
-                  '"CSV (semicolon delimited)"'],
+    "png_renamed.csv": [
+        "{file}: the file is not a text file (it looks like a PNG image); save it as CSV "
+        "(semicolon-separated) or CSV UTF-8"
+    ],
+    "pdf_renamed.csv": [
+        "{file}: the file is not a text file (it looks like a PDF document); save it as CSV "
+        "(semicolon-separated) or CSV UTF-8"
+    ],
+    "old_excel_renamed.csv": [
+        "{file}: the file is not a text file (it looks like an old Excel .xls file); save it as "
+        "CSV (semicolon-separated) or CSV UTF-8"
+    ],
+    "utf16.csv": [
+        '{file}: the file is saved as UTF-16 ("Unicode text"); save it as "CSV UTF-8" or "CSV (semicolon delimited)"'
+    ],
     # The encoding guess at the end comes from charset-normalizer; only the start is fixed.
     "wrong_encoding.csv": ["{file}:2: the file is neither UTF-8 nor Windows-1252 (byte 0x81 on line 2…"],
-    "not_a_workbook.xlsx": ['{file}: the file is named .xlsx but is not an Excel workbook; save it again from Excel as '
-                            '"Excel Workbook (*.xlsx)" or as CSV'],
-    "corrupt.xlsx": ["{file}: the Excel file cannot be read (damaged or not an .xlsx workbook); open it in Excel and "
-                     "save it again, or save it as CSV"],
-    "zip_bomb.xlsx": ["{file}: the Excel file unpacks to 17 MB, far too much for a table; it is not opened. Save the "
-                      "sheet as CSV instead"],
-    "formulas.xlsx": ["{file}:3:value: the cell holds a formula (=C2+150); formulas are never calculated here. Copy "
-                      "the column and paste it as values (Paste Special → Values)"],
+    "not_a_workbook.xlsx": [
+        "{file}: the file is named .xlsx but is not an Excel workbook; save it again from Excel as "
+        '"Excel Workbook (*.xlsx)" or as CSV'
+    ],
+    "corrupt.xlsx": [
+        "{file}: the Excel file cannot be read (damaged or not an .xlsx workbook); open it in Excel and "
+        "save it again, or save it as CSV"
+    ],
+    "zip_bomb.xlsx": [
+        "{file}: the Excel file unpacks to 17 MB, far too much for a table; it is not opened. Save the "
+        "sheet as CSV instead"
+    ],
+    "formulas.xlsx": [
+        "{file}:3:value: the cell holds a formula (=C2+150); formulas are never calculated here. Copy "
+        "the column and paste it as values (Paste Special → Values)"
+    ],
     "xlsx_header_only.xlsx": ["{file}:1: the file has a header row but no data rows"],
     "xlsx_text_in_number.xlsx": ['{file}:3:value: "cirka 7000" is not a number'],
-    "xlsx_outside_header.xlsx": ['{file}:2:E: the cell "glömd anteckning" is in a column without a header; give the '
-                                 "column a header or remove the value"],
-    "register_metric.csv": ['{file}:2:metric: "members_total" is computed from the members register; update the '
-                            "register instead of typing values"],
+    "xlsx_outside_header.xlsx": [
+        '{file}:2:E: the cell "glömd anteckning" is in a column without a header; give the '
+        "column a header or remove the value"
+    ],
+    "register_metric.csv": [
+        '{file}:2:metric: "members_total" is computed from the members register; update the '
+        "register instead of typing values"
+    ],
 }
 # The register module owns these rules and their wording: the place and the problem's code are fixed here.
 REGISTER_RULES: dict[str, tuple[str, str]] = {
@@ -89,7 +113,9 @@ REGISTER_RULES: dict[str, tuple[str, str]] = {
 }
 GENERATED = {
     "huge_rows.csv": ["{file}: the file has more than 50000 rows"],
-    "too_large.csv": ["{file}: the file is larger than the limit of 5 MB (it is about 6 MB); split it or remove old rows"],
+    "too_large.csv": [
+        "{file}: the file is larger than the limit of 5 MB (it is about 6 MB); split it or remove old rows"
+    ],
 }
 
 
@@ -100,7 +126,7 @@ def test_the_catalogue_is_complete():
 
 def _setup(tmp_path: Path, name: str) -> tuple[Path, Path, str]:
     """A fresh copy of the right fixture's data folder, its targets file and the import target."""
-    register = name.split("_")[0]
+    register = name.split("_", maxsplit=1)[0]
     if register in REGISTERS or name == "register_metric.csv":
         fixture, into = FIXTURES / "registers", (register if register in REGISTERS else "metrics/manual.csv")
     else:
@@ -117,8 +143,10 @@ def _generated(tmp_path: Path, name: str) -> Path:
     if name == "huge_rows.csv":
         path.write_bytes(b"metric;date;value\n" + row * (imports.MAX_ROWS + 1))
     else:
-        path.write_bytes(b"metric;date;value;note\n" + (b"social_followers;2026-06-30;10500;" + b"x" * 200 + b"\n")
-                         * (6 * 1024 * 1024 // 235))
+        path.write_bytes(
+            b"metric;date;value;note\n"
+            + (b"social_followers;2026-06-30;10500;" + b"x" * 200 + b"\n") * (6 * 1024 * 1024 // 235)
+        )
     return path
 
 
@@ -146,7 +174,9 @@ def test_refused_through_the_page_path(tmp_path, name, monkeypatch):
     source = _generated(tmp_path, name) if name in GENERATED else BAD / name
     config = load_config(targets)
     before = tree_digest(data)
-    preview = imports.preview_upload(data, config, imports.parse_data_file(into), source.read_bytes(), name, today=TODAY)
+    preview = imports.preview_upload(
+        data, config, imports.parse_data_file(into), source.read_bytes(), name, today=TODAY
+    )
     _check(preview.problems, [problem.format("en") for problem in preview.problems], name, name)
     assert not preview.clean and preview.errors
     result = store.save_preview(data, preview, editor="Anna", comment="test", config=config, today=TODAY)
@@ -160,8 +190,24 @@ def test_refused_through_the_command_line(tmp_path, name, capsys, monkeypatch):
     data, targets, into = _setup(tmp_path, name)
     source = _generated(tmp_path, name) if name in GENERATED else BAD / name
     before = tree_digest(data)
-    code = main(["import", str(source), "--into", into, "--data", str(data), "--targets", str(targets),
-                 "--lang", "en", "--comment", "test", "--editor", "Anna"])
+    code = main(
+        [
+            "import",
+            str(source),
+            "--into",
+            into,
+            "--data",
+            str(data),
+            "--targets",
+            str(targets),
+            "--lang",
+            "en",
+            "--comment",
+            "test",
+            "--editor",
+            "Anna",
+        ]
+    )
     out = capsys.readouterr()
     assert code == 1 and out.out == ""
     lines = out.err.splitlines()
@@ -173,8 +219,15 @@ def test_refused_through_the_command_line(tmp_path, name, capsys, monkeypatch):
 
 def test_swedish_messages_say_what_to_do(tmp_path):
     data, targets, into = _setup(tmp_path, "formulas.xlsx")
-    preview = imports.preview_upload(data, load_config(targets), imports.parse_data_file(into),
-                                     (BAD / "formulas.xlsx").read_bytes(), "formulas.xlsx", today=TODAY)
+    preview = imports.preview_upload(
+        data,
+        load_config(targets),
+        imports.parse_data_file(into),
+        (BAD / "formulas.xlsx").read_bytes(),
+        "formulas.xlsx",
+        today=TODAY,
+    )
     assert [p.format("sv") for p in preview.problems] == [
         "formulas.xlsx:3:value: cellen innehåller en formel (=C2+150); formler räknas aldrig ut här. Kopiera kolumnen "
-        "och klistra in som värden (Klistra in special → Värden)"]
+        "och klistra in som värden (Klistra in special → Värden)"
+    ]

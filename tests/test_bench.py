@@ -11,18 +11,28 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 @pytest.mark.browser
 def test_quick_benchmark_produces_its_table(tmp_path):
     markdown = tmp_path / "BENCH.md"
-    result = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path),
-                             "--markdown", str(markdown)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path), "--markdown", str(markdown)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     table = markdown.read_text(encoding="utf-8")
-    for section in ("### 1. Overview page", "### 2. Load + status", "### 3. As-of", "### 4. Reports",
-                    "### 6. Concurrent viewers"):
+    for section in (
+        "### 1. Overview page",
+        "### 2. Load + status",
+        "### 3. As-of",
+        "### 4. Reports",
+        "### 6. Concurrent viewers",
+    ):
         assert section in table
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert "error" not in results["overview"]["page"], results["overview"]["page"]

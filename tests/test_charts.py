@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from kpi.show.charts import date_ticks, metric_figure, sparkline_figure
-from kpi.read.load import load_dataset
 from kpi.judge.rules import evaluate_all
-from tests.conftest import FIXTURES, d
+from kpi.read.load import load_dataset
+from kpi.show.charts import date_ticks, metric_figure, sparkline_figure
+from tests.support import FIXTURES, d
 
 NBSP = "\u00a0"
 
@@ -90,7 +90,12 @@ def test_metric_without_data_still_draws_its_plan(data):
 
 
 def test_date_ticks():
-    assert date_ticks(d("2026-02-10"), d("2026-11-30")) == [d("2026-01-01"), d("2026-04-01"), d("2026-07-01"), d("2026-10-01")]
+    assert date_ticks(d("2026-02-10"), d("2026-11-30")) == [
+        d("2026-01-01"),
+        d("2026-04-01"),
+        d("2026-07-01"),
+        d("2026-10-01"),
+    ]
     assert date_ticks(d("2025-12-31"), d("2030-12-31"))[:2] == [d("2025-01-01"), d("2026-01-01")]
 
 

@@ -11,15 +11,20 @@ import sys
 import pytest
 
 from kpi.cli import main
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 BASIC = ["--data", str(FIXTURES / "basic" / "data"), "--targets", str(FIXTURES / "basic" / "targets.yaml")]
 
 # Hand-computed in tests/fixtures/basic/targets.yaml's header.
 EXPECTED_STATUS = {
-    "newsletter_subscribers": "on_track", "social_followers": "off_track", "trainings": "at_risk",
-    "costs_sek": "moving_away", "office_fte": "reached", "uf_collaboration": "reached",
-    "own_label": "on_track", "stores_local_food_pct": "no_data",
+    "newsletter_subscribers": "on_track",
+    "social_followers": "off_track",
+    "trainings": "at_risk",
+    "costs_sek": "moving_away",
+    "office_fte": "reached",
+    "uf_collaboration": "reached",
+    "own_label": "on_track",
+    "stores_local_food_pct": "no_data",
 }
 
 
@@ -30,8 +35,10 @@ def test_status_json(capsys):
     newsletter = rows[0]
     assert newsletter["value"] == 6900 and newsletter["value_date"] == "2026-05-31"
     assert newsletter["pace"] == pytest.approx(700 / (1300 * 151 / 365), abs=1e-4)
-    assert newsletter["targets"] == [{"date": "2026-12-31", "value": 7500.0, "met": None},
-                                     {"date": "2030-12-31", "value": 11000.0, "met": None}]
+    assert newsletter["targets"] == [
+        {"date": "2026-12-31", "value": 7500.0, "met": None},
+        {"date": "2030-12-31", "value": 11000.0, "met": None},
+    ]
     # Three points in 24 months → a forecast line exists.
     assert newsletter["projected"] and newsletter["eta"] is not None
     trainings = next(row for row in rows if row["id"] == "trainings")
@@ -86,7 +93,17 @@ def test_bad_targets_exit_1_without_traceback(tmp_path, capsys):
 
 
 def test_missing_data_folder_says_what_to_do(tmp_path, capsys):
-    code = main(["validate", "--data", str(tmp_path / "nope"), "--targets", str(FIXTURES / "basic" / "targets.yaml"), "--lang", "en"])
+    code = main(
+        [
+            "validate",
+            "--data",
+            str(tmp_path / "nope"),
+            "--targets",
+            str(FIXTURES / "basic" / "targets.yaml"),
+            "--lang",
+            "en",
+        ]
+    )
     assert code == 1
     assert "create it with a metrics/ subfolder" in capsys.readouterr().err
 
@@ -99,8 +116,13 @@ def test_environment_variables_choose_the_files(monkeypatch, capsys):
 
 
 def test_module_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "kpi", "status", *BASIC, "--as-of", "2026-06-30", "--format", "json"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kpi", "status", *BASIC, "--as-of", "2026-06-30", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == len(EXPECTED_STATUS)
 
@@ -109,8 +131,9 @@ def test_empty_metric_list_is_not_a_crash(tmp_path, capsys):
     targets = tmp_path / "targets.yaml"
     targets.write_text("metrics: []\n", encoding="utf-8")
     (tmp_path / "data" / "metrics").mkdir(parents=True)
-    (tmp_path / "data" / "metrics" / "x.csv").write_text("metric,date,value\nnewsletter_subscribers,2026-01-31,1\n",
-                                                          encoding="utf-8")
+    (tmp_path / "data" / "metrics" / "x.csv").write_text(
+        "metric,date,value\nnewsletter_subscribers,2026-01-31,1\n", encoding="utf-8"
+    )
     assert main(["status", "--targets", str(targets), "--data", str(tmp_path / "data"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
 
@@ -120,6 +143,7 @@ def test_observations_are_safe_to_read_from_many_threads():
     from concurrent.futures import ThreadPoolExecutor
 
     from kpi.read.load import load_dataset
+
     dataset = load_dataset(FIXTURES / "basic" / "data", FIXTURES / "basic" / "targets.yaml")
     with ThreadPoolExecutor(max_workers=8) as pool:
         frames = list(pool.map(lambda _: dataset.observations("newsletter_subscribers"), range(200)))

@@ -10,20 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from kpi.write import imports
-
-from kpi.write import store
-from kpi.write.imports import DataFile
 from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
-from tests.conftest import FIXTURES
+from kpi.write import imports, store
+from kpi.write.imports import DataFile
+from tests.support import FIXTURES
 
 BASIC = FIXTURES / "basic"
 TARGETS = BASIC / "targets.yaml"
 TODAY = dt.date(2026, 11, 23)
 COMMUNICATION = DataFile("metrics", "communication")
-UPLOADS = {"Anna": b"metric;date;value\nsocial_followers;2026-06-30;10500\n",
-           "Bo": b"metric;date;value\nnewsletter_subscribers;2026-06-30;7050\n"}
+UPLOADS = {
+    "Anna": b"metric;date;value\nsocial_followers;2026-06-30;10500\n",
+    "Bo": b"metric;date;value\nnewsletter_subscribers;2026-06-30;7050\n",
+}
 
 
 @pytest.fixture
@@ -36,8 +36,10 @@ def data(tmp_path, monkeypatch) -> Path:
 
 def _previews(data: Path, config) -> dict:
     """Both previews made from the same file, before either is saved (each person's open page)."""
-    return {name: imports.preview_upload(data, config, COMMUNICATION, upload, f"{name}.csv", today=TODAY, mode="merge")
-            for name, upload in UPLOADS.items()}
+    return {
+        name: imports.preview_upload(data, config, COMMUNICATION, upload, f"{name}.csv", today=TODAY, mode="merge")
+        for name, upload in UPLOADS.items()
+    }
 
 
 def _check_one_winner(data: Path, previews: dict, results: dict) -> None:
@@ -53,7 +55,9 @@ def _check_one_winner(data: Path, previews: dict, results: dict) -> None:
 
     # Nothing is lost: the loser reloads (a fresh preview of the new file) and saves; both rows are kept.
     config = load_config(TARGETS)
-    again = imports.preview_upload(data, config, COMMUNICATION, UPLOADS[loser], f"{loser}.csv", today=TODAY, mode="merge")
+    again = imports.preview_upload(
+        data, config, COMMUNICATION, UPLOADS[loser], f"{loser}.csv", today=TODAY, mode="merge"
+    )
     assert again.diff.counts == (1, 0, 0)
     assert store.save_preview(data, again, editor=loser, config=config, today=TODAY).saved
     series = load_dataset(data, TARGETS, today=TODAY).series
@@ -82,13 +86,15 @@ def test_two_threads_from_stale_previews(data):
 def _save_in_process(data: str, name: str, barrier, queue) -> None:
     try:
         config = load_config(TARGETS)
-        preview = imports.preview_upload(Path(data), config, COMMUNICATION, UPLOADS[name], f"{name}.csv", today=TODAY,
-                                         mode="merge")
+        preview = imports.preview_upload(
+            Path(data), config, COMMUNICATION, UPLOADS[name], f"{name}.csv", today=TODAY, mode="merge"
+        )
         barrier.wait(timeout=120)  # both previews exist before either saves (spawned imports are slow under load)
         result = store.save_preview(Path(data), preview, editor=name, config=config, today=TODAY)
         queue.put((name, result.saved, [p.code for p in result.problems], preview.data))
     except BaseException:  # report the worker's own failure instead of leaving the parent waiting on an empty queue
         import traceback
+
         queue.put((name, None, ["worker failed:\n" + traceback.format_exc()], b""))
 
 
@@ -115,12 +121,27 @@ def test_two_processes_from_stale_previews(data):
 
 def test_change_log_lines_never_interleave(data):
     """Saves of different files log at the same time; every line stays whole."""
-    def change(index: int) -> store.Change:
-        return store.Change("2026-11-23T10:00:00+01:00", f"editor {index}", f"metrics/f{index}.csv", "save", index, 0, 0,
-                            "a" * 64, "b" * 64, "kommentar; med \"citat\" och\nradbrytning " * 5, "", f"id{index}")
 
-    threads = [threading.Thread(target=lambda i=i: [store.append_changelog(data, change(i * 100 + k)) for k in range(10)])
-               for i in range(8)]
+    def change(index: int) -> store.Change:
+        return store.Change(
+            "2026-11-23T10:00:00+01:00",
+            f"editor {index}",
+            f"metrics/f{index}.csv",
+            "save",
+            index,
+            0,
+            0,
+            "a" * 64,
+            "b" * 64,
+            'kommentar; med "citat" och\nradbrytning ' * 5,
+            "",
+            f"id{index}",
+        )
+
+    threads = [
+        threading.Thread(target=lambda i=i: [store.append_changelog(data, change(i * 100 + k)) for k in range(10)])
+        for i in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.request
 
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 
@@ -48,10 +48,22 @@ def test_image_start_command_serves_health(tmp_path):
     cmd = _cmd()
     assert cmd[:3] == ["streamlit", "run", "app.py"]
     args = [a for a in cmd[3:] if not a.startswith(("--server.port", "--server.address"))]
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", *args,
-               f"--server.port={port}", "--server.address=127.0.0.1"]
-    env = dict(os.environ, KPI_DATA_DIR=str(FIXTURES / "basic" / "data"),
-               KPI_TARGETS=str(FIXTURES / "basic" / "targets.yaml"), HOME=str(tmp_path))
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        *args,
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+    ]
+    env = dict(
+        os.environ,
+        KPI_DATA_DIR=str(FIXTURES / "basic" / "data"),
+        KPI_TARGETS=str(FIXTURES / "basic" / "targets.yaml"),
+        HOME=str(tmp_path),
+    )
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
 from tests.e2e_server import CHROMIUM, PAGE_PATHS, dashboard, launch, wait_idle
+from tests.support import FIXTURES, ROOT
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -61,11 +61,20 @@ def test_overview_card_and_detail_page_through_the_ui(base_url, page):
     wait_idle(page, 60_000)  # the first load also warms the frontend cache
     text = visible(page)
     assert "Översikt: målen per 30 juni 2026" in text
-    card = page.locator('[data-testid="stVerticalBlock"]', has_text="Prenumeranter på nyhetsbrevet").filter(
-        has_text="Detaljer").last
+    card = (
+        page.locator('[data-testid="stVerticalBlock"]', has_text="Prenumeranter på nyhetsbrevet")
+        .filter(has_text="Detaljer")
+        .last
+    )
     card_text = card.inner_text().replace("\u00a0", " ")
-    for expected in ("Prenumeranter på nyhetsbrevet", "↗ På väg", "6 900", "per 31 maj 2026",
-                     "Mål 2026: 6 900 av 7 500", "Mål 2030: 6 900 av 11 000"):
+    for expected in (
+        "Prenumeranter på nyhetsbrevet",
+        "↗ På väg",
+        "6 900",
+        "per 31 maj 2026",
+        "Mål 2026: 6 900 av 7 500",
+        "Mål 2030: 6 900 av 11 000",
+    ):
         assert expected in card_text
     card.get_by_role("button", name=re.compile("Detaljer")).click()
     page.wait_for_url(re.compile(r"/metric\?.*metric=newsletter_subscribers"))

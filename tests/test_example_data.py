@@ -9,7 +9,7 @@ import pytest
 
 from kpi.cli import main
 from kpi.read.targets import load_config
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 # From ../shared/seeds/003_…txt, "Mål - 2026" and "Mål - 2030" (issue #3's ids).
 PLAN_TARGETS = {
@@ -45,7 +45,13 @@ def test_every_numeric_plan_target_is_encoded(config):
             assert encoded.get(year) == value, (metric_id, year)
             assert dt.date(year, 12, 31) in [target.date for target in metric.targets]
     assert config.metric("members_left_unnatural").direction == "decrease"
-    for metric_id in ("members_new", "members_left_unnatural", "trainings", "school_collaborations", "internal_newsletters"):
+    for metric_id in (
+        "members_new",
+        "members_left_unnatural",
+        "trainings",
+        "school_collaborations",
+        "internal_newsletters",
+    ):
         assert config.metric(metric_id).aggregation == "year_to_date", metric_id
 
 
@@ -64,8 +70,15 @@ def test_milestones_and_projects(config):
 
 
 def test_qualitative_targets_say_how_they_are_measured(config):
-    for metric_id in ("members_restaurants", "stable_core_economy", "own_label", "food_businesses_sormland",
-                      "gastronomic_award", "local_food_hubs", "project_staff_retained"):
+    for metric_id in (
+        "members_restaurants",
+        "stable_core_economy",
+        "own_label",
+        "food_businesses_sormland",
+        "gastronomic_award",
+        "local_food_hubs",
+        "project_staff_retained",
+    ):
         description = config.metric(metric_id).description
         assert "Mätetal:" in description or "Milstolpe:" in description, metric_id
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from kpi.judge.forecast import fit_trend, months_before
-from tests.conftest import d, series
+from tests.support import d, series
 
 
 def test_exact_line_is_recovered():

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 PAGE = ROOT / "pages" / "about.py"
 
@@ -18,6 +18,7 @@ def fixture_env(monkeypatch):
     def use(folder):
         monkeypatch.setenv("KPI_DATA_DIR", str(folder / "data"))
         monkeypatch.setenv("KPI_TARGETS", str(folder / "targets.yaml"))
+
     use(FIXTURES / "basic")
     return use
 
@@ -45,8 +46,11 @@ def test_about_page_in_swedish(fixture_env):
     assert "**⚠ Risk**: takten är 60–95 % av den förväntade." in text
     assert "**Gränser som gäller nu: på väg vid takt ≥ 0,95, risk vid takt ≥ 0,60.**" in text
     files = at.table[0].value
-    assert list(files["Fil"]) == ["data/metrics/communication.csv", "data/metrics/milestones.csv",
-                                  "data/metrics/organisation.csv"]
+    assert list(files["Fil"]) == [
+        "data/metrics/communication.csv",
+        "data/metrics/milestones.csv",
+        "data/metrics/organisation.csv",
+    ]
     assert list(files["Teckenkodning"]) == ["UTF-8", "Windows-1252", "Windows-1252"]
     assert list(files["Rader"]) == ["6", "1", "5"]
     assert at.success[0].value == "Inga problem hittades i datafilerna."
@@ -58,9 +62,13 @@ def test_about_page_in_english_with_own_thresholds_and_example_marker(fixture_en
     folder = tmp_path / "basic"
     shutil.copytree(FIXTURES / "basic", folder)
     targets = folder / "targets.yaml"
-    targets.write_text(targets.read_text(encoding="utf-8").replace(
-        "organisation: {name: Testföreningen, id: matkluster}", "organisation: {name: Testföreningen, id: matkluster}\nstatus_thresholds: {on_track: 0.9, at_risk: 0.5}"),
-        encoding="utf-8")
+    targets.write_text(
+        targets.read_text(encoding="utf-8").replace(
+            "organisation: {name: Testföreningen, id: matkluster}",
+            "organisation: {name: Testföreningen, id: matkluster}\nstatus_thresholds: {on_track: 0.9, at_risk: 0.5}",
+        ),
+        encoding="utf-8",
+    )
     (folder / "data" / "EXAMPLE_DATA").write_text("", encoding="utf-8")
     fixture_env(folder)
     at = run(lang="en")

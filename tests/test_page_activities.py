@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT, page_tables, page_texts, register_page_runner
+from tests.support import FIXTURES, page_tables, page_texts
 
 FIXTURE = FIXTURES / "registers"
 
 
 @pytest.fixture
-def page(monkeypatch):
-    return register_page_runner(monkeypatch, "activities")
+def page(register_page):
+    return register_page("activities")
 
 
 texts, table_text = page_texts, page_tables

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 NBSP = "\u00a0"
 
@@ -44,7 +44,10 @@ def card_statuses(at: AppTest) -> dict[str, str]:
 def test_communication_page():
     at = run("communication.py")
     assert at.header[0].value == "Kommunikation"
-    assert card_statuses(at) == {"Prenumeranter på nyhetsbrevet": "↗ På väg", "Följare i sociala medier": "✖ Efter plan"}
+    assert card_statuses(at) == {
+        "Prenumeranter på nyhetsbrevet": "↗ På väg",
+        "Följare i sociala medier": "✖ Efter plan",
+    }
     table = at.table[0].value
     assert list(table["Status"]) == ["↗ På väg", "✖ Efter plan"]
     assert list(table["Värde"]) == [f"6{NBSP}900", f"10{NBSP}400"]
@@ -55,8 +58,12 @@ def test_communication_page():
 def test_organisation_page_in_english_and_as_of_earlier():
     at = run("organisation.py", lang="en")
     assert at.header[0].value == "Organisation"
-    assert card_statuses(at) == {"Costs (kSEK)": "↘ Moving away", "Office (full-time equivalents)": "✔ Reached",
-                                 "Own label": "↗ On track", "Stores selling local food": "? No data"}
+    assert card_statuses(at) == {
+        "Costs (kSEK)": "↘ Moving away",
+        "Office (full-time equivalents)": "✔ Reached",
+        "Own label": "↗ On track",
+        "Stores selling local food": "? No data",
+    }
     assert list(at.table[0].value["Value"]) == ["1,050", "2.0", "Not done", "–"]
     # On 2026-03-01 neither has a value: the first cost and office values are dated 2026-03-31.
     early = card_statuses(run("organisation.py", as_of="2026-03-01", lang="en"))

@@ -11,10 +11,8 @@ import openpyxl
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi.write import auth
-
-from kpi.write import store
-from tests.conftest import FIXTURES, ROOT, tree_digest
+from kpi.write import auth, store
+from tests.support import FIXTURES, ROOT, tree_digest
 
 PAGE = ROOT / "pages" / "data.py"
 PASSWORD = "Rödbeta-2026"
@@ -113,7 +111,10 @@ def test_upload_preview_diff_confirm_and_undo(tmp_path, monkeypatch):
     assert not at.exception
     assert "Förhandsgranskning: juni.csv → data/metrics/communication.csv" in texts(at, "subheader")
     assert {metric.label: metric.value for metric in at.metric} == {
-        "Nya rader": "1", "Ändrade rader": "0", "Borttagna rader": "0"}
+        "Nya rader": "1",
+        "Ändrade rader": "0",
+        "Borttagna rader": "0",
+    }
     assert path.read_bytes() == original  # nothing saved before the confirm
 
     at.text_input(key="data_upload_preview_comment").input("juni")
@@ -136,7 +137,8 @@ def test_a_bad_upload_shows_every_problem_and_no_save_button(tmp_path, monkeypat
     before = tree_digest(data)
     at = choose(log_in(page()), mode=None)
     at.file_uploader(key="data_upload_file").upload(
-        "juni.csv", b"metric;date;value\nsocial_followers;2026-06-31;tio\nnyhetsbrev;2026-06-30;1\n", "text/csv")
+        "juni.csv", b"metric;date;value\nsocial_followers;2026-06-31;tio\nnyhetsbrev;2026-06-30;1\n", "text/csv"
+    )
     at.run()
     assert texts(at, "error") == ["3 fel: inget kan sparas förrän de är rättade i filen."]
     problems = "\n".join(texts(at, "markdown"))
@@ -157,12 +159,16 @@ def test_someone_else_saved_in_between(tmp_path, monkeypatch):
     theirs = path.read_bytes()
     at.button(key="data_upload_preview_save").click().run()
     assert texts(at, "error") == ["Inget sparades i metrics/communication.csv."]
-    assert any("någon annan har sparat filen sedan du öppnade den; läs in den igen" in text
-               for text in texts(at, "markdown"))
+    assert any(
+        "någon annan har sparat filen sedan du öppnade den; läs in den igen" in text for text in texts(at, "markdown")
+    )
     assert path.read_bytes() == theirs
     # The page has made a fresh preview against their file: still one row to add, nothing of theirs removed.
     assert {metric.label: metric.value for metric in at.metric} == {
-        "Nya rader": "1", "Ändrade rader": "0", "Borttagna rader": "0"}
+        "Nya rader": "1",
+        "Ändrade rader": "0",
+        "Borttagna rader": "0",
+    }
     at.button(key="data_upload_preview_save").click().run()
     assert b"newsletter_subscribers,2026-07-31,7100" in path.read_bytes()
     assert b"social_followers,2026-06-30,10500" in path.read_bytes()
@@ -199,7 +205,8 @@ def test_quick_entry_of_one_value(tmp_path, monkeypatch):
     assert not at.exception
     at.button(key="data_quick_preview_save").click().run()
     assert (data / "metrics" / "manual.csv").read_text(encoding="utf-8-sig") == (
-        "metric;date;value;note\nstores_local_food_pct;2026-10-31;62,5;Enkät oktober\n")
+        "metric;date;value;note\nstores_local_food_pct;2026-10-31;62,5;Enkät oktober\n"
+    )
 
 
 def test_quick_entry_of_a_new_member(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 PAGE = ROOT / "pages" / "metric.py"
 NBSP = "\u00a0"

@@ -16,7 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT
 
 PAGE = ROOT / "pages" / "overview.py"
 NBSP = "\u00a0"
@@ -27,6 +27,7 @@ def fixture_env(monkeypatch):
     def use(folder: Path) -> None:
         monkeypatch.setenv("KPI_DATA_DIR", str(folder / "data"))
         monkeypatch.setenv("KPI_TARGETS", str(folder / "targets.yaml"))
+
     use(FIXTURES / "basic")
     return use
 
@@ -58,8 +59,7 @@ def card_statuses(at: AppTest) -> dict[str, str]:
 
 def summary(at: AppTest) -> dict[str, int]:
     strip = next(element.value for element in at.markdown if "kpi-summary" in element.value)
-    return {unescape(label): int(count) for count, label in
-            re.findall(r">(\d+)</div><div[^>]*>([^<]+)</div>", strip)}
+    return {unescape(label): int(count) for count, label in re.findall(r">(\d+)</div><div[^>]*>([^<]+)</div>", strip)}
 
 
 def metric_values(at: AppTest) -> dict[str, str]:
@@ -69,12 +69,22 @@ def metric_values(at: AppTest) -> dict[str, str]:
 def test_overview_shows_every_status_and_value(fixture_env):
     at = run()
     assert at.title[0].value == "Översikt: målen per 30 juni 2026"
-    assert summary(at) == {"✔ Uppnått": 2, "↗ På väg": 2, "⚠ Risk": 1, "✖ Efter plan": 1,
-                           "↘ Går åt fel håll": 1, "? Uppgift saknas": 1}
+    assert summary(at) == {
+        "✔ Uppnått": 2,
+        "↗ På väg": 2,
+        "⚠ Risk": 1,
+        "✖ Efter plan": 1,
+        "↘ Går åt fel håll": 1,
+        "? Uppgift saknas": 1,
+    }
     assert card_statuses(at) == {
-        "Prenumeranter på nyhetsbrevet": "↗ På väg", "Följare i sociala medier": "✖ Efter plan",
-        "Utbildningar": "⚠ Risk", "Samverkan med UF": "✔ Uppnått", "Kostnader (tkr)": "↘ Går åt fel håll",
-        "Kansli (heltidstjänster)": "✔ Uppnått", "Egen märkning": "↗ På väg",
+        "Prenumeranter på nyhetsbrevet": "↗ På väg",
+        "Följare i sociala medier": "✖ Efter plan",
+        "Utbildningar": "⚠ Risk",
+        "Samverkan med UF": "✔ Uppnått",
+        "Kostnader (tkr)": "↘ Går åt fel håll",
+        "Kansli (heltidstjänster)": "✔ Uppnått",
+        "Egen märkning": "↗ På väg",
         "Butiker med lokala livsmedel": "? Uppgift saknas",
     }
     values = [(element.label, element.value) for element in at.metric]
@@ -136,9 +146,19 @@ def test_filter_by_area_and_status(fixture_env):
 def test_every_card_has_a_details_button(fixture_env):
     at = run(lang="en")
     buttons = {button.key: button.label for button in at.button}
-    assert buttons == {f"details_{metric_id}": "Details" for metric_id in (
-        "newsletter_subscribers", "social_followers", "trainings", "uf_collaboration", "costs_sek", "office_fte",
-        "own_label", "stores_local_food_pct")}
+    assert buttons == {
+        f"details_{metric_id}": "Details"
+        for metric_id in (
+            "newsletter_subscribers",
+            "social_followers",
+            "trainings",
+            "uf_collaboration",
+            "costs_sek",
+            "office_fte",
+            "own_label",
+            "stores_local_food_pct",
+        )
+    }
 
 
 def copy_fixture(tmp_path: Path) -> Path:
@@ -150,7 +170,9 @@ def copy_fixture(tmp_path: Path) -> Path:
 def test_bad_row_gives_a_banner_and_the_rest_still_shows(fixture_env, tmp_path):
     folder = copy_fixture(tmp_path)
     path = folder / "data" / "metrics" / "communication.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "social_followers,2026-06-15,tio tusen,,Meta\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "social_followers,2026-06-15,tio tusen,,Meta\n", encoding="utf-8"
+    )
     fixture_env(folder)
     at = run()
     assert at.error[0].value.startswith("1 fel i datafilerna")
@@ -200,8 +222,8 @@ def test_a_changed_file_shows_on_the_next_rerun(fixture_env, tmp_path):
 
 def test_changes_since_the_last_board_pack_and_file_history(fixture_env, tmp_path):
     # A pack on 2026-03-31 (office 1,5, off track) against 2026-06-30 (2,0, reached).
-    from kpi.write import packs as snapshots
     from kpi.read.load import load_dataset
+    from kpi.write import packs as snapshots
 
     folder = copy_fixture(tmp_path)
     dataset = load_dataset(folder / "data", folder / "targets.yaml")
@@ -214,5 +236,6 @@ def test_changes_since_the_last_board_pack_and_file_history(fixture_env, tmp_pat
     text = "\n".join(element.value for element in at.markdown)
     assert "Kansli (heltidstjänster): ✖ Efter plan → ✔ Uppnått; 1,5 → 2,0 (+0,5)" in text
     files = at.table[-1].value
-    assert sorted(files["Fil"].tolist()) == sorted(["data/metrics/communication.csv", "data/metrics/organisation.csv",
-                                                    "data/metrics/milestones.csv"])
+    assert sorted(files["Fil"].tolist()) == sorted(
+        ["data/metrics/communication.csv", "data/metrics/organisation.csv", "data/metrics/milestones.csv"]
+    )

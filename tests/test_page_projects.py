@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT, page_tables, page_texts, register_page_runner
+from tests.support import FIXTURES, page_tables, page_texts
 
 FIXTURE = FIXTURES / "registers"
 
 
 @pytest.fixture
-def page(monkeypatch):
-    return register_page_runner(monkeypatch, "projects")
+def page(register_page):
+    return register_page("projects")
 
 
 texts, table_text = page_texts, page_tables
@@ -25,7 +23,9 @@ texts, table_text = page_texts, page_tables
 def test_milestones_overdue_first_and_progress(page):
     at = page("2026-06-30")
     assert not at.exception
-    milestones = next(table.value for table in at.table if "Delmål" in table.value.columns and "Klart senast" in table.value.columns)
+    milestones = next(
+        table.value for table in at.table if "Delmål" in table.value.columns and "Klart senast" in table.value.columns
+    )
     assert milestones.iloc[0]["Status"] == "⚠ Försenat" and milestones.iloc[0]["Delmål"] == "Starta branschkluster"
     assert milestones.iloc[0]["Dagar sen"] == "181"
     progress = next(table.value for table in at.table if "Andel klara" in table.value.columns)

@@ -15,8 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.report import content as reports
 from kpi.report import images
-from tests.conftest import ROOT
-from tests.test_reports import project_fixture
+from tests.support import ROOT, project_fixture
 
 PAGE = ROOT / "pages" / "reports.py"
 
@@ -61,8 +60,7 @@ def _result(at) -> dict:
 
 def test_a_funders_report_in_two_clicks(app):
     labels = [button.label for button in app.button]
-    assert labels[:3] == ["KISMET (Interreg Baltic Sea Region)", "Testföreningen: egna mål (utan projekt)",
-                          "Alla mål"]
+    assert labels[:3] == ["KISMET (Interreg Baltic Sea Region)", "Testföreningen: egna mål (utan projekt)", "Alla mål"]
     app.button(key="quick_kismet").click().run()  # click 1
     assert not app.exception
     downloads = app.get("download_button")
@@ -75,7 +73,9 @@ def test_a_funders_report_in_two_clicks(app):
 
 def test_any_report_from_the_form(app):
     app.selectbox(key="report_format").select_index(reports.FORMATS.index("xlsx"))
-    app.selectbox(key="report_scope").select_index(["all", "matkluster", "kismet", "communication"].index("communication"))
+    app.selectbox(key="report_scope").select_index(
+        ["all", "matkluster", "kismet", "communication"].index("communication")
+    )
     submit = next(button for button in app.button if button.label == "Ta fram rapporten")
     submit.click().run()
     assert not app.exception
@@ -83,7 +83,8 @@ def test_any_report_from_the_form(app):
     assert result["name"] == "matkluster-communication-2026-06-30.xlsx"
     assert result["data"][:2] == b"PK" and result["origin"] == "custom"
     assert [button.proto.label for button in app.get("download_button")] == [
-        "Ladda ner matkluster-communication-2026-06-30.xlsx"]
+        "Ladda ner matkluster-communication-2026-06-30.xlsx"
+    ]
 
 
 def test_save_a_board_pack_then_list_it_and_report_from_it(app):

@@ -11,16 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kpi.show import maps
-
-from kpi.show import register_charts
-
-from kpi.read import registers
-from kpi.model.dataset import Series
-from kpi.read.load import load_dataset
 from kpi.judge.rules import evaluate, evaluate_all
+from kpi.model.dataset import Series
+from kpi.read import registers
+from kpi.read.load import load_dataset
+from kpi.show import maps, register_charts
 from kpi.show import registers as register_views
-from tests.conftest import FIXTURES, d
+from tests.support import FIXTURES, d
 
 FIXTURE = FIXTURES / "registers"
 TODAY = d("2026-11-23")
@@ -41,24 +38,41 @@ def test_fixture_has_no_problems_and_lists_its_register_files(data):
     assert [p.format("en") for p in data.problems] == []
     kinds = {info.kind: info for info in data.files}
     assert {kind: info.rows for kind, info in kinds.items()} == {
-        "members": 9, "agreements": 6, "activities": 8, "milestones": 6}
+        "members": 9,
+        "agreements": 6,
+        "activities": 8,
+        "milestones": 6,
+    }
     assert kinds["members"].encoding == "cp1252" and kinds["members"].delimiter == ";"
     assert kinds["members"].label == "data/members.csv"
 
 
 # --- derived values ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("when, members", [
-    ("2019-02-28", None), ("2025-12-31", 5), ("2026-02-14", 6), ("2026-02-15", 5), ("2026-04-29", 6),
-    ("2026-04-30", 5), ("2026-06-30", 6), ("2026-09-01", 7), ("2026-11-23", 7),
-])
+
+@pytest.mark.parametrize(
+    "when, members",
+    [
+        ("2019-02-28", None),
+        ("2025-12-31", 5),
+        ("2026-02-14", 6),
+        ("2026-02-15", 5),
+        ("2026-04-29", 6),
+        ("2026-04-30", 5),
+        ("2026-06-30", 6),
+        ("2026-09-01", 7),
+        ("2026-11-23", 7),
+    ],
+)
 def test_members_total_at_dates(data, when, members):
     assert value_at(data.series["members_total"], when) == members
     if members is not None:
         assert len(registers.members_at(data, d(when))) == members
 
 
-@pytest.mark.parametrize("when, restaurants", [("2025-12-31", 1), ("2026-03-31", 2), ("2026-04-30", 1), ("2026-06-30", 2)])
+@pytest.mark.parametrize(
+    "when, restaurants", [("2025-12-31", 1), ("2026-03-31", 2), ("2026-04-30", 1), ("2026-06-30", 2)]
+)
 def test_restaurants_where_category_uses_the_swedish_word_too(data, when, restaurants):
     # M03 is written "restaurang" in the file and counts as a restaurant until it leaves on 2026-04-30.
     assert value_at(data.series["members_restaurants"], when) == restaurants
@@ -73,10 +87,22 @@ def test_joins_and_leavers_in_a_year(data):
     assert left.value == 1  # M04 ("other"); M03 left too, but sold is a natural reason
     changes = registers.member_changes(data, 2026)
     assert list(zip(changes["change"], changes["member_id"])) == [
-        ("joined", "M06"), ("left", "M04"), ("joined", "M07"), ("left", "M03"), ("joined", "M08"), ("joined", "M09")]
+        ("joined", "M06"),
+        ("left", "M04"),
+        ("joined", "M07"),
+        ("left", "M03"),
+        ("joined", "M08"),
+        ("joined", "M09"),
+    ]
     leavers = changes[changes["change"] == "left"]
     assert list(leavers["leave_reason"]) == ["other", "sold"] and list(leavers["natural"]) == [False, True]
-    assert list(registers.member_changes(data, 2026, until=d("2026-06-30"))["member_id"]) == ["M06", "M04", "M07", "M03", "M08"]
+    assert list(registers.member_changes(data, 2026, until=d("2026-06-30"))["member_id"]) == [
+        "M06",
+        "M04",
+        "M07",
+        "M03",
+        "M08",
+    ]
     assert registers.member_change_counts(data, 2026, until=d("2026-06-30")) == {"joined": 3, "left": 2}
     by_year = registers.member_changes_by_year(data, 2025, 2026)
     assert by_year.to_dict("records") == [
@@ -103,9 +129,17 @@ def test_flag_shares_yes_or_a_date_within_365_days(data):
     assert pages.dates[-1] <= np.datetime64(TODAY)
 
 
-@pytest.mark.parametrize("when, agreements", [
-    ("2022-12-31", None), ("2025-12-31", 3), ("2026-01-01", 2), ("2026-06-30", 2), ("2026-09-30", 3), ("2026-10-01", 4),
-])
+@pytest.mark.parametrize(
+    "when, agreements",
+    [
+        ("2022-12-31", None),
+        ("2025-12-31", 3),
+        ("2026-01-01", 2),
+        ("2026-06-30", 2),
+        ("2026-09-30", 3),
+        ("2026-10-01", 4),
+    ],
+)
 def test_agreements_in_force_at_a_date(data, when, agreements):
     # Trosa's first agreement ends 2025-12-31 (the end date still counts) and is renewed 2026-10-01;
     # Gnesta is only negotiating; "aktiv" is read as active.
@@ -164,12 +198,17 @@ def test_statuses_on_2026_06_30(data):
 
 # --- listings ----------------------------------------------------------------------------------
 
+
 def test_members_by_category_and_kommun(data):
     by_category = registers.members_by(data, d("2026-06-30"), "category")
     assert by_category.to_dict("records") == [
-        {"category": "restaurant", "members": 2}, {"category": "hospitality", "members": 1},
-        {"category": "processor", "members": 1}, {"category": "producer", "members": 1},
-        {"category": "retail", "members": 1}, {"category": "other", "members": 0}]
+        {"category": "restaurant", "members": 2},
+        {"category": "hospitality", "members": 1},
+        {"category": "processor", "members": 1},
+        {"category": "producer", "members": 1},
+        {"category": "retail", "members": 1},
+        {"category": "other", "members": 0},
+    ]
     by_kommun = registers.members_by(data, d("2026-06-30"), "kommun")
     # "Nyköpings kommun" (M08) is read as Nyköping.
     assert by_kommun.iloc[0].to_dict() == {"kommun": "Nyköping", "members": 2}
@@ -180,24 +219,44 @@ def test_members_by_category_and_kommun(data):
 
 def test_member_counts_over_time_monthly(data):
     counts = registers.member_counts_over_time(data, d("2026-01-01"), d("2026-06-30"))
-    assert list(counts["date"]) == [d("2026-01-31"), d("2026-02-28"), d("2026-03-31"), d("2026-04-30"),
-                                    d("2026-05-31"), d("2026-06-30")]
+    assert list(counts["date"]) == [
+        d("2026-01-31"),
+        d("2026-02-28"),
+        d("2026-03-31"),
+        d("2026-04-30"),
+        d("2026-05-31"),
+        d("2026-06-30"),
+    ]
     assert list(counts["members"]) == [6, 5, 6, 5, 6, 6]
     assert list(counts["joined"]) == [1, 0, 1, 0, 1, 0]
     assert list(counts["left"]) == [0, 1, 0, 1, 0, 0]
     # A mid-month end date is the last row.
     assert registers.member_counts_over_time(data, d("2026-08-01"), d("2026-09-10"))["date"].tolist() == [
-        d("2026-08-31"), d("2026-09-10")]
+        d("2026-08-31"),
+        d("2026-09-10"),
+    ]
 
 
 def test_agreements_table_and_states(data):
     table = registers.agreements_table(data, d("2026-06-30"))
     assert list(zip(table["kommun"], table["active"])) == [
-        ("Eskilstuna", False), ("Flen", True), ("Gnesta", False), ("Nyköping", True), ("Trosa", False), ("Trosa", False)]
+        ("Eskilstuna", False),
+        ("Flen", True),
+        ("Gnesta", False),
+        ("Nyköping", True),
+        ("Trosa", False),
+        ("Trosa", False),
+    ]
     assert list(table["status"]) == ["active", "active", "negotiating", "active", "ended", "active"]
     states = registers.agreement_states(data, d("2026-06-30"), ["0428"]).set_index("kommun")["state"].to_dict()
-    assert states == {"Vingåker": "none", "Gnesta": "negotiating", "Nyköping": "active", "Flen": "active",
-                      "Eskilstuna": "none", "Trosa": "ended"}
+    assert states == {
+        "Vingåker": "none",
+        "Gnesta": "negotiating",
+        "Nyköping": "active",
+        "Flen": "active",
+        "Eskilstuna": "none",
+        "Trosa": "ended",
+    }
     later = registers.agreement_states(data, d("2026-10-01")).set_index("kommun")["state"].to_dict()
     assert later["Trosa"] == "active" and later["Eskilstuna"] == "active"
 
@@ -262,17 +321,27 @@ def test_behind_tables_are_translated_with_the_definition(data):
 
 
 def test_display_table_formats_numbers_dates_and_codes(data):
-    table = register_views.display_table(registers.attendance_table(data), "sv", data,
-                                    ["date", "type", "members_present", "attendance_pct"])
-    assert table.to_dict("records")[1] == {"Datum": "2026-04-20", "Typ": "Matmöte", "Närvarande medlemmar": "2",
-                                           "Närvaro": "33,3 %"}
-    projects = register_views.display_table(registers.milestones_table(data, d("2026-06-30")), "en", data,
-                                       ["status", "project", "package"])
-    assert projects.iloc[0].to_dict() == {"Status": "⚠ Overdue", "Project": "Structural innovation for more local food",
-                                          "Work package": "2 Industry clusters"}
+    table = register_views.display_table(
+        registers.attendance_table(data), "sv", data, ["date", "type", "members_present", "attendance_pct"]
+    )
+    assert table.to_dict("records")[1] == {
+        "Datum": "2026-04-20",
+        "Typ": "Matmöte",
+        "Närvarande medlemmar": "2",
+        "Närvaro": "33,3 %",
+    }
+    projects = register_views.display_table(
+        registers.milestones_table(data, d("2026-06-30")), "en", data, ["status", "project", "package"]
+    )
+    assert projects.iloc[0].to_dict() == {
+        "Status": "⚠ Overdue",
+        "Project": "Structural innovation for more local food",
+        "Work package": "2 Industry clusters",
+    }
 
 
 # --- reading rules -----------------------------------------------------------------------------
+
 
 def test_codes_kommuner_and_yes_no_as_staff_write_them():
     assert registers.normalise_code("category", "Restaurang") == "restaurant"
@@ -322,27 +391,46 @@ def messages(data, lang: str = "en") -> list[str]:
     return [problem.format(lang) for problem in data.problems]
 
 
-@pytest.mark.parametrize("rows, expected", [
-    (["M1;A;producer;Flen;2020-01-01;;", "M1;B;producer;Flen;2021-01-01;;"],
-     'data/members.csv:3:member_id: id "M1" is already on row 2; this row is not counted'),
-    (["M1;A;producer;Flen;2020-01-01;2019-01-01;closed"],
-     "data/members.csv:2:left: leaving date 2019-01-01 is before the joining date 2020-01-01"),
-    (["M1;A;bakery;Flen;2020-01-01;;"],
-     'data/members.csv:2:category: "bakery" is not an allowed value in column category '
-     "(allowed: producer, processor, restaurant, retail, hospitality, other)"),
-    (["M1;A;producer;Nyköpin;2020-01-01;;"],
-     'data/members.csv:2:kommun: "Nyköpin" is not a Swedish municipality; did you mean Nyköping?'),
-    (["M1;A;producer;Atlantis;2020-01-01;;"],
-     'data/members.csv:2:kommun: "Atlantis" is not a Swedish municipality; write the municipality\'s name, e.g. Nyköping'),
-    (["M1;A;producer;Flen;2020-01-01;2026-01-01;bored"],
-     'data/members.csv:2:leave_reason: "bored" is not an allowed value in column leave_reason '
-     "(allowed: closed, retired, sold, merged, other)"),
-    (["M1;A;producer;Flen;2029-01-01;;"],
-     "data/members.csv:2:joined: the date 2029-01-01 is more than two years ahead (after 2028-11-23); is the year right?"),
-    (["M1;A;producer;Flen;01/02/2020;;"],
-     'data/members.csv:2:joined: "01/02/2020" is not a date in the form YYYY-MM-DD'),
-    (["M1;A;producer;Flen;;;"], "data/members.csv:2:joined: the value is missing"),
-])
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        (
+            ["M1;A;producer;Flen;2020-01-01;;", "M1;B;producer;Flen;2021-01-01;;"],
+            'data/members.csv:3:member_id: id "M1" is already on row 2; this row is not counted',
+        ),
+        (
+            ["M1;A;producer;Flen;2020-01-01;2019-01-01;closed"],
+            "data/members.csv:2:left: leaving date 2019-01-01 is before the joining date 2020-01-01",
+        ),
+        (
+            ["M1;A;bakery;Flen;2020-01-01;;"],
+            'data/members.csv:2:category: "bakery" is not an allowed value in column category '
+            "(allowed: producer, processor, restaurant, retail, hospitality, other)",
+        ),
+        (
+            ["M1;A;producer;Nyköpin;2020-01-01;;"],
+            'data/members.csv:2:kommun: "Nyköpin" is not a Swedish municipality; did you mean Nyköping?',
+        ),
+        (
+            ["M1;A;producer;Atlantis;2020-01-01;;"],
+            'data/members.csv:2:kommun: "Atlantis" is not a Swedish municipality; write the municipality\'s name, e.g. Nyköping',
+        ),
+        (
+            ["M1;A;producer;Flen;2020-01-01;2026-01-01;bored"],
+            'data/members.csv:2:leave_reason: "bored" is not an allowed value in column leave_reason '
+            "(allowed: closed, retired, sold, merged, other)",
+        ),
+        (
+            ["M1;A;producer;Flen;2029-01-01;;"],
+            "data/members.csv:2:joined: the date 2029-01-01 is more than two years ahead (after 2028-11-23); is the year right?",
+        ),
+        (
+            ["M1;A;producer;Flen;01/02/2020;;"],
+            'data/members.csv:2:joined: "01/02/2020" is not a date in the form YYYY-MM-DD',
+        ),
+        (["M1;A;producer;Flen;;;"], "data/members.csv:2:joined: the value is missing"),
+    ],
+)
 def test_member_row_errors(tmp_path, rows, expected):
     data = load_case(tmp_path, {"members.csv": "\n".join([MEMBERS_HEADER] + rows) + "\n"})
     assert messages(data) == [expected]
@@ -350,9 +438,21 @@ def test_member_row_errors(tmp_path, rows, expected):
 
 
 def test_rows_with_errors_are_left_out(tmp_path):
-    data = load_case(tmp_path, {"members.csv": "\n".join([
-        MEMBERS_HEADER, "M1;A;producer;Flen;2020-01-01;;", "M1;B;producer;Flen;2021-01-01;;",
-        "M2;C;bakery;Flen;2020-01-01;;", "M3;D;retail;Trosa;2020-06-01;;"]) + "\n"})
+    data = load_case(
+        tmp_path,
+        {
+            "members.csv": "\n".join(
+                [
+                    MEMBERS_HEADER,
+                    "M1;A;producer;Flen;2020-01-01;;",
+                    "M1;B;producer;Flen;2021-01-01;;",
+                    "M2;C;bakery;Flen;2020-01-01;;",
+                    "M3;D;retail;Trosa;2020-06-01;;",
+                ]
+            )
+            + "\n"
+        },
+    )
     assert len(errors := [p for p in data.problems if p.severity == "error"]) == 2 and errors[0].row == 3
     assert sorted(registers.members_at(data, TODAY)["member_id"]) == ["M1", "M3"]
     assert data.series["members_total"].values[-1] == 2
@@ -364,7 +464,9 @@ def test_swedish_message(tmp_path):
 
 
 def test_left_without_reason_is_a_warning_and_counts_as_other(tmp_path):
-    targets = ONE_METRIC + """
+    targets = (
+        ONE_METRIC
+        + """
   - id: left_other
     name: {sv: Utträden}
     area: members
@@ -373,15 +475,21 @@ def test_left_without_reason_is_a_warning_and_counts_as_other(tmp_path):
     direction: decrease
     source: {register: members, measure: left_count, where: {leave_reason: other}}
 """
-    data = load_case(tmp_path, {"members.csv": MEMBERS_HEADER + "\nM1;A;producer;Flen;2020-01-01;2026-03-01;\n"}, targets)
-    assert messages(data) == ['data/members.csv:2:leave_reason: warning: leave reason is missing; '
-                              'counted as "other" (not a natural reason)']
+    )
+    data = load_case(
+        tmp_path, {"members.csv": MEMBERS_HEADER + "\nM1;A;producer;Flen;2020-01-01;2026-03-01;\n"}, targets
+    )
+    assert messages(data) == [
+        'data/members.csv:2:leave_reason: warning: leave reason is missing; counted as "other" (not a natural reason)'
+    ]
     assert list(data.series["left_other"].values) == [1.0]
 
 
 def test_missing_required_column(tmp_path):
     data = load_case(tmp_path, {"members.csv": "member_id;name;category;kommun\nM1;A;producer;Flen\n"})
-    assert messages(data) == ['data/members.csv:1:joined: column "joined" is missing (found: member_id, name, category, kommun)']
+    assert messages(data) == [
+        'data/members.csv:1:joined: column "joined" is missing (found: member_id, name, category, kommun)'
+    ]
     assert "members_total" not in data.series and len(registers.members_at(data, TODAY)) == 0
 
 
@@ -390,46 +498,56 @@ def test_unknown_column_is_a_warning(tmp_path):
     assert messages(data) == [
         'data/members.csv:1:phone: warning: column "phone" is not used by the members register and is ignored '
         "(known columns: member_id, name, category, kommun, joined, left, leave_reason, uses_member_pages, "
-        "increased_profitability)"]
+        "increased_profitability)"
+    ]
 
 
 def test_missing_register_is_a_problem_only_when_a_metric_uses_it(tmp_path):
     data = load_case(tmp_path, {"agreements.csv": "kommun,signed,status\nFlen,2025-01-01,active\n"})
-    assert messages(data) == ["data/members.csv: the register file is missing, but the metrics members_total are "
-                              "computed from the members register; put the file in the data folder (see docs/registers.md)"]
+    assert messages(data) == [
+        "data/members.csv: the register file is missing, but the metrics members_total are "
+        "computed from the members register; put the file in the data folder (see docs/registers.md)"
+    ]
     # agreements.csv is read although no metric uses it; activities.csv and milestones.csv are absent: fine.
     assert len(registers.agreements_table(data, TODAY)) == 1
     assert registers.activities_in_year(data, 2026, TODAY).empty
 
 
 def test_members_present_larger_than_members(tmp_path):
-    data = load_case(tmp_path, {
-        "members.csv": MEMBERS_HEADER + "\nM1;A;producer;Flen;2020-01-01;;\nM2;B;retail;Flen;2020-01-01;;\n",
-        "activities.csv": "date;type;title;members_present;planned\n2026-04-15;annual_meeting;Årsmöte;5;no\n"
-                          "2026-04-20;food_meeting;Matmöte;2;no\n",
-    })
-    assert messages(data) == ["data/activities.csv:2:members_present: 5 members present, but the register has only "
-                              "2 members on 2026-04-15"]
+    data = load_case(
+        tmp_path,
+        {
+            "members.csv": MEMBERS_HEADER + "\nM1;A;producer;Flen;2020-01-01;;\nM2;B;retail;Flen;2020-01-01;;\n",
+            "activities.csv": "date;type;title;members_present;planned\n2026-04-15;annual_meeting;Årsmöte;5;no\n"
+            "2026-04-20;food_meeting;Matmöte;2;no\n",
+        },
+    )
+    assert messages(data) == [
+        "data/activities.csv:2:members_present: 5 members present, but the register has only 2 members on 2026-04-15"
+    ]
     assert list(registers.attendance_table(data)["date"]) == [d("2026-04-20")]
 
 
 def test_activity_and_agreement_rules(tmp_path):
-    data = load_case(tmp_path, {
-        "members.csv": MEMBERS_HEADER + "\nM1;A;producer;Flen;2020-01-01;;\n",
-        "activities.csv": "date;type;title;participants;planned\n"
-                          "2026-03-01;party;Fest;10;no\n"
-                          "2026-03-02;training;Kurs;tio;no\n"
-                          "2026-12-10;training;Kurs;;no\n"
-                          "2027-06-01;training;Kurs;;ja\n"
-                          "2029-06-01;training;Kurs;;yes\n",
-        "agreements.csv": "kommun,kommunkod,signed,ends,status\n"
-                          "Flen,0480,2025-01-01,,active\n"
-                          "Trosa,0488,,,active\n"
-                          "Gnesta,0461,2024-01-01,,ended\n"
-                          "Vingåker,0428,2025-01-01,2024-01-01,active\n"
-                          "Oxelösund,0481,,,unsure\n"
-                          "Strängnäs,0486,,,none\n",
-    })
+    data = load_case(
+        tmp_path,
+        {
+            "members.csv": MEMBERS_HEADER + "\nM1;A;producer;Flen;2020-01-01;;\n",
+            "activities.csv": "date;type;title;participants;planned\n"
+            "2026-03-01;party;Fest;10;no\n"
+            "2026-03-02;training;Kurs;tio;no\n"
+            "2026-12-10;training;Kurs;;no\n"
+            "2027-06-01;training;Kurs;;ja\n"
+            "2029-06-01;training;Kurs;;yes\n",
+            "agreements.csv": "kommun,kommunkod,signed,ends,status\n"
+            "Flen,0480,2025-01-01,,active\n"
+            "Trosa,0488,,,active\n"
+            "Gnesta,0461,2024-01-01,,ended\n"
+            "Vingåker,0428,2025-01-01,2024-01-01,active\n"
+            "Oxelösund,0481,,,unsure\n"
+            "Strängnäs,0486,,,none\n",
+        },
+    )
     assert messages(data) == [
         "data/agreements.csv:2:kommunkod: municipality code 0480 is Nyköping, but the row is about Flen (0482)",
         "data/agreements.csv:3:signed: an agreement with status active needs a date in signed",
@@ -450,11 +568,19 @@ def test_activity_and_agreement_rules(tmp_path):
 
 
 def test_milestone_done_must_be_a_date(tmp_path):
-    data = load_case(tmp_path, {"milestones.csv": "project;package;milestone;due;done\n"
-                                                  "p;a;Klart;2026-06-30;ja\n"
-                                                  "p;a;Klart;2026-06-30;2026-05-01\n"}, NO_REGISTER_METRIC)
-    assert messages(data) == ['data/milestones.csv:2:done: "ja" in done is not a date; write the day the milestone '
-                              "was done (YYYY-MM-DD) or leave it empty"]
+    data = load_case(
+        tmp_path,
+        {
+            "milestones.csv": "project;package;milestone;due;done\n"
+            "p;a;Klart;2026-06-30;ja\n"
+            "p;a;Klart;2026-06-30;2026-05-01\n"
+        },
+        NO_REGISTER_METRIC,
+    )
+    assert messages(data) == [
+        'data/milestones.csv:2:done: "ja" in done is not a date; write the day the milestone '
+        "was done (YYYY-MM-DD) or leave it empty"
+    ]
     assert len(registers.milestones_table(data, TODAY)) == 1
 
 
@@ -471,51 +597,76 @@ def test_milestone_project_names_are_checked_against_targets(tmp_path):
         targets: [{date: 2027-06-30, value: 100}]
         source: {register: milestones, measure: done_share_pct, where: {project: Strukturell innovation, package: wp1}}
     """
-    data = load_case(tmp_path, {"milestones.csv": "project;package;milestone;due;done\n"
-                                                  "Strukturell innovation;Samverkan;A;2026-06-30;2026-05-01\n"
-                                                  "strukturell;wp1;B;2026-12-31;\n"
-                                                  "kismet;fa1;C;2025-12-31;\n"
-                                                  "strukturell;wp9;D;2025-12-31;\n"}, targets)
+    data = load_case(
+        tmp_path,
+        {
+            "milestones.csv": "project;package;milestone;due;done\n"
+            "Strukturell innovation;Samverkan;A;2026-06-30;2026-05-01\n"
+            "strukturell;wp1;B;2026-12-31;\n"
+            "kismet;fa1;C;2025-12-31;\n"
+            "strukturell;wp9;D;2025-12-31;\n"
+        },
+        targets,
+    )
     assert messages(data) == [
-        "data/milestones.csv:4:project: warning: project \"kismet\" is not among the projects in targets.yaml (strukturell)",
-        "data/milestones.csv:5:package: warning: work package \"wp9\" is not a package of project strukturell (wp1)",
+        'data/milestones.csv:4:project: warning: project "kismet" is not among the projects in targets.yaml (strukturell)',
+        'data/milestones.csv:5:package: warning: work package "wp9" is not a package of project strukturell (wp1)',
     ]
     # Names are read as ids: the first two rows are strukturell/wp1, one of them done.
     assert value_at(data.series["wp1_share"], "2026-06-30") == 50.0
 
 
 def test_a_flag_column_that_is_absent_is_reported(tmp_path):
-    targets = ONE_METRIC + """
+    targets = (
+        ONE_METRIC
+        + """
   - id: pages
     name: {sv: Medlemssidorna}
     area: members
     targets: [{date: 2026-12-31, value: 25}]
     source: {register: members, measure: active_share_pct, flag: uses_member_pages}
 """
+    )
     data = load_case(tmp_path, {"members.csv": MEMBERS_HEADER + "\nM1;A;producer;Flen;2020-01-01;;\n"}, targets)
-    assert messages(data) == ["data/members.csv:1:uses_member_pages: metric pages needs column uses_member_pages, "
-                              "but it is not in the file"]
+    assert messages(data) == [
+        "data/members.csv:1:uses_member_pages: metric pages needs column uses_member_pages, but it is not in the file"
+    ]
     assert "pages" not in data.series
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("{register: staff, measure: active_count}",
-     'targets.yaml::source.register: metric m: there is no register "staff" (known: members, agreements, activities, milestones)'),
-    ("{register: members, measure: total}",
-     'targets.yaml::source.measure: metric m: the members register has no measure "total" '
-     "(known: active_count, joined_count, left_count, active_share_pct)"),
-    ("{register: members, measure: active_count, where: {colour: red}}",
-     'targets.yaml::source.where: metric m: where cannot filter on "colour" in the members register '
-     "(can: category, kommun, leave_reason)"),
-    ("{register: members, measure: active_count, where: {category: [restaurant, bakery]}}",
-     'targets.yaml::source.where.category: metric m: "bakery" is not an allowed value for category '
-     "(allowed: producer, processor, restaurant, retail, hospitality, other)"),
-    ("{register: members, measure: active_share_pct}",
-     'targets.yaml::source.flag: metric m: the measure needs flag set to one of the columns '
-     'uses_member_pages, increased_profitability (got "")'),
-    ("{register: members, measure: joined_count}",
-     "targets.yaml::aggregation: warning: metric m counts members.joined_count and should have aggregation: year_to_date"),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        (
+            "{register: staff, measure: active_count}",
+            'targets.yaml::source.register: metric m: there is no register "staff" (known: members, agreements, activities, milestones)',
+        ),
+        (
+            "{register: members, measure: total}",
+            'targets.yaml::source.measure: metric m: the members register has no measure "total" '
+            "(known: active_count, joined_count, left_count, active_share_pct)",
+        ),
+        (
+            "{register: members, measure: active_count, where: {colour: red}}",
+            'targets.yaml::source.where: metric m: where cannot filter on "colour" in the members register '
+            "(can: category, kommun, leave_reason)",
+        ),
+        (
+            "{register: members, measure: active_count, where: {category: [restaurant, bakery]}}",
+            'targets.yaml::source.where.category: metric m: "bakery" is not an allowed value for category '
+            "(allowed: producer, processor, restaurant, retail, hospitality, other)",
+        ),
+        (
+            "{register: members, measure: active_share_pct}",
+            "targets.yaml::source.flag: metric m: the measure needs flag set to one of the columns "
+            'uses_member_pages, increased_profitability (got "")',
+        ),
+        (
+            "{register: members, measure: joined_count}",
+            "targets.yaml::aggregation: warning: metric m counts members.joined_count and should have aggregation: year_to_date",
+        ),
+    ],
+)
 def test_source_problems_name_the_metric(tmp_path, source, expected):
     targets = f"""
     metrics:
@@ -539,9 +690,22 @@ def test_where_takes_swedish_values_and_lists(tmp_path):
         targets: [{date: 2026-12-31, value: 10}]
         source: {register: members, measure: active_count, where: {category: [Restaurang, retail], kommun: Nyköpings kommun}}
     """
-    data = load_case(tmp_path, {"members.csv": "\n".join([
-        MEMBERS_HEADER, "M1;A;restaurant;Nyköping;2020-01-01;;", "M2;B;retail;Nyköping;2021-01-01;;",
-        "M3;C;retail;Flen;2021-01-01;;", "M4;D;producer;Nyköping;2021-01-01;;"]) + "\n"}, targets)
+    data = load_case(
+        tmp_path,
+        {
+            "members.csv": "\n".join(
+                [
+                    MEMBERS_HEADER,
+                    "M1;A;restaurant;Nyköping;2020-01-01;;",
+                    "M2;B;retail;Nyköping;2021-01-01;;",
+                    "M3;C;retail;Flen;2021-01-01;;",
+                    "M4;D;producer;Nyköping;2021-01-01;;",
+                ]
+            )
+            + "\n"
+        },
+        targets,
+    )
     assert data.problems == []
     assert list(data.series["food_people"].values) == [1.0, 2.0]
     assert sorted(registers.rows_behind(data, "food_people", TODAY)["member_id"]) == ["M1", "M2"]
@@ -556,12 +720,14 @@ def test_where_values_cannot_inject_sql(tmp_path):
         targets: [{date: 2026-12-31, value: 100}]
         source: {register: milestones, measure: done_share_pct, where: {project: "x') OR 1=1 --"}}
     """
-    data = load_case(tmp_path, {"milestones.csv": "project;package;milestone;due;done\np;a;A;2026-06-30;2026-05-01\n"},
-                     targets)
+    data = load_case(
+        tmp_path, {"milestones.csv": "project;package;milestone;due;done\np;a;A;2026-06-30;2026-05-01\n"}, targets
+    )
     assert data.problems == [] and len(data.series["m"]) == 0  # the value is data: no row matches it
 
 
 # --- charts and map ----------------------------------------------------------------------------
+
 
 def test_map_names_every_municipality_with_its_state_in_text(data):
     figure = maps.agreements_map(data, d("2026-06-30"), "sv")
@@ -583,7 +749,9 @@ def test_register_charts_carry_words_not_only_colours(data):
     when = d("2026-06-30")
     timeline = register_charts.milestone_timeline_figure(registers.milestones_table(data, when), when, "sv", data)
     assert [trace.name for trace in timeline.data] == ["⚠ Försenat", "○ Pågår", "✔ Klart"]
-    calendar = register_charts.activity_calendar_figure(registers.activities_in_year(data, 2026, when), 2026, when, "en")
+    calendar = register_charts.activity_calendar_figure(
+        registers.activities_in_year(data, 2026, when), 2026, when, "en"
+    )
     assert [trace.name for trace in calendar.data] == ["✔ Held", "○ Planned"]
     attendance = register_charts.attendance_figure(registers.attendance_table(data), "sv", 50)
     assert list(attendance.data[0].text) == ["50,0 %", "33,3 %", "57,1 %"]
@@ -593,7 +761,8 @@ def test_register_charts_carry_words_not_only_colours(data):
     assert list(changes.data[2].y) == [0, 1] and list(changes.data[2].base) == [0, 1]  # stacked on "sold"
     assert list(changes.data[2].text) == ["0", "2"]  # leavers per year, on top of the stack
     over_time = register_charts.members_over_time_figure(
-        registers.member_counts_over_time(data, d("2026-01-01"), when), "sv")
+        registers.member_counts_over_time(data, d("2026-01-01"), when), "sv"
+    )
     assert list(over_time.data[0].y) == [6, 5, 6, 5, 6, 6]
     progress = register_charts.milestone_progress_figure(registers.milestone_progress(data, when), "sv", data)
     assert [trace.name for trace in progress.data] == ["✔ Klart", "⚠ Försenat", "○ Pågår"]
@@ -602,16 +771,24 @@ def test_register_charts_carry_words_not_only_colours(data):
 
 
 def test_a_dated_flag_counts_for_365_days_then_stops(tmp_path):
-    targets = ONE_METRIC + """
+    targets = (
+        ONE_METRIC
+        + """
   - id: pages
     name: {sv: Medlemssidorna}
     area: members
     targets: [{date: 2026-12-31, value: 25}]
     source: {register: members, measure: active_share_pct, flag: uses_member_pages}
 """
-    data = load_case(tmp_path, {"members.csv": MEMBERS_HEADER + ";uses_member_pages\n"
-                                "M1;A;producer;Flen;2020-01-01;;;2025-06-01\nM2;B;producer;Flen;2020-01-01;;;nej\n"},
-                     targets)
+    )
+    data = load_case(
+        tmp_path,
+        {
+            "members.csv": MEMBERS_HEADER + ";uses_member_pages\n"
+            "M1;A;producer;Flen;2020-01-01;;;2025-06-01\nM2;B;producer;Flen;2020-01-01;;;nej\n"
+        },
+        targets,
+    )
     pages = data.series["pages"]
     assert value_at(pages, "2025-05-31") == 0.0
     assert value_at(pages, "2025-06-01") == 50.0
@@ -626,8 +803,9 @@ def test_attendance_goal_is_the_years_target(data):
 
 
 def test_progress_table_names_total_rows(data):
-    table = register_views.display_table(registers.milestone_progress(data, d("2026-06-30")), "sv", data,
-                                    ["project", "package", "done_pct"])
+    table = register_views.display_table(
+        registers.milestone_progress(data, d("2026-06-30")), "sv", data, ["project", "package", "done_pct"]
+    )
     assert table.iloc[0].to_dict() == {"Projekt": "KISMET", "Arbetspaket": "Totalt", "Andel klara": "100,0 %"}
     assert table.iloc[1]["Arbetspaket"] == "1 Styrning/Integration"
 
@@ -635,12 +813,16 @@ def test_progress_table_names_total_rows(data):
 def test_the_newcomers_example_in_docs_works_without_code(tmp_path):
     text = (Path(__file__).resolve().parent.parent / "docs" / "registers.md").read_text(encoding="utf-8")
     example = text.split("2. Add the goals to `targets.yaml`:")[1].split("```yaml")[1].split("```")[0]
-    data = load_case(tmp_path, {
-        "members.csv": "member_id,name,category,kommun,joined\n"
-                       "K1,Linje 17,other,Stockholm,2021-03-01\nK2,Matkoop Väst,other,Göteborg,2022-05-01\n"
-                       "K3,Södermatkoop,other,Stockholms kommun,2026-02-01\n",
-        "activities.csv": "date,type,title,planned\n2026-03-10,Matmöte,Nätverksträff 1,nej\n2026-11-30,food_meeting,Träff 2,ja\n",
-    }, example)
+    data = load_case(
+        tmp_path,
+        {
+            "members.csv": "member_id,name,category,kommun,joined\n"
+            "K1,Linje 17,other,Stockholm,2021-03-01\nK2,Matkoop Väst,other,Göteborg,2022-05-01\n"
+            "K3,Södermatkoop,other,Stockholms kommun,2026-02-01\n",
+            "activities.csv": "date,type,title,planned\n2026-03-10,Matmöte,Nätverksträff 1,nej\n2026-11-30,food_meeting,Träff 2,ja\n",
+        },
+        example,
+    )
     assert data.problems == []
     statuses = {item.id: item for item in evaluate_all(data.config, data.series, TODAY)}
     assert statuses["coops_total"].value == 3 and statuses["coops_stockholm"].value == 2
@@ -651,26 +833,52 @@ def test_check_register_table_judges_an_upload_by_the_same_rules(data):
     from kpi.read.tables import connect, read_table
 
     con, problems = connect(), []
-    upload = (MEMBERS_HEADER + "\nM1;A;Restaurang;Nyköpings kommun;2020-01-01;;\nM1;B;producer;Flen;2021-01-01;;\n"
-              "M2;C;producer;Flen;2030-01-01;;\n").encode("cp1252")
+    upload = (
+        MEMBERS_HEADER + "\nM1;A;Restaurang;Nyköpings kommun;2020-01-01;;\nM1;B;producer;Flen;2021-01-01;;\n"
+        "M2;C;producer;Flen;2030-01-01;;\n"
+    ).encode("cp1252")
     raw = read_table(con, upload, "members.csv", "upload", problems)
     rows = registers.check_register_table(con, "members", raw, data.config, TODAY, problems)
     assert [p.format("en") for p in problems] == [
         'members.csv:3:member_id: id "M1" is already on row 2; this row is not counted',
-        "members.csv:4:joined: the date 2030-01-01 is more than two years ahead (after 2028-11-23); is the year right?"]
-    assert rows.to_dict("records") == [{
-        "member_id": "M1", "name": "A", "category": "restaurant", "kommun": "Nyköping", "joined": d("2020-01-01"),
-        "left": None, "leave_reason": None, "uses_member_pages": None, "increased_profitability": None,
-        "kommunkod": "0480", "row": 2}]
+        "members.csv:4:joined: the date 2030-01-01 is more than two years ahead (after 2028-11-23); is the year right?",
+    ]
+    assert rows.to_dict("records") == [
+        {
+            "member_id": "M1",
+            "name": "A",
+            "category": "restaurant",
+            "kommun": "Nyköping",
+            "joined": d("2020-01-01"),
+            "left": None,
+            "leave_reason": None,
+            "uses_member_pages": None,
+            "increased_profitability": None,
+            "kommunkod": "0480",
+            "row": 2,
+        }
+    ]
     missing = read_table(con, b"member_id;name\nM1;A\n", "members.csv", "upload2", problems := [])
     assert registers.check_register_table(con, "members", missing, data.config, TODAY, problems) is None
     assert [p.column for p in problems] == ["category", "kommun", "joined"]
 
 
 def test_names_sort_in_swedish_order(tmp_path):
-    data = load_case(tmp_path, {"members.csv": "\n".join([
-        MEMBERS_HEADER, "M1;Örby gård;producer;Flen;2020-01-01;;", "M2;Ängens lamm;producer;Flen;2020-01-01;;",
-        "M3;Åsens kök;restaurant;Flen;2020-01-01;;", "M4;Zetas bröd;processor;Flen;2020-01-01;;"]) + "\n"})
+    data = load_case(
+        tmp_path,
+        {
+            "members.csv": "\n".join(
+                [
+                    MEMBERS_HEADER,
+                    "M1;Örby gård;producer;Flen;2020-01-01;;",
+                    "M2;Ängens lamm;producer;Flen;2020-01-01;;",
+                    "M3;Åsens kök;restaurant;Flen;2020-01-01;;",
+                    "M4;Zetas bröd;processor;Flen;2020-01-01;;",
+                ]
+            )
+            + "\n"
+        },
+    )
     assert list(registers.members_at(data, TODAY)["name"]) == ["Zetas bröd", "Åsens kök", "Ängens lamm", "Örby gård"]
 
 
@@ -685,6 +893,10 @@ def test_a_milestone_project_in_where_must_be_a_project(tmp_path):
         targets: [{date: 2027-06-30, value: 100}]
         source: {register: milestones, measure: done_share_pct, where: {project: strukturel}}
     """
-    data = load_case(tmp_path, {"milestones.csv": "project;package;milestone;due\nstrukturell;;A;2026-06-30\n"}, targets)
-    assert messages(data) == ['targets.yaml::source.where.project: metric share: "strukturel" is not an allowed value '
-                              "for project (allowed: strukturell)"]
+    data = load_case(
+        tmp_path, {"milestones.csv": "project;package;milestone;due\nstrukturell;;A;2026-06-30\n"}, targets
+    )
+    assert messages(data) == [
+        'targets.yaml::source.where.project: metric share: "strukturel" is not an allowed value '
+        "for project (allowed: strukturell)"
+    ]

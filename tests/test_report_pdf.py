@@ -15,13 +15,10 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
+from kpi.report import build, images
 from kpi.report import pdf as report_pdf
-
-from kpi.report import content as reports
-from kpi.report import build
-from kpi.report import images
-from tests.conftest import d
-from tests.test_reports import AS_OF, BASIC_NAMES, PROJECT_NAMES, load, project_fixture
+from tests.support import BASIC_NAMES, PROJECT_NAMES, d, load, project_fixture
+from tests.support import REPORT_AS_OF as AS_OF
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 
@@ -91,13 +88,18 @@ def test_each_metric_has_its_chart_image(built):
 def test_pdftotext_reads_it_and_page_one_renders(built, tmp_path):
     info = subprocess.run(["pdfinfo", str(built)], capture_output=True, text=True, timeout=60, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    out = subprocess.run(["pdftotext", "-layout", str(built), "-"], capture_output=True, text=True, timeout=60,
-                         check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(built), "-"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
     assert f"Sida 1 av {pages}" in out and "Prenumeranter på nyhetsbrevet" in out
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(built), str(tmp_path / "page")],
-                   timeout=60, check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(built), str(tmp_path / "page")],
+        timeout=60,
+        check=True,
+    )
     png = next(tmp_path.glob("page*.png"))
     from PIL import Image
+
     image = Image.open(png).convert("L")
     assert image.size[0] > 300 and image.getextrema()[0] < 60  # dark text on the page, not blank
     shutil.copy(png, built.parent / "page-1.png")  # kept beside the PDF for a person to look at
@@ -118,9 +120,13 @@ def test_a_failing_renderer_still_gives_a_report_with_a_note(tmp_path, monkeypat
     assert "Project: KISMET" in flat and "Interreg Baltic Sea Region" in flat
     assert "1 January 2026 – 31 December 2026" in flat
     # Milestones by work package, due or done in the project period (the 2027 one is not listed).
-    section = flat[flat.index("Milestones by work package"):]
-    assert section.index("1 Governance and mapping") < section.index("Mapping of organic actors") \
-        < section.index("2 Sustainable consumption") < section.index("Eco-district action plan")
+    section = flat[flat.index("Milestones by work package") :]
+    assert (
+        section.index("1 Governance and mapping")
+        < section.index("Mapping of organic actors")
+        < section.index("2 Sustainable consumption")
+        < section.index("Eco-district action plan")
+    )
     assert "Final conference" not in section.split("The method in short")[0]
     assert "✔ Reached" in section and "✖ Off track" in section
 

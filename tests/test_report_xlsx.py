@@ -19,10 +19,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from kpi.report import content as reports
 from kpi.cli import main
 from kpi.report import build
-from tests.test_reports import AS_OF, HYPERLINK, load, project_fixture
+from tests.support import HYPERLINK, load, project_fixture
+from tests.support import REPORT_AS_OF as AS_OF
 
 SHEETS = ["Sammanfattning", "Kommunikation", "Aktiviteter", "Organisation", "Observationer", "Metod"]
 
@@ -59,8 +59,10 @@ def test_sheets_in_order(workbook):
 
 def test_summary_values_equal_kpi_status_json(workbook, built, capsys):
     _, data, targets = built
-    assert main(["--data", str(data), "--targets", str(targets), "status", "--as-of", "2026-06-30",
-                 "--format", "json"]) == 0
+    assert (
+        main(["--data", str(data), "--targets", str(targets), "status", "--as-of", "2026-06-30", "--format", "json"])
+        == 0
+    )
     status = {item["id"]: item for item in json.loads(capsys.readouterr().out)}
     _, records = _summary(workbook)
     assert list(records) == list(status)
@@ -99,14 +101,20 @@ def test_area_sheets_hold_data_and_native_line_charts(built, workbook):
     assert values[0][0] == "Prenumeranter på nyhetsbrevet" and values[1][0] == "↗ På väg"
     header_row = next(index for index, row in enumerate(values) if row[0] == "Datum")
     points = []
-    for row in values[header_row + 1:]:
+    for row in values[header_row + 1 :]:
         if row[0] is None:
             break
         points.append((row[0].date().isoformat(), row[1], row[2], row[3]))
     # baseline 2025-12-31 (expected 6 200), three observations, the targets 2026 and 2030;
     # expected on 2026-05-31 = 6200 + 1300 × 151/365 = 6737.8
-    assert [point[0] for point in points] == ["2025-12-31", "2026-01-31", "2026-03-31", "2026-05-31", "2026-12-31",
-                                              "2030-12-31"]
+    assert [point[0] for point in points] == [
+        "2025-12-31",
+        "2026-01-31",
+        "2026-03-31",
+        "2026-05-31",
+        "2026-12-31",
+        "2030-12-31",
+    ]
     assert points[3][1] == 6900 and round(points[3][2], 1) == 6737.8 and points[4][3] == 7500 and points[5][3] == 11000
     with zipfile.ZipFile(built[0]) as archive:
         charts = sorted(name for name in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", name))
@@ -158,9 +166,22 @@ def test_method_sheet(workbook):
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_libreoffice_opens_it(built, tmp_path):
     profile = tmp_path / "lo_profile"
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(tmp_path), str(built[0])],
-                   capture_output=True, timeout=180, check=True, env={**os.environ, "HOME": str(tmp_path)})
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{profile}",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+            str(tmp_path),
+            str(built[0]),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
     converted = tmp_path / "report.csv"
     rows = list(csv.reader(io.StringIO(converted.read_text(encoding="utf-8"))))
     header = rows[3]

@@ -8,89 +8,20 @@ three milestones, copied to a temporary folder so tests may change the data.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from kpi.report import content as reports
 from kpi.cli import main
-from kpi.read.load import load_dataset
 from kpi.model.problems import DataError
 from kpi.report import build
-from tests.conftest import FIXTURES, d
+from kpi.report import content as reports
+from tests.support import BASIC_NAMES, HYPERLINK, PROJECT_NAMES, d, load, project_fixture
 
 AS_OF = d("2026-06-30")
-HYPERLINK = '=HYPERLINK("http://x","y")'
-
-PROJECT_METRICS = """
-  - id: kismet_plan
-    name: {sv: Handlingsplan för ekodistrikt, en: Eco-district action plan}
-    area: activities
-    kind: milestone
-    due: 2026-04-30
-    project: kismet
-    package: fa2
-  - id: kismet_mapping
-    name: {sv: Kartläggning av ekologiska aktörer, en: Mapping of organic actors}
-    area: activities
-    kind: milestone
-    due: 2026-09-30
-    project: kismet
-    package: fa1
-  - id: kismet_final
-    name: {sv: Slutkonferens, en: Final conference}
-    area: activities
-    kind: milestone
-    due: 2027-03-31
-    project: kismet
-    package: fa1
-projects:
-  - id: kismet
-    name: {sv: KISMET, en: KISMET}
-    funder: Interreg Baltic Sea Region
-    start: 2026-01-01
-    end: 2026-12-31
-    packages:
-      - {id: fa1, name: {sv: "1 Styrning och kartläggning", en: "1 Governance and mapping"}}
-      - {id: fa2, name: {sv: "2 Hållbar konsumtion", en: "2 Sustainable consumption"}}
-"""
-# As of 2026-06-30: kismet_mapping done 2026-02-10 → reached; kismet_plan due 2026-04-30, not
-# done → off_track; kismet_final due 2027-03-31 → on_track (outside the project period 2026).
-BASIC_NAMES = ["Prenumeranter på nyhetsbrevet", "Följare i sociala medier", "Utbildningar", "Kostnader (tkr)",
-               "Kansli (heltidstjänster)", "Samverkan med UF", "Egen märkning", "Butiker med lokala livsmedel"]
-PROJECT_NAMES = ["Handlingsplan för ekodistrikt", "Kartläggning av ekologiska aktörer", "Slutkonferens"]
-
-
-def project_fixture(folder: Path, note: str | None = None) -> tuple[Path, Path]:
-    """Copy tests/fixtures/basic to ``folder`` and add the KISMET project; returns (data, targets).
-
-    ``note`` replaces the note of newsletter_subscribers on 2026-05-31 ("Kampanj i maj").
-    """
-    shutil.copytree(FIXTURES / "basic", folder, dirs_exist_ok=True)
-    targets = folder / "targets.yaml"
-    targets.write_text(targets.read_text(encoding="utf-8").rstrip("\n") + "\n" + PROJECT_METRICS, encoding="utf-8")
-    data = folder / "data"
-    (data / "metrics" / "kismet.csv").write_text("metric;date;value;note\nkismet_mapping;2026-02-10;1;Klart i februari\n",
-                                                 encoding="utf-8")
-    if note is not None:
-        path = data / "metrics" / "communication.csv"
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-        for row in rows:
-            if row[0] == "newsletter_subscribers" and row[1] == "2026-05-31":
-                row[3] = note
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
-        path.write_text(buffer.getvalue(), encoding="utf-8")
-    return data, targets
-
-
-def load(data: Path, targets: Path):
-    return load_dataset(data, targets, today=d("2026-11-23"))
 
 
 @pytest.fixture
@@ -101,9 +32,16 @@ def fixture_data(tmp_path):
 
 # --- scopes and periods ------------------------------------------------------------------------------
 
+
 def test_scope_choices_come_from_the_configuration(fixture_data):
     assert reports.scope_choices(fixture_data.config) == [
-        "all", "matkluster", "kismet", "communication", "activities", "organisation"]
+        "all",
+        "matkluster",
+        "kismet",
+        "communication",
+        "activities",
+        "organisation",
+    ]
 
 
 def test_each_scope_selects_its_metrics(fixture_data):
@@ -138,7 +76,9 @@ def test_defaults_project_period_and_as_of(fixture_data):
 
 
 def test_the_period_selects_observations_and_milestones(fixture_data):
-    spec = reports.ReportSpec(fmt="pdf", as_of=AS_OF, scope="all", period_from=d("2026-03-01"), period_to=d("2026-04-30"))
+    spec = reports.ReportSpec(
+        fmt="pdf", as_of=AS_OF, scope="all", period_from=d("2026-03-01"), period_to=d("2026-04-30")
+    )
     content = reports.gather(fixture_data, spec)
     # newsletter: 2026-01-31, 03-31, 05-31 → only 03-31 lies in March–April.
     assert [row.date for row in content.observations("newsletter_subscribers").itertuples()] == [d("2026-03-31")]
@@ -148,33 +88,55 @@ def test_the_period_selects_observations_and_milestones(fixture_data):
     groups = kismet.milestone_groups()
     # Period 2026 (the project's): the final conference (2027-03-31) is not listed; packages in order.
     assert [(package, [item.id for item in items]) for package, items in groups] == [
-        ("1 Styrning och kartläggning", ["kismet_mapping"]), ("2 Hållbar konsumtion", ["kismet_plan"])]
+        ("1 Styrning och kartläggning", ["kismet_mapping"]),
+        ("2 Hållbar konsumtion", ["kismet_plan"]),
+    ]
     assert [item.status for _, items in groups for item in items] == ["reached", "off_track"]
 
 
 def test_statuses_are_those_of_the_rule(fixture_data):
     from kpi.judge.rules import evaluate_all
+
     content = reports.gather(fixture_data, reports.ReportSpec(fmt="csv", as_of=AS_OF))
     expected = [item.to_dict("sv") for item in evaluate_all(fixture_data.config, fixture_data.series, AS_OF)]
     assert [item.to_dict("sv") for item in content.statuses] == expected
     assert [item.status for item in content.statuses][:8] == [
-        "on_track", "off_track", "at_risk", "moving_away", "reached", "reached", "on_track", "no_data"]
+        "on_track",
+        "off_track",
+        "at_risk",
+        "moving_away",
+        "reached",
+        "reached",
+        "on_track",
+        "no_data",
+    ]
 
 
 def test_file_names_say_scope_and_date():
-    assert build.file_name(reports.ReportSpec(fmt="pdf", scope="kismet", as_of=d("2026-11-23")), "matkluster") == \
-        "matkluster-kismet-2026-11-23.pdf"
-    assert build.file_name(reports.ReportSpec(fmt="xlsx", scope="matkluster", as_of=d("2026-11-23")), "matkluster") == \
-        "matkluster-2026-11-23.xlsx"
-    assert build.file_name(reports.ReportSpec(fmt="pdf", scope="all", pack=d("2026-06-30"), lang="en"), "matkluster") == \
-        "matkluster-alla-board-pack-2026-06-30.pdf"
+    assert (
+        build.file_name(reports.ReportSpec(fmt="pdf", scope="kismet", as_of=d("2026-11-23")), "matkluster")
+        == "matkluster-kismet-2026-11-23.pdf"
+    )
+    assert (
+        build.file_name(reports.ReportSpec(fmt="xlsx", scope="matkluster", as_of=d("2026-11-23")), "matkluster")
+        == "matkluster-2026-11-23.xlsx"
+    )
+    assert (
+        build.file_name(reports.ReportSpec(fmt="pdf", scope="all", pack=d("2026-06-30"), lang="en"), "matkluster")
+        == "matkluster-alla-board-pack-2026-06-30.pdf"
+    )
 
 
 # --- CSV ----------------------------------------------------------------------------------------------
 
+
 def _status_csv(capsys, data: Path, targets: Path) -> list[list[str]]:
-    assert main(["--data", str(data), "--targets", str(targets), "status", "--as-of", AS_OF.isoformat(),
-                 "--format", "csv"]) == 0
+    assert (
+        main(
+            ["--data", str(data), "--targets", str(targets), "status", "--as-of", AS_OF.isoformat(), "--format", "csv"]
+        )
+        == 0
+    )
     return list(csv.reader(io.StringIO(capsys.readouterr().out)))
 
 
@@ -221,6 +183,7 @@ def test_csv_negative_numbers_stay_numbers(fixture_data):
 
 # --- HTML ---------------------------------------------------------------------------------------------
 
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -264,6 +227,7 @@ def test_html_escapes_text_from_the_data(html_report):
 
 # --- the command line ---------------------------------------------------------------------------------
 
+
 def _args(data: Path, targets: Path) -> list[str]:
     return ["--data", str(data), "--targets", str(targets)]
 
@@ -277,16 +241,35 @@ def test_cli_report_csv_and_usage_errors(tmp_path, capsys):
     assert "nope" in capsys.readouterr().err
     assert main(_args(data, targets) + ["report", "--format", "csv", "--out", str(out), "--as-of", "30/6"]) == 2
     assert main(_args(data, targets) + ["report", "--out", str(tmp_path / "report.doc")]) == 2
-    assert main(_args(data, targets) + ["report", "--format", "csv", "--out", str(out), "--from", "2026-05-01",
-                                        "--to", "2026-04-01"]) == 2
+    assert (
+        main(
+            _args(data, targets)
+            + ["report", "--format", "csv", "--out", str(out), "--from", "2026-05-01", "--to", "2026-04-01"]
+        )
+        == 2
+    )
     assert main(_args(data, targets) + ["report", "--format", "csv", "--out", str(out), "--pack", "2026-06-30"]) == 1
     assert "2026-06-30" in capsys.readouterr().err
 
 
 def test_cli_snapshot_save_list_and_report_from_pack(tmp_path, capsys):
     data, targets = project_fixture(tmp_path / "fx")
-    assert main(_args(data, targets) + ["snapshot", "save", "--date", "2026-06-30", "--author", "Anna",
-                                        "--comment", "social_followers=Ny kampanj i höst"]) == 0
+    assert (
+        main(
+            _args(data, targets)
+            + [
+                "snapshot",
+                "save",
+                "--date",
+                "2026-06-30",
+                "--author",
+                "Anna",
+                "--comment",
+                "social_followers=Ny kampanj i höst",
+            ]
+        )
+        == 0
+    )
     assert (data / "snapshots" / "2026-06-30.json").is_file()
     assert main(_args(data, targets) + ["snapshot", "save", "--date", "2026-06-30"]) == 1  # no overwrite
     assert main(_args(data, targets) + ["snapshot", "save", "--date", "2026-06-30", "--comment", "oops"]) == 2

@@ -6,16 +6,20 @@ import pytest
 
 from kpi.judge.rules import evaluate, expected_latest, expected_year_to_date, year_target
 from kpi.model.targets import DatedValue, Thresholds
-from tests.conftest import d, metric, series
+from tests.support import d, metric, series
 
 # Newsletter: baseline 6 200 on 2025-12-31, 7 500 on 2026-12-31 (365 days later), 11 000 on 2030-12-31.
 
 
 def test_expected_path_is_linear_in_days(newsletter):
     # 2026-07-02 is day 183 of 365: 6200 + 1300 * 183/365 = 6851.78
-    assert expected_latest(newsletter.baseline, newsletter.targets, d("2026-07-02")) == pytest.approx(6851.7808, abs=1e-3)
+    assert expected_latest(newsletter.baseline, newsletter.targets, d("2026-07-02")) == pytest.approx(
+        6851.7808, abs=1e-3
+    )
     # Between the targets: 2028-12-31 is 731 of 1461 days after 2026-12-31: 7500 + 3500 * 731/1461 = 9251.20
-    assert expected_latest(newsletter.baseline, newsletter.targets, d("2028-12-31")) == pytest.approx(9251.1978, abs=1e-3)
+    assert expected_latest(newsletter.baseline, newsletter.targets, d("2028-12-31")) == pytest.approx(
+        9251.1978, abs=1e-3
+    )
     # Before the baseline it is the baseline; after the last target it stays there.
     assert expected_latest(newsletter.baseline, newsletter.targets, d("2025-01-01")) == 6200
     assert expected_latest(newsletter.baseline, newsletter.targets, d("2032-06-01")) == 11000
@@ -121,8 +125,11 @@ def test_met_is_judged_on_the_value_at_the_target_date(newsletter):
 
 def test_decrease_metric():
     # Costs down from 100 (2025-12-31) to 80 (2026-12-31). On 2026-07-02 (day 183): expected 100 - 20*183/365 = 89.97
-    costs = metric(direction="decrease", baseline={"date": "2025-12-31", "value": 100},
-                   targets=[{"date": "2026-12-31", "value": 80}])
+    costs = metric(
+        direction="decrease",
+        baseline={"date": "2025-12-31", "value": 100},
+        targets=[{"date": "2026-12-31", "value": 80}],
+    )
     on = evaluate(costs, series(("2026-07-02", 90)), d("2026-07-02"))
     assert on.pace == pytest.approx(10 / (20 * 183 / 365), abs=1e-6)  # 0.997
     assert on.status == "on_track"
@@ -182,14 +189,23 @@ def test_milestone():
     assert late.status == "reached" and late.targets[0].met is False
 
 
-@pytest.mark.parametrize("cadence, age, stale", [
-    ("monthly", 62, False), ("monthly", 63, True),
-    ("quarterly", 135, False), ("quarterly", 136, True),
-    ("yearly", 400, False), ("yearly", 401, True),
-])
+@pytest.mark.parametrize(
+    "cadence, age, stale",
+    [
+        ("monthly", 62, False),
+        ("monthly", 63, True),
+        ("quarterly", 135, False),
+        ("quarterly", 136, True),
+        ("yearly", 400, False),
+        ("yearly", 401, True),
+    ],
+)
 def test_stale_by_cadence(cadence, age, stale):
     import datetime as dt
-    m = metric(cadence=cadence, baseline={"date": "2020-01-01", "value": 0}, targets=[{"date": "2030-12-31", "value": 100}])
+
+    m = metric(
+        cadence=cadence, baseline={"date": "2020-01-01", "value": 0}, targets=[{"date": "2030-12-31", "value": 100}]
+    )
     as_of = d("2026-06-30")
     result = evaluate(m, series(((as_of - dt.timedelta(days=age)).isoformat(), 50)), as_of)
     assert result.stale is stale
@@ -197,8 +213,9 @@ def test_stale_by_cadence(cadence, age, stale):
 
 
 def test_register_series_is_current_at_the_as_of_date():
-    members = metric(baseline={"date": "2025-12-31", "value": 160}, targets=[{"date": "2030-12-31", "value": 200}],
-                     cadence="monthly")
+    members = metric(
+        baseline={"date": "2025-12-31", "value": 160}, targets=[{"date": "2030-12-31", "value": 200}], cadence="monthly"
+    )
     result = evaluate(members, series(("2025-01-10", 150), ("2026-02-01", 165), stepwise=True), d("2026-11-23"))
     assert result.value == 165 and result.value_date == d("2026-11-23") and result.stale is False
 
@@ -212,8 +229,22 @@ def test_explanation_names_the_numbers(newsletter):
 
 def test_json_contract_fields(newsletter):
     data = evaluate(newsletter, series(("2026-09-30", 7150)), d("2026-10-15")).to_dict("sv")
-    for key in ("id", "name", "area", "value", "value_date", "status", "pace", "stale", "targets",
-                "projected", "eta", "needed_per_month"):
+    for key in (
+        "id",
+        "name",
+        "area",
+        "value",
+        "value_date",
+        "status",
+        "pace",
+        "stale",
+        "targets",
+        "projected",
+        "eta",
+        "needed_per_month",
+    ):
         assert key in data
-    assert data["targets"] == [{"date": "2026-12-31", "value": 7500.0, "met": None},
-                               {"date": "2030-12-31", "value": 11000.0, "met": None}]
+    assert data["targets"] == [
+        {"date": "2026-12-31", "value": 7500.0, "met": None},
+        {"date": "2030-12-31", "value": 11000.0, "met": None},
+    ]

@@ -9,16 +9,14 @@ import threading
 
 import pytest
 
-from kpi.report import content as reports
-
-from kpi.write import packs as snapshots
-from kpi.read.load import load_dataset
-from kpi.model.problems import DataError
 from kpi.judge.rules import evaluate_all
+from kpi.model.problems import DataError
+from kpi.read.load import load_dataset
 from kpi.report import build
+from kpi.report import content as reports
 from kpi.show.changes import change_line
-from tests.conftest import d, tree_digest
-from tests.test_reports import project_fixture
+from kpi.write import packs as snapshots
+from tests.support import d, project_fixture, tree_digest
 
 
 @pytest.fixture
@@ -34,14 +32,19 @@ def load(folder):
 
 def test_save_writes_readable_indented_utf8_json(folder):
     dataset = load(folder)
-    path = snapshots.save_pack(dataset, d("2026-06-30"), {"social_followers": "Kampanj i höst"}, "Anna",
-                               created=dt.datetime(2026, 7, 1, 9, 30))
+    path = snapshots.save_pack(
+        dataset, d("2026-06-30"), {"social_followers": "Kampanj i höst"}, "Anna", created=dt.datetime(2026, 7, 1, 9, 30)
+    )
     assert path == folder[0] / "snapshots" / "2026-06-30.json"
     text = path.read_text(encoding="utf-8")
     assert "Kampanj i höst" in text and "\\u00f6" not in text  # UTF-8, not escaped
     assert text.startswith('{\n  "format": "malbild-board-pack"')
     document = json.loads(text)
-    assert (document["meeting_date"], document["author"], document["created"]) == ("2026-06-30", "Anna", "2026-07-01T09:30:00")
+    assert (document["meeting_date"], document["author"], document["created"]) == (
+        "2026-06-30",
+        "Anna",
+        "2026-07-01T09:30:00",
+    )
     records = {record["id"]: record for record in document["metrics"]}
     newsletter = records["newsletter_subscribers"]
     assert (newsletter["value"], newsletter["status"], newsletter["pace"]) == (6900, "on_track", 1.3016)
@@ -85,7 +88,10 @@ def test_two_simultaneous_saves_one_wins_the_other_is_told(folder):
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(outcomes) == ["exists", "saved"]
-    assert json.loads((folder[0] / "snapshots" / "2026-06-30.json").read_text(encoding="utf-8"))["author"] in ("Anna", "Bo")
+    assert json.loads((folder[0] / "snapshots" / "2026-06-30.json").read_text(encoding="utf-8"))["author"] in (
+        "Anna",
+        "Bo",
+    )
 
 
 def test_comments_must_name_known_metrics(folder):
@@ -162,8 +168,7 @@ def test_changes_since_the_last_pack(folder):
         "kismet_plan": ("on_track", "off_track", 0),
     }
     office = next(change for change in changes if change.metric_id == "office_fte")
-    assert change_line(office, "sv") == \
-        "Kansli (heltidstjänster): ✖ Efter plan → ✔ Uppnått; 1,5 → 2,0 (+0,5)"
+    assert change_line(office, "sv") == "Kansli (heltidstjänster): ✖ Efter plan → ✔ Uppnått; 1,5 → 2,0 (+0,5)"
     trainings = next(change for change in changes if change.metric_id == "trainings")
     assert trainings.comment_changed and "Två utbildningar till i höst" in change_line(trainings, "sv")
 
@@ -177,8 +182,14 @@ def test_pack_history_compares_each_pack_with_the_one_before(folder):
     assert [entry.pack.meeting_date for entry in entries] == [d("2026-06-30"), d("2026-03-31")]
     assert entries[1].previous is None and entries[1].changes == []
     changed = {change.metric_id for change in entries[0].changes}
-    assert changed == {"newsletter_subscribers", "social_followers", "trainings", "office_fte", "kismet_plan",
-                       "costs_sek"}
+    assert changed == {
+        "newsletter_subscribers",
+        "social_followers",
+        "trainings",
+        "office_fte",
+        "kismet_plan",
+        "costs_sek",
+    }
 
 
 def test_a_report_from_a_pack_keeps_the_numbers_after_the_data_is_corrected(folder):

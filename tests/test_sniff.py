@@ -6,12 +6,11 @@ import codecs
 
 import pytest
 
-from kpi.read.load import load_dataset
-
-from kpi.read.tables import parse_date, parse_number
 from kpi.model.problems import DataError
+from kpi.read.load import load_dataset
 from kpi.read.sniff import decode, detect_delimiter
-from tests.conftest import FIXTURES
+from kpi.read.tables import parse_date, parse_number
+from tests.support import FIXTURES
 
 TARGETS = FIXTURES / "basic" / "targets.yaml"
 ROWS = [("newsletter_subscribers", "2026-01-31", "6 300,5"), ("newsletter_subscribers", "2026-02-28", "7\u00a0100")]
@@ -43,11 +42,25 @@ def test_swedish_excel_variants_read_identically(tmp_path, encoding, sep, newlin
     assert dataset.files[0].encoding == encoding
 
 
-@pytest.mark.parametrize("text, number", [
-    ("7500", 7500), ("7 500", 7500), ("7\u00a0500", 7500), ("7\u202f500", 7500), ("1,5", 1.5), ("1.5", 1.5),
-    ("-3", -3), ("\u22123", -3), ("25 %", 25), ("1.234,5", 1234.5), ("1,234.5", 1234.5), ("1 234 567,89", 1234567.89),
-    ("1,234", 1.234), (".5", 0.5),
-])
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("7500", 7500),
+        ("7 500", 7500),
+        ("7\u00a0500", 7500),
+        ("7\u202f500", 7500),
+        ("1,5", 1.5),
+        ("1.5", 1.5),
+        ("-3", -3),
+        ("\u22123", -3),
+        ("25 %", 25),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("1 234 567,89", 1234567.89),
+        ("1,234", 1.234),
+        (".5", 0.5),
+    ],
+)
 def test_numbers_as_people_type_them(text, number):
     assert parse_number(text) == pytest.approx(number)
 
@@ -59,8 +72,23 @@ def test_not_numbers(text):
 
 def test_sql_and_python_read_numbers_the_same():
     from kpi.read.tables import connect
+
     con = connect()
-    cases = ["7500", "7 500", "7\u00a0500", "1,5", "1.5", "-3", "\u22123", "25 %", "1.234,5", "1,234.5", "sju", "1,2,3", ".5"]
+    cases = [
+        "7500",
+        "7 500",
+        "7\u00a0500",
+        "1,5",
+        "1.5",
+        "-3",
+        "\u22123",
+        "25 %",
+        "1.234,5",
+        "1,234.5",
+        "sju",
+        "1,2,3",
+        ".5",
+    ]
     for text in cases:
         sql = con.execute("SELECT kpi_number(?)", [text]).fetchall()[0][0]
         assert sql == parse_number(text), text
@@ -91,7 +119,8 @@ def test_wide_form(tmp_path):
     data = tmp_path / "data"
     (data / "metrics").mkdir(parents=True)
     (data / "metrics" / "wide.csv").write_text(
-        "date;newsletter_subscribers;social_followers\n2026-01-31;6 300;10 100\n2026-02-28;;10 200\n", encoding="utf-8")
+        "date;newsletter_subscribers;social_followers\n2026-01-31;6 300;10 100\n2026-02-28;;10 200\n", encoding="utf-8"
+    )
     dataset = load_dataset(data, TARGETS)
     assert dataset.problems == []
     assert list(dataset.series["newsletter_subscribers"].values) == [6300]
@@ -104,13 +133,16 @@ def test_blank_lines_keep_true_row_numbers(tmp_path):
     data = tmp_path / "data"
     (data / "metrics").mkdir(parents=True)
     (data / "metrics" / "gaps.csv").write_text(
-        "metric,date,value\nnewsletter_subscribers,2026-01-31,6300\n\n\nnewsletter_subscribers,2026-02-28,oops\n", encoding="utf-8")
+        "metric,date,value\nnewsletter_subscribers,2026-01-31,6300\n\n\nnewsletter_subscribers,2026-02-28,oops\n",
+        encoding="utf-8",
+    )
     dataset = load_dataset(data, TARGETS)
     assert [(p.row, p.column) for p in dataset.problems] == [(5, "value")]
 
 
 def test_only_plain_identifiers_are_spliced_into_sql():
     from kpi.read.tables import sql_with
+
     assert sql_with("SELECT {col} FROM {table}", col="note", table="raw_metrics") == "SELECT note FROM raw_metrics"
     assert sql_with("SELECT {col}", col="NULL") == "SELECT NULL"
     for bad in ("x; DROP TABLE observations", "Note", "a b", "x--", ""):

@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.read.load import load_dataset
 from kpi.judge.rules import evaluate_all
-from kpi.show.views import (card, cards, changes, file_rows, filter_statuses, forecast_text, format_value,
-                       group_by_area, observation_table, progress_fraction, rule_lines, sparkline_values,
-                       summary_counts, target_rows)
-from tests.conftest import FIXTURES, d, metric
+from kpi.read.load import load_dataset
+from kpi.show.views import (
+    card,
+    cards,
+    changes,
+    file_rows,
+    filter_statuses,
+    forecast_text,
+    format_value,
+    group_by_area,
+    observation_table,
+    progress_fraction,
+    rule_lines,
+    sparkline_values,
+    summary_counts,
+    target_rows,
+)
+from tests.support import FIXTURES, d, metric
 
 NBSP = "\u00a0"
 
@@ -53,7 +66,9 @@ def test_newsletter_card_in_swedish_and_english(data):
     assert sv.change_text == "+350" and sv.change_good is True
     assert sv.compare_text == "sedan 31 mars 2026"
     assert [(p.year, p.text) for p in sv.progress] == [
-        (2026, f"Mål 2026: 6{NBSP}900 av 7{NBSP}500"), (2030, f"Mål 2030: 6{NBSP}900 av 11{NBSP}000")]
+        (2026, f"Mål 2026: 6{NBSP}900 av 7{NBSP}500"),
+        (2030, f"Mål 2030: 6{NBSP}900 av 11{NBSP}000"),
+    ]
     assert sv.progress[0].fraction == pytest.approx(6900 / 7500)
     assert sv.progress[1].fraction == pytest.approx(6900 / 11000)
     assert sv.sparkline == [6300, 6550, 6900]
@@ -103,7 +118,11 @@ def test_decimals_and_milestones(data):
     assert (open_.value_text, open_.date_text) == ("Not done", "due 31 Dec 2030")
     assert changes([june["uf_collaboration"]], [june["uf_collaboration"]]) == {"uf_collaboration": None}
     nothing = card(june["stores_local_food_pct"], "sv")
-    assert (nothing.value_text, nothing.date_text, nothing.status_label) == ("–", "inget värde ännu", "? Uppgift saknas")
+    assert (nothing.value_text, nothing.date_text, nothing.status_label) == (
+        "–",
+        "inget värde ännu",
+        "? Uppgift saknas",
+    )
 
 
 def test_stale_mark(data):
@@ -124,18 +143,28 @@ def test_past_target_shows_the_value_it_was_judged_on(data):
     rows = target_rows(later, "sv")
     assert [(r.date_text, r.target_text, r.met_text, r.value_text) for r in rows] == [
         ("31 dec. 2026", f"7{NBSP}500", "✖ nej", f"6{NBSP}900"),
-        ("31 dec. 2030", f"11{NBSP}000", "… ej passerat", "–")]
+        ("31 dec. 2030", f"11{NBSP}000", "… ej passerat", "–"),
+    ]
 
 
 def test_filter_and_group_in_config_order(data):
     june = list(at(data, "2026-06-30").values())
-    assert [item.id for item in filter_statuses(june, ["communication"])] == ["newsletter_subscribers", "social_followers"]
+    assert [item.id for item in filter_statuses(june, ["communication"])] == [
+        "newsletter_subscribers",
+        "social_followers",
+    ]
     assert [item.id for item in filter_statuses(june, None, ["reached"])] == ["office_fte", "uf_collaboration"]
-    assert [item.id for item in filter_statuses(june, ["activities"], ["reached", "at_risk"])] == ["trainings", "uf_collaboration"]
+    assert [item.id for item in filter_statuses(june, ["activities"], ["reached", "at_risk"])] == [
+        "trainings",
+        "uf_collaboration",
+    ]
     assert filter_statuses(june, [], []) == june
     groups = group_by_area(data.config, june, "en")
     assert [(area, name, len(items)) for area, name, items in groups] == [
-        ("communication", "Communication", 2), ("activities", "Activities", 2), ("organisation", "Organisation", 4)]
+        ("communication", "Communication", 2),
+        ("activities", "Activities", 2),
+        ("organisation", "Organisation", 4),
+    ]
 
 
 def test_cards_compute_change_from_a_second_run(data):
@@ -173,7 +202,11 @@ def test_rule_lines_show_the_thresholds_in_force(data):
 
 def test_file_rows(data):
     rows = {row["File"]: row for row in file_rows(data, "en")}
-    assert set(rows) == {"data/metrics/communication.csv", "data/metrics/milestones.csv", "data/metrics/organisation.csv"}
+    assert set(rows) == {
+        "data/metrics/communication.csv",
+        "data/metrics/milestones.csv",
+        "data/metrics/organisation.csv",
+    }
     assert rows["data/metrics/organisation.csv"]["Encoding"] == "Windows-1252"
     assert rows["data/metrics/organisation.csv"]["Separator"] == "semicolon"
     assert rows["data/metrics/communication.csv"]["Rows"] == "6"
@@ -190,6 +223,7 @@ def test_percent_values_and_sparklines_of_milestones():
 def test_views_do_not_import_streamlit():
     import kpi.show.charts
     import kpi.show.views
+
     for module in (kpi.show.views, kpi.show.charts):
         source = open(module.__file__, encoding="utf-8").read()
         assert "import streamlit" not in source and "from streamlit" not in source
@@ -198,4 +232,6 @@ def test_views_do_not_import_streamlit():
 def test_area_summary_lists_only_the_statuses_it_has(data):
     communication = filter_statuses(list(at(data, "2026-06-30").values()), ["communication"])
     assert [(item.status, item.count) for item in summary_counts(communication, "sv", always=())] == [
-        ("on_track", 1), ("off_track", 1)]
+        ("on_track", 1),
+        ("off_track", 1),
+    ]

@@ -13,23 +13,24 @@ from html import escape
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from kpi.show.status import tint
-from kpi.text.i18n import t
-from kpi.model.dataset import Dataset
 from kpi.judge.rules import MetricStatus
+from kpi.model.dataset import Dataset
+from kpi.show.status import tint
 from kpi.show.views import CardView, StatusCount, card, cards, summary_counts
+from kpi.text.i18n import t
 from ui.state import ViewState, dataset, notices, sidebar, statuses
 
 METRIC_PAGE = "pages/metric.py"
 CARDS_PER_ROW = 3
 
 
-
 def status_badge_html(label: str, colour: str) -> str:
     """Icon and word on a light tint with a coloured edge (dark text: contrast above 7:1)."""
-    return (f'<span class="kpi-status" style="display:inline-block;border-left:6px solid {colour};'
-            f'background:{tint(colour)};color:#1f2328;padding:2px 10px;border-radius:4px;'
-            f'font-weight:600">{escape(label)}</span>')
+    return (
+        f'<span class="kpi-status" style="display:inline-block;border-left:6px solid {colour};'
+        f"background:{tint(colour)};color:#1f2328;padding:2px 10px;border-radius:4px;"
+        f'font-weight:600">{escape(label)}</span>'
+    )
 
 
 def summary_strip(items: list[StatusCount]) -> None:
@@ -41,25 +42,36 @@ def summary_strip(items: list[StatusCount]) -> None:
         f'<div style="font-size:1.05rem;font-weight:600">{escape(item.label)}</div></div>'
         for item in items
     )
-    st.markdown(f'<div class="kpi-summary" style="display:grid;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));'
-                f'gap:0.5rem;margin-bottom:0.5rem">'
-                f'{boxes}</div>', unsafe_allow_html=True)
+    st.markdown(
+        f'<div class="kpi-summary" style="display:grid;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));'
+        f'gap:0.5rem;margin-bottom:0.5rem">'
+        f"{boxes}</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def metric_card(view: CardView, lang: str) -> None:
     """One card; safe for any metric name (names come from targets.yaml and are escaped)."""
     with st.container(border=True):
-        st.markdown(f'<div style="font-size:1.15rem;font-weight:700;line-height:1.3;margin-bottom:0.3rem">'
-                    f'{escape(view.name)}</div>{status_badge_html(view.status_label, view.status_colour)}',
-                    unsafe_allow_html=True)
+        st.markdown(
+            f'<div style="font-size:1.15rem;font-weight:700;line-height:1.3;margin-bottom:0.3rem">'
+            f"{escape(view.name)}</div>{status_badge_html(view.status_label, view.status_colour)}",
+            unsafe_allow_html=True,
+        )
         delta, colour, arrow = None, "gray", "off"
         if view.change is not None:
             delta = view.change_text
             colour = {True: "green", False: "red"}.get(view.change_good, "gray")
             arrow = "up" if view.change > 0 else "down" if view.change < 0 else "off"
-        st.metric(label=view.date_text, value=view.value_text, delta=delta, delta_color=colour, delta_arrow=arrow,
-                  delta_description=view.compare_text if delta is not None else None,
-                  chart_data=view.sparkline if len(view.sparkline) > 1 else None)
+        st.metric(
+            label=view.date_text,
+            value=view.value_text,
+            delta=delta,
+            delta_color=colour,
+            delta_arrow=arrow,
+            delta_description=view.compare_text if delta is not None else None,
+            chart_data=view.sparkline if len(view.sparkline) > 1 else None,
+        )
         for progress in view.progress:
             st.progress(progress.fraction, text=progress.text)
         if view.stale:
@@ -105,7 +117,7 @@ def render_views(views: list[CardView], lang: str) -> None:
     """Draw ready-made cards in rows of three (the overview groups them by area itself)."""
     for start in range(0, len(views), CARDS_PER_ROW):
         columns = st.columns(CARDS_PER_ROW, gap="medium")
-        for column, view in zip(columns, views[start:start + CARDS_PER_ROW]):
+        for column, view in zip(columns, views[start : start + CARDS_PER_ROW]):
             with column:
                 metric_card(view, lang)
 
@@ -116,9 +128,18 @@ def area_table(items: list[MetricStatus], lang: str) -> None:
         return
     st.subheader(t("dashboard.area_table_heading", lang))
     views = [card(item, lang) for item in items]
-    st.table([{t("dashboard.col_metric", lang): view.name, t("dashboard.col_status", lang): view.status_label,
-               t("dashboard.col_value", lang): view.value_text, t("dashboard.col_explanation", lang): view.explanation}
-              for view in views], hide_index=True)
+    st.table(
+        [
+            {
+                t("dashboard.col_metric", lang): view.name,
+                t("dashboard.col_status", lang): view.status_label,
+                t("dashboard.col_value", lang): view.value_text,
+                t("dashboard.col_explanation", lang): view.explanation,
+            }
+            for view in views
+        ],
+        hide_index=True,
+    )
 
 
 def area_page(area_id: str, intro_key: str | None = None) -> None:

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from kpi import clock
 from kpi import paths as config
 from kpi.judge.forecast import months_before
-from kpi.text.i18n import LANGUAGES, normalise_language, t
-from kpi.model.dataset import Dataset
-from kpi.read.load import data_fingerprint, load_dataset
-from kpi.model.problems import DataError, Problem, errors, warnings
 from kpi.judge.rules import MetricStatus, evaluate_all
+from kpi.model.dataset import Dataset
+from kpi.model.problems import DataError, Problem, errors, warnings
+from kpi.read.load import data_fingerprint, load_dataset
+from kpi.text.i18n import LANGUAGES, normalise_language, t
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class ViewState:
 
 
 def default_compare(as_of: dt.date) -> dt.date:
-    """"Since last meeting" defaults to three months back, a typical gap between board meetings."""
+    """ "Since last meeting" defaults to three months back, a typical gap between board meetings."""
     return months_before(as_of, 3)
 
 
@@ -48,17 +49,42 @@ def sidebar() -> ViewState:
     lang = current_language()
     with st.sidebar:
         # Codes as labels: a format_func would break the URL binding (Streamlit 1.67).
-        lang = st.segmented_control(
-            "Språk / Language", options=list(LANGUAGES), default="sv", key="lang", bind="query-params", required=True,
-        ) or "sv"
+        lang = (
+            st.segmented_control(
+                "Språk / Language",
+                options=list(LANGUAGES),
+                default="sv",
+                key="lang",
+                bind="query-params",
+                required=True,
+            )
+            or "sv"
+        )
         lang = normalise_language(lang)
-        today = dt.date.today()
-        as_of = st.date_input(t("ui.as_of", lang), value=today, key="as_of", bind="query-params",
-                              format="YYYY-MM-DD", help=t("ui.as_of_help", lang))
-        compare = st.date_input(t("ui.compare", lang), value=default_compare(as_of or today), key="compare",
-                                bind="query-params", format="YYYY-MM-DD", help=t("ui.compare_help", lang))
-    return ViewState(as_of=as_of or today, compare=compare or default_compare(today), lang=lang,
-                     data_dir=config.data_dir(), targets=config.targets_path())
+        today = clock.today()
+        as_of = st.date_input(
+            t("ui.as_of", lang),
+            value=today,
+            key="as_of",
+            bind="query-params",
+            format="YYYY-MM-DD",
+            help=t("ui.as_of_help", lang),
+        )
+        compare = st.date_input(
+            t("ui.compare", lang),
+            value=default_compare(as_of or today),
+            key="compare",
+            bind="query-params",
+            format="YYYY-MM-DD",
+            help=t("ui.compare_help", lang),
+        )
+    return ViewState(
+        as_of=as_of or today,
+        compare=compare or default_compare(today),
+        lang=lang,
+        data_dir=config.data_dir(),
+        targets=config.targets_path(),
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -9,7 +9,7 @@ module here, and nothing outside this package imports it.
 from __future__ import annotations
 
 import argparse
-from typing import Sequence
+from collections.abc import Sequence
 
 from kpi.cli import data, reports, status
 from kpi.cli.common import EXIT_DATA, EXIT_OK, EXIT_USAGE, add_common, print_problems

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 
 from kpi import paths
 from kpi.model.dataset import Dataset
@@ -26,12 +27,21 @@ def iso_date(text: str) -> dt.date:
 def add_common(parser: argparse.ArgumentParser, suppress: bool = True) -> None:
     """``--data``, ``--targets`` and ``--lang``, accepted before or after the command's name."""
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--data", metavar="DIR", default=default,
-                        help=f"data folder (default: ${paths.DATA_ENV} or ./data)")
-    parser.add_argument("--targets", metavar="FILE", default=default,
-                        help=f"targets file (default: ${paths.TARGETS_ENV} or ./targets.yaml)")
-    parser.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS if suppress else "sv",
-                        help="language of messages and names (default: sv)")
+    parser.add_argument(
+        "--data", metavar="DIR", default=default, help=f"data folder (default: ${paths.DATA_ENV} or ./data)"
+    )
+    parser.add_argument(
+        "--targets",
+        metavar="FILE",
+        default=default,
+        help=f"targets file (default: ${paths.TARGETS_ENV} or ./targets.yaml)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS if suppress else "sv",
+        help="language of messages and names (default: sv)",
+    )
 
 
 def open_dataset(args: argparse.Namespace) -> Dataset:

@@ -15,34 +15,40 @@ from kpi.model.problems import Problem, UsageError
 from kpi.read.registers import REGISTERS
 from kpi.read.targets import load_config
 from kpi.text.i18n import format_number, t
-from kpi.write import auth
-from kpi.write import imports
+from kpi.write import auth, imports
 from kpi.write.imports import megabytes, parse_data_file, preview_upload
 from kpi.write.store import save_preview
 
 PROBLEMS_SHOWN = 200
 
 
-
 def register(commands: Any) -> None:
     """``kpi import`` and ``kpi hash-password``."""
     command = commands.add_parser(
-        "import", help="check a CSV/XLSX file and save it into a data file (backup, change log)",
+        "import",
+        help="check a CSV/XLSX file and save it into a data file (backup, change log)",
         description="Read FILE (CSV or XLSX) with the project's rules, show every problem and the difference "
-                    "to the current file, then save it into the data folder: validated, atomic, with a backup "
-                    "in data/.history/ and a line in data/changelog.csv. Exit 0 saved (or dry run clean), "
-                    "1 refused, 2 usage.")
+        "to the current file, then save it into the data folder: validated, atomic, with a backup "
+        "in data/.history/ and a line in data/changelog.csv. Exit 0 saved (or dry run clean), "
+        "1 refused, 2 usage.",
+    )
     add_common(command)
     command.add_argument("file", metavar="FILE", help="the CSV or XLSX file to import")
-    command.add_argument("--into", required=True, metavar="TARGET",
-                         help=f"metrics/NAME.csv or one of: {', '.join(REGISTERS)}")
-    command.add_argument("--mode", choices=("replace", "merge"), default="replace",
-                         help="replace the whole file (default) or add/update rows by key")
+    command.add_argument(
+        "--into", required=True, metavar="TARGET", help=f"metrics/NAME.csv or one of: {', '.join(REGISTERS)}"
+    )
+    command.add_argument(
+        "--mode",
+        choices=("replace", "merge"),
+        default="replace",
+        help="replace the whole file (default) or add/update rows by key",
+    )
     command.add_argument("--sheet", metavar="NAME", default=None, help="XLSX: the sheet to read (default: the first)")
     command.add_argument("--dry-run", action="store_true", help="check and show the difference, save nothing")
     command.add_argument("--comment", default="", metavar="TEXT", help="a comment for the change log")
-    command.add_argument("--editor", default=None, metavar="NAME",
-                         help="who is importing, for the change log (default: $USER)")
+    command.add_argument(
+        "--editor", default=None, metavar="NAME", help="who is importing, for the change log (default: $USER)"
+    )
     command.set_defaults(handler=cmd_import)
 
     hasher = commands.add_parser("hash-password", help="print an editor_password_hash line for .streamlit/secrets.toml")
@@ -61,17 +67,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         raise UsageError([Problem(args.file, "file_missing")]) from None
     except OSError as exc:
-        raise UsageError([Problem(args.file, "store_cli_unreadable",
-                                  params={"detail": exc.strerror or str(exc)})]) from None
+        raise UsageError(
+            [Problem(args.file, "store_cli_unreadable", params={"detail": exc.strerror or str(exc)})]
+        ) from None
     if len(data) > imports.MAX_UPLOAD_BYTES:
-        print_problems([Problem(args.file, "import_too_large", params={
-            "size": megabytes(max(size, len(data))), "limit": megabytes(imports.MAX_UPLOAD_BYTES)})], lang)
+        print_problems(
+            [
+                Problem(
+                    args.file,
+                    "import_too_large",
+                    params={"size": megabytes(max(size, len(data))), "limit": megabytes(imports.MAX_UPLOAD_BYTES)},
+                )
+            ],
+            lang,
+        )
         print(t("store.cli.refused", lang), file=sys.stderr)
         return EXIT_DATA
     data_dir = paths.data_dir(args.data)
     config = load_config(paths.targets_path(args.targets))
-    preview = preview_upload(data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode,
-                             label=args.file)
+    preview = preview_upload(
+        data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode, label=args.file
+    )
     shown = preview.problems[:PROBLEMS_SHOWN]
     print_problems(shown, lang)
     if len(preview.problems) > len(shown):
@@ -80,8 +96,16 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(t("store.cli.refused", lang), file=sys.stderr)
         return EXIT_DATA
     added, changed, removed = preview.diff.counts
-    print(t("store.cli.diff", lang, file=target.relpath, added=format_number(added, lang),
-            changed=format_number(changed, lang), removed=format_number(removed, lang)))
+    print(
+        t(
+            "store.cli.diff",
+            lang,
+            file=target.relpath,
+            added=format_number(added, lang),
+            changed=format_number(changed, lang),
+            removed=format_number(removed, lang),
+        )
+    )
     if preview.unchanged:
         print(t("store.cli.unchanged", lang))
         return EXIT_OK

@@ -23,19 +23,34 @@ def register(commands: Any) -> None:
     """``kpi report`` and ``kpi snapshot save|list`` (board packs)."""
     report = commands.add_parser("report", help="a report for funders or the board: pdf, xlsx, csv or html")
     add_common(report)
-    report.add_argument("--format", dest="report_format", choices=FORMATS, default=None,
-                        help="default: from the --out file's extension")
+    report.add_argument(
+        "--format", dest="report_format", choices=FORMATS, default=None, help="default: from the --out file's extension"
+    )
     report.add_argument("--out", required=True, metavar="FILE", help="where to write the report ('-' for stdout)")
-    report.add_argument("--as-of", type=iso_date, default=None, metavar="YYYY-MM-DD",
-                        help="judge every status at this date (default: --to, else today)")
+    report.add_argument(
+        "--as-of",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="judge every status at this date (default: --to, else today)",
+    )
     report.add_argument("--from", dest="period_from", type=iso_date, default=None, metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="period_to", type=iso_date, default=None, metavar="YYYY-MM-DD")
-    report.add_argument("--scope", default=SCOPE_ALL,
-                        help="all | the organisation's id (organisation.id in targets.yaml) | a project id | an area id (default: all)")
-    report.add_argument("--pack", type=iso_date, default=None, metavar="YYYY-MM-DD",
-                        help="report the numbers frozen in the board pack of this meeting")
-    report.add_argument("--csv-dialect", choices=CSV_DIALECTS, default="default",
-                        help="excel-sv: ';', decimal comma, UTF-8 with BOM")
+    report.add_argument(
+        "--scope",
+        default=SCOPE_ALL,
+        help="all | the organisation's id (organisation.id in targets.yaml) | a project id | an area id (default: all)",
+    )
+    report.add_argument(
+        "--pack",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="report the numbers frozen in the board pack of this meeting",
+    )
+    report.add_argument(
+        "--csv-dialect", choices=CSV_DIALECTS, default="default", help="excel-sv: ';', decimal comma, UTF-8 with BOM"
+    )
     report.set_defaults(handler=cmd_report)
 
     snapshot = commands.add_parser("snapshot", help="board packs: save the status at a meeting, list saved packs")
@@ -44,8 +59,14 @@ def register(commands: Any) -> None:
     save = actions.add_parser("save", help="freeze every metric's status as of a meeting date")
     add_common(save)
     save.add_argument("--date", type=iso_date, required=True, metavar="YYYY-MM-DD")
-    save.add_argument("--comment", type=_comment_arg, action="append", default=[], metavar="METRIC_ID=TEXT",
-                      help="a comment on one metric (repeat for more)")
+    save.add_argument(
+        "--comment",
+        type=_comment_arg,
+        action="append",
+        default=[],
+        metavar="METRIC_ID=TEXT",
+        help="a comment on one metric (repeat for more)",
+    )
     save.add_argument("--author", default="", metavar="NAME")
     save.add_argument("--replace", action="store_true", help="overwrite an existing pack for that date")
     save.set_defaults(handler=cmd_snapshot_save)
@@ -69,8 +90,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     if fmt in ("pdf", "html"):
         warm_up_renderer()  # Chromium starts while the data loads
     dataset = open_dataset(args)
-    spec = ReportSpec(fmt=fmt, as_of=args.as_of, period_from=args.period_from, period_to=args.period_to,
-                      scope=args.scope, lang=args.lang, pack=args.pack, csv_dialect=args.csv_dialect)
+    spec = ReportSpec(
+        fmt=fmt,
+        as_of=args.as_of,
+        period_from=args.period_from,
+        period_to=args.period_to,
+        scope=args.scope,
+        lang=args.lang,
+        pack=args.pack,
+        csv_dialect=args.csv_dialect,
+    )
     content = gather(dataset, spec)  # UsageError (exit 2) for a period that ends before it starts
     data = render(content)
     if args.out == "-":
@@ -78,8 +107,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     else:
         atomic_write(Path(args.out), data)
-        print(t("reports.cli_written", args.lang, path=args.out, size=format_number(len(data) / 1024, args.lang, 0)),
-              file=sys.stderr)
+        print(
+            t("reports.cli_written", args.lang, path=args.out, size=format_number(len(data) / 1024, args.lang, 0)),
+            file=sys.stderr,
+        )
     print_problems(dataset.problems, args.lang)
     return exit_for(dataset.problems)
 
@@ -104,6 +135,8 @@ def cmd_snapshot_list(args: argparse.Namespace) -> int:
             continue
         counts = status_counts_text(pack.statuses, args.lang)
         author = f"  ({pack.author})" if pack.author else ""
-        print(f"{info.meeting_date.isoformat()}{author}  {counts}  "
-              + t("reports.cli_comments", args.lang, count=len(pack.comments)))
+        print(
+            f"{info.meeting_date.isoformat()}{author}  {counts}  "
+            + t("reports.cli_comments", args.lang, count=len(pack.comments))
+        )
     return EXIT_OK

@@ -37,8 +37,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if dataset.problems:
         print(t("cli.summary", args.lang, errors=len(found_errors), warnings=len(found_warnings)), file=sys.stderr)
     else:
-        print(t("cli.no_problems", args.lang, targets=paths.targets_path(args.targets).name,
-                files=len(dataset.files)))
+        print(t("cli.no_problems", args.lang, targets=paths.targets_path(args.targets).name, files=len(dataset.files)))
     return EXIT_DATA if found_errors else EXIT_OK
 
 
@@ -68,8 +67,13 @@ def write_status_csv(statuses: list[MetricStatus], stream: IO[str], lang: str) -
 def render_table(statuses: list[MetricStatus], as_of: dt.date, lang: str, horizons: list[int]) -> str:
     """An aligned table a person reads in a terminal: status in words, numbers in local format,
     one target column per horizon of the plan (``horizons:`` in targets.yaml, else its target years)."""
-    header = [t("cli.col.metric", lang), t("cli.col.value", lang), t("cli.col.date", lang),
-              t("cli.col.status", lang), t("cli.col.pace", lang)]
+    header = [
+        t("cli.col.metric", lang),
+        t("cli.col.value", lang),
+        t("cli.col.date", lang),
+        t("cli.col.status", lang),
+        t("cli.col.pace", lang),
+    ]
     header += [t("cli.col.target_year", lang, year=year) for year in horizons]
     rows = []
     for item in statuses:
@@ -78,7 +82,9 @@ def render_table(statuses: list[MetricStatus], as_of: dt.date, lang: str, horizo
         if metric.kind == "milestone":
             value = t("cli.done", lang) if item.done_date else t("cli.not_done", lang)
             due = metric.due
-            targets = [format_date(due, lang, "iso") if due is not None and due.year == year else "" for year in horizons]
+            targets = [
+                format_date(due, lang, "iso") if due is not None and due.year == year else "" for year in horizons
+            ]
         else:
             value = format_number(item.value, lang, metric.decimals)
             targets = []
@@ -87,16 +93,29 @@ def render_table(statuses: list[MetricStatus], as_of: dt.date, lang: str, horizo
                 targets.append(format_number(target.value, lang, metric.decimals) if target else "")
         name = metric.display_name(lang)
         name = name if len(name) <= 44 else name[:43] + "…"
-        rows.append([name, value, format_date(item.value_date, lang, "iso") if item.value_date else "–", label,
-                     format_number(item.pace, lang, 2) if item.pace is not None else "–", *targets])
+        rows.append(
+            [
+                name,
+                value,
+                format_date(item.value_date, lang, "iso") if item.value_date else "–",
+                label,
+                format_number(item.pace, lang, 2) if item.pace is not None else "–",
+                *targets,
+            ]
+        )
     widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
     right = {1, 4} | set(range(5, len(header)))
 
     def line(cells: list[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths))
+        ).rstrip()
 
-    out = [t("cli.as_of", lang, date=format_date(as_of, lang, "long")), "", line(header),
-           "  ".join("-" * w for w in widths)]
+    out = [
+        t("cli.as_of", lang, date=format_date(as_of, lang, "long")),
+        "",
+        line(header),
+        "  ".join("-" * w for w in widths),
+    ]
     out += [line(row) for row in rows]
     return "\n".join(out)

@@ -66,8 +66,13 @@ class Trend:
         return from_day(np.ceil(day))
 
 
-def fit_trend(dates: np.ndarray, values: np.ndarray, as_of: dt.date,
-              window_months: int = WINDOW_MONTHS, min_points: int = MIN_POINTS) -> Trend | None:
+def fit_trend(
+    dates: np.ndarray,
+    values: np.ndarray,
+    as_of: dt.date,
+    window_months: int = WINDOW_MONTHS,
+    min_points: int = MIN_POINTS,
+) -> Trend | None:
     """Fit ``value = a + b·day`` to observations in ``(as_of − 24 months, as_of]``.
 
     Ordinary least squares in closed form on centred days (the same line ``np.polyfit`` gives,

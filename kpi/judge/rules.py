@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 
 from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, to_day
-from kpi.text.i18n import format_date, format_number, t
 from kpi.model.dataset import Series
 from kpi.model.targets import DatedValue, Metric, Thresholds
 from kpi.model.values import as_number, iso
+from kpi.text.i18n import format_date, format_number, t
 
 STATUSES = ("reached", "on_track", "at_risk", "off_track", "moving_away", "no_data")
 STALE_AFTER_DAYS = {"monthly": 62, "quarterly": 135, "yearly": 400}
@@ -91,18 +91,34 @@ class MetricStatus:
         if self.status == "no_data":
             return t("explain.no_data", lang, word=word, as_of=format_date(self.as_of, lang))
         if self.status == "reached" and self.next_target is not None:
-            text = t("explain.reached", lang, word=word, value=number(self.value),
-                     target=number(self.next_target.value), target_date=format_date(self.next_target.date, lang))
+            text = t(
+                "explain.reached",
+                lang,
+                word=word,
+                value=number(self.value),
+                target=number(self.next_target.value),
+                target_date=format_date(self.next_target.date, lang),
+            )
         elif self.pace is not None:
-            text = t("explain.pace", lang, word=word, value=number(self.value), expected=number(self.expected),
-                     pace=format_number(self.pace, lang, 2))
+            text = t(
+                "explain.pace",
+                lang,
+                word=word,
+                value=number(self.value),
+                expected=number(self.expected),
+                pace=format_number(self.pace, lang, 2),
+            )
         else:
             baseline = self.baseline.value if self.baseline else 0
             key = "explain.no_pace_ok" if self.status == "on_track" else "explain.no_pace_away"
             text = t(key, lang, word=word, value=number(self.value), baseline=number(baseline))
         if self.stale:
-            text += " " + t("explain.stale", lang, value_date=format_date(self.value_date, lang),
-                            cadence=t("cadence." + self.metric.cadence, lang))
+            text += " " + t(
+                "explain.stale",
+                lang,
+                value_date=format_date(self.value_date, lang),
+                cadence=t("cadence." + self.metric.cadence, lang),
+            )
         return text
 
     def to_dict(self, lang: str = "sv") -> dict[str, Any]:
@@ -125,10 +141,14 @@ class MetricStatus:
             "expected": _four(self.expected),
             "stale": self.stale,
             "baseline": {"date": iso(self.baseline.date), "value": self.baseline.value} if self.baseline else None,
-            "targets": [{"date": target.date.isoformat(), "value": target.value, "met": target.met}
-                        for target in self.targets],
-            "next_target": ({"date": self.next_target.date.isoformat(), "value": self.next_target.value}
-                            if self.next_target else None),
+            "targets": [
+                {"date": target.date.isoformat(), "value": target.value, "met": target.met} for target in self.targets
+            ],
+            "next_target": (
+                {"date": self.next_target.date.isoformat(), "value": self.next_target.value}
+                if self.next_target
+                else None
+            ),
             "projected": [{"date": item["date"].isoformat(), "value": _four(item["value"])} for item in self.projected],
             "eta": iso(self.eta),
             "needed_per_month": _four(self.needed_per_month),
@@ -161,6 +181,7 @@ def _classify(pace: float, thresholds: Thresholds) -> str:
 
 
 # --- the path a metric is expected to follow ---------------------------------------------------
+
 
 def expected_latest(baseline: DatedValue, targets: list[DatedValue], when: dt.date) -> float:
     """Linear in days from the baseline through each target; flat before and after."""
@@ -196,6 +217,7 @@ def expected_year_to_date(target: DatedValue, when: dt.date) -> float:
 
 # --- evaluation ----------------------------------------------------------------------------------
 
+
 def evaluate(metric: Metric, series: Series, as_of: dt.date, thresholds: Thresholds | None = None) -> MetricStatus:
     """Judge one metric at ``as_of`` from its series; the only place a status is decided."""
     thresholds = thresholds or Thresholds()
@@ -219,9 +241,17 @@ def _evaluate_milestone(metric: Metric, dates: np.ndarray, values: np.ndarray, a
     else:
         status = "off_track"
     met = None if due > as_of else bool(done_date is not None and done_date <= due)
-    return MetricStatus(metric, as_of, status, value=1.0 if done_date else 0.0, value_date=done_date,
-                        targets=[TargetResult(due, 1.0, met, 1.0 if met else 0.0)],
-                        next_target=TargetResult(due, 1.0), done_date=done_date, observations=len(dates))
+    return MetricStatus(
+        metric,
+        as_of,
+        status,
+        value=1.0 if done_date else 0.0,
+        value_date=done_date,
+        targets=[TargetResult(due, 1.0, met, 1.0 if met else 0.0)],
+        next_target=TargetResult(due, 1.0),
+        done_date=done_date,
+        observations=len(dates),
+    )
 
 
 def _latest_at(dates: np.ndarray, values: np.ndarray, when: dt.date) -> float | None:
@@ -242,7 +272,9 @@ def _target_results(metric: Metric, dates: np.ndarray, values: np.ndarray, as_of
             results.append(TargetResult(target.date, target.value))
             continue
         if metric.aggregation == "year_to_date":
-            judged = _year_sum(dates, values, target.date) if len(dates) and dates[0] <= np.datetime64(target.date) else None
+            judged = (
+                _year_sum(dates, values, target.date) if len(dates) and dates[0] <= np.datetime64(target.date) else None
+            )
         else:
             judged = _latest_at(dates, values, target.date)
         met = judged is not None and meets(judged, target.value, metric.direction)
@@ -256,21 +288,34 @@ def _is_stale(metric: Metric, value_date: dt.date | None, as_of: dt.date, stepwi
     return (as_of - value_date).days > STALE_AFTER_DAYS[metric.cadence]
 
 
-def _evaluate_latest(metric: Metric, series: Series, dates: np.ndarray, values: np.ndarray, as_of: dt.date,
-                     thresholds: Thresholds) -> MetricStatus:
+def _evaluate_latest(
+    metric: Metric, series: Series, dates: np.ndarray, values: np.ndarray, as_of: dt.date, thresholds: Thresholds
+) -> MetricStatus:
     targets = _target_results(metric, dates, values, as_of)
     upcoming = [target for target in targets if target.date >= as_of]
     next_target = upcoming[0] if upcoming else targets[-1]
     if len(dates) == 0:
-        return MetricStatus(metric, as_of, "no_data", baseline=metric.baseline, targets=targets, next_target=next_target)
+        return MetricStatus(
+            metric, as_of, "no_data", baseline=metric.baseline, targets=targets, next_target=next_target
+        )
     value = float(values[-1])
     # A register count holds until it changes, so its value is as of T itself, never "stale".
     value_date = as_of if series.stepwise else dates[-1].astype(dt.date)
     baseline = metric.baseline or DatedValue(date=dates[0].astype(dt.date), value=float(values[0]))
     expected = expected_latest(baseline, metric.targets, value_date)
-    result = MetricStatus(metric, as_of, "no_data", value=value, value_date=value_date, expected=expected,
-                          baseline=baseline, targets=targets, next_target=next_target,
-                          stale=_is_stale(metric, value_date, as_of, series.stepwise), observations=len(dates))
+    result = MetricStatus(
+        metric,
+        as_of,
+        "no_data",
+        value=value,
+        value_date=value_date,
+        expected=expected,
+        baseline=baseline,
+        targets=targets,
+        next_target=next_target,
+        stale=_is_stale(metric, value_date, as_of, series.stepwise),
+        observations=len(dates),
+    )
     denominator = expected - baseline.value
     if meets(value, next_target.value, metric.direction):
         result.status = "reached"
@@ -281,25 +326,42 @@ def _evaluate_latest(metric: Metric, series: Series, dates: np.ndarray, values: 
             result.status = "on_track" if meets(value, baseline.value, metric.direction) else "moving_away"
         else:
             result.status = _classify(result.pace, thresholds)
-    _add_forecast(result, dates, values, as_of, value_date, [target for target in metric.targets])
+    _add_forecast(result, dates, values, as_of, value_date, list(metric.targets))
     return result
 
 
-def _evaluate_year_to_date(metric: Metric, series: Series, dates: np.ndarray, values: np.ndarray, as_of: dt.date,
-                           thresholds: Thresholds) -> MetricStatus:
+def _evaluate_year_to_date(
+    metric: Metric, series: Series, dates: np.ndarray, values: np.ndarray, as_of: dt.date, thresholds: Thresholds
+) -> MetricStatus:
     targets = _target_results(metric, dates, values, as_of)
     goal = year_target(metric.targets, as_of.year, as_of)
     next_target = TargetResult(goal.date, goal.value)
     if len(dates) == 0 and not series.stepwise:
-        return MetricStatus(metric, as_of, "no_data", targets=targets, next_target=next_target,
-                            baseline=DatedValue(date=dt.date(as_of.year, 1, 1), value=0.0))
+        return MetricStatus(
+            metric,
+            as_of,
+            "no_data",
+            targets=targets,
+            next_target=next_target,
+            baseline=DatedValue(date=dt.date(as_of.year, 1, 1), value=0.0),
+        )
     value = _year_sum(dates, values, as_of)
     value_date = as_of if series.stepwise or len(dates) == 0 else dates[-1].astype(dt.date)
     expected = expected_year_to_date(goal, as_of)
     baseline = DatedValue(date=dt.date(as_of.year, 1, 1), value=0.0)
-    result = MetricStatus(metric, as_of, "no_data", value=value, value_date=value_date, expected=expected,
-                          baseline=baseline, targets=targets, next_target=next_target,
-                          stale=_is_stale(metric, value_date, as_of, series.stepwise), observations=len(dates))
+    result = MetricStatus(
+        metric,
+        as_of,
+        "no_data",
+        value=value,
+        value_date=value_date,
+        expected=expected,
+        baseline=baseline,
+        targets=targets,
+        next_target=next_target,
+        stale=_is_stale(metric, value_date, as_of, series.stepwise),
+        observations=len(dates),
+    )
     if expected != 0:
         result.pace = value / expected
     if meets(value, goal.value, metric.direction):
@@ -317,8 +379,14 @@ def _evaluate_year_to_date(metric: Metric, series: Series, dates: np.ndarray, va
     return result
 
 
-def _add_forecast(result: MetricStatus, dates: np.ndarray, values: np.ndarray, as_of: dt.date,
-                  value_date: dt.date, targets: list[DatedValue]) -> None:
+def _add_forecast(
+    result: MetricStatus,
+    dates: np.ndarray,
+    values: np.ndarray,
+    as_of: dt.date,
+    value_date: dt.date,
+    targets: list[DatedValue],
+) -> None:
     metric = result.metric
     trend = fit_trend(dates, values, as_of)
     result.trend = trend
@@ -337,12 +405,14 @@ def _add_forecast(result: MetricStatus, dates: np.ndarray, values: np.ndarray, a
 def evaluate_all(config, series_by_metric: dict[str, Series], as_of: dt.date) -> list[MetricStatus]:
     """Every metric of the configuration at ``as_of``, in the order of ``targets.yaml``."""
     empty = Series.empty()
-    return [evaluate(metric, series_by_metric.get(metric.id, empty), as_of, config.status_thresholds)
-            for metric in config.metrics]
+    return [
+        evaluate(metric, series_by_metric.get(metric.id, empty), as_of, config.status_thresholds)
+        for metric in config.metrics
+    ]
 
 
 def count_by_status(statuses: list[MetricStatus]) -> dict[str, int]:
-    counts = {status: 0 for status in STATUSES}
+    counts = dict.fromkeys(STATUSES, 0)
     for item in statuses:
         counts[item.status] += 1
     return counts

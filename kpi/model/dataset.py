@@ -39,7 +39,7 @@ class Series:
     stepwise: bool = False  # True for register counts: a value holds until the next change
 
     @classmethod
-    def empty(cls) -> "Series":
+    def empty(cls) -> Series:
         return cls(np.array([], dtype="datetime64[D]"), np.array([], dtype="float64"))
 
     def __len__(self) -> int:

@@ -8,8 +8,9 @@ warnings are shown but do not.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from kpi.text.i18n import DEFAULT_LANGUAGE, t
 
@@ -28,8 +29,10 @@ class Problem:
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
         # A parameter may itself be a translatable phrase ("@detail.missing"), for messages
         # assembled from a library's error (pydantic) that still must read well in Swedish.
-        params = {key: (t(value[1:], lang) if isinstance(value, str) and value.startswith("@detail.") else value)
-                  for key, value in self.params.items()}
+        params = {
+            key: (t(value[1:], lang) if isinstance(value, str) and value.startswith("@detail.") else value)
+            for key, value in self.params.items()
+        }
         return t(f"problem.{self.code}", lang, **params)
 
     def location(self) -> str:

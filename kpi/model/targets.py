@@ -41,7 +41,7 @@ class Thresholds(_Strict):
     at_risk: float = 0.6
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Thresholds":
+    def _ordered(self) -> Thresholds:
         if not 0 <= self.at_risk <= self.on_track:
             raise ValueError("must satisfy 0 <= at_risk <= on_track")
         return self
@@ -62,7 +62,10 @@ class Source(_Strict):
     def _as_text(cls, value: Any) -> Any:
         # YAML reads ``planned: no`` as False; registers hold text, so compare as text.
         if isinstance(value, dict):
-            return {k: ([_yaml_text(v) for v in val] if isinstance(val, list) else _yaml_text(val)) for k, val in value.items()}
+            return {
+                k: ([_yaml_text(v) for v in val] if isinstance(val, list) else _yaml_text(val))
+                for k, val in value.items()
+            }
         return value
 
 
@@ -128,7 +131,7 @@ class Metric(_Strict):
         return sorted(value, key=lambda target: target.date)
 
     @model_validator(mode="after")
-    def _kind_fields(self) -> "Metric":
+    def _kind_fields(self) -> Metric:
         if self.kind == "milestone":
             if self.due is None:
                 raise ValueError("a milestone needs a due date (due: YYYY-MM-DD)")
@@ -191,7 +194,7 @@ class Config(_Strict):
     metrics: list[Metric]
 
     @model_validator(mode="after")
-    def _references(self) -> "Config":
+    def _references(self) -> Config:
         seen: set[str] = set()
         for metric in self.metrics:
             if metric.id in seen:
@@ -210,7 +213,9 @@ class Config(_Strict):
                 raise ValueError(f"metric {metric.id!r}: project {metric.project!r} is not among projects")
             packages = {package.id for package in projects[metric.project].packages}
             if metric.package is not None and metric.package not in packages:
-                raise ValueError(f"metric {metric.id!r}: package {metric.package!r} is not a package of {metric.project!r}")
+                raise ValueError(
+                    f"metric {metric.id!r}: package {metric.package!r} is not a package of {metric.project!r}"
+                )
         return self
 
     # Lookups the UI and reports need; kept here so no page re-derives them.

@@ -18,16 +18,15 @@ from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.problems import Problem
 from kpi.model.targets import Config
 from kpi.read import registers
-from kpi.read.targets import load_config
 from kpi.read.tables import RawTable, connect, file_label, modified_time, read_table, sql_with
+from kpi.read.targets import load_config
+
 
 def metric_files(data_dir: Path) -> list[Path]:
     folder = data_dir / "metrics"
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.glob("*.csv") if not p.name.startswith((".", "~$")))
-
-
 
 
 _OBSERVATIONS_DDL = """
@@ -57,19 +56,22 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
 
     has_duplicates = _check_observations(con, dataset.problems, today)
     # The later row wins for a repeated metric+date; the window is only paid for when needed.
-    keep = ("row_number() OVER (PARTITION BY metric, date ORDER BY file_order DESC, row DESC)"
-            if has_duplicates else "1")
-    con.execute("""
+    keep = "row_number() OVER (PARTITION BY metric, date ORDER BY file_order DESC, row DESC)" if has_duplicates else "1"
+    con.execute(
+        """
         CREATE OR REPLACE TABLE observations AS
         SELECT metric, date, value, note, source, file, row FROM (
-            SELECT *, """ + keep + """ AS keep
+            SELECT *, """
+        + keep
+        + """ AS keep
             FROM observations_raw o
             WHERE metric IN (SELECT id FROM metric_meta WHERE register IS NULL)
               AND NOT EXISTS (SELECT 1 FROM metric_meta m WHERE m.id = o.metric
                               AND ((m.min IS NOT NULL AND o.value < m.min) OR (m.max IS NOT NULL AND o.value > m.max)))
         ) WHERE keep = 1
         ORDER BY metric, date
-    """)
+    """
+    )
     dataset.series.update(_series_by_metric(con))
 
 
@@ -78,41 +80,75 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
     if {"metric", "value"} <= columns or ("date" in columns and raw.columns[0] != "date"):
         for name in ("metric", "date", "value"):
             if name not in columns:
-                problems.append(Problem(raw.label, "missing_column", row=1, column=name,
-                                        params={"name": name, "found": ", ".join(raw.header)}))
+                problems.append(
+                    Problem(
+                        raw.label,
+                        "missing_column",
+                        row=1,
+                        column=name,
+                        params={"name": name, "found": ", ".join(raw.header)},
+                    )
+                )
         if not {"metric", "date", "value"} <= columns:
             return
         note = "note" if "note" in columns else "NULL"
         source = "source" if "source" in columns else "NULL"
-        con.execute(sql_with("""
+        con.execute(
+            sql_with(
+                """
             CREATE OR REPLACE TEMP TABLE parsed AS
             SELECT _row, trim(metric) AS metric, date AS date_text, value AS value_text,
                    kpi_date(date) AS date, kpi_number(value) AS value,
                    {note} AS note, {source} AS source, 'value' AS value_column
             FROM {table}
-        """, note=note, source=source, table=raw.name))
+        """,
+                note=note,
+                source=source,
+                table=raw.name,
+            )
+        )
     elif raw.columns[0] == "date":
         if len(raw.columns) < 2:
-            problems.append(Problem(raw.label, "missing_column", row=1, column="metric",
-                                    params={"name": "metric", "found": ", ".join(raw.header)}))
+            problems.append(
+                Problem(
+                    raw.label,
+                    "missing_column",
+                    row=1,
+                    column="metric",
+                    params={"name": "metric", "found": ", ".join(raw.header)},
+                )
+            )
             return
         known = set(con.execute("SELECT id FROM metric_meta").df()["id"])
         for name in raw.columns[1:]:
             if name not in known and name not in {"note", "source"}:
-                problems.append(Problem(raw.label, "unknown_column", row=1, column=name,
-                                        severity="warning", params={"name": name}))
-        con.execute(sql_with("""
+                problems.append(
+                    Problem(raw.label, "unknown_column", row=1, column=name, severity="warning", params={"name": name})
+                )
+        con.execute(
+            sql_with(
+                """
             CREATE OR REPLACE TEMP TABLE parsed AS
             SELECT _row, metric, date AS date_text, value_text, kpi_date(date) AS date,
                    kpi_number(value_text) AS value, NULL AS note, NULL AS source, metric AS value_column
             FROM (UNPIVOT {table} ON COLUMNS(* EXCLUDE (_row, date)) INTO NAME metric VALUE value_text)
             WHERE metric IN (SELECT id FROM metric_meta) AND trim(value_text) <> ''
-        """, table=raw.name))
+        """,
+                table=raw.name,
+            )
+        )
     else:
         for name in ("metric", "date", "value"):
             if name not in columns:
-                problems.append(Problem(raw.label, "missing_column", row=1, column=name,
-                                        params={"name": name, "found": ", ".join(raw.header)}))
+                problems.append(
+                    Problem(
+                        raw.label,
+                        "missing_column",
+                        row=1,
+                        column=name,
+                        params={"name": name, "found": ", ".join(raw.header)},
+                    )
+                )
         return
 
     cell_problems = con.execute("""
@@ -125,11 +161,14 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
     """).fetchall()
     for row, column, code, value in cell_problems:
         problems.append(Problem(raw.label, code, row=row, column=column, params={"value": value}))
-    con.execute("""
+    con.execute(
+        """
         INSERT INTO observations_raw
         SELECT metric, date, value, note, source, ?, _row, ? FROM parsed
         WHERE metric IS NOT NULL AND metric <> '' AND date IS NOT NULL AND value IS NOT NULL
-    """, [raw.label, order])
+    """,
+        [raw.label, order],
+    )
 
 
 def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
@@ -140,37 +179,74 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
     for metric, file, row in con.execute("""
         SELECT metric, file, row FROM observations_raw WHERE metric NOT IN (SELECT id FROM metric_meta) ORDER BY file_order, row
     """).fetchall():
-        problems.append(Problem(file, "unknown_metric", row=row, column="metric", severity="warning", params={"value": metric}))
+        problems.append(
+            Problem(file, "unknown_metric", row=row, column="metric", severity="warning", params={"value": metric})
+        )
     for metric, register, file, row in con.execute("""
         SELECT o.metric, m.register, o.file, o.row FROM observations_raw o JOIN metric_meta m ON m.id = o.metric
         WHERE m.register IS NOT NULL ORDER BY file_order, row
     """).fetchall():
-        problems.append(Problem(file, "register_metric", row=row, column="metric", severity="warning",
-                                params={"value": metric, "register": register}))
+        problems.append(
+            Problem(
+                file,
+                "register_metric",
+                row=row,
+                column="metric",
+                severity="warning",
+                params={"value": metric, "register": register},
+            )
+        )
     for metric, value, low, high, file, row in con.execute("""
         SELECT o.metric, o.value, m.min, m.max, o.file, o.row FROM observations_raw o JOIN metric_meta m ON m.id = o.metric
         WHERE (m.min IS NOT NULL AND o.value < m.min) OR (m.max IS NOT NULL AND o.value > m.max) ORDER BY file_order, row
     """).fetchall():
         below = low is not None and value < low
-        problems.append(Problem(file, "below_min" if below else "above_max", row=row, column="value",
-                                params={"value": _plain(value), "limit": _plain(low if below else high), "metric": metric}))
+        problems.append(
+            Problem(
+                file,
+                "below_min" if below else "above_max",
+                row=row,
+                column="value",
+                params={"value": _plain(value), "limit": _plain(low if below else high), "metric": metric},
+            )
+        )
     repeated = con.execute(
         "SELECT count(*) FROM (SELECT metric, date FROM observations_raw GROUP BY metric, date HAVING count(*) > 1)"
     ).fetchall()[0][0]
-    for metric, date, file, row, other in ([] if not repeated else con.execute("""
+    for metric, date, file, row, other in (
+        []
+        if not repeated
+        else con.execute("""
         SELECT metric, date, file, row, first_file || ':' || first_row FROM (
             SELECT *, first_value(file) OVER w AS first_file, first_value(row) OVER w AS first_row,
                    row_number() OVER w AS n
             FROM observations_raw WINDOW w AS (PARTITION BY metric, date ORDER BY file_order, row)
         ) WHERE n > 1 ORDER BY file, row
-    """).fetchall()):
-        problems.append(Problem(file, "duplicate_observation", row=row, column="date", severity="warning",
-                                params={"metric": metric, "date": date.isoformat(), "other": other}))
+    """).fetchall()
+    ):
+        problems.append(
+            Problem(
+                file,
+                "duplicate_observation",
+                row=row,
+                column="date",
+                severity="warning",
+                params={"metric": metric, "date": date.isoformat(), "other": other},
+            )
+        )
     for date, file, row in con.execute(
         "SELECT date, file, row FROM observations_raw WHERE date > ? ORDER BY file_order, row", [today]
     ).fetchall():
-        problems.append(Problem(file, "future_date", row=row, column="date", severity="warning",
-                                params={"value": date.isoformat(), "today": today.isoformat()}))
+        problems.append(
+            Problem(
+                file,
+                "future_date",
+                row=row,
+                column="date",
+                severity="warning",
+                params={"value": date.isoformat(), "today": today.isoformat()},
+            )
+        )
     return bool(repeated)
 
 
@@ -192,7 +268,7 @@ def _series_by_metric(con) -> dict[str, Series]:
     values = np.asarray(arrays["value"], dtype="float64")
     result, start = {}, 0
     for metric, count in groups:
-        result[metric] = Series(days[start:start + count], values[start:start + count])
+        result[metric] = Series(days[start : start + count], values[start : start + count])
         start += count
     return result
 
@@ -209,7 +285,9 @@ def load_dataset(data_dir: Path, targets: Path, today: dt.date | None = None) ->
     if not dataset.data_dir.is_dir():
         dataset.problems.append(Problem(str(data_dir), "data_dir_missing", params={"path": str(data_dir)}))
         dataset.con.execute(_OBSERVATIONS_DDL)
-        dataset.con.execute("CREATE OR REPLACE TABLE observations AS SELECT * EXCLUDE (file_order) FROM observations_raw")
+        dataset.con.execute(
+            "CREATE OR REPLACE TABLE observations AS SELECT * EXCLUDE (file_order) FROM observations_raw"
+        )
         return dataset
     load_observations(dataset, today)
     registers.load_registers(dataset)
@@ -218,8 +296,9 @@ def load_dataset(data_dir: Path, targets: Path, today: dt.date | None = None) ->
 
 def data_fingerprint(data_dir: Path, targets: Path) -> tuple:
     """File names, sizes and modification times: a cache key that changes whenever a file does."""
-    paths = [targets] + (sorted(p for p in Path(data_dir).rglob("*.csv") if ".history" not in p.parts)
-                         if Path(data_dir).is_dir() else [])
+    paths = [targets] + (
+        sorted(p for p in Path(data_dir).rglob("*.csv") if ".history" not in p.parts) if Path(data_dir).is_dir() else []
+    )
     entries = []
     for path in paths:
         try:
@@ -232,22 +311,28 @@ def data_fingerprint(data_dir: Path, targets: Path) -> tuple:
 
 # --- one metrics table on its own (uploads and saves, see kpi/imports.py) -----------------------
 
+
 def _metric_meta_frame(config: Config) -> pd.DataFrame:
     """Each metric's id, bounds and register, as a table the checks join against.
 
     Explicit dtypes: with ``metrics: []`` pandas would guess a numeric ``id`` column and the
     checks' ``metric IN (SELECT id ...)`` would fail on types.
     """
-    return pd.DataFrame({
-        "id": pd.Series([m.id for m in config.metrics], dtype="string"),
-        "min": pd.Series([m.min for m in config.metrics], dtype="float64"),
-        "max": pd.Series([m.max for m in config.metrics], dtype="float64"),
-        "register": pd.Series([m.source.register_name if m.source else None for m in config.metrics], dtype="string"),
-    })
+    return pd.DataFrame(
+        {
+            "id": pd.Series([m.id for m in config.metrics], dtype="string"),
+            "min": pd.Series([m.min for m in config.metrics], dtype="float64"),
+            "max": pd.Series([m.max for m in config.metrics], dtype="float64"),
+            "register": pd.Series(
+                [m.source.register_name if m.source else None for m in config.metrics], dtype="string"
+            ),
+        }
+    )
 
 
-def check_metrics_table(con: duckdb.DuckDBPyConnection, raw: RawTable, config: Config, today: dt.date,
-                        problems: list[Problem]) -> pd.DataFrame:
+def check_metrics_table(
+    con: duckdb.DuckDBPyConnection, raw: RawTable, config: Config, today: dt.date, problems: list[Problem]
+) -> pd.DataFrame:
     """Validate one metrics table already in ``con`` exactly as :func:`load_dataset` validates a file.
 
     An upload must be judged by the same rules, with the same messages, as the file it will
@@ -264,13 +349,18 @@ def check_metrics_table(con: duckdb.DuckDBPyConnection, raw: RawTable, config: C
         con.unregister("metric_meta_frame")
     _parse_metrics_table(con, raw, 0, problems)
     _check_observations(con, problems, today)
-    return con.execute(
-        "SELECT metric, date, value, note, source, row FROM observations_raw ORDER BY row, rowid"
-    ).df()
+    return con.execute("SELECT metric, date, value, note, source, row FROM observations_raw ORDER BY row, rowid").df()
 
 
-def read_metrics_file(con: duckdb.DuckDBPyConnection, source: Path | bytes, label: str, config: Config,
-                      today: dt.date, problems: list[Problem], max_rows: int | None = None) -> pd.DataFrame | None:
+def read_metrics_file(
+    con: duckdb.DuckDBPyConnection,
+    source: Path | bytes,
+    label: str,
+    config: Config,
+    today: dt.date,
+    problems: list[Problem],
+    max_rows: int | None = None,
+) -> pd.DataFrame | None:
     """Read and validate one metrics file (a path or an upload's bytes) on its own.
 
     Returns its observations as :func:`check_metrics_table` does, or ``None`` when the file cannot

@@ -17,19 +17,20 @@ import csv
 import datetime as dt
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from kpi.model.dataset import Dataset, FileInfo, Series
-from kpi.read.tables import modified_time, RawTable, file_label, parse_date, parse_number, read_table
 from kpi.model.problems import Problem
 from kpi.model.targets import Config, Metric
 from kpi.model.values import is_missing
+from kpi.read.tables import RawTable, file_label, modified_time, parse_date, parse_number, read_table
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -39,8 +40,18 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CATEGORIES = ("producer", "processor", "restaurant", "retail", "hospitality", "other")
 LEAVE_REASONS = ("closed", "retired", "sold", "merged", "other")
 NATURAL_LEAVE_REASONS = ("closed", "retired", "sold", "merged")
-ACTIVITY_TYPES = ("training", "festival", "campaign", "annual_meeting", "autumn_meeting", "food_meeting",
-                  "school_collaboration", "uf", "internal_newsletter", "other")
+ACTIVITY_TYPES = (
+    "training",
+    "festival",
+    "campaign",
+    "annual_meeting",
+    "autumn_meeting",
+    "food_meeting",
+    "school_collaboration",
+    "uf",
+    "internal_newsletter",
+    "other",
+)
 MEETING_TYPES = ("annual_meeting", "autumn_meeting", "food_meeting")
 AGREEMENT_STATUSES = ("active", "negotiating", "ended", "none")
 # An agreement with one of these statuses has been signed; its dates say when it was in force.
@@ -95,7 +106,7 @@ def _key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().casefold())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _code_lookup(column: str) -> dict[str, str]:
     lookup = {code: code for code in _CODES[column]}
     for code, words in _ALIASES[column].items():
@@ -117,6 +128,7 @@ def yes_no(text: str | None) -> str | None:
 
 
 # --- municipalities ---------------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1)
 def municipalities() -> dict[str, str]:
@@ -160,6 +172,7 @@ def _kommun_suggestion(text: str) -> str | None:
 
 # --- register definitions ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Column:
     """One column of a register: how its cells are read and whether it may be missing or empty."""
@@ -185,45 +198,68 @@ class Register:
         return tuple(column.name for column in self.columns)
 
 
-REGISTERS: dict[str, Register] = {register.name: register for register in (
-    Register("members", "members.csv", (
-        Column("member_id", "text", required=True, needed=True),
-        Column("name", "text", required=True),
-        Column("category", "code", required=True, needed=True),
-        Column("kommun", "kommun", required=True, needed=True),
-        Column("joined", "date", required=True, needed=True),
-        Column("left", "date"),
-        Column("leave_reason", "code"),
-        Column("uses_member_pages", "flag"),
-        Column("increased_profitability", "flag"),
-    ), filters=("category", "kommun", "leave_reason")),
-    Register("agreements", "agreements.csv", (
-        Column("kommun", "kommun", required=True, needed=True),
-        Column("kommunkod", "kommunkod"),
-        Column("signed", "date", required=True),
-        Column("ends", "date"),
-        Column("status", "code", required=True, needed=True),
-        Column("note", "text"),
-    ), filters=("kommun",)),
-    Register("activities", "activities.csv", (
-        Column("date", "date", required=True, needed=True),
-        Column("type", "code", required=True, needed=True),
-        Column("title", "text", required=True),
-        Column("participants", "count"),
-        Column("members_present", "count"),
-        Column("planned", "yesno"),
-        Column("note", "text"),
-    ), filters=("type", "planned")),
-    Register("milestones", "milestones.csv", (
-        Column("project", "text", required=True, needed=True),
-        Column("package", "text", required=True),
-        Column("milestone", "text", required=True, needed=True),
-        Column("due", "date", required=True, needed=True),
-        Column("done", "done"),
-        Column("evidence", "text"),
-        Column("id", "text"),  # optional: lets one goal in targets.yaml read exactly one milestone
-    ), filters=("project", "package", "id")),
-)}
+REGISTERS: dict[str, Register] = {
+    register.name: register
+    for register in (
+        Register(
+            "members",
+            "members.csv",
+            (
+                Column("member_id", "text", required=True, needed=True),
+                Column("name", "text", required=True),
+                Column("category", "code", required=True, needed=True),
+                Column("kommun", "kommun", required=True, needed=True),
+                Column("joined", "date", required=True, needed=True),
+                Column("left", "date"),
+                Column("leave_reason", "code"),
+                Column("uses_member_pages", "flag"),
+                Column("increased_profitability", "flag"),
+            ),
+            filters=("category", "kommun", "leave_reason"),
+        ),
+        Register(
+            "agreements",
+            "agreements.csv",
+            (
+                Column("kommun", "kommun", required=True, needed=True),
+                Column("kommunkod", "kommunkod"),
+                Column("signed", "date", required=True),
+                Column("ends", "date"),
+                Column("status", "code", required=True, needed=True),
+                Column("note", "text"),
+            ),
+            filters=("kommun",),
+        ),
+        Register(
+            "activities",
+            "activities.csv",
+            (
+                Column("date", "date", required=True, needed=True),
+                Column("type", "code", required=True, needed=True),
+                Column("title", "text", required=True),
+                Column("participants", "count"),
+                Column("members_present", "count"),
+                Column("planned", "yesno"),
+                Column("note", "text"),
+            ),
+            filters=("type", "planned"),
+        ),
+        Register(
+            "milestones",
+            "milestones.csv",
+            (
+                Column("project", "text", required=True, needed=True),
+                Column("package", "text", required=True),
+                Column("milestone", "text", required=True, needed=True),
+                Column("due", "date", required=True, needed=True),
+                Column("done", "done"),
+                Column("evidence", "text"),
+                Column("id", "text"),  # optional: lets one goal in targets.yaml read exactly one milestone
+            ),
+            filters=("project", "package", "id"),
+        ),
+    )
+}
 
 _SQL_TYPES = {"date": "DATE", "done": "DATE", "count": "INTEGER"}
 
@@ -256,6 +292,7 @@ CREATE OR REPLACE MACRO kpi_milestone_state(done, due, d) AS CASE
 
 # --- measures -----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Measure:
     """A named computation over one register (see docs/registers.md for each exact definition).
@@ -275,71 +312,124 @@ class Measure:
     default_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-MEASURES: dict[tuple[str, str], Measure] = {(m.register, m.name): m for m in (
-    Measure("members", "active_count", "level", """
+MEASURES: dict[tuple[str, str], Measure] = {
+    (m.register, m.name): m
+    for m in (
+        Measure(
+            "members",
+            "active_count",
+            "level",
+            """
         WITH m AS (SELECT * FROM members WHERE {filter})
         SELECT day, sum(sum(delta)) OVER (ORDER BY day) FROM (
             SELECT joined AS day, 1 AS delta FROM m
             UNION ALL SELECT "left", -1 FROM m WHERE "left" IS NOT NULL)
-        GROUP BY day ORDER BY day""", """
+        GROUP BY day ORDER BY day""",
+            """
         SELECT * FROM members WHERE {filter} AND kpi_member_on(joined, "left", $as_of)
-        ORDER BY name COLLATE sv, member_id"""),
-    Measure("members", "joined_count", "events", """
-        SELECT joined, count(*) FROM members WHERE {filter} GROUP BY joined ORDER BY joined""", """
-        SELECT * FROM members WHERE {filter} AND joined BETWEEN $start AND $as_of ORDER BY joined, name COLLATE sv"""),
-    Measure("members", "left_count", "events", """
-        SELECT "left", count(*) FROM members WHERE {filter} AND "left" IS NOT NULL GROUP BY "left" ORDER BY 1""", """
-        SELECT * FROM members WHERE {filter} AND "left" BETWEEN $start AND $as_of ORDER BY "left", name COLLATE sv"""),
-    Measure("members", "active_share_pct", "share", f"""
+        ORDER BY name COLLATE sv, member_id""",
+        ),
+        Measure(
+            "members",
+            "joined_count",
+            "events",
+            """
+        SELECT joined, count(*) FROM members WHERE {filter} GROUP BY joined ORDER BY joined""",
+            """
+        SELECT * FROM members WHERE {filter} AND joined BETWEEN $start AND $as_of ORDER BY joined, name COLLATE sv""",
+        ),
+        Measure(
+            "members",
+            "left_count",
+            "events",
+            """
+        SELECT "left", count(*) FROM members WHERE {filter} AND "left" IS NOT NULL GROUP BY "left" ORDER BY 1""",
+            """
+        SELECT * FROM members WHERE {filter} AND "left" BETWEEN $start AND $as_of ORDER BY "left", name COLLATE sv""",
+        ),
+        Measure(
+            "members",
+            "active_share_pct",
+            "share",
+            f"""
         WITH m AS (SELECT * FROM members WHERE {{filter}}),
         days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
                  UNION SELECT {{flag}}_date FROM m WHERE {{flag}}_date IS NOT NULL
                  UNION SELECT {{flag}}_date + {FLAG_VALID_DAYS + 1} FROM m WHERE {{flag}}_date IS NOT NULL)
         SELECT day, 100.0 * count(*) FILTER (WHERE kpi_flag_on({{flag}}_yes, {{flag}}_date, day)) / count(*)
         FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
-        GROUP BY day ORDER BY day""", """
+        GROUP BY day ORDER BY day""",
+            """
         SELECT *, kpi_flag_on({flag}_yes, {flag}_date, $as_of) AS counted FROM members
         WHERE {filter} AND kpi_member_on(joined, "left", $as_of) ORDER BY counted DESC, name COLLATE sv, member_id""",
-        needs_flag=True),
-    Measure("agreements", "active_count", "level", """
+            needs_flag=True,
+        ),
+        Measure(
+            "agreements",
+            "active_count",
+            "level",
+            """
         WITH a AS (SELECT * FROM agreements WHERE {filter} AND status IN ('active', 'ended') AND signed IS NOT NULL),
         days AS (SELECT signed AS day FROM a UNION SELECT ends + 1 FROM a WHERE ends IS NOT NULL)
         SELECT day, count(DISTINCT a.kommun) FILTER (WHERE kpi_agreement_on(a.status, a.signed, a.ends, day))
-        FROM days CROSS JOIN a GROUP BY day ORDER BY day""", """
+        FROM days CROSS JOIN a GROUP BY day ORDER BY day""",
+            """
         SELECT * FROM agreements WHERE {filter} AND kpi_agreement_on(status, signed, ends, $as_of)
-        ORDER BY kommun COLLATE sv, signed"""),
-    Measure("activities", "count", "events", """
-        SELECT date, count(*) FROM activities WHERE {filter} GROUP BY date ORDER BY date""", """
+        ORDER BY kommun COLLATE sv, signed""",
+        ),
+        Measure(
+            "activities",
+            "count",
+            "events",
+            """
+        SELECT date, count(*) FROM activities WHERE {filter} GROUP BY date ORDER BY date""",
+            """
         SELECT * FROM activities WHERE {filter} AND date BETWEEN $start AND $as_of ORDER BY date, title""",
-        default_where=(("planned", ("no",)),)),
-    Measure("activities", "attendance_pct", "per_meeting", """
+            default_where=(("planned", ("no",)),),
+        ),
+        Measure(
+            "activities",
+            "attendance_pct",
+            "per_meeting",
+            """
         WITH counted AS (
             SELECT a.date, a.members_present,
                    (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
             FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL)
         SELECT date, 100.0 * sum(members_present) / sum(members) FROM counted WHERE members > 0
-        GROUP BY date ORDER BY date""", """
+        GROUP BY date ORDER BY date""",
+            """
         SELECT * FROM (
             SELECT a.*, (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
             FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL
               AND a.date <= $as_of)
         WHERE members > 0 ORDER BY date DESC, title""",
-        stepwise=False, default_where=(("type", MEETING_TYPES),)),
-    Measure("milestones", "done_share_pct", "share", """
+            stepwise=False,
+            default_where=(("type", MEETING_TYPES),),
+        ),
+        Measure(
+            "milestones",
+            "done_share_pct",
+            "share",
+            """
         WITH ms AS (SELECT * FROM milestones WHERE {filter}),
         days AS (SELECT done AS day FROM ms WHERE done IS NOT NULL
                  UNION SELECT CAST($start AS DATE) WHERE $start IS NOT NULL)
         SELECT day, 100.0 * count(*) FILTER (WHERE ms.done <= day) / count(*)
-        FROM days CROSS JOIN ms GROUP BY day ORDER BY day""", """
+        FROM days CROSS JOIN ms GROUP BY day ORDER BY day""",
+            """
         SELECT *, kpi_milestone_state(done, due, $as_of) AS status FROM milestones WHERE {filter}
-        ORDER BY list_position(['overdue', 'open', 'done'], kpi_milestone_state(done, due, $as_of)), due, milestone"""),
-)}
+        ORDER BY list_position(['overdue', 'open', 'done'], kpi_milestone_state(done, due, $as_of)), due, milestone""",
+        ),
+    )
+}
 
 # Which aggregation a measure's values are meant for (a mismatch is reported as a warning).
 _AGGREGATION_FOR = {"level": "latest", "share": "latest", "per_meeting": "latest", "events": "year_to_date"}
 
 
 # --- loading --------------------------------------------------------------------------------------
+
 
 def load_registers(dataset: Dataset) -> None:
     """Read the register files and add one series per register-based metric to ``dataset``.
@@ -383,8 +473,11 @@ def _register_users(metrics: Iterable[Metric]) -> dict[str, list[str]]:
 def has_register(dataset: Dataset, name: str) -> bool:
     """Whether the register's file was found and read with its required columns (some rows may
     still have had problems): only then are its numbers computed and its listings shown."""
-    return bool(_run(dataset.con.cursor(), "SELECT count(*) FROM register_columns WHERE register = $r",
-                     {"r": name}).fetchall()[0][0])
+    return bool(
+        _run(dataset.con.cursor(), "SELECT count(*) FROM register_columns WHERE register = $r", {"r": name}).fetchall()[
+            0
+        ][0]
+    )
 
 
 def _load_register(dataset: Dataset, register: Register, used_by: list[str]) -> None:
@@ -392,8 +485,9 @@ def _load_register(dataset: Dataset, register: Register, used_by: list[str]) -> 
     label = file_label(path, dataset.data_dir)
     if not path.is_file():
         if used_by:
-            dataset.problems.append(Problem(label, "register_missing", params={
-                "register": register.name, "metrics": ", ".join(used_by)}))
+            dataset.problems.append(
+                Problem(label, "register_missing", params={"register": register.name, "metrics": ", ".join(used_by)})
+            )
         return
     info = FileInfo(label, path, register.name, modified_time(path))
     dataset.files.append(info)
@@ -406,23 +500,36 @@ def _load_register(dataset: Dataset, register: Register, used_by: list[str]) -> 
     dataset.con.execute("DROP TABLE IF EXISTS " + raw_name)
     if rows is None:
         return
-    dataset.con.execute("INSERT INTO register_columns SELECT $register, unnest($columns::VARCHAR[])",
-                        {"register": register.name, "columns": [c for c in raw.columns if c in register.column_names]})
+    dataset.con.execute(
+        "INSERT INTO register_columns SELECT $register, unnest($columns::VARCHAR[])",
+        {"register": register.name, "columns": [c for c in raw.columns if c in register.column_names]},
+    )
     _store(dataset.con, register, rows)
 
 
-def _checked_rows(con, register: Register, raw: RawTable, config: Config, today: dt.date,
-                  problems: list[Problem]) -> list[dict[str, Any]] | None:
+def _checked_rows(
+    con, register: Register, raw: RawTable, config: Config, today: dt.date, problems: list[Problem]
+) -> list[dict[str, Any]] | None:
     """The header checks, then every row read and checked; ``None`` if a required column is missing."""
     missing = [column.name for column in register.columns if column.required and column.name not in raw.columns]
     for name in missing:
-        problems.append(Problem(raw.label, "missing_column", row=1, column=name,
-                                params={"name": name, "found": ", ".join(raw.header)}))
+        problems.append(
+            Problem(
+                raw.label, "missing_column", row=1, column=name, params={"name": name, "found": ", ".join(raw.header)}
+            )
+        )
     for name in raw.columns:
         if name not in register.column_names and not name.startswith("column_"):
-            problems.append(Problem(raw.label, "register_unknown_column", row=1, column=name, severity="warning",
-                                    params={"name": name, "register": register.name,
-                                            "known": ", ".join(register.column_names)}))
+            problems.append(
+                Problem(
+                    raw.label,
+                    "register_unknown_column",
+                    row=1,
+                    column=name,
+                    severity="warning",
+                    params={"name": name, "register": register.name, "known": ", ".join(register.column_names)},
+                )
+            )
     if missing:
         return None
     cursor = con.execute("SELECT * FROM " + raw.name + " ORDER BY _row")
@@ -432,8 +539,9 @@ def _checked_rows(con, register: Register, raw: RawTable, config: Config, today:
     return [row for row in (checker.check(record) for record in records) if row is not None]
 
 
-def check_register_table(con, register_name: str, raw: RawTable, config: Config, today: dt.date,
-                         problems: list[Problem]) -> pd.DataFrame | None:
+def check_register_table(
+    con, register_name: str, raw: RawTable, config: Config, today: dt.date, problems: list[Problem]
+) -> pd.DataFrame | None:
     """Judge one register table already read into ``con`` (an upload, a form) by the loader's rules.
 
     Returns the rows that pass, as read (codes normalised, dates as ``datetime.date``, ``row`` the
@@ -446,8 +554,9 @@ def check_register_table(con, register_name: str, raw: RawTable, config: Config,
     if rows is None:
         return None
     columns = list(register.column_names) + (["kommunkod"] if register.name == "members" else [])
-    return pd.DataFrame([{**{name: row.get(name) for name in columns}, "row": row["_row"]} for row in rows],
-                        columns=[*columns, "row"])
+    return pd.DataFrame(
+        [{**{name: row.get(name) for name in columns}, "row": row["_row"]} for row in rows], columns=[*columns, "row"]
+    )
 
 
 class _RowChecker:
@@ -498,15 +607,17 @@ class _RowChecker:
                 self.problem(row_number, name, "register_done_not_date" if kind == "done" else "bad_date", value=text)
                 return False
             if value > self.limit:
-                self.problem(row_number, name, "register_far_future", value=value.isoformat(),
-                             limit=self.limit.isoformat())
+                self.problem(
+                    row_number, name, "register_far_future", value=value.isoformat(), limit=self.limit.isoformat()
+                )
                 return False
             row[name] = value
         elif kind == "code":
             code = normalise_code(name, text)
             if code is None:
-                self.problem(row_number, name, "register_unknown_value", value=text, column=name,
-                             allowed=", ".join(_CODES[name]))
+                self.problem(
+                    row_number, name, "register_unknown_value", value=text, column=name, allowed=", ".join(_CODES[name])
+                )
                 return False
             row[name] = code
         elif kind == "kommun":
@@ -544,8 +655,14 @@ class _RowChecker:
                 self.problem(row_number, name, "register_bad_flag", value=text)
                 return False
             if date is not None and date > self.today:
-                self.problem(row_number, name, "register_date_after_today", severity="warning",
-                             value=date.isoformat(), today=self.today.isoformat())
+                self.problem(
+                    row_number,
+                    name,
+                    "register_date_after_today",
+                    severity="warning",
+                    value=date.isoformat(),
+                    today=self.today.isoformat(),
+                )
             row[name] = value or date.isoformat()
             row[name + "_yes"], row[name + "_date"] = value == "yes", date
         return True
@@ -553,12 +670,18 @@ class _RowChecker:
     def _rules_members(self, row: dict[str, Any], row_number: int) -> bool:
         member_id = row["member_id"]
         if member_id in self.seen_ids:
-            self.problem(row_number, "member_id", "register_duplicate_id", value=member_id,
-                         other=self.seen_ids[member_id])
+            self.problem(
+                row_number, "member_id", "register_duplicate_id", value=member_id, other=self.seen_ids[member_id]
+            )
             return False
         if row["left"] is not None and row["left"] < row["joined"]:
-            self.problem(row_number, "left", "register_left_before_joined", left=row["left"].isoformat(),
-                         joined=row["joined"].isoformat())
+            self.problem(
+                row_number,
+                "left",
+                "register_left_before_joined",
+                left=row["left"].isoformat(),
+                joined=row["joined"].isoformat(),
+            )
             return False
         self.seen_ids[member_id] = row_number
         if row["left"] is not None and row.get("leave_reason") is None:
@@ -569,8 +692,15 @@ class _RowChecker:
     def _rules_agreements(self, row: dict[str, Any], row_number: int) -> bool:
         given = row.pop("_kommunkod_given", None)
         if given is not None and given != row["kommunkod"]:
-            self.problem(row_number, "kommunkod", "register_kommunkod_mismatch", value=given,
-                         name=municipalities()[given], kommun=row["kommun"], code=row["kommunkod"])
+            self.problem(
+                row_number,
+                "kommunkod",
+                "register_kommunkod_mismatch",
+                value=given,
+                name=municipalities()[given],
+                kommun=row["kommun"],
+                code=row["kommunkod"],
+            )
             return False
         if row["status"] in SIGNED_STATUSES and row["signed"] is None:
             self.problem(row_number, "signed", "register_signed_missing", status=row["status"])
@@ -579,8 +709,13 @@ class _RowChecker:
             self.problem(row_number, "ends", "register_ends_missing")
             return False
         if row["signed"] is not None and row["ends"] is not None and row["ends"] < row["signed"]:
-            self.problem(row_number, "ends", "register_ends_before_signed", ends=row["ends"].isoformat(),
-                         signed=row["signed"].isoformat())
+            self.problem(
+                row_number,
+                "ends",
+                "register_ends_before_signed",
+                ends=row["ends"].isoformat(),
+                signed=row["signed"].isoformat(),
+            )
             return False
         return True
 
@@ -588,8 +723,14 @@ class _RowChecker:
         # An empty "planned" cell means the activity took place: the plan's rows are marked "yes".
         row["planned"] = row.get("planned") or "no"
         if row["planned"] == "no" and row["date"] > self.today:
-            self.problem(row_number, "planned", "register_done_in_future", severity="warning",
-                         value=row["date"].isoformat(), today=self.today.isoformat())
+            self.problem(
+                row_number,
+                "planned",
+                "register_done_in_future",
+                severity="warning",
+                value=row["date"].isoformat(),
+                today=self.today.isoformat(),
+            )
         return True
 
     def _rules_milestones(self, row: dict[str, Any], row_number: int) -> bool:
@@ -599,21 +740,40 @@ class _RowChecker:
                 return False
             self.seen_ids[row["id"]] = row_number
         if row["done"] is not None and row["done"] > self.today:
-            self.problem(row_number, "done", "register_date_after_today", severity="warning",
-                         value=row["done"].isoformat(), today=self.today.isoformat())
+            self.problem(
+                row_number,
+                "done",
+                "register_date_after_today",
+                severity="warning",
+                value=row["done"].isoformat(),
+                today=self.today.isoformat(),
+            )
         if self.projects:
             project = _project_id(self.projects, row["project"])
             if project is None:
-                self.problem(row_number, "project", "register_unknown_project", severity="warning",
-                             value=row["project"], known=", ".join(self.projects))
+                self.problem(
+                    row_number,
+                    "project",
+                    "register_unknown_project",
+                    severity="warning",
+                    value=row["project"],
+                    known=", ".join(self.projects),
+                )
             else:
                 row["project"] = project
                 packages = {package.id: package for package in self.projects[project].packages}
                 if row["package"] and packages:
                     package = _package_id(packages, row["package"])
                     if package is None:
-                        self.problem(row_number, "package", "register_unknown_package", severity="warning",
-                                     value=row["package"], project=project, known=", ".join(packages))
+                        self.problem(
+                            row_number,
+                            "package",
+                            "register_unknown_package",
+                            severity="warning",
+                            value=row["package"],
+                            project=project,
+                            known=", ".join(packages),
+                        )
                     else:
                         row["package"] = package
         return True
@@ -673,13 +833,21 @@ def _check_attendance(dataset: Dataset) -> None:
         WHERE members_present > members ORDER BY _row
     """).fetchall()
     for row, date, present, members in bad:
-        dataset.problems.append(Problem(label, "register_too_many_present", row=row, column="members_present",
-                                        params={"present": present, "members": members, "date": date.isoformat()}))
+        dataset.problems.append(
+            Problem(
+                label,
+                "register_too_many_present",
+                row=row,
+                column="members_present",
+                params={"present": present, "members": members, "date": date.isoformat()},
+            )
+        )
     if bad:
         dataset.con.execute("DELETE FROM activities WHERE list_contains($rows, _row)", {"rows": [b[0] for b in bad]})
 
 
 # --- metrics from registers -------------------------------------------------------------------------
+
 
 def metric_source_problems(metric: Metric, config: Config | None = None) -> list[Problem]:
     """What is wrong with a metric's ``source:`` (unknown register, measure, where column or value;
@@ -688,6 +856,7 @@ def metric_source_problems(metric: Metric, config: Config | None = None) -> list
     if source is None:
         return []
     problems: list[Problem] = []
+
     def add(code: str, field: str, **params: Any) -> None:
         problems.append(Problem("targets.yaml", code, column=f"source.{field}", params={"metric": metric.id, **params}))
 
@@ -702,23 +871,49 @@ def metric_source_problems(metric: Metric, config: Config | None = None) -> list
         return problems
     for column, values in source.where.items():
         if column not in register.filters:
-            add("register_unknown_where", "where", value=column, register=register.name, known=", ".join(register.filters))
+            add(
+                "register_unknown_where",
+                "where",
+                value=column,
+                register=register.name,
+                known=", ".join(register.filters),
+            )
             continue
-        for value in ([values] if isinstance(values, str) else values):
+        for value in [values] if isinstance(values, str) else values:
             if where_value(register, column, value) is None:
-                add("register_bad_where_value", f"where.{column}", value=value, column=column,
-                    allowed=_allowed_text(register, column))
-            elif (register.name, column) == ("milestones", "project") and config is not None and config.projects \
-                    and _project_id({p.id: p for p in config.projects}, value) is None:
-                add("register_bad_where_value", "where.project", value=value, column=column,
-                    allowed=", ".join(p.id for p in config.projects))
+                add(
+                    "register_bad_where_value",
+                    f"where.{column}",
+                    value=value,
+                    column=column,
+                    allowed=_allowed_text(register, column),
+                )
+            elif (
+                (register.name, column) == ("milestones", "project")
+                and config is not None
+                and config.projects
+                and _project_id({p.id: p for p in config.projects}, value) is None
+            ):
+                add(
+                    "register_bad_where_value",
+                    "where.project",
+                    value=value,
+                    column=column,
+                    allowed=", ".join(p.id for p in config.projects),
+                )
     if measure.needs_flag and source.flag not in FLAG_COLUMNS:
         add("register_flag_needed", "flag", value=source.flag or "", known=", ".join(FLAG_COLUMNS))
     wanted = _AGGREGATION_FOR[measure.kind]
     if metric.kind == "metric" and metric.aggregation != wanted:
-        problems.append(Problem("targets.yaml", "register_aggregation", column="aggregation", severity="warning",
-                                params={"metric": metric.id, "measure": f"{register.name}.{measure.name}",
-                                        "aggregation": wanted}))
+        problems.append(
+            Problem(
+                "targets.yaml",
+                "register_aggregation",
+                column="aggregation",
+                severity="warning",
+                params={"metric": metric.id, "measure": f"{register.name}.{measure.name}", "aggregation": wanted},
+            )
+        )
     return problems
 
 
@@ -793,13 +988,21 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
     source = metric.source
     measure = MEASURES[(source.register_name, source.measure)]
     if not has_register(dataset, measure.register) or (
-            measure.name == "attendance_pct" and not has_register(dataset, "members")):
+        measure.name == "attendance_pct" and not has_register(dataset, "members")
+    ):
         return None
     if measure.needs_flag and not _has_column(dataset, "members", source.flag):
         if problems is not None:
             label = next(info.label for info in dataset.files if info.kind == "members")
-            problems.append(Problem(label, "register_flag_column_missing", row=1, column=source.flag,
-                                    params={"metric": metric.id, "name": source.flag}))
+            problems.append(
+                Problem(
+                    label,
+                    "register_flag_column_missing",
+                    row=1,
+                    column=source.flag,
+                    params={"metric": metric.id, "name": source.flag},
+                )
+            )
         return None
     where = _where(metric, measure, dataset)
     sql, params = _measure_sql(measure.series_sql, where, source.flag, measure.name == "attendance_pct")
@@ -815,8 +1018,13 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
 
 def _has_column(dataset: Dataset, register: str, column: str | None) -> bool:
     """Whether an optional column was in the register's file (an absent flag column is not "no")."""
-    return bool(_run(dataset.con.cursor(), 'SELECT count(*) FROM register_columns WHERE register = $r AND "column" = $c',
-                     {"r": register, "c": column}).fetchall()[0][0])
+    return bool(
+        _run(
+            dataset.con.cursor(),
+            'SELECT count(*) FROM register_columns WHERE register = $r AND "column" = $c',
+            {"r": register, "c": column},
+        ).fetchall()[0][0]
+    )
 
 
 def _series_start(dataset: Dataset, metric: Metric) -> dt.date | None:
@@ -824,8 +1032,13 @@ def _series_start(dataset: Dataset, metric: Metric) -> dt.date | None:
     if metric.baseline is not None:
         return metric.baseline.date
     project_ids = metric.source.where.get("project") if metric.source else None
-    project_id = metric.project or (project_ids if isinstance(project_ids, str) else
-                                    project_ids[0] if project_ids and len(project_ids) == 1 else None)
+    project_id = metric.project or (
+        project_ids
+        if isinstance(project_ids, str)
+        else project_ids[0]
+        if project_ids and len(project_ids) == 1
+        else None
+    )
     for project in dataset.config.projects:
         if project.id == project_id:
             return project.start
@@ -864,8 +1077,13 @@ def rows_behind(dataset: Dataset, metric_id: str, as_of: dt.date) -> pd.DataFram
 
 # --- listings for pages and reports -----------------------------------------------------------------
 
-_HIDDEN = {"uses_member_pages_yes", "uses_member_pages_date", "increased_profitability_yes",
-           "increased_profitability_date", "kommunkod_given"}
+_HIDDEN = {
+    "uses_member_pages_yes",
+    "uses_member_pages_date",
+    "increased_profitability_yes",
+    "increased_profitability_date",
+    "kommunkod_given",
+}
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
@@ -873,8 +1091,9 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.drop(columns=[c for c in frame.columns if c in _HIDDEN]).rename(columns={"_row": "row"})
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = pd.Series([None if pd.isna(v) else v.date() for v in frame[column]],
-                                      index=frame.index, dtype="object")
+            frame[column] = pd.Series(
+                [None if pd.isna(v) else v.date() for v in frame[column]], index=frame.index, dtype="object"
+            )
         elif pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
             # Text as plain Python strings with None for empty cells (pandas 3 would use NaN).
             values = frame[column].astype(object)
@@ -891,16 +1110,22 @@ def _query(dataset: Dataset, sql: str, params: dict[str, Any] | None = None) -> 
 
 def members_at(dataset: Dataset, date: dt.date) -> pd.DataFrame:
     """The members on ``date`` (joined on or before it, not yet left), by name."""
-    return _query(dataset, """
+    return _query(
+        dataset,
+        """
         SELECT member_id, name, category, kommun, joined, "left", leave_reason, uses_member_pages,
                increased_profitability, _row FROM members WHERE kpi_member_on(joined, "left", $d)
-        ORDER BY name COLLATE sv, member_id""", {"d": date})
+        ORDER BY name COLLATE sv, member_id""",
+        {"d": date},
+    )
 
 
 def member_changes(dataset: Dataset, year: int, until: dt.date | None = None) -> pd.DataFrame:
     """Joins and leavers in ``year`` (up to ``until``): ``date, change (joined|left), member_id, name,
     category, kommun, leave_reason, natural`` (true for closed, retired, sold, merged), by date."""
-    return _query(dataset, """
+    return _query(
+        dataset,
+        """
         SELECT date, change, member_id, name, category, kommun, leave_reason,
                CASE WHEN change = 'left' THEN list_contains($natural, leave_reason) END AS natural, _row
         FROM (SELECT joined AS date, 'joined' AS change, member_id, name, category, kommun, NULL AS leave_reason, _row
@@ -909,7 +1134,8 @@ def member_changes(dataset: Dataset, year: int, until: dt.date | None = None) ->
               SELECT "left", 'left', member_id, name, category, kommun, leave_reason, _row
               FROM members WHERE year("left") = $year)
         WHERE date <= $until ORDER BY date, change, name COLLATE sv""",
-        {"year": year, "natural": list(NATURAL_LEAVE_REASONS), "until": until or dt.date(year, 12, 31)})
+        {"year": year, "natural": list(NATURAL_LEAVE_REASONS), "until": until or dt.date(year, 12, 31)},
+    )
 
 
 def member_change_counts(dataset: Dataset, year: int, until: dt.date | None = None) -> dict[str, int]:
@@ -918,18 +1144,26 @@ def member_change_counts(dataset: Dataset, year: int, until: dt.date | None = No
     return {kind: int((changes["change"] == kind).sum()) for kind in ("joined", "left")}
 
 
-def member_changes_by_year(dataset: Dataset, first_year: int, last_year: int,
-                           until: dt.date | None = None) -> pd.DataFrame:
+def member_changes_by_year(
+    dataset: Dataset, first_year: int, last_year: int, until: dt.date | None = None
+) -> pd.DataFrame:
     """Per year (up to ``until``): joins (``reason`` empty) and leavers per leave reason:
     ``year, change, reason, members``."""
-    return _query(dataset, """
+    return _query(
+        dataset,
+        """
         SELECT year, change, reason, count(*)::BIGINT AS members FROM (
             SELECT year(joined) AS year, joined AS day, 'joined' AS change, NULL AS reason FROM members
             UNION ALL SELECT year("left"), "left", 'left', leave_reason FROM members WHERE "left" IS NOT NULL)
         WHERE year BETWEEN $first AND $last AND day <= $until
         GROUP BY year, change, reason ORDER BY year, change, list_position($reasons, reason)""",
-        {"first": first_year, "last": last_year, "reasons": list(LEAVE_REASONS),
-         "until": until or dt.date(last_year, 12, 31)})
+        {
+            "first": first_year,
+            "last": last_year,
+            "reasons": list(LEAVE_REASONS),
+            "until": until or dt.date(last_year, 12, 31),
+        },
+    )
 
 
 def members_by(dataset: Dataset, date: dt.date, column: str) -> pd.DataFrame:
@@ -937,13 +1171,21 @@ def members_by(dataset: Dataset, date: dt.date, column: str) -> pd.DataFrame:
     if column not in ("category", "kommun"):
         raise ValueError(f"members_by counts by category or kommun, not {column!r}")
     # Categories come from the fixed list (zeros included); municipalities from the register.
-    values = "SELECT unnest($codes::VARCHAR[]) AS value" if column == "category" else \
-        "SELECT DISTINCT kommun AS value FROM members WHERE kpi_member_on(joined, \"left\", $d)"
-    counts = _query(dataset, """
+    values = (
+        "SELECT unnest($codes::VARCHAR[]) AS value"
+        if column == "category"
+        else 'SELECT DISTINCT kommun AS value FROM members WHERE kpi_member_on(joined, "left", $d)'
+    )
+    counts = _query(
+        dataset,
+        """
         SELECT v.value, count(m."{column}")::BIGINT AS members FROM ({values}) v
         LEFT JOIN members m ON m."{column}" = v.value AND kpi_member_on(m.joined, m."left", $d)
-        GROUP BY v.value ORDER BY members DESC, v.value COLLATE sv""".replace("{column}", column).replace("{values}", values),
-        {"d": date, "codes": list(CATEGORIES)})
+        GROUP BY v.value ORDER BY members DESC, v.value COLLATE sv""".replace("{column}", column).replace(
+            "{values}", values
+        ),
+        {"d": date, "codes": list(CATEGORIES)},
+    )
     return counts.rename(columns={"value": column})
 
 
@@ -951,7 +1193,7 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     """Every month's last day from ``start``'s month to ``end`` (and ``end`` itself if mid-month)."""
     days, year, month = [], start.year, start.month
     while True:
-        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+        last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
         if last > end:
             break
         days.append(last)
@@ -966,20 +1208,27 @@ def member_counts_over_time(dataset: Dataset, start: dt.date, end: dt.date) -> p
     since the previous row (the first row counts from ``start``)."""
     days = month_ends(start, end)
     previous = [start - dt.timedelta(days=1)] + days[:-1]
-    return _query(dataset, """
+    return _query(
+        dataset,
+        """
         SELECT d.day AS date,
                (SELECT count(*) FROM members WHERE kpi_member_on(joined, "left", d.day))::BIGINT AS members,
                (SELECT count(*) FROM members WHERE joined > d.prev AND joined <= d.day)::BIGINT AS joined,
                (SELECT count(*) FROM members WHERE "left" > d.prev AND "left" <= d.day)::BIGINT AS "left"
         FROM (SELECT unnest($days) AS day, unnest($prev) AS prev) d ORDER BY d.day""",
-        {"days": days, "prev": previous})
+        {"days": days, "prev": previous},
+    )
 
 
 def agreements_table(dataset: Dataset, date: dt.date) -> pd.DataFrame:
     """Every agreement row with ``active`` (in force on ``date``), by municipality and signing date."""
-    return _query(dataset, """
+    return _query(
+        dataset,
+        """
         SELECT kommun, kommunkod, signed, ends, status, kpi_agreement_on(status, signed, ends, $d) AS active,
-               note, _row FROM agreements ORDER BY kommun COLLATE sv, signed NULLS LAST""", {"d": date})
+               note, _row FROM agreements ORDER BY kommun COLLATE sv, signed NULLS LAST""",
+        {"d": date},
+    )
 
 
 def agreement_states(dataset: Dataset, date: dt.date, kommuner: Iterable[str] = ()) -> pd.DataFrame:
@@ -990,7 +1239,9 @@ def agreement_states(dataset: Dataset, date: dt.date, kommuner: Iterable[str] = 
     the state comes from.
     """
     codes = list(kommuner)
-    frame = _query(dataset, """
+    frame = _query(
+        dataset,
+        """
         WITH k AS (SELECT DISTINCT kommunkod FROM agreements UNION SELECT unnest($codes::VARCHAR[])),
         ranked AS (
             SELECT a.kommunkod, a.signed, a.ends,
@@ -1001,7 +1252,9 @@ def agreement_states(dataset: Dataset, date: dt.date, kommuner: Iterable[str] = 
         SELECT k.kommunkod, r.state, r.signed, r.ends FROM k LEFT JOIN ranked r USING (kommunkod)
         QUALIFY row_number() OVER (PARTITION BY k.kommunkod ORDER BY
             list_position(['active', 'ended', 'negotiating', 'none'], coalesce(r.state, 'none')), r.signed DESC) = 1
-        ORDER BY k.kommunkod""", {"d": date, "codes": codes})
+        ORDER BY k.kommunkod""",
+        {"d": date, "codes": codes},
+    )
     frame["state"] = frame["state"].fillna("none")
     frame.insert(1, "kommun", [municipalities().get(code, code) for code in frame["kommunkod"]])
     return frame
@@ -1010,11 +1263,15 @@ def agreement_states(dataset: Dataset, date: dt.date, kommuner: Iterable[str] = 
 def activities_in_year(dataset: Dataset, year: int, as_of: dt.date) -> pd.DataFrame:
     """The year's calendar with ``state`` on ``as_of``: ``done`` (held), ``upcoming`` (after
     ``as_of``) or ``unconfirmed`` (date passed but still marked planned), by date."""
-    return _query(dataset, """
+    return _query(
+        dataset,
+        """
         SELECT date, type, title, planned,
                CASE WHEN date > $as_of THEN 'upcoming' WHEN planned = 'no' THEN 'done' ELSE 'unconfirmed' END AS state,
                participants, members_present, note, _row
-        FROM activities WHERE year(date) = $year ORDER BY date, title""", {"year": year, "as_of": as_of})
+        FROM activities WHERE year(date) = $year ORDER BY date, title""",
+        {"year": year, "as_of": as_of},
+    )
 
 
 def activity_summary(dataset: Dataset, year: int, as_of: dt.date) -> pd.DataFrame:
@@ -1024,38 +1281,53 @@ def activity_summary(dataset: Dataset, year: int, as_of: dt.date) -> pd.DataFram
     for kind in ACTIVITY_TYPES:
         states = calendar.loc[calendar["type"] == kind, "state"]
         if len(states):
-            rows.append({"type": kind, "total": len(states), "held": int((states == "done").sum()),
-                         "upcoming": int((states == "upcoming").sum()),
-                         "unconfirmed": int((states == "unconfirmed").sum())})
+            rows.append(
+                {
+                    "type": kind,
+                    "total": len(states),
+                    "held": int((states == "done").sum()),
+                    "upcoming": int((states == "upcoming").sum()),
+                    "unconfirmed": int((states == "unconfirmed").sum()),
+                }
+            )
     return pd.DataFrame(rows, columns=["type", "total", "held", "upcoming", "unconfirmed"])
 
 
 def attendance_table(dataset: Dataset, until: dt.date | None = None) -> pd.DataFrame:
     """Held meetings (annual, autumn, food; up to ``until``) with members present, members that day
     and the share."""
-    frame = _query(dataset, """
+    frame = _query(
+        dataset,
+        """
         SELECT date, type, title, members_present,
                (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date))::BIGINT AS members, _row
         FROM activities a WHERE list_contains($types, type) AND planned = 'no' AND members_present IS NOT NULL
           AND date <= $until
-        ORDER BY date, title""", {"types": list(MEETING_TYPES), "until": until or dt.date.max})
+        ORDER BY date, title""",
+        {"types": list(MEETING_TYPES), "until": until or dt.date.max},
+    )
     frame["attendance_pct"] = [100.0 * p / m if m else None for p, m in zip(frame["members_present"], frame["members"])]
     return frame
 
 
 def milestones_table(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Every milestone with ``status`` on ``as_of`` (done, overdue, open), overdue first, then by due date."""
-    return _query(dataset, """
+    return _query(
+        dataset,
+        """
         SELECT project, package, milestone, due, done, evidence, kpi_milestone_state(done, due, $d) AS status,
                CASE WHEN kpi_milestone_state(done, due, $d) = 'overdue' THEN ($d - due)::BIGINT END AS days_overdue, _row
         FROM milestones
         ORDER BY list_position(['overdue', 'open', 'done'], kpi_milestone_state(done, due, $d)), due, project, package""",
-        {"d": as_of})
+        {"d": as_of},
+    )
 
 
 def milestone_progress(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Share done and overdue per project (``total`` true) and per package, on ``as_of``."""
-    return _query(dataset, """
+    return _query(
+        dataset,
+        """
         SELECT project, CASE WHEN grouping(package) = 0 THEN package END AS package,
                grouping(package) = 1 AS total, count(*)::BIGINT AS milestones,
                count(*) FILTER (WHERE kpi_milestone_state(done, due, $d) = 'done')::BIGINT AS done,
@@ -1064,13 +1336,18 @@ def milestone_progress(dataset: Dataset, as_of: dt.date) -> pd.DataFrame:
                100.0 * count(*) FILTER (WHERE kpi_milestone_state(done, due, $d) = 'done') / count(*) AS done_pct,
                100.0 * count(*) FILTER (WHERE kpi_milestone_state(done, due, $d) = 'overdue') / count(*) AS overdue_pct
         FROM milestones GROUP BY GROUPING SETS ((project), (project, package))
-        ORDER BY project, total DESC, package""", {"d": as_of})
+        ORDER BY project, total DESC, package""",
+        {"d": as_of},
+    )
 
 
 def register_metrics(dataset: Dataset, area: str | None = None) -> list[Metric]:
     """The metrics (of ``area``) computed from registers, in targets.yaml order."""
-    return [metric for metric in dataset.config.metrics
-            if metric.source is not None and (area is None or metric.area == area)]
+    return [
+        metric
+        for metric in dataset.config.metrics
+        if metric.source is not None and (area is None or metric.area == area)
+    ]
 
 
 def project_name(dataset: Dataset, project_id: str | None, lang: str) -> str:

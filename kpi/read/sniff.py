@@ -46,7 +46,7 @@ def decode(data: bytes, label: str) -> Decoded:
         raise DataError([Problem(label, "binary_file", params={"kind": "binary data"})])
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return Decoded(data[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig")
+            return Decoded(data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig")
         except UnicodeDecodeError as exc:
             raise _undecodable(data, exc, label) from None
     try:

@@ -196,8 +196,9 @@ def _data_line_count(text: str) -> int:
     return max(lines, 0)
 
 
-def _read_with_duckdb(con, original: Path | None, text: str, columns: list[str], delimiter: str,
-                      table: str, expected_rows: int) -> int | None:
+def _read_with_duckdb(
+    con, original: Path | None, text: str, columns: list[str], delimiter: str, table: str, expected_rows: int
+) -> int | None:
     """Fast path; returns the row count, or ``None`` when row numbers could not be trusted.
 
     UTF-8 files are read in place; anything else (Windows-1252, uploads) goes through a UTF-8
@@ -207,17 +208,20 @@ def _read_with_duckdb(con, original: Path | None, text: str, columns: list[str],
         return None  # lone carriage returns: let the exact path decide
     handle = None
     if original is None:
-        handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
+        handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)  # noqa: SIM115 - closed below, removed in finally
         with handle:
             handle.write(text.encode("utf-8"))
     path = str(original) if original is not None else handle.name
     try:
         con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
         con.execute(
-            sql_with("CREATE TEMP TABLE {table} AS SELECT (row_number() OVER ()) + 1 AS _row, * FROM read_csv(?, "
-            "columns = ?, header = true, auto_detect = false, delim = ?, quote = '\"', escape = '\"', "
-            "strict_mode = true, null_padding = false, all_varchar = true)", table=table),
-            [path, {name: "VARCHAR" for name in columns}, delimiter],
+            sql_with(
+                "CREATE TEMP TABLE {table} AS SELECT (row_number() OVER ()) + 1 AS _row, * FROM read_csv(?, "
+                "columns = ?, header = true, auto_detect = false, delim = ?, quote = '\"', escape = '\"', "
+                "strict_mode = true, null_padding = false, all_varchar = true)",
+                table=table,
+            ),
+            [path, dict.fromkeys(columns, "VARCHAR"), delimiter],
         )
         rows = con.execute(sql_with("SELECT count(*) FROM {table}", table=table)).fetchall()[0][0]
     except duckdb.Error:
@@ -232,8 +236,9 @@ def _read_with_duckdb(con, original: Path | None, text: str, columns: list[str],
     return rows
 
 
-def _read_with_python(con, text: str, columns: list[str], delimiter: str, table: str, label: str,
-                      problems: list[Problem]) -> int | None:
+def _read_with_python(
+    con, text: str, columns: list[str], delimiter: str, table: str, label: str, problems: list[Problem]
+) -> int | None:
     """Exact path: every record with its true line number, every malformed line named."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[list[str | None]] = []
@@ -251,8 +256,18 @@ def _read_with_python(con, text: str, columns: list[str], delimiter: str, table:
             if not record or all(not cell.strip() for cell in record):
                 continue
             if len(record) != len(columns):
-                problems.append(Problem(label, "field_count", row=start_line, params={
-                    "found": len(record), "expected": len(columns), "delimiter": _show_delimiter(delimiter)}))
+                problems.append(
+                    Problem(
+                        label,
+                        "field_count",
+                        row=start_line,
+                        params={
+                            "found": len(record),
+                            "expected": len(columns),
+                            "delimiter": _show_delimiter(delimiter),
+                        },
+                    )
+                )
                 bad = True
                 continue
             records.append([cell if cell != "" else None for cell in record])
@@ -280,9 +295,8 @@ def _show_delimiter(delimiter: str) -> str:
 def _csv_detail(exc: csv.Error) -> str:
     message = str(exc)
     if "quote" in message or "EOF" in message or "end of data" in message:
-        return "a quotation mark (\") is not closed"
+        return 'a quotation mark (") is not closed'
     return message
-
 
 
 def file_label(path: Path, data_dir: Path) -> str:
@@ -291,7 +305,6 @@ def file_label(path: Path, data_dir: Path) -> str:
         return path.relative_to(data_dir.parent).as_posix()
     except ValueError:
         return path.as_posix()
-
 
 
 def modified_time(path: Path) -> dt.datetime | None:

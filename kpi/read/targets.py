@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -38,7 +37,16 @@ def load_config(path: str | Path) -> Config:
         detail = str(getattr(exc, "problem", None) or exc).strip()
         raise DataError([Problem(label, "yaml_syntax", row=line, params={"detail": detail})]) from None
     if not isinstance(raw, dict):
-        raise DataError([Problem(label, "targets_top", row=1, params={"field": "metrics", "detail": "the file must be a mapping with a metrics: list"})])
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    "targets_top",
+                    row=1,
+                    params={"field": "metrics", "detail": "the file must be a mapping with a metrics: list"},
+                )
+            ]
+        )
     duplicates = _duplicate_ids(raw, text, label)
     if duplicates:
         raise DataError(duplicates)
@@ -76,9 +84,19 @@ def _duplicate_ids(raw: dict, text: str, label: str) -> list[Problem]:
             continue
         line = lines.get(("metrics", position, "id"))
         if entry["id"] in first_line:
-            problems.append(Problem(label, "targets_field", row=line, column="id", params={
-                "metric": entry["id"], "field": "id",
-                "detail": f"the id is already used by the metric on line {first_line[entry['id']]}"}))
+            problems.append(
+                Problem(
+                    label,
+                    "targets_field",
+                    row=line,
+                    column="id",
+                    params={
+                        "metric": entry["id"],
+                        "field": "id",
+                        "detail": f"the id is already used by the metric on line {first_line[entry['id']]}",
+                    },
+                )
+            )
         else:
             first_line[entry["id"]] = line
     return problems
@@ -101,11 +119,20 @@ def _problems_from_validation(exc: ValidationError, raw: dict, text: str, label:
             entry = metrics[loc[1]] if loc[1] < len(metrics) and isinstance(metrics[loc[1]], dict) else {}
             metric_id = entry.get("id", f"#{loc[1] + 1}")
             field = ".".join(str(part) for part in _trim_union_loc(loc[2:])) or "(metric)"
-            problems.append(Problem(label, "targets_field", row=line, column=field,
-                                    params={"metric": metric_id, "field": field, "detail": detail}))
+            problems.append(
+                Problem(
+                    label,
+                    "targets_field",
+                    row=line,
+                    column=field,
+                    params={"metric": metric_id, "field": field, "detail": detail},
+                )
+            )
         else:
             field = ".".join(str(part) for part in _trim_union_loc(loc)) or "(top level)"
-            problems.append(Problem(label, "targets_top", row=line, column=field, params={"field": field, "detail": detail}))
+            problems.append(
+                Problem(label, "targets_top", row=line, column=field, params={"field": field, "detail": detail})
+            )
     return problems
 
 
@@ -120,7 +147,9 @@ def _plain_detail(error: dict) -> str:
 
 def _trim_union_loc(loc: tuple) -> tuple:
     # pydantic adds union branch names (e.g. 'str', 'list[str]') into locations; people never wrote them.
-    return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part in {"str", "float", "int"})))
+    return tuple(
+        part for part in loc if not (isinstance(part, str) and ("[" in part or part in {"str", "float", "int"}))
+    )
 
 
 def _line_index(text: str) -> dict[tuple, int]:

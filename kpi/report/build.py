@@ -14,12 +14,29 @@ from kpi.report.content import SCOPE_ALL, ReportContent, ReportSpec, gather
 from kpi.report.csv_table import render_csv
 
 
-def build_report(dataset: Dataset, *, fmt: str, as_of: dt.date | None = None, period_from: dt.date | None = None,
-                 period_to: dt.date | None = None, scope: str = SCOPE_ALL, lang: str = "sv",
-                 pack: dt.date | None = None, csv_dialect: str = "default") -> bytes:
+def build_report(
+    dataset: Dataset,
+    *,
+    fmt: str,
+    as_of: dt.date | None = None,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    scope: str = SCOPE_ALL,
+    lang: str = "sv",
+    pack: dt.date | None = None,
+    csv_dialect: str = "default",
+) -> bytes:
     """The report as bytes, in ``fmt`` (pdf, xlsx, csv, html): the one function under the CLI and the app."""
-    spec = ReportSpec(fmt=fmt, as_of=as_of, period_from=period_from, period_to=period_to, scope=scope,
-                      lang=lang, pack=pack, csv_dialect=csv_dialect)
+    spec = ReportSpec(
+        fmt=fmt,
+        as_of=as_of,
+        period_from=period_from,
+        period_to=period_to,
+        scope=scope,
+        lang=lang,
+        pack=pack,
+        csv_dialect=csv_dialect,
+    )
     return render(gather(dataset, spec))
 
 
@@ -29,11 +46,14 @@ def render(content: ReportContent) -> bytes:
         return render_csv(content)
     if fmt == "pdf":
         from kpi.report.pdf import render_pdf
+
         return render_pdf(content)
     if fmt == "xlsx":
         from kpi.report.xlsx import render_xlsx
+
         return render_xlsx(content)
     from kpi.report.html import render_html
+
     return render_html(content)
 
 
@@ -47,4 +67,3 @@ def file_name(spec: ReportSpec, organisation: str, made: dt.date | None = None) 
         stem += "-styrelsepaket" if spec.lang == "sv" else "-board-pack"
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
     return f"{safe}-{day.isoformat()}.{spec.fmt}"
-

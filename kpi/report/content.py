@@ -22,36 +22,23 @@ Choices, as the coordinator makes them:
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import atexit
-import csv
 import dataclasses
 import datetime as dt
-import io
-import logging
-import os
-import shutil
-import sys
-import threading
-import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from kpi.text.cells import neutralise
-from kpi.text.i18n import format_date, format_number, normalise_language, t
+from kpi import clock
+from kpi.judge.rules import MetricStatus, evaluate_all
 from kpi.model.dataset import Dataset, Series
 from kpi.model.problems import DataError, Problem, UsageError, errors
-from kpi.judge.rules import MetricStatus, count_by_status, evaluate_all, STATUSES
-from kpi.show.status import status_counts_text, status_label
 from kpi.model.targets import Config, Metric
-from kpi.show.changes import change_line
-from kpi.write.packs import BoardPack, Change, changes_since, find_pack, latest_pack
 from kpi.model.values import as_date, text_or_empty
+from kpi.show.changes import change_line
+from kpi.show.status import status_counts_text, status_label
+from kpi.text.i18n import format_date, format_number, normalise_language, t
+from kpi.write.packs import BoardPack, Change, changes_since, find_pack, latest_pack
 
 FORMATS = ("pdf", "xlsx", "csv", "html")
 CSV_DIALECTS = ("default", "excel-sv")
@@ -65,6 +52,7 @@ MEDIA_TYPES = {
 
 
 # --- the choices --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReportSpec:
@@ -99,8 +87,13 @@ def scope_kind(config: Config, scope: str) -> str:
         return "project"
     if scope in config.area_ids():
         return "area"
-    raise DataError([Problem("--scope", "reports_unknown_scope",
-                             params={"scope": scope, "choices": ", ".join(scope_choices(config))})])
+    raise DataError(
+        [
+            Problem(
+                "--scope", "reports_unknown_scope", params={"scope": scope, "choices": ", ".join(scope_choices(config))}
+            )
+        ]
+    )
 
 
 def in_scope(config: Config, scope: str, metric: Metric) -> bool:
@@ -136,24 +129,41 @@ def resolve_spec(spec: ReportSpec, config: Config, today: dt.date) -> ReportSpec
     or a period that ends before it starts, :class:`DataError` for an unknown scope.
     """
     if spec.fmt not in FORMATS:
-        raise UsageError([Problem("--format", "reports_unknown_format",
-                                  params={"value": spec.fmt, "choices": ", ".join(FORMATS)})])
+        raise UsageError(
+            [Problem("--format", "reports_unknown_format", params={"value": spec.fmt, "choices": ", ".join(FORMATS)})]
+        )
     if spec.csv_dialect not in CSV_DIALECTS:
-        raise UsageError([Problem("--csv-dialect", "reports_unknown_dialect",
-                                  params={"value": spec.csv_dialect, "choices": ", ".join(CSV_DIALECTS)})])
+        raise UsageError(
+            [
+                Problem(
+                    "--csv-dialect",
+                    "reports_unknown_dialect",
+                    params={"value": spec.csv_dialect, "choices": ", ".join(CSV_DIALECTS)},
+                )
+            ]
+        )
     kind = scope_kind(config, spec.scope)
     project = config.project(spec.scope) if kind == "project" else None
     as_of = spec.pack or spec.as_of or spec.period_to or today
     period_from = spec.period_from or (project.start if project else None)
     period_to = spec.period_to or (project.end if project and project.end else as_of)
     if period_from and period_to and period_from > period_to:
-        raise UsageError([Problem("--from", "reports_period_reversed",
-                                  params={"start": period_from.isoformat(), "end": period_to.isoformat()})])
-    return dataclasses.replace(spec, as_of=as_of, period_from=period_from, period_to=period_to,
-                               lang=normalise_language(spec.lang))
+        raise UsageError(
+            [
+                Problem(
+                    "--from",
+                    "reports_period_reversed",
+                    params={"start": period_from.isoformat(), "end": period_to.isoformat()},
+                )
+            ]
+        )
+    return dataclasses.replace(
+        spec, as_of=as_of, period_from=period_from, period_to=period_to, lang=normalise_language(spec.lang)
+    )
 
 
 # --- what a report holds ----------------------------------------------------------------------------
+
 
 @dataclass
 class ReportContent:
@@ -287,15 +297,22 @@ def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
     statuses = [item for item in all_statuses if in_scope(config, spec.scope, item.metric)]
     previous = latest_pack(dataset.data_dir, before=spec.as_of)
     comments = pack.comments if pack else {}
-    content = ReportContent(spec=spec, data=source, statuses=statuses, made=dt.datetime.now().replace(microsecond=0),
-                            pack=pack, previous=previous, comments={k: v for k, v in comments.items()
-                                                                    if any(s.id == k for s in statuses)})
+    content = ReportContent(
+        spec=spec,
+        data=source,
+        statuses=statuses,
+        made=clock.now().replace(microsecond=0, tzinfo=None),
+        pack=pack,
+        previous=previous,
+        comments={k: v for k, v in comments.items() if any(s.id == k for s in statuses)},
+    )
     if previous is not None:
         content.changes = changes_since(previous, statuses, content.comments, spec.lang)
     return content
 
 
 # --- texts and tables shared by the PDF and the HTML ------------------------------------------------
+
 
 def value_text(status: MetricStatus, lang: str) -> str:
     """A metric's value as a board member reads it ("7 100", "62 %", "klart 1 mars 2026")."""
@@ -332,9 +349,13 @@ def summary_table(content: ReportContent) -> tuple[list[str], list[list[str]], l
     rows, codes = [], []
     for item in content.statuses:
         metric = item.metric
-        row = [metric.display_name(lang), value_text(item, lang),
-               format_date(item.done_date if metric.kind == "milestone" else item.value_date, lang, "iso")
-               if (item.done_date or item.value_date) else "–"]
+        row = [
+            metric.display_name(lang),
+            value_text(item, lang),
+            format_date(item.done_date if metric.kind == "milestone" else item.value_date, lang, "iso")
+            if (item.done_date or item.value_date)
+            else "–",
+        ]
         for year in years:
             if metric.kind == "milestone":
                 row.append(t("reports.due_short", lang, date=metric.due.isoformat()) if metric.due.year == year else "")
@@ -353,8 +374,12 @@ def summary_table(content: ReportContent) -> tuple[list[str], list[list[str]], l
 def period_text(spec: ReportSpec, lang: str) -> str:
     if spec.period_from is None:
         return t("reports.period_until", lang, to=format_date(spec.period_to, lang, "long"))
-    return t("reports.period_between", lang, start=format_date(spec.period_from, lang, "long"),
-             end=format_date(spec.period_to, lang, "long"))
+    return t(
+        "reports.period_between",
+        lang,
+        start=format_date(spec.period_from, lang, "long"),
+        end=format_date(spec.period_to, lang, "long"),
+    )
 
 
 def title_facts(content: ReportContent) -> list[tuple[str, str]]:
@@ -365,13 +390,24 @@ def title_facts(content: ReportContent) -> list[tuple[str, str]]:
         facts.append((t("reports.fact_funder", lang), content.funder))
     facts += [
         (t("reports.fact_period", lang), period_text(content.spec, lang)),
-        (t("reports.fact_as_of", lang), f"{format_date(content.spec.as_of, lang, 'long')} ({content.spec.as_of.isoformat()})"),
+        (
+            t("reports.fact_as_of", lang),
+            f"{format_date(content.spec.as_of, lang, 'long')} ({content.spec.as_of.isoformat()})",
+        ),
         (t("reports.fact_made", lang), f"{format_date(content.made.date(), lang, 'long')} {content.made:%H:%M}"),
     ]
     if content.pack is not None:
-        facts.append((t("reports.fact_pack", lang), t("reports.pack_note", lang,
-                                                       date=format_date(content.pack.meeting_date, lang, "long"),
-                                                       created=content.pack.created.replace("T", " ")[:16])))
+        facts.append(
+            (
+                t("reports.fact_pack", lang),
+                t(
+                    "reports.pack_note",
+                    lang,
+                    date=format_date(content.pack.meeting_date, lang, "long"),
+                    created=content.pack.created.replace("T", " ")[:16],
+                ),
+            )
+        )
     facts.append((t("reports.fact_goals", lang), status_counts_text(content.statuses, lang) or "–"))
     return facts
 
@@ -405,25 +441,43 @@ def forecast_sentence(status: MetricStatus, lang: str) -> str:
         projected = status.trend.at(status.next_target.date)
         if metric.decimals is None:  # a projection is an estimate: no false precision
             projected = round(projected) if abs(projected) >= 100 else round(projected, 1)
-        parts.append(t("reports.trend_at", lang, date=format_date(status.next_target.date, lang),
-                       value=number_text(metric, projected, lang)))
+        parts.append(
+            t(
+                "reports.trend_at",
+                lang,
+                date=format_date(status.next_target.date, lang),
+                value=number_text(metric, projected, lang),
+            )
+        )
     if status.needed_per_month is not None:
         decimals = metric.decimals if metric.decimals is not None else (0 if abs(status.needed_per_month) >= 10 else 1)
         parts.append(t("reports.needed", lang, value=format_number(status.needed_per_month, lang, decimals)))
     return " ".join(parts)
 
 
-def observation_rows(content: ReportContent, metric_id: str, limit: int | None = None) -> tuple[list[str], list[list[str]], int]:
+def observation_rows(
+    content: ReportContent, metric_id: str, limit: int | None = None
+) -> tuple[list[str], list[list[str]], int]:
     """The newest observations in the period (date, value, note, source): header, rows, total count."""
     lang = content.lang
     metric = content.config.metric(metric_id)
     frame = content.observations(metric_id)
-    header = [t("reports.col_date", lang), t("reports.col_value", lang), t("reports.col_note", lang),
-              t("reports.col_source", lang)]
+    header = [
+        t("reports.col_date", lang),
+        t("reports.col_value", lang),
+        t("reports.col_note", lang),
+        t("reports.col_source", lang),
+    ]
     rows = []
     for record in frame.iloc[::-1].itertuples(index=False):
-        rows.append([record.date.isoformat(), number_text(metric, float(record.value), lang), text_or_empty(record.note),
-                     text_or_empty(record.source)])
+        rows.append(
+            [
+                record.date.isoformat(),
+                number_text(metric, float(record.value), lang),
+                text_or_empty(record.note),
+                text_or_empty(record.source),
+            ]
+        )
     total = len(rows)
     return header, rows[:limit] if limit else rows, total
 
@@ -431,12 +485,23 @@ def observation_rows(content: ReportContent, metric_id: str, limit: int | None =
 def milestone_table(content: ReportContent) -> list[tuple[str, list[str], list[list[str]], list[str]]]:
     """Per work package: (package, header, rows, status codes) of the project's milestones."""
     lang = content.lang
-    header = [t("reports.col_milestone", lang), t("reports.col_due", lang), t("reports.col_done", lang),
-              t("reports.col_status", lang)]
+    header = [
+        t("reports.col_milestone", lang),
+        t("reports.col_due", lang),
+        t("reports.col_done", lang),
+        t("reports.col_status", lang),
+    ]
     tables = []
     for package, items in content.milestone_groups():
-        rows = [[item.metric.display_name(lang), item.metric.due.isoformat(),
-                 item.done_date.isoformat() if item.done_date else "–", status_label(item.status, lang)] for item in items]
+        rows = [
+            [
+                item.metric.display_name(lang),
+                item.metric.due.isoformat(),
+                item.done_date.isoformat() if item.done_date else "–",
+                status_label(item.status, lang),
+            ]
+            for item in items
+        ]
         tables.append((package, header, rows, [item.status for item in items]))
     return tables
 
@@ -463,8 +528,12 @@ def method_lines(config: Config, lang: str) -> list[str]:
 def source_rows(content: ReportContent) -> tuple[list[str], list[list[str]]]:
     """The data files the numbers come from, with rows and last change."""
     lang = content.lang
-    header = [t("reports.col_file", lang), t("reports.col_kind", lang), t("reports.col_rows", lang),
-              t("reports.col_modified", lang)]
+    header = [
+        t("reports.col_file", lang),
+        t("reports.col_kind", lang),
+        t("reports.col_rows", lang),
+        t("reports.col_modified", lang),
+    ]
     rows = []
     for info in content.data.files:
         kind = t("reports.kind_metrics", lang) if info.kind == "metrics" else info.kind
@@ -477,6 +546,7 @@ def map_attribution(lang: str) -> str:
     """The credit the municipality map requires (SCB, CC BY 4.0), from kpi.maps when it is there."""
     try:
         from kpi.show import maps  # the registers feature owns the map and its attribution
+
         text = getattr(maps, "MAP_ATTRIBUTION", None)
     except Exception:  # noqa: BLE001 - a missing or broken map module must not stop a report
         text = None
@@ -494,8 +564,9 @@ def change_lines(content: ReportContent) -> list[str]:
 def changes_heading(content: ReportContent) -> str:
     if content.previous is None:
         return ""
-    return t("reports.changes_heading", content.lang,
-             date=format_date(content.previous.meeting_date, content.lang, "long"))
+    return t(
+        "reports.changes_heading", content.lang, date=format_date(content.previous.meeting_date, content.lang, "long")
+    )
 
 
 def problem_note(content: ReportContent) -> str:

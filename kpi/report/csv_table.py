@@ -44,4 +44,3 @@ def _csv_cell(value: Any, swedish: bool) -> str:
     if swedish and isinstance(value, float):
         return repr(value).replace(".", ",")
     return str(value)
-

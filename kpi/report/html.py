@@ -11,10 +11,24 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from kpi.text.i18n import t
-from kpi.report.content import (ReportContent, change_lines, changes_heading, forecast_sentence, map_attribution, method_lines, milestone_table, observation_rows, problem_note, source_rows, summary_table, target_lines, title_facts)
+from kpi.report.content import (
+    ReportContent,
+    change_lines,
+    changes_heading,
+    forecast_sentence,
+    map_attribution,
+    method_lines,
+    milestone_table,
+    observation_rows,
+    problem_note,
+    source_rows,
+    summary_table,
+    target_lines,
+    title_facts,
+)
 from kpi.report.images import chart_images
 from kpi.show.status import STATUS_COLOURS, status_label, tint
+from kpi.text.i18n import t
 
 OBS_ROWS = 12
 _CSS = """
@@ -45,12 +59,16 @@ def render_html(content: ReportContent) -> bytes:
     out: list[str] = []
     add = out.append
     title = f"{content.organisation}: {content.title} – {content.scope_label}"
-    add(f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+    add(
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n')
-    add(f'<header>\n<div class="org">{escape(content.organisation)}</div>\n<h1>{escape(content.title)}</h1>\n'
-        f'<p><strong>{escape(content.scope_label)}</strong></p>\n<table class="facts">\n')
+        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+    )
+    add(
+        f'<header>\n<div class="org">{escape(content.organisation)}</div>\n<h1>{escape(content.title)}</h1>\n'
+        f'<p><strong>{escape(content.scope_label)}</strong></p>\n<table class="facts">\n'
+    )
     for label, value in title_facts(content):
         add(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>\n")
     add("</table>\n")
@@ -75,34 +93,40 @@ def render_html(content: ReportContent) -> bytes:
 
     tables = milestone_table(content)
     if tables:
-        add(f'<h2>{escape(t("reports.milestones_heading", lang))}</h2>\n')
+        add(f"<h2>{escape(t('reports.milestones_heading', lang))}</h2>\n")
         for package, header, rows, codes in tables:
             add(f"<h3>{escape(package)}</h3>\n")
             add(_table(header, rows, codes, status_column=3))
 
-    add(f'<h2>{escape(t("reports.method_heading", lang))}</h2>\n<ul>\n')
+    add(f"<h2>{escape(t('reports.method_heading', lang))}</h2>\n<ul>\n")
     for line in method_lines(content.config, lang):
         add(f"<li>{escape(line)}</li>\n")
     add("</ul>\n")
-    add(f'<h3>{escape(t("reports.sources_heading", lang))}</h3>\n')
+    add(f"<h3>{escape(t('reports.sources_heading', lang))}</h3>\n")
     header, rows = source_rows(content)
     add(_table(header, rows, numeric={2}) if rows else f"<p>{escape(t('reports.no_sources', lang))}</p>\n")
     if content.pack is not None:
         add(f'<p class="muted">{escape(t("reports.sources_pack", lang))}</p>\n')
-    add(f'<footer><p>{escape(map_attribution(lang))}</p>\n<p>{escape(t("reports.made_with", lang))}</p></footer>\n')
+    add(f"<footer><p>{escape(map_attribution(lang))}</p>\n<p>{escape(t('reports.made_with', lang))}</p></footer>\n")
     add("</body>\n</html>\n")
     return "".join(out).encode("utf-8")
 
 
 def _badge(status: str, lang: str, suffix: str = "") -> str:
     colour = STATUS_COLOURS[status]
-    return (f'<span class="status" style="border-color:{colour};background:{tint(colour)}">'
-            f"{escape(status_label(status, lang) + suffix)}</span>")
+    return (
+        f'<span class="status" style="border-color:{colour};background:{tint(colour)}">'
+        f"{escape(status_label(status, lang) + suffix)}</span>"
+    )
 
 
-
-def _table(header: list[str], rows: list[list[str]], codes: list[str] | None = None, status_column: int | None = None,
-           numeric: set[int] | None = None) -> str:
+def _table(
+    header: list[str],
+    rows: list[list[str]],
+    codes: list[str] | None = None,
+    status_column: int | None = None,
+    numeric: set[int] | None = None,
+) -> str:
     numeric = numeric or set()
     parts = ["<table>\n<thead><tr>", *(f"<th>{escape(text)}</th>" for text in header), "</tr></thead>\n<tbody>\n"]
     for index, row in enumerate(rows):
@@ -110,8 +134,10 @@ def _table(header: list[str], rows: list[list[str]], codes: list[str] | None = N
         for column, text in enumerate(row):
             if codes is not None and column == status_column:
                 colour = STATUS_COLOURS[codes[index]]
-                parts.append(f'<td><span class="status" style="border-color:{colour};background:{tint(colour)}">'
-                             f"{escape(text)}</span></td>")
+                parts.append(
+                    f'<td><span class="status" style="border-color:{colour};background:{tint(colour)}">'
+                    f"{escape(text)}</span></td>"
+                )
             else:
                 css = ' class="num"' if column in numeric else ""
                 parts.append(f"<td{css}>{escape(text)}</td>")
@@ -125,9 +151,11 @@ def _metric(content: ReportContent, item, images) -> str:
     metric = item.metric
     name = metric.display_name(lang)
     stale = f" ({t('status.stale', lang)})" if item.stale else ""
-    parts = [f'<section class="metric" id="metric-{escape(metric.id)}">\n<h3>{escape(name)}</h3>\n',
-             f"<p>{_badge(item.status, lang, stale)}</p>\n",
-             f"<p>{escape(item.explanation(lang))}</p>\n"]
+    parts = [
+        f'<section class="metric" id="metric-{escape(metric.id)}">\n<h3>{escape(name)}</h3>\n',
+        f"<p>{_badge(item.status, lang, stale)}</p>\n",
+        f"<p>{escape(item.explanation(lang))}</p>\n",
+    ]
     forecast = forecast_sentence(item, lang)
     if forecast:
         parts.append(f'<p class="muted">{escape(forecast)}</p>\n')
@@ -140,19 +168,21 @@ def _metric(content: ReportContent, item, images) -> str:
     image = images.images.get(item.id)
     if image is not None:
         data = base64.b64encode(image).decode("ascii")
-        parts.append(f'<img alt="{escape(t("reports.chart_alt", lang, name=name))}" '
-                     f'src="data:image/svg+xml;base64,{data}">\n')
+        parts.append(
+            f'<img alt="{escape(t("reports.chart_alt", lang, name=name))}" src="data:image/svg+xml;base64,{data}">\n'
+        )
     else:
         parts.append(f'<p class="muted">{escape(t("reports.chart_missing", lang, reason=images.failure or "–"))}</p>\n')
     lines = target_lines(item, lang)
     if lines:
-        parts.append(f'<p><strong>{escape(t("reports.targets_heading", lang))}</strong></p>\n<ul>\n')
+        parts.append(f"<p><strong>{escape(t('reports.targets_heading', lang))}</strong></p>\n<ul>\n")
         parts += [f"<li>{escape(line)}</li>\n" for line in lines]
         parts.append("</ul>\n")
     header, rows, total = observation_rows(content, metric.id, OBS_ROWS)
     if rows and metric.kind == "metric":
-        parts.append(f'<p><strong>{escape(t("reports.observations_heading", lang, shown=len(rows), total=total))}'
-                     f"</strong></p>\n")
+        parts.append(
+            f"<p><strong>{escape(t('reports.observations_heading', lang, shown=len(rows), total=total))}</strong></p>\n"
+        )
         parts.append(_table(header, rows, numeric={1}))
     parts.append("</section>\n")
     return "".join(parts)

@@ -9,8 +9,9 @@ import os
 import shutil
 import threading
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from kpi.report.content import ReportContent
 
@@ -117,6 +118,7 @@ class ChartRenderer:
 
     async def _open(self, timeout: float) -> None:
         import kaleido
+
         self._kaleido = kaleido.Kaleido(n=1, mathjax=False, timeout=timeout)
         await self._kaleido.open()
         self._tab = await self._kaleido._get_kaleido_tab()  # noqa: SLF001 - see the class docstring
@@ -133,7 +135,8 @@ class ChartRenderer:
             profile = _profiler.RenderTaskProfile(spec, None, self._tab.tab.target_id)
             image = await asyncio.wait_for(
                 self._tab._calc_fig(spec, topojson=None, render_prof=profile, stepper=False),  # noqa: SLF001
-                timeout)
+                timeout,
+            )
             self._rendered += 1
             if self._rendered % self.RELOAD_EVERY == 0:
                 await self._tab.reload()
@@ -142,12 +145,15 @@ class ChartRenderer:
     @staticmethod
     def _render_public(figure: dict, fmt: str) -> bytes:
         import kaleido
+
         path = chromium_path()
         if path and not os.environ.get("BROWSER_PATH"):
             os.environ["BROWSER_PATH"] = path
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        return kaleido.calc_fig_sync(figure, opts=dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT,
-                                                       scale=1 if fmt == "svg" else CHART_SCALE))
+        return kaleido.calc_fig_sync(
+            figure,
+            opts=dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT, scale=1 if fmt == "svg" else CHART_SCALE),
+        )
 
     def close(self) -> None:
         with self._lock:
@@ -210,4 +216,3 @@ def chart_images(content: ReportContent, fmt: str = "jpeg") -> ChartImages:
         _log.warning("chart images failed: %s", exc)
         return ChartImages({}, failure=f"{type(exc).__name__}: {exc}"[:300])
     return ChartImages({item.id: image for item, image in zip(content.statuses, rendered)})
-

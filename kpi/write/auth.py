@@ -25,9 +25,10 @@ import threading
 import time
 import tomllib
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from kpi.paths import PROJECT_ROOT
 
@@ -159,6 +160,7 @@ def redact(text: str, password: Password | None | bool = True) -> str:
 
 
 # --- slowing down wrong attempts ----------------------------------------------------------------
+
 
 @dataclass
 class Throttle:

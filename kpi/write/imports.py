@@ -36,21 +36,31 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 
-from kpi.text.cells import FORMULA_PREFIXES, neutralise
-from kpi.read.tables import (RawTable, connect, file_label, normalise_header, parse_date, parse_number, read_table,
-                             sql_with)
-from kpi.read.load import check_metrics_table, metric_files, read_metrics_file
+from kpi import clock
 from kpi.model.problems import DataError, Problem, UsageError, errors
-from kpi.read import registers
-from kpi.read.registers import REGISTERS
 from kpi.model.targets import Config
+from kpi.read import registers
+from kpi.read.load import check_metrics_table, metric_files, read_metrics_file
+from kpi.read.registers import REGISTERS
+from kpi.read.tables import (
+    RawTable,
+    connect,
+    file_label,
+    normalise_header,
+    parse_date,
+    parse_number,
+    read_table,
+    sql_with,
+)
+from kpi.text.cells import FORMULA_PREFIXES, neutralise
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -89,6 +99,7 @@ _EXISTING = {"merge": "update", "add": "error", "update": "required"}
 
 # --- targets ------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DataFile:
     """A file in the data folder that may be written: ``metrics/NAME.csv`` or a register."""
@@ -124,8 +135,9 @@ def parse_data_file(text: str) -> DataFile:
     match = _METRICS_TARGET.fullmatch(text)
     if match:
         return DataFile("metrics", match.group(1))
-    raise UsageError([Problem("--into", "import_bad_target", params={"value": text[:80],
-                                                                    "registers": ", ".join(REGISTERS)})])
+    raise UsageError(
+        [Problem("--into", "import_bad_target", params={"value": text[:80], "registers": ", ".join(REGISTERS)})]
+    )
 
 
 def metrics_data_files(data_dir: Path) -> list[DataFile]:
@@ -148,6 +160,7 @@ def display_name(filename: str | None) -> str:
 
 # --- tables of text -----------------------------------------------------------------------------
 
+
 @dataclass
 class TextTable:
     """A table as typed: header names (normalised) and cells as text, with the source's rows.
@@ -166,8 +179,7 @@ class TextTable:
     def to_bytes(self) -> bytes:
         """The file a save writes: UTF-8 with BOM, this table's separator and line ending."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator=self.line_end,
-                            quoting=csv.QUOTE_MINIMAL)
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator=self.line_end, quoting=csv.QUOTE_MINIMAL)
         writer.writerow(self.columns)
         for row in self.rows:
             writer.writerow(["" if cell is None else cell for cell in row])
@@ -177,7 +189,7 @@ class TextTable:
         """The cells as a text DataFrame (for ``st.data_editor``); empty cells are ``None``."""
         return pd.DataFrame([list(row) for row in self.rows], columns=list(self.columns), dtype="object")
 
-    def renumbered(self) -> "TextTable":
+    def renumbered(self) -> TextTable:
         """Rows numbered as the saved file will number them (header = 1, no blank lines)."""
         mapping = {1: 1, **{old: index + 2 for index, old in enumerate(self.row_numbers)}}
         fresh = None if self.fresh is None else {mapping[row] for row in self.fresh if row in mapping}
@@ -250,6 +262,7 @@ def _line_end(data: bytes) -> str:
 
 # --- reading uploads ----------------------------------------------------------------------------
 
+
 @dataclass
 class Upload:
     """What was read from an uploaded file: its table (or ``None``) and, for a workbook, its sheets."""
@@ -261,8 +274,16 @@ class Upload:
     sheet: str | None = None
 
 
-def read_upload(data: bytes, filename: str, problems: list[Problem], *, sheet: str | None = None,
-                max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int = MAX_ROWS, label: str | None = None) -> Upload:
+def read_upload(
+    data: bytes,
+    filename: str,
+    problems: list[Problem],
+    *,
+    sheet: str | None = None,
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_rows: int = MAX_ROWS,
+    label: str | None = None,
+) -> Upload:
     """Read an uploaded CSV or XLSX into a text table, adding a problem for everything wrong.
 
     What the content is decides how it is read (a workbook renamed ``.csv`` is still a workbook);
@@ -270,8 +291,9 @@ def read_upload(data: bytes, filename: str, problems: list[Problem], *, sheet: s
     """
     label = label or display_name(filename)
     if len(data) > max_bytes:
-        problems.append(Problem(label, "import_too_large", params={
-            "size": megabytes(len(data)), "limit": megabytes(max_bytes)}))
+        problems.append(
+            Problem(label, "import_too_large", params={"size": megabytes(len(data)), "limit": megabytes(max_bytes)})
+        )
         return Upload(label, "csv", None)
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data, label, problems, sheet, max_rows)
@@ -307,8 +329,11 @@ def xlsx_guard(data: bytes, label: str, problems: list[Problem]) -> bool:
     total = sum(member.file_size for member in members)
     packed = sum(member.compress_size for member in members) or 1
     worst = max((member.file_size / max(member.compress_size, 1) for member in members), default=0)
-    if len(members) > XLSX_MAX_MEMBERS or total > XLSX_MAX_UNCOMPRESSED or (
-            total > 1024 * 1024 and (total / packed > XLSX_MAX_RATIO or worst > XLSX_MAX_RATIO * 10)):
+    if (
+        len(members) > XLSX_MAX_MEMBERS
+        or total > XLSX_MAX_UNCOMPRESSED
+        or (total > 1024 * 1024 and (total / packed > XLSX_MAX_RATIO or worst > XLSX_MAX_RATIO * 10))
+    ):
         problems.append(Problem(label, "import_xlsx_bomb", params={"size": megabytes(total)}))
         return False
     if "xl/workbook.xml" not in {member.filename for member in members}:
@@ -370,8 +395,15 @@ def _sheet_table(worksheet, label: str, problems: list[Problem], max_rows: int, 
                 return None
             for index, (kind, _) in enumerate(values[: len(named)]):
                 if kind == "formula":
-                    problems.append(Problem(label, "import_xlsx_formula", row=number, column=letter(index + 1),
-                                            params={"value": values[index][1]}))
+                    problems.append(
+                        Problem(
+                            label,
+                            "import_xlsx_formula",
+                            row=number,
+                            column=letter(index + 1),
+                            params={"value": values[index][1]},
+                        )
+                    )
                     bad = True
             header = [normalise_header(name) for name in named]
             duplicates = sorted({name for name in header if name and header.count(name) > 1})
@@ -391,13 +423,21 @@ def _sheet_table(worksheet, label: str, problems: list[Problem], max_rows: int, 
             column = header[index] if index < len(header) else letter(index + 1)
             if index >= len(header):
                 if value is not None:
-                    problems.append(Problem(label, "import_xlsx_outside", row=number, column=letter(index + 1),
-                                            params={"value": value[:40]}))
+                    problems.append(
+                        Problem(
+                            label,
+                            "import_xlsx_outside",
+                            row=number,
+                            column=letter(index + 1),
+                            params={"value": value[:40]},
+                        )
+                    )
                     bad = True
                 continue
             if kind == "formula":
-                problems.append(Problem(label, "import_xlsx_formula", row=number, column=column,
-                                        params={"value": value[:60]}))
+                problems.append(
+                    Problem(label, "import_xlsx_formula", row=number, column=column, params={"value": value[:60]})
+                )
                 bad = True
             record.append(value)
         record += [None] * (len(header) - len(record))
@@ -460,21 +500,32 @@ def xlsx_sheets(data: bytes) -> list[str]:
 
 # --- validation ---------------------------------------------------------------------------------
 
-def check_table(con: duckdb.DuckDBPyConnection, target: DataFile, raw: RawTable, config: Config, today: dt.date,
-                problems: list[Problem]) -> pd.DataFrame | None:
+
+def check_table(
+    con: duckdb.DuckDBPyConnection,
+    target: DataFile,
+    raw: RawTable,
+    config: Config,
+    today: dt.date,
+    problems: list[Problem],
+) -> pd.DataFrame | None:
     """Judge one table for ``target`` by the loader's rules; returns its rows (or ``None``)."""
     if target.kind == "metrics":
         if "metric" in raw.columns:  # long layout: say so when a column will not be read
             for name in raw.columns:
                 if name not in LONG_COLUMNS and not name.startswith("column_"):
-                    problems.append(Problem(raw.label, "unknown_column", row=1, column=name, severity="warning",
-                                            params={"name": name}))
+                    problems.append(
+                        Problem(
+                            raw.label, "unknown_column", row=1, column=name, severity="warning", params={"name": name}
+                        )
+                    )
         return check_metrics_table(con, raw, config, today, problems)
     return _check_register(con, target, raw, config, today, problems)
 
 
-def _check_register(con, target: DataFile, raw: RawTable, config: Config, today: dt.date,
-                    problems: list[Problem]) -> pd.DataFrame | None:
+def _check_register(
+    con, target: DataFile, raw: RawTable, config: Config, today: dt.date, problems: list[Problem]
+) -> pd.DataFrame | None:
     """A register table judged by :mod:`kpi.read.registers`' own column and row rules.
 
     The register module reads files from a data folder; this applies the same header checks and
@@ -497,14 +548,29 @@ def _check_duplicate_keys(rows: pd.DataFrame, target: DataFile, label: str, prob
         if all(part == "" for part in key):
             continue
         if key in seen:
-            problems.append(Problem(label, "import_duplicate_key", row=int(record["row"]), column=target.key[0],
-                                    severity="warning", params={"value": " / ".join(key), "other": seen[key]}))
+            problems.append(
+                Problem(
+                    label,
+                    "import_duplicate_key",
+                    row=int(record["row"]),
+                    column=target.key[0],
+                    severity="warning",
+                    params={"value": " / ".join(key), "other": seen[key]},
+                )
+            )
         else:
             seen[key] = int(record["row"])
 
 
-def validate_bytes(con: duckdb.DuckDBPyConnection, target: DataFile, data: bytes, label: str, config: Config,
-                   today: dt.date, problems: list[Problem]) -> pd.DataFrame | None:
+def validate_bytes(
+    con: duckdb.DuckDBPyConnection,
+    target: DataFile,
+    data: bytes,
+    label: str,
+    config: Config,
+    today: dt.date,
+    problems: list[Problem],
+) -> pd.DataFrame | None:
     """Read a whole file's bytes as the loader would and return its rows (used again at save time)."""
     raw = read_table(con, data, label, "check_raw", problems, max_rows=MAX_ROWS)
     if raw is None:
@@ -515,8 +581,11 @@ def validate_bytes(con: duckdb.DuckDBPyConnection, target: DataFile, data: bytes
 def _strict(problems: Iterable[Problem], fresh: set[int] | None) -> list[Problem]:
     out = []
     for problem in problems:
-        if (problem.severity == "warning" and problem.code in STRICT_CODES
-                and (fresh is None or problem.row is None or problem.row in fresh)):
+        if (
+            problem.severity == "warning"
+            and problem.code in STRICT_CODES
+            and (fresh is None or problem.row is None or problem.row in fresh)
+        ):
             problem = dataclasses.replace(problem, severity="error", code=STRICT_CODES[problem.code])
         out.append(problem)
     return out
@@ -532,8 +601,16 @@ def _neutralised(table: TextTable, label: str, problems: list[Problem]) -> TextT
         new_row = []
         for column, cell in zip(table.columns, row):
             if _formula_like(cell):
-                problems.append(Problem(label, "import_formula_text", row=number, column=column, severity="warning",
-                                        params={"value": cell[:60].strip(), "char": cell[0].replace("\t", "tab").replace("\r", "CR")}))
+                problems.append(
+                    Problem(
+                        label,
+                        "import_formula_text",
+                        row=number,
+                        column=column,
+                        severity="warning",
+                        params={"value": cell[:60].strip(), "char": cell[0].replace("\t", "tab").replace("\r", "CR")},
+                    )
+                )
                 cell = neutralise(cell)
             new_row.append(cell)
         rows.append(new_row)
@@ -541,6 +618,7 @@ def _neutralised(table: TextTable, label: str, problems: list[Problem]) -> TextT
 
 
 # --- the current file ---------------------------------------------------------------------------
+
 
 @dataclass
 class Current:
@@ -565,7 +643,7 @@ def sha256_hex(data: bytes | None) -> str | None:
 
 def read_current(data_dir: Path, target: DataFile, config: Config, today: dt.date | None = None) -> Current:
     """Read the target file once: the hash is of exactly the bytes the preview is made from."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     label = target.label(data_dir)
     try:
         data = target.path(data_dir).read_bytes()
@@ -589,6 +667,7 @@ def _empty_rows(target: DataFile) -> pd.DataFrame:
 
 
 # --- diff ---------------------------------------------------------------------------------------
+
 
 def comparable(value: Any) -> str:
     """One text per cell value, so 6300, 6300.0 and "6300" compare equal and NaN equals empty."""
@@ -664,11 +743,17 @@ def diff(current_rows: pd.DataFrame | None, new_rows: pd.DataFrame | None, key: 
             changed_rows += 1
             for c in differing:
                 changes.append({**dict(zip(key, k)), "column": c, "before": before[k][c], "after": cells[c]})
-    return Diff(key, pd.DataFrame(added, columns=columns), pd.DataFrame(changes, columns=[*key, "column", "before", "after"]),
-                pd.DataFrame(removed, columns=columns), changed_rows)
+    return Diff(
+        key,
+        pd.DataFrame(added, columns=columns),
+        pd.DataFrame(changes, columns=[*key, "column", "before", "after"]),
+        pd.DataFrame(removed, columns=columns),
+        changed_rows,
+    )
 
 
 # --- merging (add or update rows) ---------------------------------------------------------------
+
 
 def _key_columns(table: TextTable, target: DataFile) -> tuple[str, ...]:
     if target.kind == "metrics" and "metric" not in table.columns and table.columns[:1] == ["date"]:
@@ -686,8 +771,14 @@ def _row_key(table: TextTable, row: list[str | None], key: tuple[str, ...]) -> t
     return tuple(parts)
 
 
-def merge(current: TextTable | None, upload: TextTable, target: DataFile, label: str,
-          problems: list[Problem], existing: str = "update") -> TextTable | None:
+def merge(
+    current: TextTable | None,
+    upload: TextTable,
+    target: DataFile,
+    label: str,
+    problems: list[Problem],
+    existing: str = "update",
+) -> TextTable | None:
     """Add the upload's rows to the current table, updating rows with the same key.
 
     Empty cells in the upload do not erase values (a sheet with only this month's column must
@@ -698,18 +789,38 @@ def merge(current: TextTable | None, upload: TextTable, target: DataFile, label:
     if current is None:
         if existing == "required":
             for number, row in zip(upload.row_numbers, upload.rows):
-                problems.append(Problem(label, "import_key_missing", row=number, column=target.key[0],
-                                        params={"value": " / ".join(filter(None, row[:len(target.key)]))}))
+                problems.append(
+                    Problem(
+                        label,
+                        "import_key_missing",
+                        row=number,
+                        column=target.key[0],
+                        params={"value": " / ".join(filter(None, row[: len(target.key)]))},
+                    )
+                )
             return None
         return dataclasses.replace(upload, fresh=None).renumbered()
     key = _key_columns(current, target)
-    if _key_columns(upload, target) != key or not set(key) <= set(upload.columns) or not set(key) <= set(current.columns):
-        problems.append(Problem(label, "import_merge_columns", row=1, params={
-            "columns": ", ".join(key), "found": ", ".join(upload.columns)}))
+    if (
+        _key_columns(upload, target) != key
+        or not set(key) <= set(upload.columns)
+        or not set(key) <= set(current.columns)
+    ):
+        problems.append(
+            Problem(
+                label,
+                "import_merge_columns",
+                row=1,
+                params={"columns": ", ".join(key), "found": ", ".join(upload.columns)},
+            )
+        )
         return None
     # A column the file does not have is added only if the upload fills it somewhere.
-    columns = list(current.columns) + [c for i, c in enumerate(upload.columns) if c not in current.columns
-                                       and any(row[i] is not None for row in upload.rows)]
+    columns = list(current.columns) + [
+        c
+        for i, c in enumerate(upload.columns)
+        if c not in current.columns and any(row[i] is not None for row in upload.rows)
+    ]
     rows = [list(row) + [None] * (len(columns) - len(row)) for row in current.rows]
     numbers = list(current.row_numbers)
     position = {_row_key(current, row, key): index for index, row in enumerate(current.rows)}
@@ -720,12 +831,20 @@ def merge(current: TextTable | None, upload: TextTable, target: DataFile, label:
         k = _row_key(upload, row, key)
         shown = " / ".join(part for part in (row[upload.columns.index(name)] for name in key) if part)
         if existing == "error" and k in position:
-            problems.append(Problem(label, "import_key_exists", row=upload_number, column=key[0],
-                                    params={"value": shown, "other": original.get(k, "?")}))
+            problems.append(
+                Problem(
+                    label,
+                    "import_key_exists",
+                    row=upload_number,
+                    column=key[0],
+                    params={"value": shown, "other": original.get(k, "?")},
+                )
+            )
             continue
         if existing == "required" and k not in position:
-            problems.append(Problem(label, "import_key_missing", row=upload_number, column=key[0],
-                                    params={"value": shown}))
+            problems.append(
+                Problem(label, "import_key_missing", row=upload_number, column=key[0], params={"value": shown})
+            )
             continue
         if k in position:
             target_row = rows[position[k]]
@@ -753,6 +872,7 @@ def merge(current: TextTable | None, upload: TextTable, target: DataFile, label:
 
 
 # --- previews -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Preview:
@@ -785,23 +905,45 @@ class Preview:
         return self.data is not None and not self.errors and self.diff is not None and self.diff.empty
 
 
-def build_preview(data_dir: Path, config: Config, target: DataFile, table: TextTable | None, problems: list[Problem], *,
-                  source_label: str, today: dt.date | None = None, mode: Mode = "replace",
-                  current: Current | None = None, sheets: list[str] | None = None,
-                  sheet: str | None = None) -> Preview:
+def build_preview(
+    data_dir: Path,
+    config: Config,
+    target: DataFile,
+    table: TextTable | None,
+    problems: list[Problem],
+    *,
+    source_label: str,
+    today: dt.date | None = None,
+    mode: Mode = "replace",
+    current: Current | None = None,
+    sheets: list[str] | None = None,
+    sheet: str | None = None,
+) -> Preview:
     """Check ``table`` as the new content of ``target`` and compare it with the current file.
 
     ``problems`` are those found while reading the table; the preview adds the checks of the
     whole new file. When merging, the table is first checked on its own, so that its problems
     name its own rows; the merged file is then checked for what only the whole file shows.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     current = current or read_current(data_dir, target, config, today)
     found = list(problems)
 
     def result(final: TextTable | None = None, rows=None, changes=None, data=None) -> Preview:
-        return Preview(target, current.label, source_label, mode, final, rows, found, changes,
-                       current.sha256, data, sheets or [], sheet)
+        return Preview(
+            target,
+            current.label,
+            source_label,
+            mode,
+            final,
+            rows,
+            found,
+            changes,
+            current.sha256,
+            data,
+            sheets or [],
+            sheet,
+        )
 
     if table is None:
         return result()
@@ -843,8 +985,15 @@ def build_preview(data_dir: Path, config: Config, target: DataFile, table: TextT
     return result(final, rows, diff(current.rows, rows, target.key), final.to_bytes())
 
 
-def _found_elsewhere(data_dir: Path, target: DataFile, config: Config, today: dt.date, rows: pd.DataFrame,
-                     fresh: set[int] | None, label: str) -> list[Problem]:
+def _found_elsewhere(
+    data_dir: Path,
+    target: DataFile,
+    config: Config,
+    today: dt.date,
+    rows: pd.DataFrame,
+    fresh: set[int] | None,
+    label: str,
+) -> list[Problem]:
     """New observations whose metric and date are already in another metrics file.
 
     The loader would keep only one of the two (the later file's), so a value typed into the wrong
@@ -856,7 +1005,7 @@ def _found_elsewhere(data_dir: Path, target: DataFile, config: Config, today: dt
             continue
         other_label = other.label(data_dir)
         found = read_metrics_file(connect(), other.path(data_dir), other_label, config, today, [])
-        for record in ([] if found is None else found.to_dict("records")):
+        for record in [] if found is None else found.to_dict("records"):
             others.setdefault((str(record["metric"]), comparable(record["date"])), f"{other_label}:{record['row']}")
     problems = []
     for record in rows.to_dict("records"):
@@ -864,13 +1013,21 @@ def _found_elsewhere(data_dir: Path, target: DataFile, config: Config, today: dt
             continue
         where = others.get((str(record["metric"]), comparable(record["date"])))
         if where:
-            problems.append(Problem(label, "import_elsewhere", row=int(record["row"]), column="date", params={
-                "metric": record["metric"], "date": comparable(record["date"]), "other": where}))
+            problems.append(
+                Problem(
+                    label,
+                    "import_elsewhere",
+                    row=int(record["row"]),
+                    column="date",
+                    params={"metric": record["metric"], "date": comparable(record["date"]), "other": where},
+                )
+            )
     return problems
 
 
-def _check(table: TextTable, target: DataFile, config: Config, today: dt.date, label: str,
-           problems: list[Problem]) -> pd.DataFrame | None:
+def _check(
+    table: TextTable, target: DataFile, config: Config, today: dt.date, label: str, problems: list[Problem]
+) -> pd.DataFrame | None:
     found: list[Problem] = []
     if not table.rows:
         found.append(Problem(label, "header_only", row=1))
@@ -888,8 +1045,11 @@ def _fresh_rows(table: TextTable, current: TextTable | None) -> set[int] | None:
     if current is None:
         return None
     existing = {tuple((cell or "").strip() for cell in _aligned(current, table.columns, row)) for row in current.rows}
-    fresh = {number for number, row in zip(table.row_numbers, table.rows)
-             if tuple((cell or "").strip() for cell in row) not in existing}
+    fresh = {
+        number
+        for number, row in zip(table.row_numbers, table.rows)
+        if tuple((cell or "").strip() for cell in row) not in existing
+    }
     if set(table.columns) - set(current.columns):
         fresh.add(1)  # a new column: its header problems are about what is being added now
     return fresh
@@ -899,9 +1059,20 @@ def _aligned(source: TextTable, columns: list[str], row: list[str | None]) -> li
     return [row[source.columns.index(name)] if name in source.columns else None for name in columns]
 
 
-def preview_upload(data_dir: Path, config: Config, target: DataFile, data: bytes, filename: str, *,
-                   today: dt.date | None = None, sheet: str | None = None, mode: Mode = "replace",
-                   max_bytes: int = MAX_UPLOAD_BYTES, max_rows: int = MAX_ROWS, label: str | None = None) -> Preview:
+def preview_upload(
+    data_dir: Path,
+    config: Config,
+    target: DataFile,
+    data: bytes,
+    filename: str,
+    *,
+    today: dt.date | None = None,
+    sheet: str | None = None,
+    mode: Mode = "replace",
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_rows: int = MAX_ROWS,
+    label: str | None = None,
+) -> Preview:
     """An uploaded file (CSV or XLSX) as the new content of ``target``, checked and compared.
 
     ``label`` names the file in messages (the command line passes the path as typed); by default
@@ -909,20 +1080,40 @@ def preview_upload(data_dir: Path, config: Config, target: DataFile, data: bytes
     """
     problems: list[Problem] = []
     upload = read_upload(data, filename, problems, sheet=sheet, max_bytes=max_bytes, max_rows=max_rows, label=label)
-    return build_preview(data_dir, config, target, upload.table, problems, source_label=upload.label, today=today,
-                         mode=mode, sheets=upload.sheets, sheet=upload.sheet)
+    return build_preview(
+        data_dir,
+        config,
+        target,
+        upload.table,
+        problems,
+        source_label=upload.label,
+        today=today,
+        mode=mode,
+        sheets=upload.sheets,
+        sheet=upload.sheet,
+    )
 
 
-def preview_edit(data_dir: Path, config: Config, target: DataFile, frame: pd.DataFrame, current: Current, *,
-                 source_label: str, today: dt.date | None = None) -> Preview:
+def preview_edit(
+    data_dir: Path,
+    config: Config,
+    target: DataFile,
+    frame: pd.DataFrame,
+    current: Current,
+    *,
+    source_label: str,
+    today: dt.date | None = None,
+) -> Preview:
     """The edited table (from ``st.data_editor``) as the whole new file, against the same current file."""
     table = table_from_frame(frame, like=current.table)
-    return build_preview(data_dir, config, target, table, [], source_label=source_label, today=today,
-                         mode="replace", current=current)
+    return build_preview(
+        data_dir, config, target, table, [], source_label=source_label, today=today, mode="replace", current=current
+    )
 
 
-def quick_entry_table(current: Current, metric_id: str, date: dt.date | str | None, value: str | float | None,
-                      note: str | None = None) -> TextTable:
+def quick_entry_table(
+    current: Current, metric_id: str, date: dt.date | str | None, value: str | float | None, note: str | None = None
+) -> TextTable:
     """One observation as a one-row table in the layout of the current file (long or wide)."""
     date_text = date.isoformat() if isinstance(date, dt.date) else (str(date).strip() if date else None)
     number = parse_number(value) if value is not None and str(value).strip() else None
@@ -934,18 +1125,37 @@ def quick_entry_table(current: Current, metric_id: str, date: dt.date | str | No
     return TextTable(["metric", "date", "value", "note"], [[metric_id, date_text, value_text, note]], [2])
 
 
-def preview_quick_entry(data_dir: Path, config: Config, target: DataFile, metric_id: str, date: dt.date | str | None,
-                        value: str | float | None, note: str | None, *, source_label: str,
-                        today: dt.date | None = None) -> Preview:
+def preview_quick_entry(
+    data_dir: Path,
+    config: Config,
+    target: DataFile,
+    metric_id: str,
+    date: dt.date | str | None,
+    value: str | float | None,
+    note: str | None,
+    *,
+    source_label: str,
+    today: dt.date | None = None,
+) -> Preview:
     """Add (or correct) one month's figure in a metrics file; the file is created if missing."""
     current = read_current(data_dir, target, config, today)
     table = quick_entry_table(current, metric_id, date, value, note)
-    return build_preview(data_dir, config, target, table, [], source_label=source_label, today=today,
-                         mode="merge", current=current)
+    return build_preview(
+        data_dir, config, target, table, [], source_label=source_label, today=today, mode="merge", current=current
+    )
 
 
-def preview_rows(data_dir: Path, config: Config, target: DataFile, columns: list[str], rows: list[list[Any]], *,
-                 source_label: str, today: dt.date | None = None, mode: Mode = "merge") -> Preview:
+def preview_rows(
+    data_dir: Path,
+    config: Config,
+    target: DataFile,
+    columns: list[str],
+    rows: list[list[Any]],
+    *,
+    source_label: str,
+    today: dt.date | None = None,
+    mode: Mode = "merge",
+) -> Preview:
     """Rows from a form (a new member, a leaver) merged into a register by its key."""
     cells = [[_clean_cell(cell.isoformat() if isinstance(cell, dt.date) else cell) for cell in row] for row in rows]
     table = TextTable([normalise_header(c) for c in columns], cells, [index + 2 for index in range(len(cells))])

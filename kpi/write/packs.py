@@ -25,13 +25,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi.model.dataset import Dataset, FileInfo, Series
-from kpi.read.tables import connect
-from kpi.model.problems import DataError, Problem
+from kpi import clock
 from kpi.judge.rules import MetricStatus, evaluate_all
-from kpi.write.atomic import atomic_write
+from kpi.model.dataset import Dataset, FileInfo, Series
+from kpi.model.problems import DataError, Problem
 from kpi.model.targets import Config
 from kpi.model.values import as_date, as_number, as_text
+from kpi.read.tables import connect
+from kpi.write.atomic import atomic_write
 
 PACK_FORMAT = "malbild-board-pack"
 PACK_VERSION = 1
@@ -39,8 +40,7 @@ SNAPSHOT_FOLDER = "snapshots"
 MAX_COMMENT = 2000
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
 # Fields of MetricStatus.to_dict that carry the numbers the board saw; a rebuilt status must agree.
-_FROZEN_FIELDS = ("status", "value", "value_date", "pace", "expected", "stale", "eta", "needed_per_month",
-                  "done_date")
+_FROZEN_FIELDS = ("status", "value", "value_date", "pace", "expected", "stale", "eta", "needed_per_month", "done_date")
 
 
 class PackExistsError(DataError):
@@ -48,6 +48,7 @@ class PackExistsError(DataError):
 
 
 # --- writing ----------------------------------------------------------------------------------------
+
 
 def snapshots_dir(data_dir: Path) -> Path:
     return Path(data_dir) / SNAPSHOT_FOLDER
@@ -57,8 +58,13 @@ def pack_path(data_dir: Path, meeting_date: dt.date) -> Path:
     return snapshots_dir(data_dir) / f"{meeting_date.isoformat()}.json"
 
 
-def pack_document(dataset: Dataset, meeting_date: dt.date, comments: dict[str, str] | None = None,
-                  author: str = "", created: dt.datetime | None = None) -> dict[str, Any]:
+def pack_document(
+    dataset: Dataset,
+    meeting_date: dt.date,
+    comments: dict[str, str] | None = None,
+    author: str = "",
+    created: dt.datetime | None = None,
+) -> dict[str, Any]:
     """The pack as a JSON-ready dict: what :func:`save_pack` writes (separate so it is testable)."""
     config = dataset.config
     comments = _clean_comments(config, comments or {})
@@ -78,19 +84,32 @@ def pack_document(dataset: Dataset, meeting_date: dt.date, comments: dict[str, s
         "format": PACK_FORMAT,
         "version": PACK_VERSION,
         "meeting_date": meeting_date.isoformat(),
-        "created": (created or dt.datetime.now()).replace(microsecond=0).isoformat(),
+        "created": (created or clock.now().replace(tzinfo=None)).replace(microsecond=0).isoformat(),
         "author": (author or "").strip()[:200],
         "organisation": organisation,
-        "files": [{"label": info.label, "kind": info.kind, "rows": info.rows,
-                   "modified": info.modified.replace(microsecond=0).isoformat() if info.modified else None}
-                  for info in dataset.files],
+        "files": [
+            {
+                "label": info.label,
+                "kind": info.kind,
+                "rows": info.rows,
+                "modified": info.modified.replace(microsecond=0).isoformat() if info.modified else None,
+            }
+            for info in dataset.files
+        ],
         "config": config.model_dump(mode="json", by_alias=True, exclude_none=True),
         "metrics": metrics,
     }
 
 
-def save_pack(dataset: Dataset, meeting_date: dt.date, comments: dict[str, str] | None = None, author: str = "",
-              *, replace: bool = False, created: dt.datetime | None = None) -> Path:
+def save_pack(
+    dataset: Dataset,
+    meeting_date: dt.date,
+    comments: dict[str, str] | None = None,
+    author: str = "",
+    *,
+    replace: bool = False,
+    created: dt.datetime | None = None,
+) -> Path:
     """Freeze every metric's status as of ``meeting_date`` into ``data/snapshots/<date>.json``.
 
     Raises :class:`PackExistsError` when that meeting already has a pack and ``replace`` is
@@ -104,8 +123,9 @@ def save_pack(dataset: Dataset, meeting_date: dt.date, comments: dict[str, str] 
     try:
         atomic_write(path, data, replace=replace)
     except FileExistsError:
-        raise PackExistsError([Problem(_label(path), "reports_pack_exists",
-                                       params={"date": meeting_date.isoformat()})]) from None
+        raise PackExistsError(
+            [Problem(_label(path), "reports_pack_exists", params={"date": meeting_date.isoformat()})]
+        ) from None
     return path
 
 
@@ -118,12 +138,19 @@ def _clean_comments(config: Config, comments: dict[str, str]) -> dict[str, str]:
         if not text:
             continue
         if metric_id not in known:
-            problems.append(Problem("comments", "reports_unknown_metric", column=str(metric_id),
-                                    params={"metric": metric_id}))
+            problems.append(
+                Problem("comments", "reports_unknown_metric", column=str(metric_id), params={"metric": metric_id})
+            )
             continue
         if len(text) > MAX_COMMENT:
-            problems.append(Problem("comments", "reports_comment_long", column=metric_id,
-                                    params={"metric": metric_id, "limit": MAX_COMMENT}))
+            problems.append(
+                Problem(
+                    "comments",
+                    "reports_comment_long",
+                    column=metric_id,
+                    params={"metric": metric_id, "limit": MAX_COMMENT},
+                )
+            )
             continue
         cleaned[metric_id] = text
     if problems:
@@ -139,16 +166,31 @@ def _observations_until(dataset: Dataset, metric_id: str, when: dt.date) -> list
         day = as_date(record.date)
         if day is None or day > when:
             continue
-        rows.append({"date": day.isoformat(), "value": as_number(record.value), "note": as_text(record.note),
-                     "source": as_text(record.source), "file": as_text(record.file),
-                     "row": int(record.row) if record.row == record.row and record.row is not None else None})
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "value": as_number(record.value),
+                "note": as_text(record.note),
+                "source": as_text(record.source),
+                "file": as_text(record.file),
+                "row": int(record.row) if record.row == record.row and record.row is not None else None,
+            }
+        )
     if not rows:
         series = dataset.series.get(metric_id)
         if series is not None and len(series):
             cut = int(np.searchsorted(series.dates, np.datetime64(when), side="right"))
-            rows = [{"date": day.astype(dt.date).isoformat(), "value": as_number(value), "note": None,
-                     "source": "register", "file": None, "row": None}
-                    for day, value in zip(series.dates[:cut], series.values[:cut])]
+            rows = [
+                {
+                    "date": day.astype(dt.date).isoformat(),
+                    "value": as_number(value),
+                    "note": None,
+                    "source": "register",
+                    "file": None,
+                    "row": None,
+                }
+                for day, value in zip(series.dates[:cut], series.values[:cut])
+            ]
     return rows
 
 
@@ -157,6 +199,7 @@ def _label(path: Path) -> str:
 
 
 # --- reading ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class BoardPack:
@@ -207,8 +250,9 @@ def find_pack(data_dir: Path, meeting_date: dt.date) -> BoardPack:
     path = pack_path(data_dir, meeting_date)
     if not path.is_file():
         dates = ", ".join(info.meeting_date.isoformat() for info in list_packs(data_dir)) or "–"
-        raise DataError([Problem(_label(path), "reports_pack_missing",
-                                 params={"date": meeting_date.isoformat(), "dates": dates})])
+        raise DataError(
+            [Problem(_label(path), "reports_pack_missing", params={"date": meeting_date.isoformat(), "dates": dates})]
+        )
     return load_pack(path)
 
 
@@ -257,24 +301,44 @@ def load_pack(path: Path) -> BoardPack:
     for item in statuses:
         if item.id in records:
             _apply_record(item, records[item.id])
-    comments = {metric_id: record.get("comment") or "" for metric_id, record in records.items() if record.get("comment")}
-    return BoardPack(path=path, meeting_date=meeting_date, created=str(document.get("created") or ""),
-                author=str(document.get("author") or ""), organisation=str(document.get("organisation") or ""),
-                comments=comments, records=records, dataset=dataset, statuses=statuses)
+    comments = {
+        metric_id: record.get("comment") or "" for metric_id, record in records.items() if record.get("comment")
+    }
+    return BoardPack(
+        path=path,
+        meeting_date=meeting_date,
+        created=str(document.get("created") or ""),
+        author=str(document.get("author") or ""),
+        organisation=str(document.get("organisation") or ""),
+        comments=comments,
+        records=records,
+        dataset=dataset,
+        statuses=statuses,
+    )
 
 
-def _pack_dataset(config: Config, path: Path, records: dict[str, dict], files: list[dict],
-                  meeting_date: dt.date) -> Dataset:
+def _pack_dataset(
+    config: Config, path: Path, records: dict[str, dict], files: list[dict], meeting_date: dt.date
+) -> Dataset:
     """A :class:`Dataset` over the pack's own observations: reports use it like live data."""
     rows = []
     for metric_id, record in records.items():
         for obs in record.get("observations") or []:
-            rows.append({"metric": metric_id, "date": dt.date.fromisoformat(obs["date"]),
-                         "value": float(obs["value"]), "note": obs.get("note"), "source": obs.get("source"),
-                         "file": obs.get("file"), "row": obs.get("row")})
+            rows.append(
+                {
+                    "metric": metric_id,
+                    "date": dt.date.fromisoformat(obs["date"]),
+                    "value": float(obs["value"]),
+                    "note": obs.get("note"),
+                    "source": obs.get("source"),
+                    "file": obs.get("file"),
+                    "row": obs.get("row"),
+                }
+            )
     frame = pd.DataFrame(rows, columns=["metric", "date", "value", "note", "source", "file", "row"])
-    frame = frame.astype({"metric": "object", "value": "float64", "note": "object", "source": "object",
-                          "file": "object", "row": "Int64"})
+    frame = frame.astype(
+        {"metric": "object", "value": "float64", "note": "object", "source": "object", "file": "object", "row": "Int64"}
+    )
     con = connect()
     con.register("pack_frame", frame)
     con.execute("""CREATE TABLE observations AS
@@ -286,11 +350,21 @@ def _pack_dataset(config: Config, path: Path, records: dict[str, dict], files: l
     for metric_id, record in records.items():
         points = sorted((obs["date"], float(obs["value"])) for obs in record.get("observations") or [])
         if points:
-            series[metric_id] = Series(np.array([p[0] for p in points], dtype="datetime64[D]"),
-                                       np.array([p[1] for p in points], dtype="float64"),
-                                       stepwise=bool(record.get("stepwise")))
-    infos = [FileInfo(str(item.get("label")), Path(str(item.get("label"))), str(item.get("kind") or "metrics"),
-                      _parse_datetime(item.get("modified")), int(item.get("rows") or 0)) for item in files]
+            series[metric_id] = Series(
+                np.array([p[0] for p in points], dtype="datetime64[D]"),
+                np.array([p[1] for p in points], dtype="float64"),
+                stepwise=bool(record.get("stepwise")),
+            )
+    infos = [
+        FileInfo(
+            str(item.get("label")),
+            Path(str(item.get("label"))),
+            str(item.get("kind") or "metrics"),
+            _parse_datetime(item.get("modified")),
+            int(item.get("rows") or 0),
+        )
+        for item in files
+    ]
     data_dir = path.parent.parent
     return Dataset(config=config, data_dir=data_dir, con=con, files=infos, series=series, today=meeting_date)
 
@@ -314,6 +388,7 @@ def _apply_record(status: MetricStatus, record: dict[str, Any]) -> None:
 
 
 # --- comparing ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Change:
@@ -348,8 +423,9 @@ class Change:
         return bool(self.new_comment) and self.new_comment != self.old_comment
 
 
-def changes_since(pack: BoardPack, statuses: list[MetricStatus], comments: dict[str, str] | None = None,
-                  lang: str = "sv") -> list[Change]:
+def changes_since(
+    pack: BoardPack, statuses: list[MetricStatus], comments: dict[str, str] | None = None, lang: str = "sv"
+) -> list[Change]:
     """Status changes, value changes (with the difference) and new comments since ``pack``.
 
     ``statuses`` is the later view (``evaluate_all`` at a later date, or a later pack's
@@ -364,11 +440,17 @@ def changes_since(pack: BoardPack, statuses: list[MetricStatus], comments: dict[
         old_status = record["status"] if record else None
         old_value = record.get("value") if record else None
         old_comment = (record.get("comment") or "") if record else ""
-        change = Change(metric_id=item.id, name=item.metric.display_name(lang), old_status=old_status,
-                        new_status=item.status, old_value=old_value,
-                        new_value=None if item.value is None else as_number(item.value, 4),
-                        old_comment=old_comment, new_comment=comments.get(item.id, "") or "",
-                        decimals=item.metric.decimals)
+        change = Change(
+            metric_id=item.id,
+            name=item.metric.display_name(lang),
+            old_status=old_status,
+            new_status=item.status,
+            old_value=old_value,
+            new_value=None if item.value is None else as_number(item.value, 4),
+            old_comment=old_comment,
+            new_comment=comments.get(item.id, "") or "",
+            decimals=item.metric.decimals,
+        )
         if change.status_changed or change.value_changed or change.comment_changed:
             changes.append(change)
     return changes
@@ -404,6 +486,22 @@ def pack_history(data_dir: Path, lang: str = "sv", loader=None) -> tuple[list[Pa
     return list(reversed(entries)), problems
 
 
-__all__ = ["PACK_FORMAT", "PACK_VERSION", "Change", "BoardPack", "PackExistsError", "BoardPackInfo",
-           "changes_since", "find_pack", "latest_pack", "list_packs", "load_pack", "pack_document", "pack_path",
-           "pack_history", "PackEntry", "save_pack", "snapshots_dir"]
+__all__ = [
+    "PACK_FORMAT",
+    "PACK_VERSION",
+    "Change",
+    "BoardPack",
+    "PackExistsError",
+    "BoardPackInfo",
+    "changes_since",
+    "find_pack",
+    "latest_pack",
+    "list_packs",
+    "load_pack",
+    "pack_document",
+    "pack_path",
+    "pack_history",
+    "PackEntry",
+    "save_pack",
+    "snapshots_dir",
+]

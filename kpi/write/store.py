@@ -27,8 +27,6 @@ import csv
 import datetime as dt
 import io
 import os
-import re
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,24 +34,39 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from kpi import clock
+from kpi.model.problems import Problem, errors
+from kpi.model.targets import Config
+from kpi.read.tables import connect
 from kpi.text.cells import neutralise
 from kpi.text.i18n import format_number, t
 from kpi.write import auth
-from kpi.write.atomic import atomic_write, fsync_dir, remove_stale_temp_files, temp_name_pattern
-from kpi.write.imports import (Preview, TextTable, DataFile, diff, parse_data_file, sha256_hex, validate_bytes)
-from kpi.read.tables import connect
-from kpi.model.problems import Problem, errors
-from kpi.model.targets import Config
+from kpi.write.atomic import atomic_write, fsync_dir, remove_stale_temp_files
+from kpi.write.imports import DataFile, Preview, TextTable, diff, parse_data_file, sha256_hex, validate_bytes
 
 HISTORY_DIR = ".history"
 LOCK_DIR = ".locks"
 CHANGELOG = "changelog.csv"
-CHANGELOG_COLUMNS = ["time", "editor", "file", "action", "added", "changed", "removed", "sha256_before",
-                     "sha256_after", "comment", "history", "id", "undoes"]
+CHANGELOG_COLUMNS = [
+    "time",
+    "editor",
+    "file",
+    "action",
+    "added",
+    "changed",
+    "removed",
+    "sha256_before",
+    "sha256_after",
+    "comment",
+    "history",
+    "id",
+    "undoes",
+]
 LOCK_TIMEOUT = 30.0
 EDITOR_MAX, COMMENT_MAX = 60, 500
 
 # --- locks ---------------------------------------------------------------------------------------
+
 
 def file_lock(data_dir: Path, name: str) -> FileLock:
     folder = Path(data_dir) / LOCK_DIR
@@ -62,6 +75,7 @@ def file_lock(data_dir: Path, name: str) -> FileLock:
 
 
 # --- the change log -----------------------------------------------------------------------------
+
 
 @dataclass
 class Change:
@@ -96,14 +110,26 @@ class Change:
 
     def row(self) -> list[str]:
 
-        values = [self.time, self.editor, self.file, self.action, str(self.added), str(self.changed),
-                  str(self.removed), self.sha256_before, self.sha256_after, self.comment, self.history,
-                  self.id, self.undoes]
+        values = [
+            self.time,
+            self.editor,
+            self.file,
+            self.action,
+            str(self.added),
+            str(self.changed),
+            str(self.removed),
+            self.sha256_before,
+            self.sha256_after,
+            self.comment,
+            self.history,
+            self.id,
+            self.undoes,
+        ]
         return [neutralise(value) for value in values]  # the log is opened in Excel too
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
+    return clock.now()
 
 
 def append_changelog(data_dir: Path, change: Change) -> None:
@@ -175,13 +201,26 @@ def file_history(data_dir: Path) -> dict[str, Change]:
 def changelog_frame(data_dir: Path, limit: int = 200) -> pd.DataFrame:
     """The newest changes first, as a table (the Historik tab)."""
     changes = read_changelog(data_dir)[::-1][:limit]
-    columns = ["time", "editor", "file", "action", "added", "changed", "removed", "comment", "sha256_before",
-               "sha256_after"]
-    return pd.DataFrame([[change.shown_time if name == "time" else getattr(change, name) for name in columns]
-                         for change in changes], columns=columns)
+    columns = [
+        "time",
+        "editor",
+        "file",
+        "action",
+        "added",
+        "changed",
+        "removed",
+        "comment",
+        "sha256_before",
+        "sha256_after",
+    ]
+    return pd.DataFrame(
+        [[change.shown_time if name == "time" else getattr(change, name) for name in columns] for change in changes],
+        columns=columns,
+    )
 
 
 # --- saving -------------------------------------------------------------------------------------
+
 
 @dataclass
 class SaveResult:
@@ -202,8 +241,14 @@ class SaveResult:
         if not self.saved:
             return t("store.not_saved", lang, file=self.file.relpath)
         key = "store.undone" if self.change and self.change.action == "undo" else "store.saved"
-        return t(key, lang, file=self.file.relpath, added=format_number(self.added, lang),
-                 changed=format_number(self.changed, lang), removed=format_number(self.removed, lang))
+        return t(
+            key,
+            lang,
+            file=self.file.relpath,
+            added=format_number(self.added, lang),
+            changed=format_number(self.changed, lang),
+            removed=format_number(self.removed, lang),
+        )
 
 
 def clean_text(text: str | None, limit: int) -> str:
@@ -212,8 +257,17 @@ def clean_text(text: str | None, limit: int) -> str:
     return auth.redact(text)[:limit]
 
 
-def save_table(data_dir: Path, target: DataFile | str, new: bytes | TextTable, *, editor: str, comment: str = "",
-               expected_sha256: str | None, config: Config, today: dt.date | None = None) -> SaveResult:
+def save_table(
+    data_dir: Path,
+    target: DataFile | str,
+    new: bytes | TextTable,
+    *,
+    editor: str,
+    comment: str = "",
+    expected_sha256: str | None,
+    config: Config,
+    today: dt.date | None = None,
+) -> SaveResult:
     """Save ``new`` as the whole content of ``target``; refuse if it has errors or the file moved on.
 
     ``expected_sha256`` is the hash of the file the person's preview was made from (``None``: the
@@ -226,7 +280,7 @@ def save_table(data_dir: Path, target: DataFile | str, new: bytes | TextTable, *
         raise ValueError("a save needs the editor's name for the change log")
     comment = clean_text(comment, COMMENT_MAX)
     data = new.to_bytes() if isinstance(new, TextTable) else bytes(new)
-    today = today or dt.date.today()
+    today = today or clock.today()
     label = target.label(data_dir)
 
     problems: list[Problem] = []
@@ -243,22 +297,42 @@ def save_table(data_dir: Path, target: DataFile | str, new: bytes | TextTable, *
             if before is not None:
                 current_rows = validate_bytes(connect(), target, before, label, config, today, [])
             added, changed, removed = diff(current_rows, new_rows, target.key).counts
-            return _commit(data_dir, target, before, data, editor=editor, comment=comment, action="save",
-                           counts=(added, changed, removed), problems=problems)
+            return _commit(
+                data_dir,
+                target,
+                before,
+                data,
+                editor=editor,
+                comment=comment,
+                action="save",
+                counts=(added, changed, removed),
+                problems=problems,
+            )
     except Timeout:
         return SaveResult(False, target, [Problem(label, "store_busy")])
     except OSError as exc:  # a full disk, a read-only volume: the old file is still there
-        return SaveResult(False, target, [Problem(label, "store_write_failed", params={"detail": exc.strerror or str(exc)})])
+        return SaveResult(
+            False, target, [Problem(label, "store_write_failed", params={"detail": exc.strerror or str(exc)})]
+        )
 
 
-def save_preview(data_dir: Path, preview: Preview, *, editor: str, comment: str = "", config: Config,
-                 today: dt.date | None = None) -> SaveResult:
+def save_preview(
+    data_dir: Path, preview: Preview, *, editor: str, comment: str = "", config: Config, today: dt.date | None = None
+) -> SaveResult:
     """Save what a clean preview showed, against the file it was made from."""
     if not preview.clean:
         problems = preview.errors or [Problem(preview.label, "store_nothing_to_save")]
         return SaveResult(False, preview.file, problems)
-    return save_table(data_dir, preview.file, preview.data, editor=editor, comment=comment,
-                      expected_sha256=preview.expected_sha256, config=config, today=today)
+    return save_table(
+        data_dir,
+        preview.file,
+        preview.data,
+        editor=editor,
+        comment=comment,
+        expected_sha256=preview.expected_sha256,
+        config=config,
+        today=today,
+    )
 
 
 def _read_or_none(path: Path) -> bytes | None:
@@ -268,8 +342,19 @@ def _read_or_none(path: Path) -> bytes | None:
         return None
 
 
-def _commit(data_dir: Path, target: DataFile, before: bytes | None, after: bytes | None, *, editor: str, comment: str,
-            action: str, counts: tuple[int, int, int], problems: list[Problem], undoes: str = "") -> SaveResult:
+def _commit(
+    data_dir: Path,
+    target: DataFile,
+    before: bytes | None,
+    after: bytes | None,
+    *,
+    editor: str,
+    comment: str,
+    action: str,
+    counts: tuple[int, int, int],
+    problems: list[Problem],
+    undoes: str = "",
+) -> SaveResult:
     """Back up, replace (or remove), log. The caller holds the file's lock."""
     path = target.path(data_dir)
     remove_stale_temp_files(path)
@@ -286,19 +371,37 @@ def _commit(data_dir: Path, target: DataFile, before: bytes | None, after: bytes
         fsync_dir(path.parent)
     else:
         atomic_write(path, after)
-    change = Change(now.isoformat(timespec="seconds"), editor, target.relpath, action, *counts,
-                    sha_before or "", sha_after or "", comment, history, uuid.uuid4().hex[:16], undoes)
+    change = Change(
+        now.isoformat(timespec="seconds"),
+        editor,
+        target.relpath,
+        action,
+        *counts,
+        sha_before or "",
+        sha_after or "",
+        comment,
+        history,
+        uuid.uuid4().hex[:16],
+        undoes,
+    )
     problems = list(problems)
     try:
         append_changelog(data_dir, change)
     except (OSError, Timeout) as exc:  # the file is saved; say that its log line is missing
-        problems.append(Problem(CHANGELOG, "store_changelog_failed", severity="warning",
-                                params={"detail": getattr(exc, "strerror", None) or str(exc)}))
+        problems.append(
+            Problem(
+                CHANGELOG,
+                "store_changelog_failed",
+                severity="warning",
+                params={"detail": getattr(exc, "strerror", None) or str(exc)},
+            )
+        )
     added, changed, removed = counts
     return SaveResult(True, target, problems, added, changed, removed, sha_before, sha_after, history or None, change)
 
 
 # --- undo ---------------------------------------------------------------------------------------
+
 
 def undoable(data_dir: Path) -> Change | None:
     """The most recent save that has not been undone (what "undo last change" would revert)."""
@@ -331,17 +434,34 @@ def undo_last(data_dir: Path, editor: str, *, comment: str = "", config: Config 
         with file_lock(data_dir, target.relpath):
             current = _read_or_none(path)
             if (sha256_hex(current) or "") != last.sha256_after:
-                return SaveResult(False, target, [Problem(label, "store_undo_changed", params={"time": last.shown_time})])
+                return SaveResult(
+                    False, target, [Problem(label, "store_undo_changed", params={"time": last.shown_time})]
+                )
             previous = None
             if last.sha256_before:
                 previous = _read_or_none(data_dir / last.history) if last.history else None
                 if previous is None or sha256_hex(previous) != last.sha256_before:
-                    return SaveResult(False, target, [Problem(label, "store_history_missing",
-                                                              params={"history": last.history or "-"})])
+                    return SaveResult(
+                        False,
+                        target,
+                        [Problem(label, "store_history_missing", params={"history": last.history or "-"})],
+                    )
             counts = (last.removed, last.changed, last.added)
-            return _commit(data_dir, target, current, previous, editor=editor, comment=comment, action="undo",
-                           counts=counts, problems=[], undoes=last.id)
+            return _commit(
+                data_dir,
+                target,
+                current,
+                previous,
+                editor=editor,
+                comment=comment,
+                action="undo",
+                counts=counts,
+                problems=[],
+                undoes=last.id,
+            )
     except Timeout:
         return SaveResult(False, target, [Problem(label, "store_busy")])
     except OSError as exc:
-        return SaveResult(False, target, [Problem(label, "store_write_failed", params={"detail": exc.strerror or str(exc)})])
+        return SaveResult(
+            False, target, [Problem(label, "store_write_failed", params={"detail": exc.strerror or str(exc)})]
+        )

@@ -20,7 +20,9 @@ HERE = Path(__file__).resolve().parent
 STAMP = (2026, 11, 23, 0, 0, 0)
 
 
-def workbook(rows: list[list], formulas: dict[str, str] | None = None, text_cells: dict[str, str] | None = None) -> bytes:
+def workbook(
+    rows: list[list], formulas: dict[str, str] | None = None, text_cells: dict[str, str] | None = None
+) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Blad1"
@@ -71,13 +73,22 @@ def main() -> None:
         "utf16.csv": "metric;date;value\r\nnewsletter_subscribers;2026-06-30;7050\r\n".encode("utf-16"),
         "wrong_encoding.csv": b"metric;date;value;note\nnewsletter_subscribers;2026-06-30;7050;K\x81mpanj\n",
         "zip_bomb.xlsx": zip_bomb(),
-        "formulas.xlsx": workbook([["metric", "date", "value"], ["newsletter_subscribers", "2026-05-31", 6900],
-                                   ["newsletter_subscribers", "2026-06-30", None]], formulas={"C3": "=C2+150"}),
+        "formulas.xlsx": workbook(
+            [
+                ["metric", "date", "value"],
+                ["newsletter_subscribers", "2026-05-31", 6900],
+                ["newsletter_subscribers", "2026-06-30", None],
+            ],
+            formulas={"C3": "=C2+150"},
+        ),
         "corrupt.xlsx": workbook([["metric", "date", "value"], ["newsletter_subscribers", "2026-06-30", 7050]])[:300],
         "xlsx_header_only.xlsx": workbook([["metric", "date", "value"]]),
-        "xlsx_text_in_number.xlsx": workbook([["metric", "date", "value"], [], ["newsletter_subscribers", "2026-06-30", "cirka 7000"]]),
-        "xlsx_outside_header.xlsx": workbook([["metric", "date", "value"],
-                                              ["newsletter_subscribers", "2026-06-30", 7050, None, "glömd anteckning"]]),
+        "xlsx_text_in_number.xlsx": workbook(
+            [["metric", "date", "value"], [], ["newsletter_subscribers", "2026-06-30", "cirka 7000"]]
+        ),
+        "xlsx_outside_header.xlsx": workbook(
+            [["metric", "date", "value"], ["newsletter_subscribers", "2026-06-30", 7050, None, "glömd anteckning"]]
+        ),
     }
     for name, data in files.items():
         (HERE / name).write_bytes(data)
