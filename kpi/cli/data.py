@@ -92,7 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     print_problems(shown, lang)
     if len(preview.problems) > len(shown):
         print(t("store.cli.more", lang, count=len(preview.problems) - len(shown)), file=sys.stderr)
-    if preview.errors or preview.data is None:
+    if preview.errors or preview.data is None or preview.diff is None:
         print(t("store.cli.refused", lang), file=sys.stderr)
         return EXIT_DATA
     added, changed, removed = preview.diff.counts

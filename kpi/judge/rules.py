@@ -27,7 +27,7 @@ import numpy as np
 
 from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, to_day
 from kpi.model.dataset import Series
-from kpi.model.targets import DatedValue, Metric, Thresholds
+from kpi.model.targets import Config, DatedValue, Metric, Thresholds
 from kpi.model.values import as_number, iso
 from kpi.text.i18n import format_date, format_number, t
 
@@ -233,7 +233,7 @@ def evaluate(metric: Metric, series: Series, as_of: dt.date, thresholds: Thresho
 def _evaluate_milestone(metric: Metric, dates: np.ndarray, values: np.ndarray, as_of: dt.date) -> MetricStatus:
     done = dates[values >= 1]
     done_date = done[0].astype(dt.date) if len(done) else None
-    due = metric.due
+    due = metric.due_date
     if done_date is not None:
         status = "reached"
     elif as_of <= due:
@@ -391,6 +391,8 @@ def _add_forecast(
     trend = fit_trend(dates, values, as_of)
     result.trend = trend
     next_target = result.next_target
+    if next_target is None:  # every evaluation sets one; nothing to forecast toward otherwise
+        return
     if trend is not None:
         result.projected = [{"date": target.date, "value": trend.at(target.date)} for target in targets]
         if result.status != "reached":
@@ -402,7 +404,7 @@ def _add_forecast(
         result.needed_per_month = (next_target.value - result.value) / months
 
 
-def evaluate_all(config, series_by_metric: dict[str, Series], as_of: dt.date) -> list[MetricStatus]:
+def evaluate_all(config: Config, series_by_metric: dict[str, Series], as_of: dt.date) -> list[MetricStatus]:
     """Every metric of the configuration at ``as_of``, in the order of ``targets.yaml``."""
     empty = Series.empty()
     return [

@@ -146,6 +146,20 @@ class Metric(_Strict):
             raise ValueError("min is larger than max")
         return self
 
+    @property
+    def due_date(self) -> dt.date:
+        """A milestone's due date (validation guarantees one); a metric has none and raises."""
+        if self.due is None:
+            raise ValueError(f"metric {self.id!r} is not a milestone and has no due date")
+        return self.due
+
+    @property
+    def register_source(self) -> Source:
+        """The register measure of a metric computed from a register; raises for other metrics."""
+        if self.source is None:
+            raise ValueError(f"metric {self.id!r} is not computed from a register")
+        return self.source
+
     def display_name(self, lang: str) -> str:
         return self.name.get(lang)
 

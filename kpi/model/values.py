@@ -37,7 +37,8 @@ def as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, np.datetime64):
-        return value.astype("datetime64[D]").astype(dt.date)  # type: ignore[no-any-return]
+        day: dt.date = value.astype("datetime64[D]").astype(dt.date)
+        return day
     return dt.date.fromisoformat(str(value)[:10])
 
 

@@ -294,12 +294,12 @@ def load_dataset(data_dir: Path, targets: Path, today: dt.date | None = None) ->
     return dataset
 
 
-def data_fingerprint(data_dir: Path, targets: Path) -> tuple:
+def data_fingerprint(data_dir: Path, targets: Path) -> tuple[tuple[str, int | None, int | None], ...]:
     """File names, sizes and modification times: a cache key that changes whenever a file does."""
     paths = [targets] + (
         sorted(p for p in Path(data_dir).rglob("*.csv") if ".history" not in p.parts) if Path(data_dir).is_dir() else []
     )
-    entries = []
+    entries: list[tuple[str, int | None, int | None]] = []
     for path in paths:
         try:
             stat = path.stat()

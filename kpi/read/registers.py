@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.model.dataset import Dataset, FileInfo, Series
-from kpi.model.problems import Problem
+from kpi.model.problems import Problem, Severity
 from kpi.model.targets import Config, Metric
 from kpi.model.values import is_missing
 from kpi.read.tables import RawTable, file_label, modified_time, parse_date, parse_number, read_table
@@ -572,7 +572,7 @@ class _RowChecker:
         self.seen_ids: dict[str, int] = {}
         self.projects = {project.id: project for project in config.projects}
 
-    def problem(self, _row: int, _at: str, _code: str, severity: str = "error", **params: Any) -> None:
+    def problem(self, _row: int, _at: str, _code: str, severity: Severity = "error", **params: Any) -> None:
         """Record problem ``_code`` at ``_row``, column ``_at`` (``params`` may use any other name)."""
         self.problems.append(Problem(self.label, _code, row=_row, column=_at, severity=severity, params=params))
 
@@ -602,16 +602,16 @@ class _RowChecker:
         if kind == "text":
             row[name] = text
         elif kind in ("date", "done"):
-            value = parse_date(text)
-            if value is None:
+            day = parse_date(text)
+            if day is None:
                 self.problem(row_number, name, "register_done_not_date" if kind == "done" else "bad_date", value=text)
                 return False
-            if value > self.limit:
+            if day > self.limit:
                 self.problem(
-                    row_number, name, "register_far_future", value=value.isoformat(), limit=self.limit.isoformat()
+                    row_number, name, "register_far_future", value=day.isoformat(), limit=self.limit.isoformat()
                 )
                 return False
-            row[name] = value
+            row[name] = day
         elif kind == "code":
             code = normalise_code(name, text)
             if code is None:
@@ -663,7 +663,7 @@ class _RowChecker:
                     value=date.isoformat(),
                     today=self.today.isoformat(),
                 )
-            row[name] = value or date.isoformat()
+            row[name] = value or (date.isoformat() if date else None)
             row[name + "_yes"], row[name + "_date"] = value == "yes", date
         return True
 
@@ -942,9 +942,10 @@ def _where(metric: Metric, measure: Measure, dataset: Dataset | None = None) -> 
     """The metric's ``where`` with values normalised to codes; a measure's default applies if unset."""
     register = REGISTERS[measure.register]
     where: dict[str, list[str]] = {column: list(values) for column, values in measure.default_where}
-    for column, values in metric.source.where.items():
+    for column, values in metric.register_source.where.items():
         values = [values] if isinstance(values, str) else values
-        where[column] = [where_value(register, column, value) for value in values]
+        # metric_source_problems has refused unknown values before any query is built
+        where[column] = [where_value(register, column, value) or value for value in values]
     if measure.register == "milestones" and dataset is not None and dataset.config.projects:
         # Milestone rows were normalised to project and package ids; so are the filter values.
         projects = {project.id: project for project in dataset.config.projects}
@@ -985,7 +986,7 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
         problems.extend(found)
     if any(problem.severity == "error" for problem in found):
         return None
-    source = metric.source
+    source = metric.register_source
     measure = MEASURES[(source.register_name, source.measure)]
     if not has_register(dataset, measure.register) or (
         measure.name == "attendance_pct" and not has_register(dataset, "members")

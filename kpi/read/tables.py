@@ -206,12 +206,12 @@ def _read_with_duckdb(
     """
     if "\r" in text and "\r" in text.replace("\r\n", "\n"):
         return None  # lone carriage returns: let the exact path decide
-    handle = None
+    temp: str | None = None
     if original is None:
-        handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)  # noqa: SIM115 - closed below, removed in finally
-        with handle:
+        with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as handle:
             handle.write(text.encode("utf-8"))
-    path = str(original) if original is not None else handle.name
+        temp = handle.name
+    path = str(original) if original is not None else str(temp)
     try:
         con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
         con.execute(
@@ -228,8 +228,8 @@ def _read_with_duckdb(
         con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
         return None
     finally:
-        if handle is not None:
-            os.unlink(handle.name)
+        if temp is not None:
+            os.unlink(temp)
     if rows != expected_rows:
         con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
         return None

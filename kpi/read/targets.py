@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -136,7 +137,7 @@ def _problems_from_validation(exc: ValidationError, raw: dict, text: str, label:
     return problems
 
 
-def _plain_detail(error: dict) -> str:
+def _plain_detail(error: Any) -> str:
     if error["type"] == "missing":
         return "@detail.missing"
     if error["type"] == "extra_forbidden":

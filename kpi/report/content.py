@@ -184,6 +184,11 @@ class ReportContent:
         return self.data.config
 
     @property
+    def as_of(self) -> dt.date:
+        """The date every status is judged at (:func:`resolve_spec` always sets it)."""
+        return self.spec.as_of or self.made.date()
+
+    @property
     def lang(self) -> str:
         return self.spec.lang
 
@@ -282,7 +287,7 @@ class ReportContent:
         for package in order:
             if package in grouped:
                 label = names[package] if package else t("reports.no_package", self.lang)
-                result.append((label, sorted(grouped[package], key=lambda item: item.metric.due)))
+                result.append((label, sorted(grouped[package], key=lambda item: item.metric.due_date)))
         return result
 
 
@@ -293,9 +298,10 @@ def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
     source = pack.dataset if pack else dataset
     spec = resolve_spec(spec, source.config, dataset.today)
     config = source.config
-    all_statuses = pack.statuses if pack else evaluate_all(config, source.series, spec.as_of)
+    as_of = spec.as_of or dataset.today  # resolve_spec always sets it
+    all_statuses = pack.statuses if pack else evaluate_all(config, source.series, as_of)
     statuses = [item for item in all_statuses if in_scope(config, spec.scope, item.metric)]
-    previous = latest_pack(dataset.data_dir, before=spec.as_of)
+    previous = latest_pack(dataset.data_dir, before=as_of)
     comments = pack.comments if pack else {}
     content = ReportContent(
         spec=spec,
@@ -358,7 +364,8 @@ def summary_table(content: ReportContent) -> tuple[list[str], list[list[str]], l
         ]
         for year in years:
             if metric.kind == "milestone":
-                row.append(t("reports.due_short", lang, date=metric.due.isoformat()) if metric.due.year == year else "")
+                due = metric.due_date
+                row.append(t("reports.due_short", lang, date=due.isoformat()) if due.year == year else "")
             else:
                 target = item.target_for_year(year)
                 row.append(number_text(metric, target.value, lang) if target else "")
@@ -392,7 +399,7 @@ def title_facts(content: ReportContent) -> list[tuple[str, str]]:
         (t("reports.fact_period", lang), period_text(content.spec, lang)),
         (
             t("reports.fact_as_of", lang),
-            f"{format_date(content.spec.as_of, lang, 'long')} ({content.spec.as_of.isoformat()})",
+            f"{format_date(content.as_of, lang, 'long')} ({content.as_of.isoformat()})",
         ),
         (t("reports.fact_made", lang), f"{format_date(content.made.date(), lang, 'long')} {content.made:%H:%M}"),
     ]
@@ -496,7 +503,7 @@ def milestone_table(content: ReportContent) -> list[tuple[str, list[str], list[l
         rows = [
             [
                 item.metric.display_name(lang),
-                item.metric.due.isoformat(),
+                item.metric.due_date.isoformat(),
                 item.done_date.isoformat() if item.done_date else "–",
                 status_label(item.status, lang),
             ]

@@ -129,6 +129,8 @@ class ChartRenderer:
         from kaleido import _profiler
         from kaleido._utils import fig_tools
 
+        if self._tab_lock is None:
+            raise RuntimeError("the chart browser is not open")
         async with self._tab_lock:  # one tab draws one figure at a time
             opts = dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT, scale=1 if fmt == "svg" else CHART_SCALE)
             spec = fig_tools.coerce_for_js(figure, None, opts)

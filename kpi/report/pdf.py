@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +97,7 @@ class ReportPDF(FPDF):
         if font.unicode:
             self.add_font(font.family, "", str(font.regular))
             self.add_font(font.family, "B", str(font.bold))
-            cmap = self.fonts[font.family.lower()].cmap
+            cmap = getattr(self.fonts[font.family.lower()], "cmap", {})
             self.missing = {ch for ch in NEEDED if ord(ch) not in cmap}
         else:
             self.missing = set(NEEDED)
@@ -129,7 +130,7 @@ class ReportPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.font(8, colour=MUTED)
-        left = f"{self.content.organisation} · {self.content.scope_label} · {self.content.spec.as_of.isoformat()}"
+        left = f"{self.content.organisation} · {self.content.scope_label} · {self.content.as_of.isoformat()}"
         self.cell(PAGE_WIDTH * 0.7, 5, self.clean(left), align="L")
         self.cell(
             PAGE_WIDTH * 0.3,
@@ -158,7 +159,7 @@ class ReportPDF(FPDF):
         self,
         header: list[str],
         rows: list[list[str]],
-        widths: list[float],
+        widths: Sequence[float],
         codes: list[str] | None = None,
         status_column: int | None = None,
         size: float = 8.5,

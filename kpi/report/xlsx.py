@@ -166,7 +166,7 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
         sheet,
         1,
         0,
-        t("reports.xlsx_as_of_line", lang, as_of=content.spec.as_of.isoformat(), made=f"{content.made:%Y-%m-%d %H:%M}"),
+        t("reports.xlsx_as_of_line", lang, as_of=content.as_of.isoformat(), made=f"{content.made:%Y-%m-%d %H:%M}"),
         styles.muted,
     )
     keys = summary_columns(content)
@@ -207,8 +207,8 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
                 target = item.target_for_year(year) if item.metric.kind == "metric" else None
                 if target is not None:
                     _number(sheet, row, col, target.value, number)
-                elif item.metric.kind == "milestone" and item.metric.due.year == year:
-                    _text(sheet, row, col, t("reports.due_short", lang, date=item.metric.due.isoformat()))
+                elif item.metric.kind == "milestone" and item.metric.due_date.year == year:
+                    _text(sheet, row, col, t("reports.due_short", lang, date=item.metric.due_date.isoformat()))
             else:
                 _text(
                     sheet,

@@ -133,7 +133,7 @@ def _year_to_date_figure(data: Dataset, status: MetricStatus, lang: str) -> go.F
 def _milestone_figure(status: MetricStatus, lang: str) -> go.Figure:
     metric = status.metric
     fig = go.Figure()
-    due = metric.due
+    due = metric.due_date
     fig.add_trace(
         go.Scatter(
             x=[due],
@@ -222,6 +222,8 @@ def _target_trace(fig: go.Figure, status: MetricStatus, lang: str) -> None:
 
 def _trend_trace(fig: go.Figure, status: MetricStatus, start: dt.date, end: dt.date, lang: str) -> None:
     trend = status.trend
+    if trend is None:
+        return
     xs = [start, end]
     ys = [trend.at(start), trend.at(end)]
     fig.add_trace(
@@ -263,7 +265,7 @@ def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str) -> None:
 
 def date_ticks(first: dt.date, last: dt.date) -> list[dt.date]:
     """Tick dates: quarters over two years or less, otherwise 1 January of each year."""
-    ticks = []
+    ticks: list[dt.date] = []
     if (last - first).days <= 2 * 366:
         year, month = first.year, ((first.month - 1) // 3) * 3 + 1
         while dt.date(year, month, 1) <= last and len(ticks) < 40:

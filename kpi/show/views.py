@@ -191,7 +191,7 @@ def progress_targets(
     if not chosen:
         chosen = [target for target in (status.next_target, status.targets[-1] if status.targets else None) if target]
         chosen = list({target.date: target for target in chosen}.values())
-    rows = []
+    rows: list[tuple[int, dt.date, float, float | None, bool | None]] = []
     for target in chosen:
         if target.met is not None:
             rows.append((target.date.year, target.date, target.value, target.value_at_date, target.met))

@@ -429,14 +429,14 @@ def _sheet_table(worksheet, label: str, problems: list[Problem], max_rows: int, 
                             "import_xlsx_outside",
                             row=number,
                             column=letter(index + 1),
-                            params={"value": value[:40]},
+                            params={"value": str(value)[:40]},
                         )
                     )
                     bad = True
                 continue
             if kind == "formula":
                 problems.append(
-                    Problem(label, "import_xlsx_formula", row=number, column=column, params={"value": value[:60]})
+                    Problem(label, "import_xlsx_formula", row=number, column=column, params={"value": str(value)[:60]})
                 )
                 bad = True
             record.append(value)
@@ -592,7 +592,7 @@ def _strict(problems: Iterable[Problem], fresh: set[int] | None) -> list[Problem
 
 
 def _formula_like(text: str | None) -> bool:
-    return bool(text) and text.startswith(FORMULA_PREFIXES) and parse_number(text) is None
+    return text is not None and text.startswith(FORMULA_PREFIXES) and parse_number(text) is None
 
 
 def _neutralised(table: TextTable, label: str, problems: list[Problem]) -> TextTable:
@@ -608,7 +608,10 @@ def _neutralised(table: TextTable, label: str, problems: list[Problem]) -> TextT
                         row=number,
                         column=column,
                         severity="warning",
-                        params={"value": cell[:60].strip(), "char": cell[0].replace("\t", "tab").replace("\r", "CR")},
+                        params={
+                            "value": str(cell)[:60].strip(),
+                            "char": str(cell)[0].replace("\t", "tab").replace("\r", "CR"),
+                        },
                     )
                 )
                 cell = neutralise(cell)
@@ -1216,8 +1219,7 @@ def default_entry_date(today: dt.date) -> dt.date:
 def next_member_id(rows: pd.DataFrame | None) -> str:
     """The next id in the register's own numbering (``M041`` after ``M040``), or ``M001``."""
     ids = [str(value) for value in (rows["member_id"] if rows is not None and "member_id" in rows else [])]
-    numbered = [re.fullmatch(r"(\D*)(\d+)", value) for value in ids]
-    numbered = [match for match in numbered if match]
+    numbered = [match for match in (re.fullmatch(r"(\D*)(\d+)", value) for value in ids) if match]
     if not numbered:
         return "M001"
     prefix, digits = max(((m.group(1), m.group(2)) for m in numbered), key=lambda pair: int(pair[1]))

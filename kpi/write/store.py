@@ -189,7 +189,7 @@ def read_changelog(data_dir: Path) -> list[Change]:
             counts = {name: int(values[name]) for name in ("added", "changed", "removed")}
         except ValueError:
             continue
-        changes.append(Change(**{**values, **counts}))
+        changes.append(Change(**{**values, **counts}))  # type: ignore[arg-type]  # columns checked above
     return changes
 
 
@@ -320,7 +320,7 @@ def save_preview(
     data_dir: Path, preview: Preview, *, editor: str, comment: str = "", config: Config, today: dt.date | None = None
 ) -> SaveResult:
     """Save what a clean preview showed, against the file it was made from."""
-    if not preview.clean:
+    if not preview.clean or preview.data is None:
         problems = preview.errors or [Problem(preview.label, "store_nothing_to_save")]
         return SaveResult(False, preview.file, problems)
     return save_table(
@@ -361,7 +361,7 @@ def _commit(
     now = _now()
     sha_before, sha_after = sha256_hex(before), sha256_hex(after)
     history = ""
-    if before is not None:
+    if before is not None and sha_before is not None:
         stem = target.relpath.removesuffix(".csv")
         copy = data_dir / HISTORY_DIR / stem / f"{now.strftime('%Y%m%dT%H%M%S%f')}-{sha_before[:12]}.csv"
         atomic_write(copy, before)
