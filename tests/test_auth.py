@@ -27,7 +27,7 @@ def test_nothing_configured_means_editing_is_off():
 
 
 def test_environment_wins_then_hash_then_plain():
-    hashed = auth.hash_password("från-hash", **FAST)
+    hashed = auth.legacy_pbkdf2_hash("från-hash", **FAST)
     secrets = {
         "editor_password_hash": hashed,
         "editor_password": "från-text",
@@ -56,7 +56,7 @@ def test_a_broken_setting_keeps_editing_locked(secrets):
 
 
 def test_hash_format_and_verification():
-    text = auth.hash_password("Rödbeta-2026", **FAST)
+    text = auth.legacy_pbkdf2_hash("Rödbeta-2026", **FAST)
     assert (
         text
         == "pbkdf2_sha256$1000$MDEyMzQ1Njc4OWFiY2RlZg==$"
@@ -68,8 +68,8 @@ def test_hash_format_and_verification():
     assert password.verify("Rödbeta-2026")
     assert not password.verify("rödbeta-2026") and not password.verify("") and not password.verify(None)
     assert (
-        auth.parse_hash(auth.hash_password("x", iterations=1_000)).salt
-        != auth.parse_hash(auth.hash_password("x", iterations=1_000)).salt
+        auth.parse_hash(auth.legacy_pbkdf2_hash("x", iterations=1_000)).salt
+        != auth.parse_hash(auth.legacy_pbkdf2_hash("x", iterations=1_000)).salt
     )  # a fresh salt each time
 
 
@@ -131,7 +131,7 @@ def test_no_password_configured_never_lets_anyone_in():
 
 def test_redact_plain_and_hashed():
     assert auth.redact("mitt lösen är hemligt123!", auth.Password("plain", b"hemligt123")) == "mitt lösen är ***!"
-    hashed = auth.parse_hash(auth.hash_password("Rödbeta", **FAST))
+    hashed = auth.parse_hash(auth.legacy_pbkdf2_hash("Rödbeta", **FAST))
     assert auth.redact("Rödbeta", hashed) == "***"
     assert auth.redact("det är Rödbeta", hashed) == "det är ***"
     assert auth.redact("inget här", None) == "inget här"
@@ -144,7 +144,38 @@ def test_hash_password_command_reads_stdin_and_prints_only_the_hash(monkeypatch,
     assert main(["hash-password", "--lang", "en"]) == 0
     out = capsys.readouterr()
     line = out.out.strip()
-    assert line.startswith('editor_password_hash = "pbkdf2_sha256$600000$') and "Rödbeta" not in out.out + out.err
+    assert line.startswith('editor_password_hash = "$argon2id$') and "Rödbeta" not in out.out + out.err
     assert auth.parse_hash(line.split('"')[1]).verify("Rödbeta-2026")
     monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
     assert main(["hash-password"]) == 1
+
+
+def test_new_hashes_are_argon2id_and_old_pbkdf2_hashes_still_work():
+    text = auth.hash_password("Rödbeta-2026")
+    assert text.startswith("$argon2id$") and auth.hash_password("Rödbeta-2026") != text  # a fresh salt
+    new = auth.configured({"editor_password_hash": text}, environ={})
+    assert new.scheme == "argon2" and new.verify("Rödbeta-2026") and not new.verify("rödbeta-2026")
+    assert not new.verify("") and not new.verify(None)
+    old = auth.configured({"editor_password_hash": auth.legacy_pbkdf2_hash("Rödbeta-2026", **FAST)}, environ={})
+    assert old.scheme == "pbkdf2_sha256" and old.verify("Rödbeta-2026")
+    broken = auth.configured({"editor_password_hash": "$argon2id$v=19$garbage"}, environ={})
+    assert not broken.valid and not broken.verify("Rödbeta-2026")
+
+
+def test_redact_never_runs_the_slow_hash_per_word_of_a_long_comment(monkeypatch):
+    password = auth.parse_hash(auth.legacy_pbkdf2_hash("Rödbeta-7", **FAST))
+    calls = []
+    real = auth.Password.verify
+    monkeypatch.setattr(
+        auth.Password, "verify", lambda self, candidate: calls.append(candidate) or real(self, candidate)
+    )
+    comment = " ".join(f"ord{index}" for index in range(50)) + " Rödbeta-7"
+    assert auth.redact(comment, password) == comment  # not recognised: never signed in, too long to search
+    assert calls == []
+    assert auth.attempt(password, "Rödbeta-7", auth.Throttle(), now=0.0).ok  # the editor signs in
+    calls.clear()
+    assert auth.redact(comment, password).endswith(" ***") and calls == []  # recognised by its keyed digest
+    assert auth.redact("Rödbeta-7", password) == "***" and calls == []
+    auth.redact("tre korta ord", password)
+    auth.redact("tre korta ord", password)
+    assert len(calls) == 4  # the whole text and three words, once each: the second time is remembered

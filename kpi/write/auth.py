@@ -1,13 +1,16 @@
 """Who may edit: one editor password for the staff; viewing needs none.
 
 The password is set by the environment variable ``KPI_EDITOR_PASSWORD`` (a deployment secret) or in
-``.streamlit/secrets.toml``, preferably as a hash made with ``python -m kpi hash-password``:
+``.streamlit/secrets.toml``, preferably as a hash made with ``kpi hash-password``:
 
-    editor_password_hash = "pbkdf2_sha256$600000$<salt>$<hash>"   # recommended
-    editor_password_sha256 = "<64 hex digits>"                     # accepted (unsalted)
-    editor_password = "plain text"                                 # accepted, least safe
+    editor_password_hash = "$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>"   # recommended (Argon2id)
+    editor_password_hash = "pbkdf2_sha256$600000$<salt>$<hash>"             # still read (older hashes)
+    editor_password_sha256 = "<64 hex digits>"                               # accepted (unsalted)
+    editor_password = "plain text"                                           # accepted, least safe
 
-Candidates are compared in constant time (``hmac.compare_digest`` on digests). Wrong attempts are
+New hashes are Argon2id (argon2-cffi, its recommended parameters); PBKDF2 hashes made before are
+still read, so nobody has to change a working installation. Candidates are compared in constant
+time (argon2's verifier, or ``hmac.compare_digest`` on digests of equal length). Wrong attempts are
 slowed down per session (free attempts, then an exponential wait, capped, then a lockout) and
 across the whole process (so new sessions do not reset an attacker's count). The password is
 never logged, never kept in session state, and :func:`redact` removes it from text that is about
@@ -30,6 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
 from kpi.paths import PROJECT_ROOT
 
 ENV = "KPI_EDITOR_PASSWORD"
@@ -44,7 +50,7 @@ REDACTED = "***"
 class Password:
     """A configured password in one of three forms; ``repr`` never shows it."""
 
-    scheme: str  # "plain", "sha256", "pbkdf2_sha256" or "invalid"
+    scheme: str  # "plain", "sha256", "pbkdf2_sha256", "argon2" or "invalid"
     secret: bytes = field(repr=False, default=b"")
     salt: bytes = field(repr=False, default=b"")
     iterations: int = 0
@@ -66,12 +72,31 @@ class Password:
         """Constant-time comparison of digests (equal length whatever the candidate's length)."""
         if not self.valid or not isinstance(candidate, str):
             return False
+        if self.scheme == "argon2":
+            try:
+                return _HASHER.verify(self.secret.decode("ascii"), candidate)
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                return False
         expected = hashlib.sha256(self.secret).digest() if self.scheme == "plain" else self.secret
         return hmac.compare_digest(self.digest(candidate), expected)
 
 
-def hash_password(password: str, *, iterations: int = PBKDF2_ITERATIONS, salt: bytes | None = None) -> str:
-    """The text to put in ``editor_password_hash``: ``pbkdf2_sha256$iterations$salt$hash``."""
+_HASHER = PasswordHasher()  # Argon2id with argon2-cffi's recommended parameters
+
+
+def hash_password(password: str) -> str:
+    """The text to put in ``editor_password_hash``: an Argon2id hash with a fresh salt."""
+    if not password:
+        raise ValueError("the password is empty")
+    return _HASHER.hash(password)
+
+
+def legacy_pbkdf2_hash(password: str, *, iterations: int = PBKDF2_ITERATIONS, salt: bytes | None = None) -> str:
+    """A hash in the older ``pbkdf2_sha256$iterations$salt$hash`` form, which is still read.
+
+    Kept so that the tests (and anyone checking an old installation) can make one; new hashes are
+    made by :func:`hash_password`.
+    """
     if not password:
         raise ValueError("the password is empty")
     salt = salt or _secrets.token_bytes(16)
@@ -81,8 +106,15 @@ def hash_password(password: str, *, iterations: int = PBKDF2_ITERATIONS, salt: b
 
 
 def parse_hash(text: str, source: str = "secrets") -> Password:
-    """Read ``pbkdf2_sha256$...``; raises ``ValueError`` for anything else."""
-    parts = (text or "").strip().split("$")
+    """Read ``$argon2id$...`` or ``pbkdf2_sha256$...``; raises ``ValueError`` for anything else."""
+    text = (text or "").strip()
+    if text.startswith("$argon2"):
+        try:
+            _HASHER.check_needs_rehash(text)  # parses the parameters; a malformed hash raises
+        except (InvalidHashError, ValueError) as exc:
+            raise ValueError("not a valid argon2 hash") from exc
+        return Password("argon2", text.encode("ascii"), source=source)
+    parts = text.split("$")
     if len(parts) != 4 or parts[0] != "pbkdf2_sha256":
         raise ValueError("not a pbkdf2_sha256 hash")
     iterations = int(parts[1])
@@ -139,8 +171,11 @@ def configured(secrets: Mapping[str, Any] | None = None, environ: Mapping[str, s
 def redact(text: str, password: Password | None | bool = True) -> str:
     """``text`` with the editor password replaced by ``***``, before it is written anywhere.
 
-    A plain password is found anywhere in the text; a hashed one when it is the whole text or one
-    of its words (a hash cannot be searched for inside text).
+    A plain password is found anywhere in the text. A hashed one cannot be searched for inside
+    text, so each word is compared: quickly against the passwords that signed in on this server
+    (:func:`remember_verified`, a keyed digest kept in memory only), and with the slow hash only
+    for short texts (the whole text and up to three words), each distinct word at most once per
+    process. A long comment therefore costs microseconds, not a slow hash per word.
     """
     if not text:
         return text
@@ -151,12 +186,50 @@ def redact(text: str, password: Password | None | bool = True) -> str:
     if password.scheme == "plain":
         plain = password.secret.decode("utf-8", errors="ignore")
         return text.replace(plain, REDACTED) if plain else text
-    if password.verify(text):
-        return REDACTED
     words = text.split()
-    if password.scheme == "sha256" or len(words) <= 3:
-        return " ".join(REDACTED if password.verify(word) else word for word in words) if len(words) > 1 else text
-    return text
+    slow = len(words) <= 3
+    if _is_password(password, text, slow):
+        return REDACTED
+    if len(words) <= 1:
+        return text
+    return " ".join(REDACTED if _is_password(password, word, slow) else word for word in words)
+
+
+_PROCESS_KEY = _secrets.token_bytes(32)
+_verified: set[bytes] = set()
+
+
+def _fingerprint(candidate: str) -> bytes:
+    return hmac.new(_PROCESS_KEY, candidate.encode("utf-8"), hashlib.sha256).digest()
+
+
+def remember_verified(candidate: str) -> None:
+    """Note (as a keyed digest, in memory) a password that just verified, so :func:`redact` can
+    recognise it in any comment without running the slow hash."""
+    _verified.add(_fingerprint(candidate))
+
+
+def _is_password(password: Password, candidate: str, slow: bool) -> bool:
+    if password.scheme == "sha256":
+        return password.verify(candidate)
+    if _fingerprint(candidate) in _verified:
+        return True
+    return slow and _slow_check(password, candidate)
+
+
+_checked: dict[bytes, bool] = {}  # keyed digests of words already compared with the slow hash
+_CHECKED_MAX = 4096
+
+
+def _slow_check(password: Password, candidate: str) -> bool:
+    key = _fingerprint(candidate + "\x00" + password.secret.hex())
+    if key not in _checked:
+        if len(_checked) >= _CHECKED_MAX:
+            _checked.clear()
+        _checked[key] = password.verify(candidate)
+        if _checked[key]:
+            remember_verified(candidate)
+    return _checked[key]
 
 
 # --- slowing down wrong attempts ----------------------------------------------------------------
@@ -244,6 +317,8 @@ def attempt(password: Password | None, candidate: str | None, throttle: Throttle
         return Attempt(False, waiting, throttle.locked, checked=False)
     ok = password is not None and password.verify(candidate)
     PROCESS_THROTTLE.attempted(now, ok)
+    if ok and candidate is not None:
+        remember_verified(candidate)
     if ok:
         throttle.succeeded()
         return Attempt(True)

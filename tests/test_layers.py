@@ -1,0 +1,132 @@
+"""The architecture, checked: imports inside kpi/ form no cycle, nothing but kpi/cli/ imports the
+command line, the library never imports Streamlit, prints or exits, and the public API resolves.
+
+import-linter (run by .ci/run) checks the layer order; this test reads every import with ``ast``,
+including those inside functions, so a cycle cannot hide behind a late import.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import kpi
+from tests.support import ROOT
+
+KPI = ROOT / "kpi"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every kpi module a file imports, at any depth of the file (functions included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.split(".")[0] == "kpi")
+        elif (
+            isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.split(".")[0] == "kpi"
+        ):
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(
+                    candidate
+                    if (KPI.parent / (candidate.replace(".", "/") + ".py")).exists()
+                    or (KPI.parent / candidate.replace(".", "/")).is_dir()
+                    else node.module
+                )
+    return found
+
+
+def kpi_graph() -> dict[str, set[str]]:
+    modules = {module_name(path): path for path in KPI.rglob("*.py")}
+    return {
+        name: {target for target in imports_of(path) if target in modules and target != name}
+        for name, path in modules.items()
+    }
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle as a list of modules, or None (depth-first search with colours)."""
+    colour = dict.fromkeys(graph, 0)
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        colour[node] = 1
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if colour[target] == 1:
+                return stack[stack.index(target) :] + [target]
+            if colour[target] == 0 and (cycle := visit(target)):
+                return cycle
+        stack.pop()
+        colour[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if colour[node] == 0 and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_the_checker_finds_a_cycle_when_there_is_one():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_there_is_no_import_cycle_in_kpi():
+    graph = kpi_graph()
+    assert len(graph) > 40 and "kpi.read.registers" in graph["kpi.read.load"]
+    assert find_cycle(graph) is None
+
+
+def test_only_the_cli_imports_the_cli():
+    sources = [path for folder in ("kpi", "ui", "pages", "bench") for path in (ROOT / folder).rglob("*.py")]
+    sources.append(ROOT / "app.py")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if not path.is_relative_to(KPI / "cli")
+        and path != KPI / "__main__.py"
+        and any(name == "kpi.cli" or name.startswith("kpi.cli.") for name in imports_of(path))
+    ]
+    assert offenders == []
+
+
+def test_the_library_has_no_streamlit_no_print_and_no_exit():
+    offenders = []
+    for path in KPI.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        in_cli = path.is_relative_to(KPI / "cli") or path == KPI / "__main__.py"
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                if any(name.split(".")[0] == "streamlit" for name in names):
+                    offenders.append(f"{path.name}: imports streamlit")
+            if not in_cli and isinstance(node, ast.Call):
+                func = node.func
+                called = (
+                    func.id
+                    if isinstance(func, ast.Name)
+                    else f"{getattr(func.value, 'id', '')}.{func.attr}"
+                    if isinstance(func, ast.Attribute)
+                    else ""
+                )
+                if called in ("print", "sys.exit", "exit", "quit"):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {called}()")
+    assert offenders == []
+
+
+def test_the_public_api_resolves_lazily():
+    assert set(kpi.__all__) >= {"load_dataset", "evaluate_all", "DataError", "build_report"}
+    for name in kpi.__all__:
+        assert getattr(kpi, name) is not None
+    from kpi.judge.rules import evaluate_all
+
+    assert kpi.evaluate_all is evaluate_all
