@@ -48,7 +48,28 @@ _PUBLIC = {
     "undo_last": "kpi.write.store",
 }
 
-__all__ = sorted(_PUBLIC)
+__all__ = [
+    "Config",
+    "DataError",
+    "Dataset",
+    "KpiError",
+    "Metric",
+    "MetricStatus",
+    "Problem",
+    "STATUSES",
+    "Series",
+    "UsageError",
+    "build_report",
+    "evaluate",
+    "evaluate_all",
+    "load_config",
+    "load_dataset",
+    "load_pack",
+    "preview_upload",
+    "save_pack",
+    "save_preview",
+    "undo_last",
+]
 
 
 def __getattr__(name: str) -> Any:

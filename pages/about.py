@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi import paths
 from kpi.model.problems import errors, warnings
+from kpi.show.method import method_intro
 from kpi.show.views import file_rows, rule_lines
 from kpi.text.i18n import format_number, t
 from ui.state import dataset, show_problem_list, sidebar
@@ -19,7 +20,7 @@ if paths.is_example_data(state.data_dir):
     st.info(t("ui.example_data", lang), icon="ℹ️")
 
 st.header(t("dashboard.rule_heading", lang))
-st.markdown(t("dashboard.rule_intro", lang))
+st.markdown(method_intro(data.config, lang))
 st.markdown("\n".join(f"- {line}" for line in rule_lines(data.config, lang)))
 st.markdown(t("dashboard.rule_year_to_date", lang))
 thresholds = data.config.status_thresholds

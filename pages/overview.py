@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi.judge.rules import STATUSES
 from kpi.show.status import status_label
-from kpi.show.views import cards, file_changes, filter_statuses, pack_changes, summary_counts
+from kpi.show.views import cards, file_changes, filter_statuses, group_by_area, pack_changes, summary_counts
 from kpi.text.i18n import format_date, t
 from ui.cards import render_views, summary_strip
 from ui.state import dataset, notices, sidebar, statuses
@@ -49,11 +49,9 @@ shown = filter_statuses(now, chosen_areas, chosen_statuses)
 if not shown:
     st.info(t("dashboard.filter_none", lang))
 views = {view.metric_id: view for view in cards(data, shown, lang, state.compare)}
-for area_id in config.area_ids():
-    members = [views[item.id] for item in shown if item.metric.area == area_id]
-    if members:
-        st.subheader(config.area_name(area_id, lang), divider="gray")
-        render_views(members, lang)
+for _area_id, area_name, members in group_by_area(config, shown, lang):
+    st.subheader(area_name, divider="gray")
+    render_views([views[item.id] for item in members], lang)
 
 with st.expander(t("dashboard.files_changed_heading", lang), icon=":material/description:"):
     st.table(file_changes(data, lang), hide_index=True)

@@ -36,7 +36,9 @@ from kpi.model.problems import DataError, Problem, UsageError, errors
 from kpi.model.targets import Config, Metric
 from kpi.model.values import as_date, text_or_empty
 from kpi.show.changes import change_line
+from kpi.show.method import method_intro, rule_items
 from kpi.show.status import status_counts_text, status_label
+from kpi.show.views import group_by_area
 from kpi.text.i18n import format_date, format_number, normalise_language, t
 from kpi.write.packs import BoardPack, Change, changes_since, find_pack, latest_pack
 
@@ -217,12 +219,7 @@ class ReportContent:
 
     def groups(self) -> list[tuple[str, str, list[MetricStatus]]]:
         """``(area id, area name, statuses)`` in the order of targets.yaml; empty areas left out."""
-        result = []
-        for area_id in self.config.area_ids():
-            members = [item for item in self.statuses if item.metric.area == area_id]
-            if members:
-                result.append((area_id, self.config.area_name(area_id, self.lang), members))
-        return result
+        return group_by_area(self.config, self.statuses, self.lang)
 
     def in_period(self, day: dt.date | None) -> bool:
         if day is None:
@@ -514,20 +511,11 @@ def milestone_table(content: ReportContent) -> list[tuple[str, list[str], list[l
 
 
 def method_lines(config: Config, lang: str) -> list[str]:
-    """The method in short, as in docs/method.md's plain-words part, with the thresholds in force."""
-    thresholds = config.status_thresholds
-    on_track = format_number(thresholds.on_track * 100, lang)
-    at_risk = format_number(thresholds.at_risk * 100, lang)
+    """The method in short: the same words as the About page (:mod:`kpi.show.method`)."""
     return [
-        t("reports.method_intro", lang),
-        f"{status_label('reached', lang)}: " + t("reports.method_reached", lang),
-        f"{status_label('on_track', lang)}: " + t("reports.method_on_track", lang, on_track=on_track),
-        f"{status_label('at_risk', lang)}: " + t("reports.method_at_risk", lang, on_track=on_track, at_risk=at_risk),
-        f"{status_label('off_track', lang)}: " + t("reports.method_off_track", lang, at_risk=at_risk),
-        f"{status_label('moving_away', lang)}: " + t("reports.method_moving_away", lang),
-        f"{status_label('no_data', lang)}: " + t("reports.method_no_data", lang),
-        f"{t('status.stale', lang)}: " + t("reports.method_stale", lang),
-        t("reports.method_year_to_date", lang),
+        method_intro(config, lang),
+        *[f"{label}: {text}" for label, text in rule_items(config, lang)],
+        t("dashboard.rule_year_to_date", lang),
         t("reports.method_more", lang),
     ]
 

@@ -17,15 +17,13 @@ import plotly.graph_objects as go
 from kpi.judge.rules import MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.dataset import Dataset
 from kpi.show.status import STATUS_COLOURS
+from kpi.show.style import FONT, SEPARATORS, as_of_line
 from kpi.show.views import format_estimate, format_value, series_until
 from kpi.text.i18n import format_date, t
 
 OBSERVED_COLOUR = "#1f4e3d"
 EXPECTED_COLOUR = "#57606a"
 TARGET_COLOUR = "#7d4e00"
-AS_OF_COLOUR = "#24292f"
-FONT = dict(family="Source Sans Pro, DejaVu Sans, Arial, sans-serif", size=15, color="#1f2328")
-_SEPARATORS = {"sv": ", ", "en": ".,"}  # plotly: decimal mark, then thousands separator
 
 
 def metric_figure(data: Dataset, status: MetricStatus, lang: str, title: bool = False, height: int = 440) -> go.Figure:
@@ -37,7 +35,7 @@ def metric_figure(data: Dataset, status: MetricStatus, lang: str, title: bool = 
         fig = _year_to_date_figure(data, status, lang)
     else:
         fig = _latest_figure(data, status, lang)
-    _as_of_line(fig, status.as_of, lang)
+    as_of_line(fig, status.as_of, lang)
     _layout(fig, lang, height, t("dashboard.chart_title", lang, name=metric.display_name(lang)) if title else None)
     return fig
 
@@ -242,27 +240,6 @@ def _trend_trace(fig: go.Figure, status: MetricStatus, start: dt.date, end: dt.d
     )
 
 
-def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str) -> None:
-    fig.add_shape(
-        type="line",
-        x0=as_of,
-        x1=as_of,
-        y0=0,
-        y1=1,
-        yref="paper",
-        line=dict(color=AS_OF_COLOUR, width=1.5, dash="dashdot"),
-    )
-    fig.add_annotation(
-        x=as_of,
-        y=1,
-        yref="paper",
-        yanchor="bottom",
-        showarrow=False,
-        text=t("dashboard.chart_as_of", lang, date=format_date(as_of, lang)),
-        font=dict(size=13, color=AS_OF_COLOUR),
-    )
-
-
 def date_ticks(first: dt.date, last: dt.date) -> list[dt.date]:
     """Tick dates: quarters over two years or less, otherwise 1 January of each year."""
     ticks: list[dt.date] = []
@@ -291,7 +268,7 @@ def _date_ticks(fig: go.Figure, first: dt.date, last: dt.date, lang: str) -> Non
 def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
     fig.update_layout(
         height=height,
-        separators=_SEPARATORS.get(lang, ".,"),
+        separators=SEPARATORS.get(lang, ".,"),
         font=FONT,
         template="plotly_white",
         margin=dict(l=10, r=10, t=60 if title else 36, b=10),

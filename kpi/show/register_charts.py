@@ -16,10 +16,9 @@ import plotly.graph_objects as go
 from kpi.model.dataset import Dataset
 from kpi.model.values import is_missing
 from kpi.read.registers import ACTIVITY_TYPES, LEAVE_REASONS, package_name, project_name
+from kpi.show.style import FONT, SEPARATORS, as_of_line
 from kpi.text.i18n import format_date, format_number, t
 
-FONT = dict(family="Source Sans Pro, DejaVu Sans, Arial, sans-serif", size=15, color="#1f2328")
-_SEPARATORS = {"sv": ", ", "en": ".,"}  # plotly: decimal mark, then thousands separator
 MEMBERS_COLOUR = "#1f4e3d"
 JOINED_COLOUR = "#2da44e"
 REASON_COLOURS = {"closed": "#6e7781", "retired": "#8c959f", "sold": "#afb8c1", "merged": "#57606a", "other": "#cf222e"}
@@ -33,14 +32,13 @@ ACTIVITY_STYLE = {
     "upcoming": ("#2f81f7", "circle-open"),
     "unconfirmed": ("#bf8700", "diamond-open"),
 }
-AS_OF_COLOUR = "#24292f"
 
 
 def layout(fig: go.Figure, lang: str, height: int = 380, legend: bool = True) -> go.Figure:
     """The house look: white, readable fonts, separators in the chosen language, legend below."""
     fig.update_layout(
         height=height,
-        separators=_SEPARATORS.get(lang, ".,"),
+        separators=SEPARATORS.get(lang, ".,"),
         font=FONT,
         template="plotly_white",
         margin=dict(l=10, r=10, t=36, b=10),
@@ -51,28 +49,6 @@ def layout(fig: go.Figure, lang: str, height: int = 380, legend: bool = True) ->
     fig.update_yaxes(gridcolor="#d0d7de", zeroline=False, exponentformat="none")
     fig.update_xaxes(gridcolor="#eaeef2")
     return fig
-
-
-def _as_of_line(fig: go.Figure, as_of: dt.date, lang: str) -> None:
-    fig.add_shape(
-        type="line",
-        x0=as_of,
-        x1=as_of,
-        y0=0,
-        y1=1,
-        yref="paper",
-        line=dict(color=AS_OF_COLOUR, width=1.5, dash="dashdot"),
-    )
-    fig.add_annotation(
-        x=as_of,
-        y=1,
-        yref="paper",
-        yanchor="bottom",
-        xanchor="right",
-        showarrow=False,
-        text=t("registers.chart_as_of", lang, date=format_date(as_of, lang)),
-        font=dict(size=13, color=AS_OF_COLOUR),
-    )
 
 
 def _half_year_ticks(fig: go.Figure, dates: list[dt.date], lang: str) -> None:
@@ -227,7 +203,7 @@ def activity_calendar_figure(calendar: pd.DataFrame, year: int, as_of: dt.date, 
         ticktext=[format_date(month, lang, "MMM") for month in months],
     )
     if as_of.year == year:
-        _as_of_line(fig, as_of, lang)
+        as_of_line(fig, as_of, lang, "right")
     return layout(fig, lang, height=max(260, 110 + 40 * len(types)))
 
 
@@ -361,7 +337,7 @@ def milestone_timeline_figure(
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
     dates = [as_of] + [d for d in list(rows["due"]) + list(rows["done"]) if not is_missing(d)]
     _half_year_ticks(fig, dates, lang)
-    _as_of_line(fig, as_of, lang)
+    as_of_line(fig, as_of, lang, "right")
     return layout(fig, lang, height=max(280, 120 + 38 * len(order)))
 
 

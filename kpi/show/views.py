@@ -19,6 +19,7 @@ from kpi.model.dataset import Dataset, Series
 from kpi.model.targets import Config, Metric
 from kpi.model.values import text_or_empty
 from kpi.show.changes import change_line, pack_title
+from kpi.show.method import rule_items
 from kpi.show.status import STATUS_COLOURS, status_label
 from kpi.text.i18n import format_date, format_number, format_signed, t
 from kpi.write import packs, store
@@ -380,20 +381,8 @@ def observation_table(data: Dataset, metric_id: str, as_of: dt.date, lang: str) 
 
 
 def rule_lines(config: Config, lang: str) -> list[str]:
-    """The status rule in plain words, with the thresholds in force in this configuration."""
-    thresholds = config.status_thresholds
-    on_track = format_number(thresholds.on_track * 100, lang)
-    at_risk = format_number(thresholds.at_risk * 100, lang)
-    return [
-        f"**{status_label('reached', lang)}**: " + t("dashboard.rule_reached", lang),
-        f"**{status_label('on_track', lang)}**: " + t("dashboard.rule_on_track", lang, on_track=on_track),
-        f"**{status_label('at_risk', lang)}**: "
-        + t("dashboard.rule_at_risk", lang, on_track=on_track, at_risk=at_risk),
-        f"**{status_label('off_track', lang)}**: " + t("dashboard.rule_off_track", lang, at_risk=at_risk),
-        f"**{status_label('moving_away', lang)}**: " + t("dashboard.rule_moving_away", lang),
-        f"**{status_label('no_data', lang)}**: " + t("dashboard.rule_no_data", lang),
-        f"**{t('status.stale', lang)}**: " + t("dashboard.rule_stale", lang),
-    ]
+    """The status rule in plain words (Markdown, the label in bold), with the thresholds in force."""
+    return [f"**{label}**: {text}" for label, text in rule_items(config, lang)]
 
 
 def file_rows(data: Dataset, lang: str) -> list[dict[str, str]]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from babel.dates import format_date as _babel_format_date
+from babel.lists import format_list as _babel_format_list
 from babel.numbers import format_decimal as _babel_format_decimal
 
 LANGUAGES = ("sv", "en")
@@ -96,6 +97,11 @@ def format_date(value: dt.date | None, lang: str = DEFAULT_LANGUAGE, style: str 
     if style == "iso":
         return value.isoformat()
     return _babel_format_date(value, format=style, locale=_LOCALES[normalise_language(lang)])
+
+
+def format_list(items: list[str], lang: str = DEFAULT_LANGUAGE) -> str:
+    """``2026 och 2030`` / ``2026 and 2030``: a list joined as the language joins it."""
+    return _babel_format_list([str(item) for item in items], locale=_LOCALES[normalise_language(lang)]) if items else ""
 
 
 def localized(text: Any, lang: str = DEFAULT_LANGUAGE) -> str:
