@@ -42,6 +42,15 @@ def copy_fixture(tmp_path: Path) -> Callable[..., tuple[Path, Path]]:
 
 
 @pytest.fixture
+def data(copy_fixture: Callable[..., tuple[Path, Path]], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of tests/fixtures/basic/data (its targets.yaml stays in place), with no
+    editor password in the environment: the store's and the importer's tests change it freely."""
+    monkeypatch.delenv("KPI_EDITOR_PASSWORD", raising=False)
+    folder, _targets = copy_fixture("basic")
+    return folder
+
+
+@pytest.fixture
 def use_data(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path, Path], None]:
     """Point the app and the CLI at a data folder and targets file (``KPI_DATA_DIR``/``KPI_TARGETS``)."""
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,21 +16,12 @@ from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
 from kpi.write import atomic, imports, store
 from kpi.write.imports import DataFile
-from tests.support import FIXTURES, ROOT
+from tests.support import FIXTURES, ROOT, TODAY
 
 BASIC = FIXTURES / "basic"
 TARGETS = BASIC / "targets.yaml"
-TODAY = dt.date(2026, 11, 23)
 COMMUNICATION = DataFile("metrics", "communication")
 JUNE = b"metric;date;value\nsocial_followers;2026-06-30;10500\n"
-
-
-@pytest.fixture
-def data(tmp_path, monkeypatch) -> Path:
-    monkeypatch.delenv("KPI_EDITOR_PASSWORD", raising=False)
-    folder = tmp_path / "data"
-    shutil.copytree(BASIC / "data", folder)
-    return folder
 
 
 def temp_files(folder: Path) -> list[str]:
@@ -109,6 +98,7 @@ KILLED_SAVE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_process_killed_between_writing_and_replacing(data, tmp_path):
     path = data / "metrics" / "communication.csv"
     old = path.read_bytes()

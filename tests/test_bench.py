@@ -13,6 +13,8 @@ import pytest
 
 from tests.support import ROOT
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.browser
 def test_quick_benchmark_produces_its_table(tmp_path):

@@ -115,6 +115,7 @@ def test_environment_variables_choose_the_files(monkeypatch, capsys):
     assert len(json.loads(capsys.readouterr().out)) == len(EXPECTED_STATUS)
 
 
+@pytest.mark.slow
 def test_module_entry_point_runs():
     result = subprocess.run(
         [sys.executable, "-m", "kpi", "status", *BASIC, "--as-of", "2026-06-30", "--format", "json"],

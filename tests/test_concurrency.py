@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
-import shutil
 import threading
 from pathlib import Path
 
@@ -14,24 +12,15 @@ from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
 from kpi.write import imports, store
 from kpi.write.imports import DataFile
-from tests.support import FIXTURES
+from tests.support import FIXTURES, TODAY
 
 BASIC = FIXTURES / "basic"
 TARGETS = BASIC / "targets.yaml"
-TODAY = dt.date(2026, 11, 23)
 COMMUNICATION = DataFile("metrics", "communication")
 UPLOADS = {
     "Anna": b"metric;date;value\nsocial_followers;2026-06-30;10500\n",
     "Bo": b"metric;date;value\nnewsletter_subscribers;2026-06-30;7050\n",
 }
-
-
-@pytest.fixture
-def data(tmp_path, monkeypatch) -> Path:
-    monkeypatch.delenv("KPI_EDITOR_PASSWORD", raising=False)
-    folder = tmp_path / "data"
-    shutil.copytree(BASIC / "data", folder)
-    return folder
 
 
 def _previews(data: Path, config) -> dict:
@@ -98,6 +87,7 @@ def _save_in_process(data: str, name: str, barrier, queue) -> None:
         queue.put((name, None, ["worker failed:\n" + traceback.format_exc()], b""))
 
 
+@pytest.mark.slow
 def test_two_processes_from_stale_previews(data):
     context = multiprocessing.get_context("spawn")
     barrier, queue = context.Barrier(2), context.Queue()

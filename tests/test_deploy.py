@@ -16,7 +16,11 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from tests.support import FIXTURES, ROOT
+
+pytestmark = pytest.mark.slow
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -21,19 +20,11 @@ from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
 from kpi.write import imports, store
 from kpi.write.imports import DataFile, diff, parse_data_file
-from tests.support import FIXTURES, tree_digest
+from tests.support import FIXTURES, TODAY, tree_digest
 
 BASIC = FIXTURES / "basic"
-TODAY = dt.date(2026, 11, 23)
 COMMUNICATION = DataFile("metrics", "communication")
 ORGANISATION = DataFile("metrics", "organisation")
-
-
-@pytest.fixture
-def data(tmp_path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(BASIC / "data", folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

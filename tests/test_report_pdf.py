@@ -20,6 +20,8 @@ from kpi.report import pdf as report_pdf
 from tests.support import BASIC_NAMES, PROJECT_NAMES, d, load, project_fixture
 from tests.support import REPORT_AS_OF as AS_OF
 
+pytestmark = pytest.mark.slow
+
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 
 

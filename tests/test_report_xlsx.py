@@ -164,6 +164,7 @@ def test_method_sheet(workbook):
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+@pytest.mark.slow
 def test_libreoffice_opens_it(built, tmp_path):
     profile = tmp_path / "lo_profile"
     subprocess.run(

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,12 @@ from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
 from kpi.write import imports, store
 from kpi.write.imports import DataFile
-from tests.support import FIXTURES, tree_digest
+from tests.support import FIXTURES, TODAY, tree_digest
 
 BASIC = FIXTURES / "basic"
 TARGETS = BASIC / "targets.yaml"
-TODAY = dt.date(2026, 11, 23)
 COMMUNICATION = DataFile("metrics", "communication")
 JUNE = b"metric;date;value\nsocial_followers;2026-06-30;10500\n"
-
-
-@pytest.fixture
-def data(tmp_path, monkeypatch) -> Path:
-    monkeypatch.delenv("KPI_EDITOR_PASSWORD", raising=False)
-    folder = tmp_path / "data"
-    shutil.copytree(BASIC / "data", folder)
-    return folder
 
 
 @pytest.fixture(scope="module")
