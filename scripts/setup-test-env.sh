@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian/Ubuntu machine, idempotently:
 # Debian's chromium (end-to-end tests, chart images), poppler-utils (pdftotext/pdftoppm),
-# DejaVu fonts (PDF), LibreOffice Calc (opens the Excel exports), then a virtualenv in .venv
+# DejaVu fonts (PDF), LibreOffice Calc (opens the Excel exports), faketime (CI runs the quick suite
+# on other calendar days), then a virtualenv in .venv
 # with requirements-dev.txt. Playwright drives Debian's chromium; it never downloads a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
@@ -20,7 +22,9 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-[ -x .venv/bin/python ] || python3 -m venv .venv
+[ -x .venv/bin/python ] || { echo "Creating the virtualenv .venv"; python3 -m venv .venv; }
 .venv/bin/python -m pip install -q --isolated --disable-pip-version-check uv
+echo "Installing the pinned Python packages (requirements-dev.txt) with uv"
 .venv/bin/python -m uv pip install -q --python .venv/bin/python -r requirements-dev.txt
+.venv/bin/python -m uv pip install -q --python .venv/bin/python --no-deps -e .  # the `kpi` command
 echo "Test environment ready: .venv ($(.venv/bin/python --version))"

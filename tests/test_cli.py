@@ -149,3 +149,10 @@ def test_observations_are_safe_to_read_from_many_threads():
     with ThreadPoolExecutor(max_workers=8) as pool:
         frames = list(pool.map(lambda _: dataset.observations("newsletter_subscribers"), range(200)))
     assert all(frame is not None and frame["value"].tolist() == [6300, 6550, 6900] for frame in frames)
+
+
+def test_the_kpi_command_is_installed_with_the_package():
+    from importlib.metadata import entry_points
+
+    [script] = entry_points(group="console_scripts", name="kpi")
+    assert script.value == "kpi.cli:main" and script.load() is main
