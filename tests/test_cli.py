@@ -156,3 +156,14 @@ def test_the_kpi_command_is_installed_with_the_package():
 
     [script] = entry_points(group="console_scripts", name="kpi")
     assert script.value == "kpi.cli:main" and script.load() is main
+
+
+def test_board_pack_is_another_name_for_the_snapshot_command(tmp_path, capsys):
+    import shutil
+
+    shutil.copytree(FIXTURES / "basic", tmp_path / "basic")
+    args = ["--data", str(tmp_path / "basic" / "data"), "--targets", str(tmp_path / "basic" / "targets.yaml")]
+    assert main([*args, "board-pack", "save", "--date", "2026-06-30"]) == 0
+    capsys.readouterr()
+    assert main([*args, "snapshot", "list"]) == 0
+    assert capsys.readouterr().out.startswith("2026-06-30")

@@ -112,8 +112,8 @@ def test_two_processes_from_stale_previews(data):
 def test_change_log_lines_never_interleave(data):
     """Saves of different files log at the same time; every line stays whole."""
 
-    def change(index: int) -> store.Change:
-        return store.Change(
+    def change(index: int) -> store.LogEntry:
+        return store.LogEntry(
             "2026-11-23T10:00:00+01:00",
             f"editor {index}",
             f"metrics/f{index}.csv",

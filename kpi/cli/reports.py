@@ -53,7 +53,9 @@ def register(commands: Any) -> None:
     )
     report.set_defaults(handler=cmd_report)
 
-    snapshot = commands.add_parser("snapshot", help="board packs: save the status at a meeting, list saved packs")
+    snapshot = commands.add_parser(
+        "snapshot", aliases=["board-pack"], help="board packs: save the status at a meeting, list saved packs"
+    )
     add_common(snapshot)
     actions = snapshot.add_subparsers(dest="snapshot_command", required=True, metavar="ACTION")
     save = actions.add_parser("save", help="freeze every metric's status as of a meeting date")

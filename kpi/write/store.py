@@ -78,7 +78,7 @@ def file_lock(data_dir: Path, name: str) -> FileLock:
 
 
 @dataclass
-class Change:
+class LogEntry:
     """One line of ``data/changelog.csv``."""
 
     time: str
@@ -132,7 +132,7 @@ def _now() -> dt.datetime:
     return clock.now()
 
 
-def append_changelog(data_dir: Path, change: Change) -> None:
+def append_changelog(data_dir: Path, change: LogEntry) -> None:
     """Append one line with one ``write`` on an ``O_APPEND`` descriptor, under the log's lock.
 
     A line is never interleaved with another, and a line cut short by a crash is closed with a
@@ -169,7 +169,7 @@ def append_changelog(data_dir: Path, change: Change) -> None:
             fsync_dir(path.parent)
 
 
-def read_changelog(data_dir: Path) -> list[Change]:
+def read_changelog(data_dir: Path) -> list[LogEntry]:
     """Every change, oldest first; lines that cannot be read (cut by a crash) are skipped."""
     path = Path(data_dir) / CHANGELOG
     try:
@@ -189,11 +189,11 @@ def read_changelog(data_dir: Path) -> list[Change]:
             counts = {name: int(values[name]) for name in ("added", "changed", "removed")}
         except ValueError:
             continue
-        changes.append(Change(**{**values, **counts}))  # type: ignore[arg-type]  # columns checked above
+        changes.append(LogEntry(**{**values, **counts}))  # type: ignore[arg-type]  # columns checked above
     return changes
 
 
-def file_history(data_dir: Path) -> dict[str, Change]:
+def file_history(data_dir: Path) -> dict[str, LogEntry]:
     """The last change of each file (``metrics/x.csv`` → change), for the overview and about pages."""
     return {change.file: change for change in read_changelog(data_dir)}
 
@@ -235,7 +235,7 @@ class SaveResult:
     sha256_before: str | None = None
     sha256_after: str | None = None
     history: str | None = None
-    change: Change | None = None
+    change: LogEntry | None = None
 
     def summary(self, lang: str) -> str:
         if not self.saved:
@@ -371,7 +371,7 @@ def _commit(
         fsync_dir(path.parent)
     else:
         atomic_write(path, after)
-    change = Change(
+    change = LogEntry(
         now.isoformat(timespec="seconds"),
         editor,
         target.relpath,
@@ -403,7 +403,7 @@ def _commit(
 # --- undo ---------------------------------------------------------------------------------------
 
 
-def undoable(data_dir: Path) -> Change | None:
+def undoable(data_dir: Path) -> LogEntry | None:
     """The most recent save that has not been undone (what "undo last change" would revert)."""
     changes = read_changelog(data_dir)
     undone = {change.undoes for change in changes if change.action == "undo"}
