@@ -48,8 +48,8 @@ if not editor:
         if not name.strip():
             st.warning(t("store.need_name", lang))
         else:
-            throttle = st.session_state.setdefault("data_throttle", auth.Throttle())
-            outcome = auth.attempt(password, candidate, throttle)
+            client = auth.client_address(st.context.ip_address, dict(st.context.headers or {}))
+            outcome = auth.attempt(password, candidate, client=client)
             if outcome.ok:
                 st.session_state["data_editor_name"] = store.clean_text(name, store.EDITOR_MAX)
                 del st.session_state["data_login_password"]

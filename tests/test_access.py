@@ -1,0 +1,116 @@
+"""Roles from access.yaml and the one access check (kpi.model.access.may)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi import paths
+from kpi.model.access import ANONYMOUS, AccessPolicy, may, viewer_for
+from kpi.model.problems import DataError
+from kpi.read.access import load_access
+
+POLICY = AccessPolicy.model_validate(
+    {
+        "public": "aggregates",
+        "roles": {
+            "board": ["@matkluster.se", "ordf@example.org"],
+            "staff": ["anna@matkluster.se"],
+            "admin": ["Admin@Matkluster.se"],
+        },
+    }
+)
+
+
+def test_roles_by_address_or_domain_the_highest_wins():
+    assert POLICY.role_of("bo@matkluster.se") == "board"  # by domain
+    assert POLICY.role_of("ORDF@example.org") == "board"  # case does not matter
+    assert POLICY.role_of("anna@matkluster.se") == "staff"  # address beats the domain's board
+    assert POLICY.role_of("admin@matkluster.se") == "admin"
+    assert POLICY.role_of("eve@evil.example") is None and POLICY.role_of(None) is None
+    assert POLICY.role_of("eve@notmatkluster.se") is None  # a domain is matched whole
+
+
+@pytest.mark.parametrize(
+    ("email", "allowed"),
+    [
+        (None, {"view_dashboard"}),
+        ("eve@evil.example", {"view_dashboard"}),  # signed in, no role: like the public
+        (
+            "bo@matkluster.se",
+            {"view_dashboard", "view_member_data", "view_comments", "view_changelog", "comment_packs"},
+        ),
+        (
+            "anna@matkluster.se",
+            {"view_dashboard", "view_member_data", "view_comments", "view_changelog", "comment_packs", "edit_data"},
+        ),
+        (
+            "admin@matkluster.se",
+            {
+                "view_dashboard",
+                "view_member_data",
+                "view_comments",
+                "view_changelog",
+                "comment_packs",
+                "edit_data",
+                "undo",
+                "prune_history",
+                "forget_member",
+            },
+        ),
+    ],
+)
+def test_what_each_role_may(email, allowed):
+    viewer = viewer_for(POLICY, email)
+    permissions = {
+        "view_dashboard",
+        "view_member_data",
+        "view_comments",
+        "view_changelog",
+        "comment_packs",
+        "edit_data",
+        "undo",
+        "prune_history",
+        "forget_member",
+    }
+    assert {permission for permission in permissions if may(viewer, permission, POLICY)} == allowed
+
+
+def test_public_none_hides_everything_from_anonymous_visitors():
+    closed = AccessPolicy(public="none")
+    assert not may(ANONYMOUS, "view_dashboard", closed)
+    assert may(viewer_for(closed, "anyone@example.org"), "view_dashboard", closed)
+    assert not may(viewer_for(closed, "anyone@example.org"), "view_member_data", closed)
+
+
+def test_the_change_log_names_the_signed_in_address():
+    assert viewer_for(POLICY, " Anna@Matkluster.se ").label == "anna@matkluster.se"
+    assert ANONYMOUS.label == "" and not ANONYMOUS.signed_in
+
+
+def test_access_yaml_beside_targets_missing_file_is_the_safe_default(tmp_path, monkeypatch):
+    monkeypatch.delenv(paths.ACCESS_ENV, raising=False)
+    assert paths.access_path(targets=tmp_path / "targets.yaml") == tmp_path / "access.yaml"
+    policy = load_access(tmp_path / "access.yaml")
+    assert policy.public == "aggregates" and policy.roles == {}
+    assert not may(viewer_for(policy, "anna@matkluster.se"), "view_member_data", policy)
+
+
+def test_a_broken_access_file_names_the_field(tmp_path):
+    path = tmp_path / "access.yaml"
+    path.write_text("public: everyone\nroles:\n  owner: [a@b.se]\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_access(path)
+    messages = [problem.format("en") for problem in caught.value.problems]
+    assert any(message.startswith("access.yaml::public: field public:") for message in messages)
+    assert any("roles.owner" in message for message in messages)
+    path.write_text("roles:\n  board: [not-an-address]\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_access(path)
+    assert "'not-an-address' under board is neither an e-mail address nor a domain" in caught.value.problems[0].format(
+        "en"
+    )
+    path.write_text("public: [\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_access(path)
+    assert caught.value.problems[0].format("sv").startswith("access.yaml:")
+    assert "access.yaml kan inte läsas" in caught.value.problems[0].format("sv")
