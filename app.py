@@ -7,11 +7,15 @@ read before the sidebar is drawn, so the menu is in the same language as the pag
 import streamlit as st
 
 from kpi.text.i18n import t
+from ui import access
 from ui.state import current_language
 
 st.set_page_config(page_title="Målbild", page_icon="🎯", layout="wide", initial_sidebar_state="auto")
 
 lang = current_language()
+if not access.allowed("view_dashboard"):  # access.yaml says public: none
+    st.title("Målbild")
+    access.require("view_dashboard", lang)
 # Streamlit leaves 6rem above the first line; 4rem still clears its 3.75rem header bar, and on a
 # projector every line counts.
 st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:4rem}</style>", unsafe_allow_html=True)

@@ -14,6 +14,7 @@ from kpi.show.charts import metric_figure
 from kpi.show.status import STATUS_COLOURS, status_label
 from kpi.show.views import forecast_text, observation_table, target_rows
 from kpi.text.i18n import localized, t
+from ui import access
 from ui.cards import status_badge_html
 from ui.state import dataset, notices, sidebar
 
@@ -91,7 +92,8 @@ st.subheader(t("dashboard.observations_heading", lang))
 if metric.source is not None:
     st.info(t("dashboard.register_source", lang, register=metric.source.register_name, measure=metric.source.measure))
     behind = register_views.behind_table(data, metric_id, state.as_of, lang)
-    if behind is not None:
+    shown = access.visible_behind(data, [behind], lang) if behind is not None else []
+    if shown and behind is not None:
         # "Which ones?": the register rows behind the number, with the measure's exact definition.
         st.markdown(f"**{behind.title}**")
         st.caption(behind.definition)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kpi import paths
-from kpi.model.access import ANONYMOUS, AccessPolicy, may, viewer_for
+from kpi.model.access import ANONYMOUS, AccessPolicy, may, member_level, password_editor, viewer_for
 from kpi.model.problems import DataError
 from kpi.read.access import load_access
 
@@ -85,6 +85,10 @@ def test_public_none_hides_everything_from_anonymous_visitors():
 def test_the_change_log_names_the_signed_in_address():
     assert viewer_for(POLICY, " Anna@Matkluster.se ").label == "anna@matkluster.se"
     assert ANONYMOUS.label == "" and not ANONYMOUS.signed_in
+    fallback = password_editor("Anna")
+    assert fallback.signed_in and fallback.role == "admin" and fallback.label == "Anna"
+    assert may(fallback, "edit_data", POLICY) and may(fallback, "undo", POLICY)
+    assert member_level("members") and not member_level("agreements") and not member_level(None)
 
 
 def test_access_yaml_beside_targets_missing_file_is_the_safe_default(tmp_path, monkeypatch):
@@ -114,3 +118,19 @@ def test_a_broken_access_file_names_the_field(tmp_path):
         load_access(path)
     assert caught.value.problems[0].format("sv").startswith("access.yaml:")
     assert "access.yaml kan inte läsas" in caught.value.problems[0].format("sv")
+
+
+def test_public_none_shows_only_the_sign_in_prompt(tmp_path, use_data, run_page, monkeypatch):
+    from tests.support import FIXTURES
+
+    (tmp_path / "access.yaml").write_text("public: none\n", encoding="utf-8")
+    monkeypatch.setenv(paths.ACCESS_ENV, str(tmp_path / "access.yaml"))
+    use_data(FIXTURES / "basic" / "data", FIXTURES / "basic" / "targets.yaml")
+    at = run_page("app.py")
+    assert not at.exception
+    assert [info.value for info in at.info] == [
+        "Logga in för att se det här. Uppgifter om enskilda medlemmar visas bara för styrelse och personal."
+    ]
+    assert not at.metric and not at.table  # nothing of the dashboard
+    opened = run_page("app.py", unlocked_as="Anna")
+    assert not opened.exception and not opened.info

@@ -101,15 +101,31 @@ class Viewer:
 
     @property
     def signed_in(self) -> bool:
-        return self.email is not None
+        """Signed in with an identity provider, or unlocked with the shared editor password."""
+        return self.email is not None or self.role is not None
 
     @property
     def label(self) -> str:
-        """How the change log names this person: the signed-in e-mail, never a typed name."""
-        return self.email or ""
+        """How the change log names this person: the signed-in e-mail; only without an identity
+        provider, the name typed when unlocking with the shared password."""
+        return self.email or self.name or ""
 
 
 ANONYMOUS = Viewer()
+# Registers whose rows are about people: listing them ("which ones?") needs view_member_data.
+MEMBER_LEVEL_REGISTERS = frozenset({"members"})
+
+
+def password_editor(name: str) -> Viewer:
+    """Whoever unlocked editing with the shared password (installations without an identity
+    provider). The shared password was and stays the one key to everything, so its holder is an
+    administrator, named by what they typed, since there is no verified address."""
+    return Viewer(email=None, role="admin", name=name)
+
+
+def member_level(register: str | None) -> bool:
+    """Whether rows of ``register`` name people (members), so that showing them needs a role."""
+    return register in MEMBER_LEVEL_REGISTERS
 
 
 def viewer_for(policy: AccessPolicy, email: str | None, name: str | None = None) -> Viewer:
