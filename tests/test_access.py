@@ -134,3 +134,39 @@ def test_public_none_shows_only_the_sign_in_prompt(tmp_path, use_data, run_page,
     assert not at.metric and not at.table  # nothing of the dashboard
     opened = run_page("app.py", unlocked_as="Anna")
     assert not opened.exception and not opened.info
+
+
+def test_a_signed_in_staff_member_saves_as_their_address(copy_fixture, use_data, run_page, monkeypatch):
+    """The Data page with a provider configured: no password, and the change log names the e-mail.
+    (The sign-in itself, through a real provider in Chromium, is tests/test_e2e_signin.py.)"""
+    from kpi.model.access import Viewer
+    from kpi.write import store
+    from ui import access
+
+    data, targets = copy_fixture("basic")
+    use_data(data, targets)
+    monkeypatch.delenv("KPI_EDITOR_PASSWORD", raising=False)
+    monkeypatch.setattr(access, "sign_in_configured", lambda: True)
+    monkeypatch.setattr(access, "current_viewer", lambda: Viewer(email="anna@matkluster.se", role="staff"))
+    at = run_page("data")
+    assert not at.exception and not [w for w in at.text_input if w.key == "data_login_password"]
+    at.selectbox(key="data_quick_metric").set_value("stores_local_food_pct").run()
+    at.text_input(key="data_quick_value").input("62,5")
+    at.button[[b.label for b in at.button].index("Förhandsgranska")].click().run()
+    at.button(key="data_quick_preview_save").click().run()
+    assert not at.exception
+    [entry] = store.read_changelog(data)
+    assert entry.editor == "anna@matkluster.se"
+    assert not [b for b in at.button if b.key == "data_undo"]  # undo is the administrator's
+
+
+def test_validate_checks_access_yaml_too(copy_fixture, capsys, monkeypatch):
+    from kpi.cli import main
+
+    monkeypatch.delenv(paths.ACCESS_ENV, raising=False)
+    data, targets = copy_fixture("basic")
+    assert main(["validate", "--data", str(data), "--targets", str(targets)]) == 0
+    (targets.parent / "access.yaml").write_text("public: everybody\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", "--data", str(data), "--targets", str(targets), "--lang", "en"]) == 1
+    assert "access.yaml::public: field public:" in capsys.readouterr().err
