@@ -21,6 +21,7 @@ from kpi.report.content import (
     milestone_table,
     observation_rows,
     problem_note,
+    shows_map_credit,
     source_rows,
     summary_table,
     target_lines,
@@ -107,7 +108,8 @@ def render_html(content: ReportContent) -> bytes:
     add(_table(header, rows, numeric={2}) if rows else f"<p>{escape(t('reports.no_sources', lang))}</p>\n")
     if content.pack is not None:
         add(f'<p class="muted">{escape(t("reports.sources_pack", lang))}</p>\n')
-    add(f"<footer><p>{escape(map_attribution(lang))}</p>\n<p>{escape(t('reports.made_with', lang))}</p></footer>\n")
+    credit = f"<p>{escape(map_attribution(lang))}</p>\n" if shows_map_credit(content) else ""
+    add(f"<footer>{credit}<p>{escape(t('reports.made_with', lang))}</p></footer>\n")
     add("</body>\n</html>\n")
     return "".join(out).encode("utf-8")
 
