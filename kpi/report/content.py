@@ -793,30 +793,6 @@ def observation_rows(
     return header, rows[:limit] if limit else rows, total
 
 
-def milestone_table(content: ReportContent) -> list[tuple[str, list[str], list[list[str]], list[str]]]:
-    """Per work package: (package, header, rows, status codes) of the project's milestones."""
-    lang = content.lang
-    header = [
-        t("reports.col_milestone", lang),
-        t("reports.col_due", lang),
-        t("reports.col_done", lang),
-        t("period.col_state", lang),
-    ]
-    tables = []
-    for package, items in content.milestone_groups():
-        rows = [
-            [
-                item.metric.display_name(lang),
-                item.metric.due_date.isoformat(),
-                item.done_date.isoformat() if item.done_date else "–",
-                milestone_state_text(item, lang),
-            ]
-            for item in items
-        ]
-        tables.append((package, header, rows, [item.status for item in items]))
-    return tables
-
-
 def method_lines(config: Config, lang: str) -> list[str]:
     """The method in short: the same words as the About page (:mod:`kpi.show.method`)."""
     return [
