@@ -20,6 +20,15 @@ CHART_WIDTH, CHART_HEIGHT, CHART_SCALE = 1000, 440, 1.6
 _log = logging.getLogger(__name__)
 
 
+def image_height(figure: dict) -> int:
+    """The image's height in pixels: the report's chart height, or the height a figure asks for
+    in ``layout.meta.report_height`` (a package timeline grows with its milestones)."""
+    meta = (figure.get("layout") or {}).get("meta")
+    if isinstance(meta, dict) and isinstance(meta.get("report_height"), int):
+        return int(meta["report_height"])
+    return CHART_HEIGHT
+
+
 def chromium_path() -> str | None:
     """The browser kaleido drives: ``$BROWSER_PATH``, else Debian's chromium, else one on PATH."""
     explicit = os.environ.get("BROWSER_PATH")
@@ -132,7 +141,9 @@ class ChartRenderer:
         if self._tab_lock is None:
             raise RuntimeError("the chart browser is not open")
         async with self._tab_lock:  # one tab draws one figure at a time
-            opts = dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT, scale=1 if fmt == "svg" else CHART_SCALE)
+            opts = dict(
+                format=fmt, width=CHART_WIDTH, height=image_height(figure), scale=1 if fmt == "svg" else CHART_SCALE
+            )
             spec = fig_tools.coerce_for_js(figure, None, opts)
             profile = _profiler.RenderTaskProfile(spec, None, self._tab.tab.target_id)
             image = await asyncio.wait_for(
@@ -154,7 +165,9 @@ class ChartRenderer:
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
         return kaleido.calc_fig_sync(
             figure,
-            opts=dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT, scale=1 if fmt == "svg" else CHART_SCALE),
+            opts=dict(
+                format=fmt, width=CHART_WIDTH, height=image_height(figure), scale=1 if fmt == "svg" else CHART_SCALE
+            ),
         )
 
     def close(self) -> None:

@@ -38,6 +38,7 @@ from kpi.report.content import (
     title_facts,
 )
 from kpi.report.images import CHART_HEIGHT, CHART_WIDTH, chart_images, timeline_key
+from kpi.report.timeline import timeline_height
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
 from kpi.text.i18n import t
 
@@ -319,7 +320,7 @@ def _package_section(pdf: ReportPDF, section, images) -> None:
 
 def _timeline_ratio(section) -> float:
     """The timeline image's height over its width, as :mod:`kpi.report.timeline` sizes it."""
-    return max(260, 130 + 40 * len(section.milestones)) / CHART_WIDTH
+    return timeline_height(len(section.milestones)) / CHART_WIDTH
 
 
 def _title_page(pdf: ReportPDF) -> None:

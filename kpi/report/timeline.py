@@ -77,4 +77,12 @@ def package_timeline_figure(content: ReportContent, section: PackageSection) -> 
             font=dict(size=15),
         )
     )
-    return layout(fig, lang, height=max(260, 130 + 40 * len(labels)))
+    height = timeline_height(len(labels))
+    layout(fig, lang, height=height)
+    fig.update_layout(font=dict(size=17), margin=dict(l=10, r=10, t=70, b=10), meta={"report_height": height})
+    return fig
+
+
+def timeline_height(rows: int) -> int:
+    """Pixels at the report's chart width: room for the title, the axis, the legend and each row."""
+    return max(300, 170 + 46 * rows)
