@@ -234,7 +234,7 @@ def half_year_xlsx(example, tmp_path_factory) -> Path:
 
 def test_excel_charts_states_names_and_print_setup(half_year_xlsx):
     workbook = openpyxl.load_workbook(half_year_xlsx)
-    assert workbook.sheetnames == ["Sammanfattning", "Milstolpar", "Observationer", "Metod"]
+    assert workbook.sheetnames == ["Sammanfattning", "Milstolpar", "Metod"]  # no single observations here
     summary = workbook["Sammanfattning"]
     header = [cell.value for cell in summary[4]]
     assert header[0] == "Mål" and header[-1] == "Id"

@@ -83,7 +83,7 @@ def render_xlsx(content: ReportContent) -> bytes:
     if line:
         sheet = workbook.add_worksheet(_sheet_name(t("period.activities_heading", lang), used_names))
         _print_setup(sheet, content, _activities_sheet(sheet, line, header, rows, styles))
-    if content.spec.member_level:
+    if content.spec.member_level and any(not content.observations(item.id).empty for item in content.statuses):
         observations = workbook.add_worksheet(_sheet_name(t("reports.sheet_observations", lang), used_names))
         _observations_sheet(observations, content, styles)
         _print_setup(observations, content, 0)
@@ -201,8 +201,8 @@ def summary_columns(content: ReportContent) -> list[str]:
     keys += ["value_date", "pace", "expected", "next_target_value", "next_target_date"]
     keys += [f"target_{year}" for year in target_years(content.statuses)]
     keys += ["stale", "explanation"]
-    if content.spec.member_level:
-        keys.append("value_note")
+    if content.spec.member_level and any(content.value_note(item) for item in content.statuses):
+        keys.append("value_note")  # only when some value has a note: the summary must print one page wide
     keys += ["status", "id"]
     if content.comments or content.pack is not None and content.spec.comments_wanted:
         keys.append("comment")
@@ -607,13 +607,13 @@ def _milestone_sheet(
                 "pattern": {"pattern": _STATE_PATTERNS[state], "fg_color": colour, "bg_color": "#FFFFFF"}
                 if _STATE_PATTERNS[state]
                 else None,
-                "data_labels": {"value": True},
+                "data_labels": {"value": True, "num_format": "0;-0;;@"},  # no label on a zero
             }
         )
     chart.set_title({"name": t("period.milestone_chart_title", lang), "name_font": {"size": 11, "bold": True}})
-    # A bar chart's category axis (the packages) is its x axis, drawn vertically.
-    chart.set_x_axis({"reverse": True, "interval_unit": 1})
-    chart.set_y_axis({"major_unit": 1, "num_format": "0", "min": 0})
+    # A bar chart's axes are swapped: y is the packages (first at the top), x the counts.
+    chart.set_y_axis({"reverse": True, "interval_unit": 1})
+    chart.set_x_axis({"major_unit": 1, "num_format": "0", "min": 0})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 760, "height": max(280, 110 + 44 * len(groups))})
     sheet.insert_chart(last + 2, 0, chart)
