@@ -351,3 +351,13 @@ def test_an_infinite_value_does_not_crash_the_workbook(tmp_path, no_charts):
         if isinstance(cell, float)
     ]
     assert all(math.isfinite(number) for number in numbers)
+
+
+def test_the_cover_names_the_three_goals_furthest_behind(example):
+    content = reports.gather(load(*example), reports.ReportSpec(as_of=d("2026-06-30")))
+    behind = reports.behind_most(content.statuses)
+    order = {"moving_away": 0, "off_track": 1, "at_risk": 2}
+    assert len(behind) == 3 and all(item.status in order for item in behind)
+    assert [order[item.status] for item in behind] == sorted(order[item.status] for item in behind)
+    facts = dict(reports.title_facts(content))
+    assert facts["Mest efter"].startswith(behind[0].metric.display_name("sv"))

@@ -336,7 +336,7 @@ def _title_page(pdf: ReportPDF) -> None:
         pdf.font(10.5, bold=True)
         pdf.cell(45, 7, pdf.clean(label))
         pdf.font(10.5)
-        pdf.multi_cell(PAGE_WIDTH - 45, 7, pdf.clean(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(PAGE_WIDTH - 45, 7, pdf.clean(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     note = problem_note(content)
     if note:
         pdf.ln(4)
