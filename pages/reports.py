@@ -63,10 +63,13 @@ def make_report(
     period_to: dt.date | None = None,
     pack: dt.date | None = None,
     csv_dialect: str = "default",
+    include_comments: bool | None = None,
 ) -> None:
     """Build a report and keep it in the session so its download button survives reruns.
 
     ``origin`` names the button that asked, so the download appears right where it was clicked.
+    This page is public: its reports hold aggregates only (``member_level=False``) until sign-in
+    and roles exist (issue 15), which is the place to offer member-level rows to those who may.
     """
     spec = reports.ReportSpec(
         fmt=fmt,
@@ -77,6 +80,8 @@ def make_report(
         lang=report_lang,
         pack=pack,
         csv_dialect=csv_dialect,
+        include_comments=include_comments,
+        member_level=False,
     )
     try:
         with st.spinner(t("reports.making", lang)):
@@ -126,17 +131,44 @@ def save_board_pack(
 
 # --- 1. the funders' reports in two clicks --------------------------------------------------------
 st.subheader(t("reports.quick_heading", lang))
-st.caption(t("reports.quick_help", lang, date=format_date(state.as_of, lang)))
-quick_scopes = [project.id for project in config.projects] + [config.own_scope(), reports.SCOPE_ALL]
-for index, scope in enumerate(quick_scopes):
-    if index % 2 == 0:
-        columns = st.columns(2)  # two buttons a row, so long project names stay readable
+st.caption(t("reports.quick_help", lang))
+for project in config.projects:
+    periods = reports.reporting_periods(config, project.id, data.today, lang)
+    label = project.name.get(lang) + (f" ({project.funder})" if project.funder else "")
+    with st.container(border=True):
+        left, middle, right = st.columns([3, 1, 2], vertical_alignment="bottom")
+        chosen = None
+        if periods:
+            chosen = left.selectbox(
+                t("period.quick_period", lang),
+                periods,
+                index=reports.default_period(periods, data.today),
+                format_func=lambda period: period.label,
+                key=f"quick_period_{project.id}",
+            )
+        quick_fmt = middle.selectbox(
+            t("period.quick_format", lang),
+            ["pdf", "xlsx"],
+            format_func=lambda key: t(FORMAT_KEYS[key], lang),
+            key=f"quick_format_{project.id}",
+        )
+        if right.button(label, key=f"quick_{project.id}", icon=":material/description:", width="stretch"):
+            make_report(
+                "quick",
+                quick_fmt,
+                project.id,
+                lang,
+                None,  # judged at the period's end (at most today)
+                chosen.start if chosen else None,
+                chosen.end if chosen else None,
+            )
+columns = st.columns(2)
+for index, scope in enumerate([config.own_scope(), reports.SCOPE_ALL]):
     label = reports.scope_label(config, scope, lang)
-    if scope in {project.id for project in config.projects} and config.project(scope).funder:
-        label = f"{config.project(scope).name.get(lang)} ({config.project(scope).funder})"
-    if columns[index % 2].button(label, key=f"quick_{scope}", icon=":material/picture_as_pdf:", width="stretch"):
+    if columns[index].button(label, key=f"quick_{scope}", icon=":material/picture_as_pdf:", width="stretch"):
         make_report("quick", "pdf", scope, lang, state.as_of)
 download("quick")
+st.caption(t("period.aggregates_only", lang))
 
 # --- 2. any report: format, scope, period, language, as-of date, board pack -----------------------
 with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
@@ -158,7 +190,7 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
             t("reports.period_from", lang), value=None, format="YYYY-MM-DD", help=t("reports.period_help", lang)
         )
         period_to = right.date_input(t("reports.period_to", lang), value=None, format="YYYY-MM-DD")
-        as_of = left.date_input(t("reports.as_of", lang), value=state.as_of, format="YYYY-MM-DD")
+        as_of = left.date_input(t("reports.as_of", lang), value=None, format="YYYY-MM-DD")
         report_lang = right.segmented_control(
             t("reports.language", lang), list(LANGUAGES), default=lang, key="report_lang"
         )
@@ -175,8 +207,25 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
             horizontal=True,
             format_func=lambda key: t("reports.csv_" + key.replace("-", "_"), lang),
         )
+        comments = st.checkbox(
+            t("period.include_comments", lang), value=False, help=t("period.include_comments_help", lang)
+        )
         if st.form_submit_button(t("reports.make", lang), type="primary"):
-            make_report("custom", fmt, scope, report_lang or lang, as_of, period_from, period_to, pack_choice, dialect)
+            if as_of is None and period_to is None and reports.scope_kind(config, scope) != "project":
+                as_of = state.as_of  # no period: the date the rest of the app shows
+            make_report(
+                "custom",
+                fmt,
+                scope,
+                report_lang or lang,
+                as_of,
+                period_from,
+                period_to,
+                pack_choice,
+                dialect,
+                # a board pack's report carries the board's comments; otherwise only when ticked
+                include_comments=None if pack_choice and not comments else comments,
+            )
     download("custom")
 
 # --- 3. board packs ------------------------------------------------------------------------------

@@ -64,9 +64,11 @@ def test_a_funders_report_in_two_clicks(app):
     app.button(key="quick_kismet").click().run()  # click 1
     assert not app.exception
     downloads = app.get("download_button")
-    assert len(downloads) == 1 and downloads[0].proto.label == "Ladda ner matkluster-kismet-2026-06-30.pdf"
+    # The project runs all 2026; on 2026-11-23 the newest half-year that has ended is offered first.
+    name = "matkluster-kismet-2026-01-01_2026-06-30.pdf"
+    assert len(downloads) == 1 and downloads[0].proto.label == f"Ladda ner {name}"
     result = _result(app)
-    assert result["name"] == "matkluster-kismet-2026-06-30.pdf" and result["data"].startswith(b"%PDF")
+    assert result["name"] == name and result["data"].startswith(b"%PDF")
     assert result["mime"] == "application/pdf"
     # click 2 is the browser's download of exactly these bytes.
 
@@ -104,6 +106,29 @@ def test_save_a_board_pack_then_list_it_and_report_from_it(app):
     app.button(key="pack_2026-06-30_pdf").click().run()
     assert not app.exception
     assert _result(app)["name"] == "matkluster-alla-styrelsepaket-2026-06-30.pdf"
+    app.button(key="pack_2026-06-30_xlsx").click().run()  # once a traceback: boolean value of NA
+    assert not app.exception and not app.error
+    assert _result(app)["name"] == "matkluster-alla-styrelsepaket-2026-06-30.xlsx"
+    assert _result(app)["data"][:2] == b"PK"
+
+
+def test_a_project_period_as_excel_with_aggregates_only(app):
+    import io
+
+    import openpyxl
+
+    periods = app.selectbox(key="quick_period_kismet")
+    assert periods.options[0].startswith("Hela projektet (2026-01-01 – 2026-12-31)")
+    periods.select_index(0)
+    app.selectbox(key="quick_format_kismet").select_index(1)  # Excel
+    app.run()
+    app.button(key="quick_kismet").click().run()
+    assert not app.exception
+    result = _result(app)
+    assert result["name"] == "matkluster-kismet-2026-01-01_2026-12-31.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(result["data"]))
+    # The public page: aggregates only (no rows of single observations) until sign-in exists.
+    assert "Observationer" not in workbook.sheetnames and "Milstolpar" in workbook.sheetnames
 
 
 def test_changes_since_the_last_pack_are_shown(app):
