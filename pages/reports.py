@@ -3,8 +3,9 @@
 Two clicks for a funder's report: the project's button makes the PDF, the download button
 saves it. Every report comes from :func:`kpi.build.build_report`, the same function as
 ``python -m kpi report``. Board packs freeze the status at a meeting with the board's comments
-(:mod:`kpi.snapshots`); saving one goes through :func:`save_board_pack`, the one place where
-editor access control is to be added.
+(:mod:`kpi.write.packs`). Who may see what is :func:`kpi.model.access.may` (through ui.access):
+anonymous visitors get aggregates only, member-level rows and comments need the board's role,
+and board packs (with their comments) are listed and saved for the board, staff and admins.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kpi.show.changes import change_line, pack_title
 from kpi.show.status import status_counts_text, status_label
 from kpi.text.i18n import LANGUAGES, format_date, t
 from kpi.write import packs as snapshots
+from ui import access
 from ui.state import dataset, notices, show_problem_list, sidebar, statuses
 
 FORMAT_KEYS = {
@@ -68,8 +70,8 @@ def make_report(
     """Build a report and keep it in the session so its download button survives reruns.
 
     ``origin`` names the button that asked, so the download appears right where it was clicked.
-    This page is public: its reports hold aggregates only (``member_level=False``) until sign-in
-    and roles exist (issue 15), which is the place to offer member-level rows to those who may.
+    Member-level rows need ``view_member_data`` and the board's comments ``view_comments``
+    (board, staff, admin); anyone else gets a report of aggregates only.
     """
     spec = reports.ReportSpec(
         fmt=fmt,
@@ -80,8 +82,8 @@ def make_report(
         lang=report_lang,
         pack=pack,
         csv_dialect=csv_dialect,
-        include_comments=include_comments,
-        member_level=False,
+        include_comments=include_comments if access.allowed("view_comments") else False,
+        member_level=access.allowed("view_member_data"),
     )
     try:
         with st.spinner(t("reports.making", lang)):
@@ -125,7 +127,7 @@ def download(origin: str) -> None:
 def save_board_pack(
     data: Dataset, meeting_date: dt.date, comments: dict[str, str], author: str, replace: bool = False
 ) -> Path:
-    """Save the board pack for a meeting. Gate editor access here (see docs/reports.md)."""
+    """Save the board pack for a meeting (the page offers it only to those who may comment)."""
     return snapshots.save_pack(data, meeting_date, comments, author, replace=replace)
 
 
@@ -231,6 +233,9 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
 # --- 3. board packs ------------------------------------------------------------------------------
 st.subheader(t("reports.packs_heading", lang))
 st.caption(t("reports.packs_help", lang))
+if not access.allowed("view_comments"):  # packs carry the board's comments: for signed-in roles
+    st.info(t("access.need_sign_in", lang), icon=":material/lock:")
+    st.stop()
 latest = snapshots.latest_pack(data.data_dir, before=state.as_of)
 if latest is not None:
     now = statuses(data, state.as_of)
@@ -282,11 +287,10 @@ def pack_form(author_default: str) -> None:
         st.success(st.session_state.pop(FLASH_KEY))
 
 
-# Saving writes to the data folder, so it needs the editor access staff unlock on the Data page.
-editor = st.session_state.get("data_editor_name")
-if editor:
+# Saving writes to the data folder: for the board, staff and admins, named as they signed in.
+if access.allowed("comment_packs"):
     with st.expander(t("reports.pack_new_heading", lang), icon=":material/save:"):
-        pack_form(editor)
+        pack_form(access.current_viewer().label)
 else:
     st.info(t("reports.pack_locked", lang), icon=":material/lock:")
 
