@@ -177,7 +177,7 @@ def test_milestone_shares(data):
 def test_statuses_on_2026_06_30(data):
     statuses = {item.id: item for item in evaluate_all(data.config, data.series, d("2026-06-30"))}
     expected = {
-        "members_total": "at_risk",  # 6 vs 5 + 3·181/365 = 6.488: pace 1/1.488 = 0.672
+        "members_total": "on_track",  # 6 vs 5 + 3·181/365 = 6.488 → 6 whole members: pace 1/1 = 1
         "members_restaurants": "on_track",  # 2 vs 1 + 2·181/365 = 1.992: pace 1.008
         "members_new": "on_track",  # 3 vs 5·180/364 = 2.473: pace 1.213
         "members_left_unnatural": "moving_away",  # 1 where 0 is the goal
@@ -190,7 +190,8 @@ def test_statuses_on_2026_06_30(data):
         "wp1_done": "on_track",
     }
     assert {key: statuses[key].status for key in expected} == expected
-    assert statuses["members_total"].pace == pytest.approx(1 / (3 * 181 / 365))
+    # Whole units (issue 13): 3·181/365 = 1.488 members due → 1; pace 1/1.
+    assert statuses["members_total"].expected == 6 and statuses["members_total"].pace == 1
     assert statuses["members_total"].value_date == d("2026-06-30") and not statuses["members_total"].stale
     assert statuses["meeting_attendance_pct"].pace == pytest.approx((100 * 2 / 6 - 30) / (20 * 110 / 365))
     assert statuses["strukturell_done_pct"].pace == pytest.approx(50 / (100 * 729 / 1094))

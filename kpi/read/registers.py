@@ -309,6 +309,9 @@ class Measure:
     rows_sql: str
     stepwise: bool = True
     needs_flag: bool = False
+    # The register's dated facts after today (an agreement's end date) are applied on their own
+    # dates; other measures stop at today (a login window running out next spring has not).
+    dated_facts: bool = False
     default_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
@@ -376,6 +379,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
             """
         SELECT * FROM agreements WHERE {filter} AND kpi_agreement_on(status, signed, ends, $as_of)
         ORDER BY kommun COLLATE sv, signed""",
+            dated_facts=True,
         ),
         Measure(
             "activities",
@@ -1008,13 +1012,18 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
     where = _where(metric, measure, dataset)
     sql, params = _measure_sql(measure.series_sql, where, source.flag, measure.name == "attendance_pct")
     params["start"] = _series_start(dataset, metric)
-    # Values up to today only: a series is what has happened (a flag expiring next spring has not).
-    rows = [row for row in _run(dataset.con.cursor(), sql, params).fetchall() if row[0] <= dataset.today]
+    # Values up to today only: a series is what has happened (a flag expiring next spring has not);
+    # a measure's dated facts (an agreement ending) count on their own dates.
+    rows = [
+        row
+        for row in _run(dataset.con.cursor(), sql, params).fetchall()
+        if measure.dated_facts or row[0] <= dataset.today
+    ]
     dates = np.array([row[0] for row in rows], dtype="datetime64[D]")
     values = np.array([float(row[1]) for row in rows], dtype="float64")
     if metric.kind == "milestone" and measure.kind == "share":
         values = (values >= 100.0 - 1e-9).astype("float64")  # the goal is done when every row is done
-    return Series(dates, values, stepwise=measure.stepwise)
+    return Series(dates, values, stepwise=measure.stepwise, known_until=dataset.today)
 
 
 def _has_column(dataset: Dataset, register: str, column: str | None) -> bool:
