@@ -326,7 +326,43 @@ def load_dataset(data_dir: Path, targets: Path, today: dt.date | None = None) ->
         return dataset
     load_observations(dataset, today)
     registers.load_registers(dataset)
+    _check_baselines(dataset)
     return dataset
+
+
+def _check_baselines(dataset: Dataset) -> None:
+    """Warn when a metric's configured baseline is not what its data gives on the baseline date.
+
+    The baseline is the yardstick of every pace: if the register (counted on every day) or an
+    observation dated on the baseline day says otherwise, the data was edited after the fact or
+    the baseline is a typo, and ``validate`` should say so. Equal up to the metric's decimals.
+    """
+    for metric in dataset.config.metrics:
+        series = dataset.series.get(metric.id)
+        if metric.baseline is None or series is None or metric.kind == "milestone" or metric.aggregation != "latest":
+            continue
+        when = np.datetime64(metric.baseline.date)
+        index = int(np.searchsorted(series.dates, when, side="right")) - 1
+        if index < 0 or (metric.source is None and series.dates[index] != when):
+            continue
+        computed = float(series.values[index])
+        decimals = metric.decimals if metric.decimals is not None else (0 if metric.whole_units else 1)
+        if abs(computed - metric.baseline.value) <= 0.5 * 10**-decimals + 1e-9:
+            continue
+        dataset.problems.append(
+            Problem(
+                "targets.yaml",
+                "baseline_differs",
+                column="baseline",
+                severity="warning",
+                params={
+                    "metric": metric.id,
+                    "configured": _plain(metric.baseline.value),
+                    "date": metric.baseline.date.isoformat(),
+                    "computed": _plain(round(computed, decimals)),
+                },
+            )
+        )
 
 
 def data_fingerprint(data_dir: Path, targets: Path) -> tuple[tuple[str, int | None, int | None], ...]:

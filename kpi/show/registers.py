@@ -22,6 +22,7 @@ from kpi.read.registers import (
     FLAG_COLUMNS,
     MEASURES,
     REGISTERS,
+    WINDOW_DAYS,
     has_register,
     package_name,
     project_name,
@@ -170,7 +171,8 @@ def measure_definition(metric: Metric, lang: str) -> str:
     if source is None or (source.register_name, source.measure) not in MEASURES:
         return ""
     flag = t("registers.col." + source.flag, lang) if source.flag in FLAG_COLUMNS else ""
-    text = t(f"registers.measure.{source.register_name}.{source.measure}", lang, flag=flag)
+    window = source.window_days or WINDOW_DAYS
+    text = t(f"registers.measure.{source.register_name}.{source.measure}", lang, flag=flag, window=window)
     if source.where:
         register = REGISTERS[source.register_name]
         parts = []
