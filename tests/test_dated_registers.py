@@ -145,3 +145,31 @@ def test_a_survey_measure_needs_a_question(dated):
     targets.write_text(text, encoding="utf-8")
     codes = [p.code for p in load_dataset(data, targets, today=TODAY).problems]
     assert "register_question_needed" in codes
+
+
+YEAR_ATTENDANCE = """
+  - id: year_attendance
+    name: {sv: Närvaro vid årets möten, en: Attendance at the year's meetings}
+    area: activities
+    unit: percent
+    targets:
+      - {date: 2026-12-31, value: 50}
+    source: {register: activities, measure: year_attendance_pct}
+"""
+
+
+def test_attendance_over_the_years_meetings_together(copy_fixture):
+    # tests/fixtures/registers: 2026-04-15 3 of 6, 2026-04-20 2 of 6, 2026-10-12 4 of 7 present.
+    data, targets = copy_fixture("registers")
+    targets.write_text(targets.read_text(encoding="utf-8").rstrip("\n") + "\n" + YEAR_ATTENDANCE, encoding="utf-8")
+    dataset = load_dataset(data, targets, today=TODAY)
+    at = lambda day: {s.id: s for s in evaluate_all(dataset.config, dataset.series, d(day))}  # noqa: E731
+    june, november = at("2026-06-30"), at("2026-11-23")
+    # The year's meetings: (3 + 2) / (6 + 6) = 41.67 % on 06-30; (3 + 2 + 4) / (6 + 6 + 7) = 47.37 % later.
+    assert june["year_attendance"].value == pytest.approx(500 / 12)
+    assert november["year_attendance"].value == pytest.approx(900 / 19)
+    # The latest meeting alone (the other measure): 2 of 6 on 06-30, 4 of 7 later.
+    assert june["meeting_attendance_pct"].value == pytest.approx(100 * 2 / 6)
+    assert november["meeting_attendance_pct"].value == pytest.approx(100 * 4 / 7)
+    rows = registers.rows_behind(dataset, "year_attendance", d("2026-06-30"))
+    assert rows["date"].tolist() == [d("2026-04-20"), d("2026-04-15")]

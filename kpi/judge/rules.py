@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, to_day
+from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, stepwise_on_grid, to_day
 from kpi.model.dataset import Series
 from kpi.model.targets import Config, DatedValue, GrowthThresholds, Metric, Thresholds
 from kpi.model.values import as_number, iso
@@ -488,7 +488,12 @@ def _evaluate_latest(
             result.status = "on_track" if meets(value, baseline.value, metric.direction) else "moving_away"
         else:
             result.status = _classify(result.pace, thresholds)
-    _add_forecast(result, dates, values, as_of, value_date, list(metric.targets))
+    if series.stepwise:
+        # A register count is fitted on month ends, not only on the days it changed.
+        grid_dates, grid_values = stepwise_on_grid(dates, values, as_of, value_date)
+        _add_forecast(result, grid_dates, grid_values, as_of, value_date, list(metric.targets))
+    else:
+        _add_forecast(result, dates, values, as_of, value_date, list(metric.targets))
     return result
 
 

@@ -481,6 +481,29 @@ MEASURES: dict[tuple[str, str], Measure] = {
             default_where=(("type", MEETING_TYPES),),
         ),
         Measure(
+            "activities",
+            "year_attendance_pct",
+            "per_meeting",
+            """
+        WITH counted AS (
+            SELECT a.date, a.members_present,
+                   (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
+            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL),
+        per_day AS (SELECT date, sum(members_present) AS present, sum(members) AS members FROM counted
+                    WHERE members > 0 GROUP BY date)
+        SELECT date, 100.0 * sum(present) OVER w / sum(members) OVER w FROM per_day
+        WINDOW w AS (PARTITION BY year(date) ORDER BY date) ORDER BY date""",
+            """
+        WITH held AS (
+            SELECT a.*, (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
+            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL
+              AND a.date <= $as_of)
+        SELECT * FROM held WHERE members > 0 AND year(date) = (SELECT max(year(date)) FROM held WHERE members > 0)
+        ORDER BY date DESC, title""",
+            stepwise=False,
+            default_where=(("type", MEETING_TYPES),),
+        ),
+        Measure(
             "milestones",
             "done_share_pct",
             "share",
@@ -544,9 +567,12 @@ def _register_users(metrics: Iterable[Metric]) -> dict[str, list[str]]:
     return users
 
 
+_ATTENDANCE = {("activities", "attendance_pct"), ("activities", "year_attendance_pct")}
+
+
 def _needs_members(register: str, measure: str) -> bool:
     """Measures over another register whose denominator is the member list."""
-    return register in ("logins", "surveys") or (register, measure) == ("activities", "attendance_pct")
+    return register in ("logins", "surveys") or (register, measure) in _ATTENDANCE
 
 
 def has_register(dataset: Dataset, name: str) -> bool:
@@ -1139,7 +1165,7 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
             )
         return None
     where = _where(metric, measure, dataset)
-    sql, params = _measure_sql(measure.series_sql, where, source.flag, measure.name == "attendance_pct")
+    sql, params = _measure_sql(measure.series_sql, where, source.flag, measure.kind == "per_meeting")
     params["start"] = _series_start(dataset, metric)
     params["window"] = source.window_days or WINDOW_DAYS
     # Values up to today only: a series is what has happened (a flag expiring next spring has not);
@@ -1198,7 +1224,7 @@ def rows_behind(dataset: Dataset, metric_id: str, as_of: dt.date) -> pd.DataFram
         return pd.DataFrame()
     measure = MEASURES[(metric.source.register_name, metric.source.measure)]
     where = _where(metric, measure, dataset)
-    sql, params = _measure_sql(measure.rows_sql, where, metric.source.flag, measure.name == "attendance_pct")
+    sql, params = _measure_sql(measure.rows_sql, where, metric.source.flag, measure.kind == "per_meeting")
     params["as_of"] = as_of
     params["window"] = metric.source.window_days or WINDOW_DAYS
     if measure.kind == "events":
@@ -1211,7 +1237,7 @@ def rows_behind(dataset: Dataset, metric_id: str, as_of: dt.date) -> pd.DataFram
     if measure.needs_flag and not _has_column(dataset, "members", metric.source.flag):
         return pd.DataFrame()
     frame = _run(dataset.con.cursor(), sql, params).df()
-    if measure.name == "attendance_pct" and len(frame):
+    if measure.kind == "per_meeting" and len(frame):
         frame["attendance_pct"] = 100.0 * frame["members_present"] / frame["members"]
     return _tidy(frame)
 

@@ -38,7 +38,8 @@ def attendance_goal(dataset: Dataset, as_of: dt.date) -> float | None:
     (drawn as a line on the attendance chart, whatever area the metric is in)."""
     for metric in dataset.config.metrics:
         source = metric.source
-        if source and (source.register_name, source.measure) == ("activities", "attendance_pct") and metric.targets:
+        measures = (("activities", "attendance_pct"), ("activities", "year_attendance_pct"))
+        if source and (source.register_name, source.measure) in measures and metric.targets:
             return year_target(metric.targets, as_of.year, as_of).value
     return None
 
