@@ -241,3 +241,25 @@ def test_nan_and_infinity_are_ignored_by_the_rule():
     assert result.value == pytest.approx(94.96) and result.status == "at_risk"
     only_nan = Series(np.array(["2026-04-10"], dtype="datetime64[D]"), np.array([np.nan]))
     assert evaluate(line, only_nan, d("2026-04-12")).status == "no_data"
+
+
+def test_the_worked_examples_in_docs_method():
+    # Trainings, 6 by 2026-12-31, 2 done by 2026-07-01: 6 × 181/364 = 2.98 → 2 → pace 1.0.
+    trainings = yearly(unit="count", targets=[{"date": "2026-12-31", "value": 6}])
+    two = evaluate(trainings, register(("2026-03-01", 1), ("2026-05-01", 1)), d("2026-07-01"))
+    assert two.expected == 2 and two.pace == 1 and two.status == "on_track"
+    one = evaluate(trainings, register(("2026-03-01", 1)), d("2026-07-01"))
+    assert one.pace == 0.5 and one.status == "off_track"
+    # New members, 20 by 2026-12-31, on 10 February: 20 × 40/364 = 2.198 → 2.
+    members_new = yearly(targets=[{"date": "2026-12-31", "value": 20}])
+    assert evaluate(members_new, register(("2026-01-15", 1)), d("2026-02-10")).pace == 0.5
+    assert evaluate(members_new, register(("2026-01-15", 2)), d("2026-02-10")).status == "on_track"
+    # Newsletter (subscribers, a count): 7 172.3 → 7 172; pace 950/972 = 0.9774 → "0,98".
+    newsletter = metric(
+        unit="subscribers",
+        baseline={"date": "2025-12-31", "value": 6200},
+        targets=[{"date": "2026-12-31", "value": 7500}, {"date": "2030-12-31", "value": 11000}],
+    )
+    result = evaluate(newsletter, series(("2026-09-30", 7150)), d("2026-10-15"))
+    assert result.expected == 7172 and result.pace == pytest.approx(950 / 972)
+    assert result.explanation("sv") == "På väg: 7\u00a0150 mot förväntat 7\u00a0172, takt 0,98."
