@@ -96,3 +96,16 @@ def test_the_plan_encodes_the_four_more_goals_as_direction_goals():
     kinds = {m.id: m.kind for m in config.metrics}
     for goal in ("members_restaurants", "restaurants_local_food", "local_food_hubs", "food_businesses_sormland"):
         assert kinds[goal] == "direction"
+
+
+def test_unchanged_before_one_whole_unit_of_growth_was_due_is_on_track():
+    # 12 restaurant members, unchanged on 2026-01-02: 1 % a year of 12 is 0.12 a year, no whole
+    # restaurant due yet → on track, "no change was expected yet" (was: 0 % → moderate → at risk).
+    restaurants = businesses(unit="members", baseline={"date": "2025-12-31", "value": 12}, due="2026-12-31")
+    unchanged = evaluate(restaurants, series(("2020-01-01", 12), stepwise=True), d("2026-01-02"))
+    assert unchanged.status == "on_track" and unchanged.growth_pct is None
+    assert "ingen ökning väntades ännu" in unchanged.explanation("sv")
+    # 2 356 businesses unchanged on 2026-02-28 (59 days): 2 356 × (1.01^(59/365.25) − 1) = 3.79 → 3
+    # whole businesses were due at the significant rate: 0 % a year is moderate progress → at risk.
+    flat = evaluate(businesses(), series(("2026-02-28", 2356)), d("2026-03-01"))
+    assert flat.status == "at_risk" and flat.growth_pct == 0

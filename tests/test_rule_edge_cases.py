@@ -263,3 +263,24 @@ def test_the_worked_examples_in_docs_method():
     result = evaluate(newsletter, series(("2026-09-30", 7150)), d("2026-10-15"))
     assert result.expected == 7172 and result.pace == pytest.approx(950 / 972)
     assert result.explanation("sv") == "På väg: 7\u00a0150 mot förväntat 7\u00a0172, takt 0,98."
+
+
+def test_a_register_share_is_judged_in_whole_members():
+    # Member pages: 24 of 160 = 15 % on 2025-12-31, 25 % by 2026-12-31. One member is 0.625 %.
+    share = metric(
+        unit="percent", baseline={"date": "2025-12-31", "value": 15}, targets=[{"date": "2026-12-31", "value": 25}]
+    )
+
+    def shares(*points: tuple[str, float, int]) -> Series:
+        made = series(*[(day, value) for day, value, _ in points], stepwise=True)
+        steps = np.array([100 / members for _, _, members in sorted(points)])
+        return Series(made.dates, made.values, stepwise=True, known_until=TODAY, steps=steps)
+
+    # 2026-01-01: 10 × 1/365 = 0.027 % due, less than one member (0.625 %) → nothing due → on track.
+    first = evaluate(share, shares(("2025-12-31", 15, 160)), d("2026-01-01"))
+    assert first.pace is None and first.status == "on_track"
+    # 2026-03-01 (60 days): 10 × 60/365 = 1.644 % → 2 whole members = 1.25 % → expected 16.25;
+    # 25 of 160 = 15.625 % → pace 0.625/1.25 = 0.5 → off track.
+    later = evaluate(share, shares(("2025-12-31", 15, 160), ("2026-02-01", 15.625, 160)), d("2026-03-01"))
+    assert later.expected == pytest.approx(16.25) and later.pace == pytest.approx(0.5)
+    assert later.status == "off_track"

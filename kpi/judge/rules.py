@@ -419,6 +419,16 @@ def _register_day(series: Series, dates: np.ndarray, as_of: dt.date) -> dt.date:
     return min(as_of, max(series.known_until, last))
 
 
+def _step(metric: Metric, series: Series, cut: int) -> float | None:
+    """The whole unit the expected value is rounded to: the metric's own, else a register share's
+    step at its latest point (one member of the denominator), else none."""
+    if metric.granularity is not None or metric.step is not None:
+        return metric.step
+    if series.steps is not None and 0 < cut <= len(series.steps):
+        return float(series.steps[cut - 1])
+    return None
+
+
 def _target_results(
     metric: Metric, series: Series, dates: np.ndarray, values: np.ndarray, as_of: dt.date
 ) -> list[TargetResult]:
@@ -477,7 +487,9 @@ def _evaluate_latest(
         # Before the baseline there is no plan to judge against: shown, not judged.
         result.status = "before_plan"
         return result
-    required = whole_units(expected_latest(baseline, metric.targets, value_date) - baseline.value, metric.step)
+    required = whole_units(
+        expected_latest(baseline, metric.targets, value_date) - baseline.value, _step(metric, series, cut=len(dates))
+    )
     result.expected = baseline.value + required
     if meets(value, next_target.value, metric.direction):
         result.status = "reached"
@@ -613,6 +625,10 @@ def _evaluate_direction(
         result.status = "before_plan"
         return result
     result.growth_pct = compound_growth_pct(baseline, result.value, result.value_date)
+    if result.growth_pct == 0 and _no_whole_unit_due(metric, baseline, result.value_date, growth):
+        # Unchanged, and significant growth would not yet amount to one whole unit (12
+        # restaurants at 1 % a year need eight years for one more): nothing was due yet.
+        result.growth_pct = None
     if met:
         result.status = "reached"
     elif result.growth_pct is None:
@@ -624,6 +640,15 @@ def _evaluate_direction(
     if result.trend is not None:
         result.projected = [{"date": due, "value": result.trend.at(due)}]
     return result
+
+
+def _no_whole_unit_due(metric: Metric, baseline: DatedValue, when: dt.date, growth: GrowthThresholds) -> bool:
+    """Whether growth at the significant rate since the baseline is still less than one whole unit."""
+    if not metric.step:
+        return False
+    years = (when - baseline.date).days / 365.25
+    due = abs(baseline.value) * ((1 + growth.significant / 100) ** years - 1)
+    return whole_units(due, metric.step) == 0
 
 
 def _beyond(value: float, baseline: float, direction: str) -> bool:

@@ -40,6 +40,9 @@ class Series:
     # A register is known up to the day it was loaded (``dataset.today``): a value at a later
     # date T is the register's count on the last day it knows up to T, not a guess about T.
     known_until: dt.date | None = None
+    # A register share's step at each point: the share one row of its denominator makes (one
+    # member of 160 is 0.625 %), so the rule can judge it in whole members, as it judges counts.
+    steps: np.ndarray | None = None
 
     @classmethod
     def empty(cls) -> Series:

@@ -381,7 +381,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
         days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
                  UNION SELECT {{flag}}_date FROM m WHERE {{flag}}_date IS NOT NULL
                  UNION SELECT {{flag}}_date + {FLAG_VALID_DAYS + 1} FROM m WHERE {{flag}}_date IS NOT NULL)
-        SELECT day, 100.0 * count(*) FILTER (WHERE kpi_flag_on({{flag}}_yes, {{flag}}_date, day)) / count(*)
+        SELECT day, 100.0 * count(*) FILTER (WHERE kpi_flag_on({{flag}}_yes, {{flag}}_date, day)) / count(*), count(*)
         FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
         GROUP BY day ORDER BY day""",
             """
@@ -398,7 +398,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
         days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
                  UNION SELECT date FROM l UNION SELECT date + $window FROM l)
         SELECT day, 100.0 * count(DISTINCT m.member_id) FILTER (WHERE l.member_id IS NOT NULL)
-                    / count(DISTINCT m.member_id)
+                    / count(DISTINCT m.member_id), count(DISTINCT m.member_id)
         FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
         LEFT JOIN l ON l.member_id = m.member_id AND l.date > day - $window AND l.date <= day
         GROUP BY day ORDER BY day""",
@@ -424,7 +424,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
             FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
             LEFT JOIN s ON s.member_id = m.member_id AND s.date > day - $window AND s.date <= day
             GROUP BY day, m.member_id)
-        SELECT day, 100.0 * count(*) FILTER (WHERE answer = 'yes') / count(*) FROM latest
+        SELECT day, 100.0 * count(*) FILTER (WHERE answer = 'yes') / count(*), count(*) FROM latest
         GROUP BY day ORDER BY day""",
             """
         SELECT * FROM (
@@ -511,7 +511,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
         WITH ms AS (SELECT * FROM milestones WHERE {filter}),
         days AS (SELECT done AS day FROM ms WHERE done IS NOT NULL
                  UNION SELECT CAST($start AS DATE) WHERE $start IS NOT NULL)
-        SELECT day, 100.0 * count(*) FILTER (WHERE ms.done <= day) / count(*)
+        SELECT day, 100.0 * count(*) FILTER (WHERE ms.done <= day) / count(*), count(*)
         FROM days CROSS JOIN ms GROUP BY day ORDER BY day""",
             """
         SELECT *, kpi_milestone_state(done, due, $as_of) AS status FROM milestones WHERE {filter}
@@ -1177,9 +1177,13 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
     ]
     dates = np.array([row[0] for row in rows], dtype="datetime64[D]")
     values = np.array([float(row[1]) for row in rows], dtype="float64")
+    # A share of members (or milestones) moves in steps of one row of its denominator: 1 of 160
+    # members is 0.625 %. The rule judges the expected share in those whole steps.
+    steps = np.array([100.0 / row[2] for row in rows], dtype="float64") if measure.kind == "share" else None
     if metric.kind == "milestone" and measure.kind == "share":
         values = (values >= 100.0 - 1e-9).astype("float64")  # the goal is done when every row is done
-    return Series(dates, values, stepwise=measure.stepwise, known_until=dataset.today)
+        steps = None
+    return Series(dates, values, stepwise=measure.stepwise, known_until=dataset.today, steps=steps)
 
 
 def _has_column(dataset: Dataset, register: str, column: str | None) -> bool:
