@@ -173,3 +173,15 @@ def test_attendance_over_the_years_meetings_together(copy_fixture):
     assert november["meeting_attendance_pct"].value == pytest.approx(100 * 4 / 7)
     rows = registers.rows_behind(dataset, "year_attendance", d("2026-06-30"))
     assert rows["date"].tolist() == [d("2026-04-20"), d("2026-04-15")]
+
+
+def test_after_today_the_rows_behind_are_those_of_the_day_the_value_is_counted(dated):
+    # On 2027-06-30 the logins are counted on today (2026-11-23): the same members as today,
+    # not an empty list because every login has "expired" by a date nobody has reached.
+    dataset = load_dataset(*dated, today=TODAY)
+    later = registers.rows_behind(dataset, "pages_logins_pct", d("2027-06-30"))
+    now = registers.rows_behind(dataset, "pages_logins_pct", TODAY)
+    assert later.equals(now)
+    statuses = {s.id: s for s in evaluate_all(dataset.config, dataset.series, d("2027-06-30"))}
+    assert statuses["pages_logins_pct"].value_date == TODAY
+    assert statuses["pages_logins_pct"].value == pytest.approx(100 * int(now["counted"].sum()) / len(now))

@@ -1229,7 +1229,9 @@ def rows_behind(dataset: Dataset, metric_id: str, as_of: dt.date) -> pd.DataFram
     measure = MEASURES[(metric.source.register_name, metric.source.measure)]
     where = _where(metric, measure, dataset)
     sql, params = _measure_sql(measure.rows_sql, where, metric.source.flag, measure.kind == "per_meeting")
-    params["as_of"] = as_of
+    # The rows behind the value: counted on the day the value is (min(T, today); a measure with
+    # dated facts, such as agreements ending, on T itself).
+    params["as_of"] = as_of if measure.dated_facts else min(as_of, dataset.today)
     params["window"] = metric.source.window_days or WINDOW_DAYS
     if measure.kind == "events":
         if metric.aggregation == "year_to_date":
