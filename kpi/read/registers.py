@@ -1282,12 +1282,18 @@ def _query(dataset: Dataset, sql: str, params: dict[str, Any] | None = None) -> 
 
 
 def members_at(dataset: Dataset, date: dt.date) -> pd.DataFrame:
-    """The members on ``date`` (joined on or before it, not yet left), by name."""
+    """The members on ``date`` (joined on or before it, not yet left), by name.
+
+    The older yes/no flag columns are listed only when the file has them (the example keeps
+    logins and survey answers in their own dated registers instead).
+    """
+    flags = "".join(f"{flag}, " for flag in FLAG_COLUMNS if _has_column(dataset, "members", flag))
     return _query(
         dataset,
         """
-        SELECT member_id, name, category, kommun, joined, "left", leave_reason, uses_member_pages,
-               increased_profitability, _row FROM members WHERE kpi_member_on(joined, "left", $d)
+        SELECT member_id, name, category, kommun, joined, "left", leave_reason, """
+        + flags
+        + """_row FROM members WHERE kpi_member_on(joined, "left", $d)
         ORDER BY name COLLATE sv, member_id""",
         {"d": date},
     )
