@@ -43,7 +43,9 @@ if st.query_params.get("metric") != metric_id:
     st.query_params["metric"] = metric_id
 
 metric = config.metric(metric_id)
-status = evaluate(metric, data.series.get(metric_id, Series.empty()), state.as_of, config.status_thresholds)
+status = evaluate(
+    metric, data.series.get(metric_id, Series.empty()), state.as_of, config.status_thresholds, config.growth_thresholds
+)
 
 st.title(metric.display_name(lang))
 context = [t("dashboard.area_of", lang, area=config.area_name(metric.area, lang))]

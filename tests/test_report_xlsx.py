@@ -98,7 +98,7 @@ def test_summary_is_frozen_filtered_formatted(workbook):
     rules = [(str(cf.sqref), rule.text) for cf in sheet.conditional_formatting for rule in cf.rules]
     status_col = openpyxl.utils.get_column_letter(header.index("Status") + 1)
     assert (f"{status_col}5:{status_col}{last}", "✔ Uppnått") in rules
-    assert len(rules) == 6
+    assert len(rules) == 7  # one per status, "before the plan period" included
     assert sheet.column_dimensions["A"].width > 30
     assert sheet.cell(5, header.index("Värdets datum") + 1).number_format == "yyyy-mm-dd"
     assert isinstance(sheet.cell(5, header.index("Värdets datum") + 1).value, dt.datetime)
