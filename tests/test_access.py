@@ -88,7 +88,8 @@ def test_the_change_log_names_the_signed_in_address():
     fallback = password_editor("Anna")
     assert fallback.signed_in and fallback.role == "admin" and fallback.label == "Anna"
     assert may(fallback, "edit_data", POLICY) and may(fallback, "undo", POLICY)
-    assert member_level("members") and not member_level("agreements") and not member_level(None)
+    assert member_level("members") and member_level("surveys") and member_level("logins")
+    assert not member_level("agreements") and not member_level(None)
 
 
 def test_access_yaml_beside_targets_missing_file_is_the_safe_default(tmp_path, monkeypatch):

@@ -112,8 +112,9 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
-# Registers whose rows are about people: listing them ("which ones?") needs view_member_data.
-MEMBER_LEVEL_REGISTERS = frozenset({"members"})
+# Registers whose rows are about people (names, logins, survey answers): listing them ("which ones?")
+# needs view_member_data.
+MEMBER_LEVEL_REGISTERS = frozenset({"members", "logins", "surveys"})
 
 
 def password_editor(name: str) -> Viewer:
