@@ -14,7 +14,7 @@ from kpi import clock
 from kpi.model.problems import DataError, warnings
 from kpi.text.i18n import format_number, has_key, t
 from kpi.write import auth, imports, store
-from ui.state import dataset, show_problem_list, sidebar
+from ui.state import dataset, escape_markdown, show_problem_list, sidebar
 
 state = sidebar()
 lang = state.lang
@@ -71,7 +71,7 @@ if data is None:
 config, data_dir, today = data.config, state.data_dir, clock.today()
 
 top = st.columns([4, 1])
-top[0].caption(t("store.signed_in", lang, editor=editor) + " " + t("store.intro", lang))
+top[0].caption(t("store.signed_in", lang, editor=escape_markdown(editor)) + " " + t("store.intro", lang))
 if top[1].button(t("store.lock", lang), icon=":material/lock:"):
     for key in [key for key in st.session_state if str(key).startswith("data_") and key != "data_throttle"]:
         del st.session_state[key]
@@ -97,7 +97,10 @@ def show_preview(slot: str) -> None:
     preview: imports.Preview | None = st.session_state.get(slot)
     if preview is None:
         return
-    st.subheader(t("store.preview", lang, source=preview.source_label, file=preview.label), divider="gray")
+    st.subheader(
+        t("store.preview", lang, source=escape_markdown(preview.source_label), file=escape_markdown(preview.label)),
+        divider="gray",
+    )
     found_errors, found_warnings = preview.errors, warnings(preview.problems)
     if found_errors:
         st.error(t("store.preview_errors", lang, count=len(found_errors)), icon=":material/error:")
@@ -124,16 +127,34 @@ def show_preview(slot: str) -> None:
     if preview.rows is not None:
         with st.expander(t("store.rows", lang, count=format_number(len(preview.rows), lang))):
             st.dataframe(preview.rows, hide_index=True, width="stretch")
+    allow_removals = False
     if preview.unchanged:
         st.info(t("store.preview_unchanged", lang))
     elif preview.clean:
-        st.success(t("store.preview_clean", lang))
+        if preview.removals:  # never "no errors" above a save that removes history: say it, then ask again
+            count = format_number(preview.removals, lang)
+            st.warning(t("store.preview_removes", lang, count=count), icon=":material/delete:")
+            allow_removals = st.checkbox(t("store.confirm_removals", lang, count=count), key=f"{slot}_removals")
+        else:
+            st.success(t("store.preview_clean", lang))
         comment = st.text_input(t("store.comment", lang), max_chars=store.COMMENT_MAX, key=f"{slot}_comment")
     buttons = st.columns([1, 1, 4]) if preview.clean else [None, *st.columns([1, 5])]
     if preview.clean and buttons[0].button(
-        t("store.confirm", lang), type="primary", key=f"{slot}_save", icon=":material/save:"
+        t("store.confirm", lang),
+        type="secondary" if preview.removals else "primary",
+        key=f"{slot}_save",
+        icon=":material/save:",
+        disabled=bool(preview.removals) and not allow_removals,
     ):
-        result = store.save_preview(data_dir, preview, editor=editor, comment=comment, config=config, today=today)
+        result = store.save_preview(
+            data_dir,
+            preview,
+            editor=editor,
+            comment=comment,
+            config=config,
+            today=today,
+            allow_removals=allow_removals,
+        )
         if result.saved:
             st.session_state.pop(slot, None)
             st.session_state["data_flash"] = result.summary(lang)
@@ -181,7 +202,7 @@ with tab_upload:
                 show_problem_list(exc.problems, lang)
     mode = st.radio(
         t("store.mode", lang),
-        ["replace", "merge"],
+        ["merge", "replace"],  # the monthly sheet's mode first: the default never removes rows
         key="data_upload_mode",
         horizontal=True,
         format_func=lambda item: t(f"store.mode.{item}", lang),

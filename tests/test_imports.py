@@ -148,7 +148,7 @@ def test_swedish_excel_csv_cp1252_with_decimal_comma_and_nbsp(data, config):
 
 def test_replace_mode_diff_counts_removed_rows(data, config):
     upload = b"metric;date;value\nnewsletter_subscribers;2026-01-31;6300\nnewsletter_subscribers;2026-03-31;6555\n"
-    preview = imports.preview_upload(data, config, COMMUNICATION, upload, "x.csv", today=TODAY)
+    preview = imports.preview_upload(data, config, COMMUNICATION, upload, "x.csv", today=TODAY, mode="replace")
     # The upload has no source column, so both kept rows lose "Mailchimp"; 6550 -> 6555 too;
     # 05-31 and the three social_followers rows are removed.
     assert preview.diff.counts == (0, 2, 4)
@@ -176,7 +176,7 @@ def test_replace_mode_diff_counts_removed_rows(data, config):
             "after": "",
         },
     ]
-    assert preview.clean
+    assert preview.clean and preview.removals == 4
 
 
 def test_identical_upload_is_unchanged_and_not_offered_for_saving(data, config):
@@ -221,7 +221,7 @@ def test_xlsx_values_dates_and_percent_cells(data, config):
         ),
         formats={"C4": "0.0%"},
     )
-    preview = imports.preview_upload(data, config, COMMUNICATION, book, "juni.xlsx", today=TODAY)
+    preview = imports.preview_upload(data, config, COMMUNICATION, book, "juni.xlsx", today=TODAY, mode="replace")
     assert preview.problems == []
     rows = preview.rows[["metric", "value", "row"]].to_dict("records")
     # 0.625 shown as 62,5 % is read as 62.5 (percent metrics are 0-100); the empty sheet row 3 is skipped
@@ -453,7 +453,8 @@ def test_saved_file_reads_back_exactly_as_previewed(data, config):
         current = imports.read_current(data, target, config, TODAY)
         preview = imports.preview_edit(data, config, target, frame, current, source_label="e", today=TODAY)
         assert preview.clean, messages(preview)
-        assert store.save_preview(data, preview, editor="test", config=config, today=TODAY).saved
+        saved = store.save_preview(data, preview, editor="test", config=config, today=TODAY, allow_removals=True)
+        assert saved.saved
         again = imports.read_current(data, target, config, TODAY)
         assert again.data == preview.data
         assert (
@@ -537,7 +538,7 @@ def test_add_and_update_rows_in_a_register(tmp_path):
 def test_a_value_already_in_another_file_is_an_error(data, config):
     """The loader keeps only one of two equal metric+date rows in different files: say where it is."""
     upload = b"metric;date;value\nsocial_followers;2026-05-31;10450\nsocial_followers;2026-06-30;10500\n"
-    preview = imports.preview_upload(data, config, imports.MANUAL, upload, "juni.csv", today=TODAY)
+    preview = imports.preview_upload(data, config, imports.MANUAL, upload, "juni.csv", today=TODAY, mode="replace")
     assert messages(preview) == [
         "juni.csv:2:date: social_followers 2026-05-31 is already in "
         "data/metrics/communication.csv:7; update that file instead, otherwise only one of "

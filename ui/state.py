@@ -145,7 +145,24 @@ def _shown_path(folder: Path) -> str:
 
 
 def show_problem_list(problems: list[Problem], lang: str, limit: int = 50) -> None:
-    lines = [f"- `{p.location()}` {p.message(lang)}" for p in problems[:limit]]
+    """The problems as plain text, one ``file:row:column: message`` a line.
+
+    Messages quote cells, file names and ids as typed, so they are never rendered as Markdown or
+    HTML: a cell holding ``![x](https://…)`` must show those characters, not fetch an image.
+    """
+    lines = [p.format(lang) for p in problems[:limit]]
     if len(problems) > limit:
         lines.append(t("ui.more_problems", lang, count=len(problems) - limit))
-    st.markdown("\n".join(lines))
+    st.text("\n".join(lines))
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&=\"'")
+
+
+def escape_markdown(text: str) -> str:
+    """User text (an uploaded file's name, a cell) made inert inside a Markdown label.
+
+    Every punctuation mark Markdown, GFM auto-links, HTML or LaTeX could act on gets a
+    backslash, so ``https://x`` or ``www.x`` never becomes a link and ``![](…)`` never an image.
+    """
+    return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(text))

@@ -39,9 +39,14 @@ def register(commands: Any) -> None:
     )
     command.add_argument(
         "--mode",
-        choices=("replace", "merge"),
-        default="replace",
-        help="replace the whole file (default) or add/update rows by key",
+        choices=("merge", "replace"),
+        default="merge",
+        help="add new rows and update rows with the same key (default), or replace the whole file",
+    )
+    command.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="with --mode replace: allow the save to remove rows that are not in FILE (refused otherwise)",
     )
     command.add_argument("--sheet", metavar="NAME", default=None, help="XLSX: the sheet to read (default: the first)")
     command.add_argument("--dry-run", action="store_true", help="check and show the difference, save nothing")
@@ -110,10 +115,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(t("store.cli.unchanged", lang))
         return EXIT_OK
     if args.dry_run:
+        if preview.removals and not args.allow_removals:
+            print(t("store.cli.removals_needed", lang, count=format_number(preview.removals, lang)))
         print(t("store.cli.dry_run", lang))
         return EXIT_OK
+    if preview.removals and not args.allow_removals:
+        # Said once by --mode replace; removing history needs saying twice.
+        print_problems([Problem(preview.label, "store_removals_unconfirmed", params={"count": preview.removals})], lang)
+        print(t("store.cli.refused", lang), file=sys.stderr)
+        return EXIT_DATA
     editor = args.editor or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
-    result = save_preview(data_dir, preview, editor=editor, comment=args.comment, config=config)
+    result = save_preview(
+        data_dir, preview, editor=editor, comment=args.comment, config=config, allow_removals=args.allow_removals
+    )
     if not result.saved:
         print_problems(result.problems, lang)
         print(t("store.cli.refused", lang), file=sys.stderr)

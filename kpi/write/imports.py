@@ -907,6 +907,15 @@ class Preview:
     def unchanged(self) -> bool:
         return self.data is not None and not self.errors and self.diff is not None and self.diff.empty
 
+    @property
+    def removals(self) -> int:
+        """Rows of the current file that saving this preview removes (0 for a merge).
+
+        A save that removes rows must be confirmed a second time (the page's tick box, the
+        command line's ``--allow-removals``): a monthly sheet in the wrong mode must not wipe history.
+        """
+        return 0 if self.diff is None else self.diff.counts[2]
+
 
 def build_preview(
     data_dir: Path,
@@ -1071,7 +1080,7 @@ def preview_upload(
     *,
     today: dt.date | None = None,
     sheet: str | None = None,
-    mode: Mode = "replace",
+    mode: Mode = "merge",
     max_bytes: int = MAX_UPLOAD_BYTES,
     max_rows: int = MAX_ROWS,
     label: str | None = None,

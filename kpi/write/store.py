@@ -317,12 +317,29 @@ def save_table(
 
 
 def save_preview(
-    data_dir: Path, preview: Preview, *, editor: str, comment: str = "", config: Config, today: dt.date | None = None
+    data_dir: Path,
+    preview: Preview,
+    *,
+    editor: str,
+    comment: str = "",
+    config: Config,
+    today: dt.date | None = None,
+    allow_removals: bool = False,
 ) -> SaveResult:
-    """Save what a clean preview showed, against the file it was made from."""
+    """Save what a clean preview showed, against the file it was made from.
+
+    A preview that removes rows is saved only with ``allow_removals=True`` (the person said so a
+    second time), so no caller removes history by forgetting a flag.
+    """
     if not preview.clean or preview.data is None:
         problems = preview.errors or [Problem(preview.label, "store_nothing_to_save")]
         return SaveResult(False, preview.file, problems)
+    if preview.removals and not allow_removals:
+        return SaveResult(
+            False,
+            preview.file,
+            [Problem(preview.label, "store_removals_unconfirmed", params={"count": preview.removals})],
+        )
     return save_table(
         data_dir,
         preview.file,
