@@ -53,6 +53,15 @@ EXPECTED = {
         "data/metrics/empty_cells.csv:2:value: the value is missing",
         "data/metrics/empty_cells.csv:3:metric: the value is missing",
     ],
+    # Classic Mac line endings (CR only) are read: the message names the right line.
+    "cr_only.csv": ['data/metrics/cr_only.csv:3:value: "sju tusen" is not a number'],
+    "wide_header.csv": [
+        "data/metrics/wide_header.csv:1: the header row has more than 200 columns; remove empty or extra columns"
+    ],
+    "long_cell.csv": [
+        "data/metrics/long_cell.csv:2: a cell is longer than 5000 characters; shorten the text or check that "
+        "the file really is a table"
+    ],
 }
 WARNINGS_ONLY = {"unknown_metric.csv", "duplicated_rows.csv"}
 
@@ -90,6 +99,23 @@ def test_validate_exit_code(tmp_path, name, capsys):
     code = main(["validate", "--data", str(data), "--targets", str(TARGETS), "--lang", "en"])
     assert code == (0 if name in WARNINGS_ONLY else 1)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_data_file_over_the_size_limit_is_not_read(tmp_path, capsys):
+    """A 200 MB file made kpi validate use 4.4 GB: now it is refused on its size, before reading it."""
+    data = tmp_path / "data"
+    (data / "metrics").mkdir(parents=True)
+    with (data / "metrics" / "huge.csv").open("wb") as stream:
+        stream.truncate(200 * 1024 * 1024)  # sparse: costs no disk, and is never read
+    before = tree_digest(tmp_path)
+    dataset = load_dataset(data, TARGETS)
+    assert [problem.format("en") for problem in dataset.problems] == [
+        "data/metrics/huge.csv: the file is 200 MB, larger than the limit of 20 MB for a data file; it is not "
+        "read. Split it into several files or move old rows to an archive"
+    ]
+    assert main(["validate", "--data", str(data), "--targets", str(TARGETS), "--lang", "en"]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    assert tree_digest(tmp_path) == before
 
 
 def test_good_rows_survive_next_to_bad_ones(tmp_path):

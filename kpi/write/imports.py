@@ -51,6 +51,7 @@ from kpi.read import registers
 from kpi.read.load import check_metrics_table, metric_files, read_metrics_file
 from kpi.read.registers import REGISTERS
 from kpi.read.tables import (
+    MAX_COLUMNS,
     RawTable,
     connect,
     file_label,
@@ -64,7 +65,6 @@ from kpi.text.cells import FORMULA_PREFIXES, neutralise
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
-MAX_COLUMNS = 200
 # A real workbook of MAX_ROWS rows unpacks to a few MB; these limits leave room and stop bombs.
 XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
 XLSX_MAX_RATIO = 100
