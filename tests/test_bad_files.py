@@ -142,6 +142,13 @@ YAML_EXPECTED = {
     "syntax_error.yaml": "syntax_error.yaml:4: targets.yaml cannot be read: did not find expected ',' or '}'",
     "duplicate_id.yaml": 'duplicate_id.yaml:3:id: metric a, field "id": the id is already used by the metric on line 2',
     "misspelled_field.yaml": 'misspelled_field.yaml:5:taget: metric a, field "taget": unknown field (check the spelling; see docs/targets.md)',
+    # Hostile or careless YAML: each a line message, quickly, instead of gigabytes, a crash or silence.
+    "alias_bomb.yaml": "alias_bomb.yaml:1: YAML anchors and aliases (&name, *name) are not allowed in targets.yaml; write the value out in each place",
+    "metrics_twice.yaml": 'metrics_twice.yaml:6:metrics: the key "metrics" is written twice (also on line 1); YAML would silently keep only the last. Remove one of them',
+    "min_twice.yaml": 'min_twice.yaml:6:min: the key "min" is written twice (also on line 5); YAML would silently keep only the last. Remove one of them',
+    "impossible_date.yaml": 'impossible_date.yaml:6: "2026-13-31" is not a date (YYYY-MM-DD with a real month and day)',
+    "nan_target.yaml": 'nan_target.yaml:6: ".nan" is not a number a target can have; write an ordinary number',
+    "inf_bound.yaml": 'inf_bound.yaml:5: ".inf" is not a number a target can have; write an ordinary number',
 }
 
 
@@ -150,6 +157,20 @@ def test_bad_targets_yaml(name):
     with pytest.raises(DataError) as caught:
         load_config(BAD / "yaml" / name)
     assert [p.format("en") for p in caught.value.problems] == [YAML_EXPECTED[name]]
+
+
+def test_yaml_catalogue_is_complete():
+    assert sorted(p.name for p in (BAD / "yaml").glob("*.yaml")) == sorted(YAML_EXPECTED)
+
+
+def test_deep_nesting_is_refused_without_crashing(tmp_path, capsys):
+    """100 000 nested "[" used to crash the process (exit 139) in the YAML composer's recursion."""
+    deep = tmp_path / "targets.yaml"
+    deep.write_text("metrics: " + "[" * 100_000 + "\n", encoding="utf-8")
+    code = main(["validate", "--data", str(FIXTURES / "basic" / "data"), "--targets", str(deep), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "targets.yaml:1: targets.yaml is nested deeper than 64 levels; check the brackets and the indentation" in err
 
 
 def test_python_tag_is_never_constructed(tmp_path, capsys):
