@@ -35,7 +35,7 @@ class _Refused(Exception):
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe loading, plus: a date that is not a date, and .nan/.inf, are line messages, not crashes."""
 
 
