@@ -100,6 +100,19 @@ EXPECTED: dict[str, list[str]] = {
     "long_cell.csv": [
         "{file}:2: a cell is longer than 5000 characters; shorten the text or check that the file really is a table"
     ],
+    # Invisible characters: refused in ids, numbers and dates, named by code and name.
+    "zero_width_space_in_id.csv": [
+        '{file}:2:metric: "newsletter_subscribers·" holds the invisible character U+200B (zero-width space), '
+        "which changes the value without showing; type the cell again in Excel"
+    ],
+    "control_byte_in_number.csv": [
+        '{file}:2:value: "7·050" holds the invisible character U+0013 (control character, e.g. from a CSV saved '
+        "by LibreOffice), which changes the value without showing; type the cell again in Excel"
+    ],
+    "bom_inside_date.csv": [
+        '{file}:2:date: "·2026-06-30" holds the invisible character U+FEFF (byte order mark (BOM) inside the '
+        "file), which changes the value without showing; type the cell again in Excel"
+    ],
     "register_metric.csv": [
         '{file}:2:metric: "members_total" is computed from the members register; update the '
         "register instead of typing values"

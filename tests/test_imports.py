@@ -544,3 +544,22 @@ def test_a_value_already_in_another_file_is_an_error(data, config):
         "data/metrics/communication.csv:7; update that file instead, otherwise only one of "
         "the values counts"
     ]
+
+
+def test_invisible_characters_are_cleaned_from_notes_and_named_elsewhere(data, config):
+    upload = 'metric;date;value;note\nnewsletter_subscribers;2026-06-30;7050;"ju\u200bni\x13 – två\nrader"\n'.encode()
+    preview = imports.preview_upload(data, config, COMMUNICATION, upload, "n.csv", today=TODAY)
+    assert preview.problems == [] and preview.clean
+    assert preview.table.rows[-1][3] == "juni – två\nrader"  # newlines in a note are kept
+    swedish = imports.preview_upload(
+        data,
+        config,
+        COMMUNICATION,
+        b"metric;date;value\nnewsletter_subscribers;2026-06-30;70\xc2\xad50\n",
+        "n.csv",
+        today=TODAY,
+    )
+    assert [p.format("sv") for p in swedish.problems] == [
+        "n.csv:2:value: ”70·50” innehåller det osynliga tecknet U+00AD (mjukt bindestreck), som ändrar värdet "
+        "utan att synas; skriv om cellen för hand i Excel"
+    ]

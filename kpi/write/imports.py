@@ -35,6 +35,7 @@ import hashlib
 import io
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -591,6 +592,60 @@ def _strict(problems: Iterable[Problem], fresh: set[int] | None) -> list[Problem
     return out
 
 
+# Free-text columns: invisible characters are removed from them. In every other column (ids, codes,
+# numbers, dates) an invisible character changes the meaning while looking the same, so it is refused.
+TEXT_COLUMNS = frozenset({"note", "source", "name", "title", "evidence"})
+_KEPT_IN_TEXT = {"\n", "\t"}
+# Named in messages (problem.import_invisible_char); any other is named by its Unicode name.
+INVISIBLE_NAMES = ("200B", "200C", "200D", "2060", "FEFF", "00AD", "200E", "200F")
+
+
+def invisible_chars(text: str) -> list[str]:
+    """Control and format characters (Unicode Cc and Cf) in ``text``: a 0x13 byte from a
+    LibreOffice cp1252 save, zero-width spaces, a BOM in the middle of a file."""
+    return [char for char in text if unicodedata.category(char) in {"Cc", "Cf"}]
+
+
+def char_name(char: str) -> str:
+    """A name a person can search for: a translated one (``@detail.char_200B``) or Unicode's."""
+    code = f"{ord(char):04X}"
+    if code in INVISIBLE_NAMES:
+        return f"@detail.char_{code}"
+    if unicodedata.category(char) == "Cc":
+        return "@detail.char_control"
+    return unicodedata.name(char, "?").lower()
+
+
+def _without_invisible(table: TextTable, label: str, problems: list[Problem]) -> TextTable:
+    """Clean invisible characters from free text, refuse them in ids, numbers and dates."""
+    rows: list[list[str | None]] = []
+    changed = False
+    for number, row in zip(table.row_numbers, table.rows):
+        new_row: list[str | None] = []
+        for column, cell in zip(table.columns, row):
+            if cell is not None and not cell.isprintable():
+                found = [
+                    char for char in invisible_chars(cell) if not (column in TEXT_COLUMNS and char in _KEPT_IN_TEXT)
+                ]
+                if found and column in TEXT_COLUMNS:
+                    cell = "".join(char for char in cell if char not in found) or None
+                    changed = True
+                elif found:
+                    shown = "".join(char if char.isprintable() else "·" for char in cell)[:60]
+                    problems.append(
+                        Problem(
+                            label,
+                            "import_invisible_char",
+                            row=number,
+                            column=column,
+                            params={"char": f"U+{ord(found[0]):04X}", "name": char_name(found[0]), "value": shown},
+                        )
+                    )
+            new_row.append(cell)
+        rows.append(new_row)
+    return dataclasses.replace(table, rows=rows) if changed else table
+
+
 def _formula_like(text: str | None) -> bool:
     return text is not None and text.startswith(FORMULA_PREFIXES) and parse_number(text) is None
 
@@ -958,6 +1013,9 @@ def build_preview(
         )
 
     if table is None:
+        return result()
+    table = _without_invisible(table, source_label, found)
+    if errors(found):
         return result()
     if mode in _EXISTING:
         if mode != "update":  # an update row holds only the cells it changes
