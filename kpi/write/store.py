@@ -70,6 +70,9 @@ CHANGELOG_COLUMNS = [
     "undoes",
 ]
 LOCK_TIMEOUT = 30.0
+# Retention of data/.history/ (docs/data-entry.md): every version of the last KEEP_DAYS days, and the
+# last KEEP_VERSIONS versions of each file whatever their age, are kept by `kpi history prune`.
+KEEP_DAYS, KEEP_VERSIONS = 90, 50
 EDITOR_MAX, COMMENT_MAX = 60, 500
 
 # --- locks ---------------------------------------------------------------------------------------
@@ -640,3 +643,64 @@ def undo_last(data_dir: Path, editor: str, *, comment: str = "", config: Config 
         return SaveResult(
             False, target, [Problem(label, "store_write_failed", params={"detail": exc.strerror or str(exc)})]
         )
+
+
+# --- retention of data/.history/ ------------------------------------------------------------------
+
+
+@dataclass
+class Pruned:
+    """What ``kpi history prune`` removed (or would remove) and kept."""
+
+    removed: list[str]
+    kept: int
+    freed: int  # bytes
+
+
+def prune_history(data_dir: Path, *, days: int = KEEP_DAYS, keep: int = KEEP_VERSIONS, dry_run: bool = False) -> Pruned:
+    """Remove old copies from ``data/.history/``: never one of the last ``days`` days, never one of
+    the last ``keep`` of its file, never the copy the next undo needs.
+
+    Each copy's time is in its name (``<YYYYmmddTHHMMSSffffff>-<sha>.csv``). Undo walks back at
+    most to the oldest copy kept: a change whose copy was pruned is refused with its message.
+    """
+    if days < 0 or keep < 1:
+        raise ValueError("days must be >= 0 and keep >= 1")
+    data_dir = Path(data_dir)
+    recover(data_dir)
+    root = data_dir / HISTORY_DIR
+    if root.is_symlink():
+        raise SymlinkRefused(HISTORY_DIR)
+    if not root.is_dir():
+        return Pruned([], 0, 0)
+    cutoff = (_now() - dt.timedelta(days=days)).replace(tzinfo=None)  # copy names hold local time
+    next_undo = undoable(data_dir)
+    protected = {next_undo.history} if next_undo is not None and next_undo.history else set()
+    removed: list[str] = []
+    kept = freed = 0
+    folders = sorted({copy.parent for copy in root.rglob("*.csv")})
+    for folder in folders:
+        relfile = folder.relative_to(root).as_posix() + ".csv"
+        with file_lock(data_dir, relfile):
+            copies = sorted(p for p in folder.iterdir() if p.suffix == ".csv" and not p.name.startswith("."))
+            for position, copy in enumerate(copies):
+                relpath = copy.relative_to(data_dir).as_posix()
+                when = _copy_time(copy.name)
+                recent = when is None or when >= cutoff
+                if recent or position >= len(copies) - keep or relpath in protected:
+                    kept += 1
+                    continue
+                freed += copy.stat().st_size
+                removed.append(relpath)
+                if not dry_run:
+                    copy.unlink()
+            if not dry_run and removed:
+                fsync_dir(folder)
+    return Pruned(removed, kept, freed)
+
+
+def _copy_time(name: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(name.split("-", 1)[0], "%Y%m%dT%H%M%S%f")
+    except ValueError:
+        return None  # not named by a save: never removed
