@@ -139,11 +139,10 @@ def test_swedish_excel_csv_cp1252_with_decimal_comma_and_nbsp(data, config):
         "7050",
         "Sommarkampanj på gång",
     )
-    # Written in the current file's dialect (",", LF), UTF-8 with BOM, the new row's cells as typed.
+    # Written in the current file's dialect (",", LF), UTF-8 with BOM; the number in the file's own
+    # form (no grouping), the note as typed.
     assert preview.data.startswith(b"\xef\xbb\xbfmetric,date,value,note,source\n")
-    assert preview.data.endswith(
-        "newsletter_subscribers,2026-06-30,7\u00a0050,Sommarkampanj på gång,\n".encode("utf-8")
-    )
+    assert preview.data.endswith("newsletter_subscribers,2026-06-30,7050,Sommarkampanj på gång,\n".encode())
 
 
 def test_replace_mode_diff_counts_removed_rows(data, config):
@@ -233,7 +232,7 @@ def test_xlsx_values_dates_and_percent_cells(data, config):
     ]
     assert preview.data.decode("utf-8-sig") == (
         "metric,date,value,note\nnewsletter_subscribers,2026-06-30,7050,juni\n"
-        'stores_local_food_pct,2026-06-30,"62,5",\nsocial_followers,2026-06-30,10500,\n'
+        "stores_local_food_pct,2026-06-30,62.5,\nsocial_followers,2026-06-30,10500,\n"
     )
 
 
@@ -563,3 +562,20 @@ def test_invisible_characters_are_cleaned_from_notes_and_named_elsewhere(data, c
         "n.csv:2:value: ”70·50” innehåller det osynliga tecknet U+00AD (mjukt bindestreck), som ändrar värdet "
         "utan att synas; skriv om cellen för hand i Excel"
     ]
+
+
+def test_numbers_are_saved_in_the_files_own_form(data, config):
+    """ "7 245" (no-break space) and "63,5" next to "7100" in a comma file: saved as 7245 and 63.5."""
+    upload = (
+        "metric;date;value;note\n"
+        "newsletter_subscribers;2026-06-30;7\u00a0245;sju tusen, ungefär\n"
+        "stores_local_food_pct;2026-06-30;63,5 %;\n"
+    ).encode("utf-8")
+    preview = imports.preview_upload(data, config, COMMUNICATION, upload, "u.csv", today=TODAY)
+    assert preview.clean, messages(preview)
+    lines = preview.data.decode("utf-8-sig").splitlines()
+    assert lines[-2:] == [
+        'newsletter_subscribers,2026-06-30,7245,"sju tusen, ungefär",',
+        "stores_local_food_pct,2026-06-30,63.5,,",
+    ]
+    assert imports.canonical_number("1\u202f234,5", ";") == "1234,5" and imports.canonical_number("x", ";") == "x"

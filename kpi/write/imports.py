@@ -22,8 +22,11 @@ Decisions, each tested in ``tests/test_imports.py``:
 * The uploaded file's name is only ever shown in messages; where it is saved is the chosen target.
 * Saved files are UTF-8 with a BOM (Excel opens å, ä, ö correctly, and the loader reads it) with
   the current file's separator and line ending, or ``;`` and ``\\n`` for a new file, so that a
-  double-click in Swedish Excel opens the columns. Cells are written as the text that was read,
+  double-click in Swedish Excel opens the columns. Numbers in new and changed rows are written in
+  one form per file (no grouping; decimal comma in a ``;`` file, point otherwise), notes as typed,
   so reading the saved file gives back exactly the previewed rows.
+* Swedish headers (mätetal, datum, värde, ...) are read as the English columns; invisible
+  characters are refused in ids, numbers and dates and removed from notes.
 """
 
 from __future__ import annotations
@@ -490,6 +493,37 @@ def _number_text(number: float) -> str:
     if number.is_integer() and abs(number) < 1e15:
         return str(int(number))
     return repr(number).replace(".", ",")
+
+
+def canonical_number(text: str, delimiter: str) -> str:
+    """One way to write a number per file: no grouping, a decimal comma in a ``;`` file (as Swedish
+    Excel writes it) and a decimal point in a ``,`` or tab file. Text that is not a number is kept."""
+    number = parse_number(text)
+    if number is None or math.isnan(number) or math.isinf(number):
+        return text
+    shown = _number_text(number)
+    return shown if delimiter == ";" else shown.replace(",", ".")
+
+
+def _canonical_numbers(table: TextTable) -> TextTable:
+    """The value cells of new and changed rows in the file's own number form ("7 245" → "7245",
+    "63,5" → "63.5" in a comma-separated file); notes and other text stay as typed."""
+    if "metric" in table.columns:
+        slots = [table.columns.index("value")] if "value" in table.columns else []
+    else:
+        slots = [i for i, name in enumerate(table.columns) if name not in {"date", "note", "source"}]
+    if not slots:
+        return table
+    rows = []
+    for number, row in zip(table.row_numbers, table.rows):
+        if table.fresh is None or number in table.fresh:
+            row = list(row)
+            for slot in slots:
+                cell = row[slot]
+                if cell is not None:
+                    row[slot] = canonical_number(cell, table.delimiter)
+        rows.append(row)
+    return dataclasses.replace(table, rows=rows)
 
 
 def xlsx_sheets(data: bytes) -> list[str]:
@@ -1035,6 +1069,8 @@ def build_preview(
         final.delimiter, final.line_end = current.table.delimiter, current.table.line_end
     elif current.data is None:
         final.delimiter, final.line_end = ";", "\n"
+    if target.kind == "metrics":
+        final = _canonical_numbers(final)
 
     whole: list[Problem] = []
     rows = _check(final, target, config, today, label, whole)
