@@ -237,13 +237,27 @@ with tab_upload:
 # --- quick entry --------------------------------------------------------------------------------------
 with tab_quick:
     st.subheader(t("store.quick.figure", lang))
-    metrics = imports.entry_metrics(config)
-    metric_ids = [metric.id for metric in metrics]
-    names = {metric.id: metric.display_name(lang) for metric in metrics}
+    # Every metric is listed; those computed from a register are marked, and choosing one says
+    # where to update it instead of offering a form that could only be refused.
+    computed = {metric.id: imports.computed_from(metric) for metric in config.metrics}
+    metric_ids = [metric.id for metric in imports.entry_metrics(config)] + [
+        metric.id for metric in config.metrics if computed[metric.id]
+    ]
+    names = {
+        metric.id: (
+            t("store.quick.computed_label", lang, name=metric.display_name(lang), file=computed[metric.id])
+            if computed[metric.id]
+            else metric.display_name(lang)
+        )
+        for metric in config.metrics
+    }
     # The metric is chosen outside the form, so the suggested file follows the choice at once.
     metric_id = st.selectbox(
         t("store.quick.metric", lang), metric_ids, format_func=lambda item: names[item], key="data_quick_metric"
     )
+    is_computed = bool(metric_id and computed.get(metric_id))
+    if is_computed:
+        st.info(t("store.quick.computed", lang, file=computed[metric_id]), icon=":material/calculate:")
     with st.form("data_quick_form"):
         when = st.date_input(
             t("store.quick.date", lang),
@@ -262,7 +276,8 @@ with tab_quick:
             index=files.index(suggested) if suggested in files else 0,
             key=f"data_quick_file_{metric_id}",
         )  # a new default per metric
-        if st.form_submit_button(t("store.quick.preview", lang)):
+        # A computed metric: the message above says where it is updated; the form cannot be sent.
+        if st.form_submit_button(t("store.quick.preview", lang), disabled=is_computed):
             st.session_state["data_quick_preview"] = imports.preview_quick_entry(
                 data_dir,
                 config,

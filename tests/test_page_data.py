@@ -269,3 +269,17 @@ def test_cells_in_problems_are_shown_as_text_not_markdown(tmp_path, monkeypatch)
     assert not any("](https://" in text for text in texts(at, "markdown"))
     assert not any("](https://" in text.replace("\\", "") and "\\]" not in text for text in texts(at, "subheader"))
     assert tree_digest(data) == before
+
+
+def test_computed_metrics_are_marked_and_point_to_their_register(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch, fixture="registers")
+    before = tree_digest(data)
+    at = log_in(page())
+    box = at.selectbox(key="data_quick_metric")
+    assert any("(räknas från members.csv)" in option for option in box.options)
+    at.selectbox(key="data_quick_metric").set_value("members_total").run()
+    assert not at.exception
+    assert any(text.startswith("Det här mätetalet räknas fram ur registret members.csv") for text in texts(at, "info"))
+    [send] = [button for button in at.button if button.label == "Förhandsgranska"][:1]
+    assert send.disabled  # the form cannot be sent for a computed metric
+    assert tree_digest(data) == before

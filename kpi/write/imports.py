@@ -1278,6 +1278,16 @@ def entry_metrics(config: Config) -> list:
     return [metric for metric in config.metrics if metric.source is None]
 
 
+def computed_from(metric) -> str | None:
+    """The register file a computed metric is counted from (``members.csv``), or ``None`` when its
+    values are typed in; the metric picker marks these and sends the person there instead."""
+    source = getattr(metric, "source", None)
+    if source is None:
+        return None
+    register = REGISTERS.get(source.register_name)
+    return register.file if register is not None else f"{source.register_name}.csv"
+
+
 def upload_files(data_dir: Path) -> list[DataFile]:
     """Every file an upload may replace: the metrics files, metrics/manual.csv and the registers."""
     found = metrics_data_files(data_dir)
