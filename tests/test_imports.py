@@ -579,3 +579,15 @@ def test_numbers_are_saved_in_the_files_own_form(data, config):
         "stores_local_food_pct,2026-06-30,63.5,,",
     ]
     assert imports.canonical_number("1\u202f234,5", ";") == "1234,5" and imports.canonical_number("x", ";") == "x"
+
+
+def test_a_sheet_full_of_problems_is_read_only_up_to_a_bound(data, config):
+    rows = [["metric", "date", "value"]] + [["social_followers", "2026-06-30", f"=A{i}+1"] for i in range(2, 1002)]
+    book = workbook(("Blad1", rows))
+    preview = imports.preview_upload(data, config, COMMUNICATION, book, "many.xlsx", today=TODAY)
+    found = messages(preview)
+    assert len(found) == imports.MAX_CELL_PROBLEMS + 1
+    assert (
+        found[-1]
+        == f"many.xlsx:{imports.MAX_CELL_PROBLEMS + 2}: reading stopped after the first 200 problems; fix them and upload again"
+    )

@@ -73,6 +73,7 @@ MAX_ROWS = 50_000
 XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_MAX_MEMBERS = 1000
+MAX_CELL_PROBLEMS = 200
 
 # The columns that name a row, for the diff and for merging: one observation, one member, ...
 KEYS: dict[str, tuple[str, ...]] = {
@@ -385,7 +386,14 @@ def _sheet_table(worksheet, label: str, problems: list[Problem], max_rows: int, 
     rows: list[list[str | None]] = []
     numbers: list[int] = []
     bad = False
-    for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
+    first = len(problems)
+    # max_col: cells past the cap are never built, however wide the sheet claims to be.
+    for number, cells in enumerate(worksheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):
+        if len(problems) - first >= MAX_CELL_PROBLEMS:
+            # A crafted or badly broken sheet: report the first problems and stop reading, so the
+            # work is bounded (it cost a minute and 1.4 GB to list three million of them).
+            problems.append(Problem(label, "import_stopped", row=number, params={"count": MAX_CELL_PROBLEMS}))
+            return None
         values = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
         if header is None:
             if all(value is None for _, value in values):
