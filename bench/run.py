@@ -387,7 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, few runs: a smoke test for CI")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="folder for JSON and exports")
     parser.add_argument("--markdown", type=Path, default=None, help="write the table here (default: print only)")
-    parser.add_argument("--skip", action="append", default=[], choices=["overview", "scales", "reports", "viewers"])
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["overview", "scales", "reports", "viewers", "hostile"]
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     results = {
@@ -406,8 +408,16 @@ def main(argv: list[str] | None = None) -> int:
         results["reports"] = measure_reports(args.out)
     if "viewers" not in args.skip:
         results["viewers"] = measure_viewers([2] if args.quick else [10, 25])
+    if "hostile" not in args.skip:
+        from bench import hostile  # issue 14: time and memory to refuse each hostile input
+
+        results["hostile"] = hostile.measure(args.out)
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     table = render(results)
+    if results.get("hostile"):
+        from bench import hostile
+
+        table += "\n" + hostile.render(results["hostile"])
     print(table)
     if args.markdown:
         args.markdown.write_text(table + "\n", encoding="utf-8")
