@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,38 @@ def test_a_symlink_planted_in_the_data_folder_is_never_written_through(data, tmp
         "the data folder). Replace the link with an ordinary folder or file"
     ]
     assert [p.name for p in outside.rglob("*") if p.stat().st_size] == []
+
+
+def test_a_board_pack_on_a_read_only_folder_or_through_a_link_is_a_message(tmp_path, monkeypatch):
+    from kpi.model.problems import DataError
+    from kpi.read.load import load_dataset
+    from kpi.write import packs
+    from tests.support import d, project_fixture
+
+    data, targets = project_fixture(tmp_path / "fx")
+    dataset = load_dataset(data, targets)
+    before = tree_digest(data)
+
+    def read_only(path: Path, payload: bytes, **kwargs) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(packs, "atomic_write", read_only)
+    with pytest.raises(DataError) as caught:
+        packs.save_pack(dataset, d("2026-06-30"), {}, "Anna")
+    assert [p.format("en") for p in caught.value.problems] == [
+        "snapshots/2026-06-30.json: the file could not be written (Read-only file system); the previous version "
+        "is still there, unchanged"
+    ]
+    assert tree_digest(data) == before
+    monkeypatch.undo()
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    folder = data / packs.SNAPSHOT_FOLDER
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(DataError) as caught:
+        packs.save_pack(dataset, d("2026-06-30"), {}, "Anna")
+    assert caught.value.problems[0].code == "store_symlink" and caught.value.problems[0].file == "snapshots"
+    assert list(outside.iterdir()) == []
