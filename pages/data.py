@@ -399,9 +399,9 @@ with tab_history:
                 t(
                     "store.history.undo_what",
                     lang,
-                    file=last.file,
+                    file=escape_markdown(last.file),  # from the change log: user text, shown as typed
                     time=last.shown_time,
-                    editor=last.editor,
+                    editor=escape_markdown(last.editor),
                     added=format_number(last.added, lang),
                     changed=format_number(last.changed, lang),
                     removed=format_number(last.removed, lang),

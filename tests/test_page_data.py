@@ -283,3 +283,14 @@ def test_computed_metrics_are_marked_and_point_to_their_register(tmp_path, monke
     [send] = [button for button in at.button if button.label == "Förhandsgranska"][:1]
     assert send.disabled  # the form cannot be sent for a computed metric
     assert tree_digest(data) == before
+
+
+def test_an_editor_name_with_markdown_is_shown_as_typed(tmp_path, monkeypatch):
+    prepare(tmp_path, monkeypatch)
+    at = choose(log_in(page(), name="**Anna** [x](https://example.com)"))
+    at.file_uploader(key="data_upload_file").upload("juni.csv", JUNE, "text/csv")
+    at.run()
+    at.button(key="data_upload_preview_save").click().run()
+    captions = texts(at, "caption")
+    assert any("\\*\\*Anna\\*\\* \\[x\\]\\(https\\://example\\.com\\)" in text for text in captions), captions
+    assert not any("](https://" in text for text in captions)
