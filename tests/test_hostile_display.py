@@ -42,3 +42,23 @@ def test_a_cr_only_file_and_a_broken_file_do_not_take_down_the_pages(copy_fixtur
     shown = "\n".join(element.value for element in at.text)
     assert "data/metrics/wide.csv:1: rubrikraden har fler än 200 kolumner" in shown
     assert "mac.csv" not in shown  # read, not refused
+
+
+def test_an_unforeseen_loading_error_is_a_message_not_a_traceback(copy_fixture, use_data, run_page, monkeypatch):
+    import kpi.read.load
+
+    data, targets = copy_fixture("basic")
+    use_data(data, targets)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("/srv/secret/path exploded")
+
+    monkeypatch.setattr(kpi.read.load, "load_dataset", broken)
+    import ui.state
+
+    monkeypatch.setattr(ui.state, "load_dataset", broken)
+    at = run_page("overview")
+    assert not at.exception
+    shown = "\n".join(element.value for element in at.text)
+    assert "datamappen kunde inte läsas på grund av ett oväntat fel" in shown
+    assert "/srv/secret" not in shown

@@ -9,6 +9,7 @@ ever shown.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, Problem, errors, warnings
 from kpi.read.load import data_fingerprint, load_dataset
 from kpi.text.i18n import LANGUAGES, normalise_language, t
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,10 @@ def _load(data_dir: str, targets: str, fingerprint: tuple) -> Dataset | DataErro
         return load_dataset(Path(data_dir), Path(targets))
     except DataError as exc:  # cached too, so a broken targets.yaml is not re-read on every rerun
         return exc
+    except Exception:  # noqa: BLE001 - a file the reader did not foresee must not be a traceback page
+        # The detail goes to the server's log; the page says what happened in the user's words.
+        _log.exception("loading %s with %s failed", data_dir, targets)
+        return DataError([Problem(Path(data_dir).name, "load_failed")])
 
 
 def dataset(state: ViewState) -> Dataset | None:
