@@ -38,7 +38,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from kpi import clock
-from kpi.model.problems import Problem, errors
+from kpi.model.problems import DataError, Problem, UsageError, errors
 from kpi.model.targets import Config
 from kpi.read.tables import connect
 from kpi.text.cells import neutralise
@@ -423,10 +423,11 @@ def _commit(
         uuid.uuid4().hex[:16],
         undoes,
     )
-    journal = _journal_path(data_dir, change.id)
+    journal = _journal_path(data_dir, change)
     _refuse_symlinks(data_dir, [journal, path] + ([copy] if copy else []) + [data_dir / CHANGELOG])
     if copy is not None:
         _remove_orphan_temps(copy.parent)
+    _remove_journal_temps(data_dir, target.relpath)
     _step("journal")
     atomic_write(journal, json.dumps(dataclasses.asdict(change)).encode("utf-8"))
     try:
@@ -467,8 +468,24 @@ def _commit(
 # --- the journal: one recoverable transaction per save --------------------------------------------
 
 
-def _journal_path(data_dir: Path, change_id: str) -> Path:
-    return Path(data_dir) / JOURNAL_DIR / f"{change_id}.json"
+def _journal_path(data_dir: Path, change: LogEntry) -> Path:
+    """``data/.journal/<file>--<id>.json``: the file's name is in it, so that its temporary files
+    can be cleaned under that file's lock, never under a save in progress of another file."""
+    return Path(data_dir) / JOURNAL_DIR / f"{_journal_prefix(change.file)}{change.id}.json"
+
+
+def _journal_prefix(relpath: str) -> str:
+    return relpath.replace("/", "__") + "--"
+
+
+def _remove_journal_temps(data_dir: Path, relpath: str) -> None:
+    """Journal entries of ``relpath`` killed before their rename; the caller holds its lock."""
+    folder = Path(data_dir) / JOURNAL_DIR
+    if folder.is_dir():
+        start = "." + _journal_prefix(relpath)
+        for leftover in folder.iterdir():
+            if leftover.name.startswith(start) and leftover.name.endswith(".tmp"):
+                leftover.unlink(missing_ok=True)
 
 
 def _remove_orphan_temps(folder: Path) -> None:
@@ -518,7 +535,7 @@ def _roll_back(data_dir: Path, change: LogEntry) -> None:
         if not used:
             copy.unlink(missing_ok=True)
         remove_stale_temp_files(copy)
-    _finish(_journal_path(data_dir, change.id))
+    _finish(_journal_path(data_dir, change))
 
 
 def recover(data_dir: Path) -> list[str]:
@@ -539,12 +556,13 @@ def recover(data_dir: Path) -> list[str]:
             values = json.loads(entry_path.read_text(encoding="utf-8"))
             change = LogEntry(**values)
             target = parse_data_file(change.file)
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, DataError):
             entry_path.unlink(missing_ok=True)  # a journal entry cut short: its save never began
             continue
         with file_lock(data_dir, target.relpath):
             path = target.path(data_dir)
             remove_stale_temp_files(path)
+            _remove_journal_temps(data_dir, target.relpath)
             if change.history:
                 _remove_orphan_temps((data_dir / change.history).parent)
             if not entry_path.exists():
@@ -557,9 +575,16 @@ def recover(data_dir: Path) -> list[str]:
             else:
                 _roll_back(data_dir, change)
         handled.append(change.id)
-    for leftover in folder.iterdir():
-        if leftover.name.endswith(".tmp"):
-            leftover.unlink(missing_ok=True)
+    # Journal entries killed before their rename: cleaned under their own file's lock, so a save
+    # of that file in progress (writing its entry right now) is never disturbed.
+    for leftover in sorted(folder.glob(".*--*.json.*.tmp")):
+        relpath = leftover.name[1:].split("--", 1)[0].replace("__", "/")
+        try:
+            parse_data_file(relpath)
+        except (UsageError, DataError):
+            continue
+        with file_lock(data_dir, relpath):
+            _remove_journal_temps(data_dir, relpath)
     return handled
 
 
