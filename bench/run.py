@@ -449,7 +449,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="folder for JSON and exports")
     parser.add_argument("--markdown", type=Path, default=None, help="write the table here (default: print only)")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["overview", "scales", "reports", "viewers", "sessions"]
+        "--skip",
+        action="append",
+        default=[],
+        choices=["overview", "scales", "reports", "viewers", "sessions", "hostile"],
     )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -471,8 +474,16 @@ def main(argv: list[str] | None = None) -> int:
         results["viewers"] = measure_viewers([2] if args.quick else [10, 25])
     if "sessions" not in args.skip:
         results["sessions"] = measure_sessions([1, 3] if args.quick else [1, 10, 25, 50])
+    if "hostile" not in args.skip:
+        from bench import hostile  # issue 14: time and memory to refuse each hostile input
+
+        results["hostile"] = hostile.measure(args.out)
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     table = render(results)
+    if results.get("hostile"):
+        from bench import hostile
+
+        table += "\n" + hostile.render(results["hostile"])
     print(table)
     if args.markdown:
         args.markdown.write_text(table + "\n", encoding="utf-8")

@@ -15,7 +15,7 @@ from kpi.model.problems import DataError, warnings
 from kpi.text.i18n import format_number, has_key, t
 from kpi.write import auth, imports, store
 from ui import access
-from ui.state import dataset, show_problem_list, sidebar
+from ui.state import dataset, escape_markdown, show_problem_list, sidebar
 
 state = sidebar()
 lang = state.lang
@@ -77,7 +77,7 @@ if data is None:
 config, data_dir, today = data.config, state.data_dir, clock.today()
 
 top = st.columns([4, 1])
-top[0].caption(t("store.signed_in", lang, editor=editor) + " " + t("store.intro", lang))
+top[0].caption(t("store.signed_in", lang, editor=escape_markdown(editor)) + " " + t("store.intro", lang))
 if top[1].button(t("store.lock", lang), icon=":material/lock:"):
     access.lock()
     for key in [key for key in st.session_state if str(key).startswith("data_")]:
@@ -104,7 +104,10 @@ def show_preview(slot: str) -> None:
     preview: imports.Preview | None = st.session_state.get(slot)
     if preview is None:
         return
-    st.subheader(t("store.preview", lang, source=preview.source_label, file=preview.label), divider="gray")
+    st.subheader(
+        t("store.preview", lang, source=escape_markdown(preview.source_label), file=escape_markdown(preview.label)),
+        divider="gray",
+    )
     found_errors, found_warnings = preview.errors, warnings(preview.problems)
     if found_errors:
         st.error(t("store.preview_errors", lang, count=len(found_errors)), icon=":material/error:")
@@ -131,16 +134,34 @@ def show_preview(slot: str) -> None:
     if preview.rows is not None:
         with st.expander(t("store.rows", lang, count=format_number(len(preview.rows), lang))):
             st.dataframe(preview.rows, hide_index=True, width="stretch")
+    allow_removals = False
     if preview.unchanged:
         st.info(t("store.preview_unchanged", lang))
     elif preview.clean:
-        st.success(t("store.preview_clean", lang))
+        if preview.removals:  # never "no errors" above a save that removes history: say it, then ask again
+            count = format_number(preview.removals, lang)
+            st.warning(t("store.preview_removes", lang, count=count), icon=":material/delete:")
+            allow_removals = st.checkbox(t("store.confirm_removals", lang, count=count), key=f"{slot}_removals")
+        else:
+            st.success(t("store.preview_clean", lang))
         comment = st.text_input(t("store.comment", lang), max_chars=store.COMMENT_MAX, key=f"{slot}_comment")
     buttons = st.columns([1, 1, 4]) if preview.clean else [None, *st.columns([1, 5])]
     if preview.clean and buttons[0].button(
-        t("store.confirm", lang), type="primary", key=f"{slot}_save", icon=":material/save:"
+        t("store.confirm", lang),
+        type="secondary" if preview.removals else "primary",
+        key=f"{slot}_save",
+        icon=":material/save:",
+        disabled=bool(preview.removals) and not allow_removals,
     ):
-        result = store.save_preview(data_dir, preview, editor=editor, comment=comment, config=config, today=today)
+        result = store.save_preview(
+            data_dir,
+            preview,
+            editor=editor,
+            comment=comment,
+            config=config,
+            today=today,
+            allow_removals=allow_removals,
+        )
         if result.saved:
             st.session_state.pop(slot, None)
             st.session_state["data_flash"] = result.summary(lang)
@@ -188,7 +209,7 @@ with tab_upload:
                 show_problem_list(exc.problems, lang)
     mode = st.radio(
         t("store.mode", lang),
-        ["replace", "merge"],
+        ["merge", "replace"],  # the monthly sheet's mode first: the default never removes rows
         key="data_upload_mode",
         horizontal=True,
         format_func=lambda item: t(f"store.mode.{item}", lang),
@@ -223,13 +244,27 @@ with tab_upload:
 # --- quick entry --------------------------------------------------------------------------------------
 with tab_quick:
     st.subheader(t("store.quick.figure", lang))
-    metrics = imports.entry_metrics(config)
-    metric_ids = [metric.id for metric in metrics]
-    names = {metric.id: metric.display_name(lang) for metric in metrics}
+    # Every metric is listed; those computed from a register are marked, and choosing one says
+    # where to update it instead of offering a form that could only be refused.
+    computed = {metric.id: imports.computed_from(metric) for metric in config.metrics}
+    metric_ids = [metric.id for metric in imports.entry_metrics(config)] + [
+        metric.id for metric in config.metrics if computed[metric.id]
+    ]
+    names = {
+        metric.id: (
+            t("store.quick.computed_label", lang, name=metric.display_name(lang), file=computed[metric.id])
+            if computed[metric.id]
+            else metric.display_name(lang)
+        )
+        for metric in config.metrics
+    }
     # The metric is chosen outside the form, so the suggested file follows the choice at once.
     metric_id = st.selectbox(
         t("store.quick.metric", lang), metric_ids, format_func=lambda item: names[item], key="data_quick_metric"
     )
+    is_computed = bool(metric_id and computed.get(metric_id))
+    if is_computed:
+        st.info(t("store.quick.computed", lang, file=computed[metric_id]), icon=":material/calculate:")
     with st.form("data_quick_form"):
         when = st.date_input(
             t("store.quick.date", lang),
@@ -248,7 +283,8 @@ with tab_quick:
             index=files.index(suggested) if suggested in files else 0,
             key=f"data_quick_file_{metric_id}",
         )  # a new default per metric
-        if st.form_submit_button(t("store.quick.preview", lang)):
+        # A computed metric: the message above says where it is updated; the form cannot be sent.
+        if st.form_submit_button(t("store.quick.preview", lang), disabled=is_computed):
             st.session_state["data_quick_preview"] = imports.preview_quick_entry(
                 data_dir,
                 config,
@@ -370,9 +406,9 @@ with tab_history:
                 t(
                     "store.history.undo_what",
                     lang,
-                    file=last.file,
+                    file=escape_markdown(last.file),  # from the change log: user text, shown as typed
                     time=last.shown_time,
-                    editor=last.editor,
+                    editor=escape_markdown(last.editor),
                     added=format_number(last.added, lang),
                     changed=format_number(last.changed, lang),
                     removed=format_number(last.removed, lang),

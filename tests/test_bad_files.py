@@ -53,6 +53,15 @@ EXPECTED = {
         "data/metrics/empty_cells.csv:2:value: the value is missing",
         "data/metrics/empty_cells.csv:3:metric: the value is missing",
     ],
+    # Classic Mac line endings (CR only) are read: the message names the right line.
+    "cr_only.csv": ['data/metrics/cr_only.csv:3:value: "sju tusen" is not a number'],
+    "wide_header.csv": [
+        "data/metrics/wide_header.csv:1: the header row has more than 200 columns; remove empty or extra columns"
+    ],
+    "long_cell.csv": [
+        "data/metrics/long_cell.csv:2: a cell is longer than 5000 characters; shorten the text or check that "
+        "the file really is a table"
+    ],
 }
 WARNINGS_ONLY = {"unknown_metric.csv", "duplicated_rows.csv"}
 
@@ -92,6 +101,23 @@ def test_validate_exit_code(tmp_path, name, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_a_data_file_over_the_size_limit_is_not_read(tmp_path, capsys):
+    """A 200 MB file made kpi validate use 4.4 GB: now it is refused on its size, before reading it."""
+    data = tmp_path / "data"
+    (data / "metrics").mkdir(parents=True)
+    with (data / "metrics" / "huge.csv").open("wb") as stream:
+        stream.truncate(200 * 1024 * 1024)  # sparse: costs no disk, and is never read
+    before = tree_digest(tmp_path)
+    dataset = load_dataset(data, TARGETS)
+    assert [problem.format("en") for problem in dataset.problems] == [
+        "data/metrics/huge.csv: the file is 200 MB, larger than the limit of 20 MB for a data file; it is not "
+        "read. Split it into several files or move old rows to an archive"
+    ]
+    assert main(["validate", "--data", str(data), "--targets", str(TARGETS), "--lang", "en"]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    assert tree_digest(tmp_path) == before
+
+
 def test_good_rows_survive_next_to_bad_ones(tmp_path):
     data = tmp_path / "data"
     (data / "metrics").mkdir(parents=True)
@@ -116,6 +142,13 @@ YAML_EXPECTED = {
     "syntax_error.yaml": "syntax_error.yaml:4: targets.yaml cannot be read: did not find expected ',' or '}'",
     "duplicate_id.yaml": 'duplicate_id.yaml:3:id: metric a, field "id": the id is already used by the metric on line 2',
     "misspelled_field.yaml": 'misspelled_field.yaml:5:taget: metric a, field "taget": unknown field (check the spelling; see docs/targets.md)',
+    # Hostile or careless YAML: each a line message, quickly, instead of gigabytes, a crash or silence.
+    "alias_bomb.yaml": "alias_bomb.yaml:1: YAML anchors and aliases (&name, *name) are not allowed in targets.yaml; write the value out in each place",
+    "metrics_twice.yaml": 'metrics_twice.yaml:6:metrics: the key "metrics" is written twice (also on line 1); YAML would silently keep only the last. Remove one of them',
+    "min_twice.yaml": 'min_twice.yaml:6:min: the key "min" is written twice (also on line 5); YAML would silently keep only the last. Remove one of them',
+    "impossible_date.yaml": 'impossible_date.yaml:6: "2026-13-31" is not a date (YYYY-MM-DD with a real month and day)',
+    "nan_target.yaml": 'nan_target.yaml:6: ".nan" is not a number a target can have; write an ordinary number',
+    "inf_bound.yaml": 'inf_bound.yaml:5: ".inf" is not a number a target can have; write an ordinary number',
 }
 
 
@@ -124,6 +157,20 @@ def test_bad_targets_yaml(name):
     with pytest.raises(DataError) as caught:
         load_config(BAD / "yaml" / name)
     assert [p.format("en") for p in caught.value.problems] == [YAML_EXPECTED[name]]
+
+
+def test_yaml_catalogue_is_complete():
+    assert sorted(p.name for p in (BAD / "yaml").glob("*.yaml")) == sorted(YAML_EXPECTED)
+
+
+def test_deep_nesting_is_refused_without_crashing(tmp_path, capsys):
+    """100 000 nested "[" used to crash the process (exit 139) in the YAML composer's recursion."""
+    deep = tmp_path / "targets.yaml"
+    deep.write_text("metrics: " + "[" * 100_000 + "\n", encoding="utf-8")
+    code = main(["validate", "--data", str(FIXTURES / "basic" / "data"), "--targets", str(deep), "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "targets.yaml:1: targets.yaml is nested deeper than 64 levels; check the brackets and the indentation" in err
 
 
 def test_python_tag_is_never_constructed(tmp_path, capsys):

@@ -32,7 +32,7 @@ EXPECTED: dict[str, list[str]] = {
     "header_only.csv": ["{file}:1: the file has a header row but no data rows"],
     "missing_column.csv": ['{file}:1:date: column "date" is missing (found: metric, value)'],
     "extra_column.csv": [
-        '{file}:1:kommentar: column "kommentar" is neither a metric in targets.yaml nor a known '
+        '{file}:1:ansvarig: column "ansvarig" is neither a metric in targets.yaml nor a known '
         "column (metric, date, value, note, source); rename or remove it"
     ],
     "extra_field.csv": ["{file}:2: the row has 4 fields but the header has 3 (separator ';')"],
@@ -95,6 +95,24 @@ EXPECTED: dict[str, list[str]] = {
         '{file}:2:E: the cell "glömd anteckning" is in a column without a header; give the '
         "column a header or remove the value"
     ],
+    "cr_only.csv": ['{file}:3:value: "sju tusen" is not a number'],
+    "wide_header.csv": ["{file}:1: the header row has more than 200 columns; remove empty or extra columns"],
+    "long_cell.csv": [
+        "{file}:2: a cell is longer than 5000 characters; shorten the text or check that the file really is a table"
+    ],
+    # Invisible characters: refused in ids, numbers and dates, named by code and name.
+    "zero_width_space_in_id.csv": [
+        '{file}:2:metric: "newsletter_subscribers·" holds the invisible character U+200B (zero-width space), '
+        "which changes the value without showing; type the cell again in Excel"
+    ],
+    "control_byte_in_number.csv": [
+        '{file}:2:value: "7·050" holds the invisible character U+0013 (control character, e.g. from a CSV saved '
+        "by LibreOffice), which changes the value without showing; type the cell again in Excel"
+    ],
+    "bom_inside_date.csv": [
+        '{file}:2:date: "·2026-06-30" holds the invisible character U+FEFF (byte order mark (BOM) inside the '
+        "file), which changes the value without showing; type the cell again in Excel"
+    ],
     "register_metric.csv": [
         '{file}:2:metric: "members_total" is computed from the members register; update the '
         "register instead of typing values"
@@ -112,6 +130,7 @@ REGISTER_RULES: dict[str, tuple[str, str]] = {
     "milestones_done_not_date.csv": ("{file}:2:done", "register_done_not_date"),
 }
 GENERATED = {
+    "million_columns.csv": ["{file}:1: the header row has more than 200 columns; remove empty or extra columns"],
     "huge_rows.csv": ["{file}: the file has more than 50000 rows"],
     "too_large.csv": [
         "{file}: the file is larger than the limit of 5 MB (it is about 6 MB); split it or remove old rows"
@@ -140,7 +159,9 @@ def _generated(tmp_path: Path, name: str) -> Path:
     path = tmp_path / "upload" / name
     path.parent.mkdir(exist_ok=True)
     row = b"social_followers;2026-06-30;10500\n"
-    if name == "huge_rows.csv":
+    if name == "million_columns.csv":  # 10**6 empty columns never finished before the column cap
+        path.write_bytes(b"metric;date;value" + b";" * 10**6 + b"\n" + row)
+    elif name == "huge_rows.csv":
         path.write_bytes(b"metric;date;value\n" + row * (imports.MAX_ROWS + 1))
     else:
         path.write_bytes(

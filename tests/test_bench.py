@@ -35,6 +35,7 @@ def test_quick_benchmark_produces_its_table(tmp_path):
         "### 4. Reports",
         "### 6. Concurrent viewers",
         "### 7. Server capacity",
+        "### 8. Hostile input",
     ):
         assert section in table
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))

@@ -139,16 +139,15 @@ def test_swedish_excel_csv_cp1252_with_decimal_comma_and_nbsp(data, config):
         "7050",
         "Sommarkampanj på gång",
     )
-    # Written in the current file's dialect (",", LF), UTF-8 with BOM, the new row's cells as typed.
+    # Written in the current file's dialect (",", LF), UTF-8 with BOM; the number in the file's own
+    # form (no grouping), the note as typed.
     assert preview.data.startswith(b"\xef\xbb\xbfmetric,date,value,note,source\n")
-    assert preview.data.endswith(
-        "newsletter_subscribers,2026-06-30,7\u00a0050,Sommarkampanj på gång,\n".encode("utf-8")
-    )
+    assert preview.data.endswith("newsletter_subscribers,2026-06-30,7050,Sommarkampanj på gång,\n".encode())
 
 
 def test_replace_mode_diff_counts_removed_rows(data, config):
     upload = b"metric;date;value\nnewsletter_subscribers;2026-01-31;6300\nnewsletter_subscribers;2026-03-31;6555\n"
-    preview = imports.preview_upload(data, config, COMMUNICATION, upload, "x.csv", today=TODAY)
+    preview = imports.preview_upload(data, config, COMMUNICATION, upload, "x.csv", today=TODAY, mode="replace")
     # The upload has no source column, so both kept rows lose "Mailchimp"; 6550 -> 6555 too;
     # 05-31 and the three social_followers rows are removed.
     assert preview.diff.counts == (0, 2, 4)
@@ -176,7 +175,7 @@ def test_replace_mode_diff_counts_removed_rows(data, config):
             "after": "",
         },
     ]
-    assert preview.clean
+    assert preview.clean and preview.removals == 4
 
 
 def test_identical_upload_is_unchanged_and_not_offered_for_saving(data, config):
@@ -221,7 +220,7 @@ def test_xlsx_values_dates_and_percent_cells(data, config):
         ),
         formats={"C4": "0.0%"},
     )
-    preview = imports.preview_upload(data, config, COMMUNICATION, book, "juni.xlsx", today=TODAY)
+    preview = imports.preview_upload(data, config, COMMUNICATION, book, "juni.xlsx", today=TODAY, mode="replace")
     assert preview.problems == []
     rows = preview.rows[["metric", "value", "row"]].to_dict("records")
     # 0.625 shown as 62,5 % is read as 62.5 (percent metrics are 0-100); the empty sheet row 3 is skipped
@@ -233,7 +232,7 @@ def test_xlsx_values_dates_and_percent_cells(data, config):
     ]
     assert preview.data.decode("utf-8-sig") == (
         "metric,date,value,note\nnewsletter_subscribers,2026-06-30,7050,juni\n"
-        'stores_local_food_pct,2026-06-30,"62,5",\nsocial_followers,2026-06-30,10500,\n'
+        "stores_local_food_pct,2026-06-30,62.5,\nsocial_followers,2026-06-30,10500,\n"
     )
 
 
@@ -453,7 +452,8 @@ def test_saved_file_reads_back_exactly_as_previewed(data, config):
         current = imports.read_current(data, target, config, TODAY)
         preview = imports.preview_edit(data, config, target, frame, current, source_label="e", today=TODAY)
         assert preview.clean, messages(preview)
-        assert store.save_preview(data, preview, editor="test", config=config, today=TODAY).saved
+        saved = store.save_preview(data, preview, editor="test", config=config, today=TODAY, allow_removals=True)
+        assert saved.saved
         again = imports.read_current(data, target, config, TODAY)
         assert again.data == preview.data
         assert (
@@ -537,9 +537,57 @@ def test_add_and_update_rows_in_a_register(tmp_path):
 def test_a_value_already_in_another_file_is_an_error(data, config):
     """The loader keeps only one of two equal metric+date rows in different files: say where it is."""
     upload = b"metric;date;value\nsocial_followers;2026-05-31;10450\nsocial_followers;2026-06-30;10500\n"
-    preview = imports.preview_upload(data, config, imports.MANUAL, upload, "juni.csv", today=TODAY)
+    preview = imports.preview_upload(data, config, imports.MANUAL, upload, "juni.csv", today=TODAY, mode="replace")
     assert messages(preview) == [
         "juni.csv:2:date: social_followers 2026-05-31 is already in "
         "data/metrics/communication.csv:7; update that file instead, otherwise only one of "
         "the values counts"
     ]
+
+
+def test_invisible_characters_are_cleaned_from_notes_and_named_elsewhere(data, config):
+    upload = 'metric;date;value;note\nnewsletter_subscribers;2026-06-30;7050;"ju\u200bni\x13 – två\nrader"\n'.encode()
+    preview = imports.preview_upload(data, config, COMMUNICATION, upload, "n.csv", today=TODAY)
+    assert preview.problems == [] and preview.clean
+    assert preview.table.rows[-1][3] == "juni – två\nrader"  # newlines in a note are kept
+    swedish = imports.preview_upload(
+        data,
+        config,
+        COMMUNICATION,
+        b"metric;date;value\nnewsletter_subscribers;2026-06-30;70\xc2\xad50\n",
+        "n.csv",
+        today=TODAY,
+    )
+    assert [p.format("sv") for p in swedish.problems] == [
+        "n.csv:2:value: ”70·50” innehåller det osynliga tecknet U+00AD (mjukt bindestreck), som ändrar värdet "
+        "utan att synas; skriv om cellen för hand i Excel"
+    ]
+
+
+def test_numbers_are_saved_in_the_files_own_form(data, config):
+    """ "7 245" (no-break space) and "63,5" next to "7100" in a comma file: saved as 7245 and 63.5."""
+    upload = (
+        "metric;date;value;note\n"
+        "newsletter_subscribers;2026-06-30;7\u00a0245;sju tusen, ungefär\n"
+        "stores_local_food_pct;2026-06-30;63,5 %;\n"
+    ).encode("utf-8")
+    preview = imports.preview_upload(data, config, COMMUNICATION, upload, "u.csv", today=TODAY)
+    assert preview.clean, messages(preview)
+    lines = preview.data.decode("utf-8-sig").splitlines()
+    assert lines[-2:] == [
+        'newsletter_subscribers,2026-06-30,7245,"sju tusen, ungefär",',
+        "stores_local_food_pct,2026-06-30,63.5,,",
+    ]
+    assert imports.canonical_number("1\u202f234,5", ";") == "1234,5" and imports.canonical_number("x", ";") == "x"
+
+
+def test_a_sheet_full_of_problems_is_read_only_up_to_a_bound(data, config):
+    rows = [["metric", "date", "value"]] + [["social_followers", "2026-06-30", f"=A{i}+1"] for i in range(2, 1002)]
+    book = workbook(("Blad1", rows))
+    preview = imports.preview_upload(data, config, COMMUNICATION, book, "many.xlsx", today=TODAY)
+    found = messages(preview)
+    assert len(found) == imports.MAX_CELL_PROBLEMS + 1
+    assert (
+        found[-1]
+        == f"many.xlsx:{imports.MAX_CELL_PROBLEMS + 2}: reading stopped after the first 200 problems; fix them and upload again"
+    )

@@ -35,7 +35,7 @@ def run(lang: str | None = None) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(element.value for element in at.markdown)
+    return "\n".join(element.value for element in [*at.markdown, *at.text])  # the problem banner is st.text
 
 
 def test_about_page_in_swedish(fixture_env):

@@ -109,7 +109,8 @@ def test_upload_preview_diff_confirm_and_undo(tmp_path, monkeypatch):
     at.file_uploader(key="data_upload_file").upload("juni.csv", JUNE, "text/csv")
     at.run()
     assert not at.exception
-    assert "Förhandsgranskning: juni.csv → data/metrics/communication.csv" in texts(at, "subheader")
+    # The uploaded name is user text: escaped for Markdown, so it shows exactly as typed.
+    assert "Förhandsgranskning: juni\\.csv → data/metrics/communication\\.csv" in texts(at, "subheader")
     assert {metric.label: metric.value for metric in at.metric} == {
         "Nya rader": "1",
         "Ändrade rader": "0",
@@ -141,10 +142,10 @@ def test_a_bad_upload_shows_every_problem_and_no_save_button(tmp_path, monkeypat
     )
     at.run()
     assert texts(at, "error") == ["3 fel: inget kan sparas förrän de är rättade i filen."]
-    problems = "\n".join(texts(at, "markdown"))
-    assert "`juni.csv:2:date` ”2026-06-31” är inte ett datum på formen ÅÅÅÅ-MM-DD" in problems
-    assert "`juni.csv:2:value` ”tio” är inte ett tal" in problems
-    assert "`juni.csv:3:metric`" in problems
+    problems = "\n".join(texts(at, "text"))  # plain text, never Markdown
+    assert "juni.csv:2:date: ”2026-06-31” är inte ett datum på formen ÅÅÅÅ-MM-DD" in problems
+    assert "juni.csv:2:value: ”tio” är inte ett tal" in problems
+    assert "juni.csv:3:metric:" in problems
     assert "data_upload_preview_save" not in [button.key for button in at.button]
     assert tree_digest(data) == before
 
@@ -160,7 +161,7 @@ def test_someone_else_saved_in_between(tmp_path, monkeypatch):
     at.button(key="data_upload_preview_save").click().run()
     assert texts(at, "error") == ["Inget sparades i metrics/communication.csv."]
     assert any(
-        "någon annan har sparat filen sedan du öppnade den; läs in den igen" in text for text in texts(at, "markdown")
+        "någon annan har sparat filen sedan du öppnade den; läs in den igen" in text for text in texts(at, "text")
     )
     assert path.read_bytes() == theirs
     # The page has made a fresh preview against their file: still one row to add, nothing of theirs removed.
@@ -226,3 +227,70 @@ def test_quick_entry_of_a_new_member(tmp_path, monkeypatch):
     assert "M99;Ostmakeriet i Vingåker;processor;Vingåker;" in text
     sha = hashlib.sha256(members.read_bytes()).hexdigest()
     assert store.read_changelog(data)[-1].sha256_after == sha
+
+
+def test_the_monthly_upload_is_merged_by_default_and_removals_need_a_second_yes(tmp_path, monkeypatch):
+    """A two-row monthly sheet never wipes history: merge is the default, replace must be confirmed."""
+    data = prepare(tmp_path, monkeypatch)
+    path = data / "metrics" / "communication.csv"
+    original = path.read_bytes()
+    at = choose(log_in(page()), mode=None)
+    assert at.radio(key="data_upload_mode").value == "merge"
+    at.file_uploader(key="data_upload_file").upload("juni.csv", JUNE, "text/csv")
+    at.run()
+    assert {metric.label: metric.value for metric in at.metric}["Borttagna rader"] == "0"
+    assert texts(at, "success") == ["Inga fel. Kontrollera ändringarna och spara."]
+
+    at.radio(key="data_upload_mode").set_value("replace").run()
+    assert {metric.label: metric.value for metric in at.metric}["Borttagna rader"] == "6"
+    assert texts(at, "success") == []
+    assert any(text.startswith("Inga fel, men 6 rader tas bort") for text in texts(at, "warning"))
+    assert at.button(key="data_upload_preview_save").disabled  # AppTest refuses to click it, as a browser would
+    assert path.read_bytes() == original and not store.read_changelog(data)
+
+    at.checkbox(key="data_upload_preview_removals").check().run()
+    assert at.checkbox(key="data_upload_preview_removals").label == "Ja, ta bort 6 rader"
+    at.button(key="data_upload_preview_save").click().run()
+    assert not at.exception
+    assert path.read_bytes() != original
+    assert [change.removed for change in store.read_changelog(data)] == [6]
+
+
+def test_cells_in_problems_are_shown_as_text_not_markdown(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch)
+    before = tree_digest(data)
+    at = choose(log_in(page()), mode=None)
+    hostile = b"metric;date;value\nsocial_followers;2026-06-30;![x](https://example.com/t.png)\n"
+    at.file_uploader(key="data_upload_file").upload("[klick](https://example.com).csv", hostile, "text/csv")
+    at.run()
+    assert not at.exception
+    shown = "\n".join(texts(at, "text"))
+    assert "”![x](https://example.com/t.png)” är inte ett tal" in shown
+    assert not any("](https://" in text for text in texts(at, "markdown"))
+    assert not any("](https://" in text.replace("\\", "") and "\\]" not in text for text in texts(at, "subheader"))
+    assert tree_digest(data) == before
+
+
+def test_computed_metrics_are_marked_and_point_to_their_register(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch, fixture="registers")
+    before = tree_digest(data)
+    at = log_in(page())
+    box = at.selectbox(key="data_quick_metric")
+    assert any("(räknas från members.csv)" in option for option in box.options)
+    at.selectbox(key="data_quick_metric").set_value("members_total").run()
+    assert not at.exception
+    assert any(text.startswith("Det här mätetalet räknas fram ur registret members.csv") for text in texts(at, "info"))
+    [send] = [button for button in at.button if button.label == "Förhandsgranska"][:1]
+    assert send.disabled  # the form cannot be sent for a computed metric
+    assert tree_digest(data) == before
+
+
+def test_an_editor_name_with_markdown_is_shown_as_typed(tmp_path, monkeypatch):
+    prepare(tmp_path, monkeypatch)
+    at = choose(log_in(page(), name="**Anna** [x](https://example.com)"))
+    at.file_uploader(key="data_upload_file").upload("juni.csv", JUNE, "text/csv")
+    at.run()
+    at.button(key="data_upload_preview_save").click().run()
+    captions = texts(at, "caption")
+    assert any("\\*\\*Anna\\*\\* \\[x\\]\\(https\\://example\\.com\\)" in text for text in captions), captions
+    assert not any("](https://" in text for text in captions)

@@ -176,7 +176,7 @@ def test_bad_row_gives_a_banner_and_the_rest_still_shows(fixture_env, tmp_path):
     fixture_env(folder)
     at = run()
     assert at.error[0].value.startswith("1 fel i datafilerna")
-    problems = " ".join(element.value for element in at.markdown)
+    problems = " ".join(element.value for element in at.text)  # the banner is plain text, never Markdown
     assert "data/metrics/communication.csv:8:value" in problems
     assert "”tio tusen” är inte ett tal" in problems
     assert card_statuses(at)["Prenumeranter på nyhetsbrevet"] == "↗ På väg"

@@ -111,7 +111,9 @@ def test_save_a_board_pack_then_list_it_and_report_from_it(app):
     before = path.read_bytes()
     app.button(key="pack_save").click().run()
     assert [message.value for message in app.error] == ["Styrelsepaketet sparades inte."]
-    assert "det finns redan ett styrelsepaket för 2026-06-30" in "\n".join(item.value for item in app.markdown)
+    assert "det finns redan ett styrelsepaket för 2026-06-30" in "\n".join(
+        item.value for item in [*app.markdown, *app.text]
+    )  # problems are plain text
     assert path.read_bytes() == before
     app.button(key="pack_2026-06-30_pdf").click().run()
     assert not app.exception

@@ -9,6 +9,7 @@ ever shown.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from kpi.model.problems import DataError, Problem, errors, warnings
 from kpi.read.load import data_fingerprint, load_dataset
 from kpi.text.i18n import LANGUAGES, normalise_language, t
 from ui import access
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,10 @@ def _load(data_dir: str, targets: str, fingerprint: tuple) -> Dataset | DataErro
         return load_dataset(Path(data_dir), Path(targets))
     except DataError as exc:  # cached too, so a broken targets.yaml is not re-read on every rerun
         return exc
+    except Exception:  # noqa: BLE001 - a file the reader did not foresee must not be a traceback page
+        # The detail goes to the server's log; the page says what happened in the user's words.
+        _log.exception("loading %s with %s failed", data_dir, targets)
+        return DataError([Problem(Path(data_dir).name, "load_failed")])
 
 
 def dataset(state: ViewState) -> Dataset | None:
@@ -147,7 +154,24 @@ def _shown_path(folder: Path) -> str:
 
 
 def show_problem_list(problems: list[Problem], lang: str, limit: int = 50) -> None:
-    lines = [f"- `{p.location()}` {p.message(lang)}" for p in problems[:limit]]
+    """The problems as plain text, one ``file:row:column: message`` a line.
+
+    Messages quote cells, file names and ids as typed, so they are never rendered as Markdown or
+    HTML: a cell holding ``![x](https://…)`` must show those characters, not fetch an image.
+    """
+    lines = [p.format(lang) for p in problems[:limit]]
     if len(problems) > limit:
         lines.append(t("ui.more_problems", lang, count=len(problems) - limit))
-    st.markdown("\n".join(lines))
+    st.text("\n".join(lines))
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&=\"'")
+
+
+def escape_markdown(text: str) -> str:
+    """User text (an uploaded file's name, a cell) made inert inside a Markdown label.
+
+    Every punctuation mark Markdown, GFM auto-links, HTML or LaTeX could act on gets a
+    backslash, so ``https://x`` or ``www.x`` never becomes a link and ``![](…)`` never an image.
+    """
+    return "".join("\\" + char if char in _MARKDOWN_SPECIAL else char for char in str(text))

@@ -17,7 +17,7 @@ from kpi.read.targets import load_config
 from kpi.text.i18n import format_number, t
 from kpi.write import auth, imports
 from kpi.write.imports import megabytes, parse_data_file, preview_upload
-from kpi.write.store import save_preview
+from kpi.write.store import HISTORY_DIR, KEEP_DAYS, KEEP_VERSIONS, prune_history, save_preview
 
 PROBLEMS_SHOWN = 200
 
@@ -39,9 +39,14 @@ def register(commands: Any) -> None:
     )
     command.add_argument(
         "--mode",
-        choices=("replace", "merge"),
-        default="replace",
-        help="replace the whole file (default) or add/update rows by key",
+        choices=("merge", "replace"),
+        default="merge",
+        help="add new rows and update rows with the same key (default), or replace the whole file",
+    )
+    command.add_argument(
+        "--allow-removals",
+        action="store_true",
+        help="with --mode replace: allow the save to remove rows that are not in FILE (refused otherwise)",
     )
     command.add_argument("--sheet", metavar="NAME", default=None, help="XLSX: the sheet to read (default: the first)")
     command.add_argument("--dry-run", action="store_true", help="check and show the difference, save nothing")
@@ -50,6 +55,31 @@ def register(commands: Any) -> None:
         "--editor", default=None, metavar="NAME", help="who is importing, for the change log (default: $USER)"
     )
     command.set_defaults(handler=cmd_import)
+
+    history = commands.add_parser("history", help="the backups in data/.history/")
+    history_commands = history.add_subparsers(dest="history_command", required=True, metavar="COMMAND")
+    prune = history_commands.add_parser(
+        "prune",
+        help=f"remove old backups: keeps every version of the last {KEEP_DAYS} days and the last "
+        f"{KEEP_VERSIONS} of each file, and what the next undo needs",
+    )
+    add_common(prune)
+    prune.add_argument(
+        "--days",
+        type=int,
+        default=KEEP_DAYS,
+        metavar="N",
+        help=f"keep every version of the last N days (default {KEEP_DAYS})",
+    )
+    prune.add_argument(
+        "--keep",
+        type=int,
+        default=KEEP_VERSIONS,
+        metavar="N",
+        help=f"keep the last N versions of each file (default {KEEP_VERSIONS})",
+    )
+    prune.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+    prune.set_defaults(handler=cmd_history_prune)
 
     hasher = commands.add_parser("hash-password", help="print an editor_password_hash line for .streamlit/secrets.toml")
     add_common(hasher)
@@ -110,10 +140,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(t("store.cli.unchanged", lang))
         return EXIT_OK
     if args.dry_run:
+        if preview.removals and not args.allow_removals:
+            print(t("store.cli.removals_needed", lang, count=format_number(preview.removals, lang)))
         print(t("store.cli.dry_run", lang))
         return EXIT_OK
+    if preview.removals and not args.allow_removals:
+        # Said once by --mode replace; removing history needs saying twice.
+        print_problems([Problem(preview.label, "store_removals_unconfirmed", params={"count": preview.removals})], lang)
+        print(t("store.cli.refused", lang), file=sys.stderr)
+        return EXIT_DATA
     editor = args.editor or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
-    result = save_preview(data_dir, preview, editor=editor, comment=args.comment, config=config)
+    result = save_preview(
+        data_dir, preview, editor=editor, comment=args.comment, config=config, allow_removals=args.allow_removals
+    )
     if not result.saved:
         print_problems(result.problems, lang)
         print(t("store.cli.refused", lang), file=sys.stderr)
@@ -121,6 +160,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(result.summary(lang))
     if result.history:
         print(t("store.cli.history", lang, path=f"{data_dir.name}/{result.history}"))
+    return EXIT_OK
+
+
+def cmd_history_prune(args: argparse.Namespace) -> int:
+    lang = args.lang
+    if args.days < 0 or args.keep < 1:
+        raise UsageError([Problem("--keep", "history_bad_limits")])
+    data_dir = paths.data_dir(args.data)
+    try:
+        pruned = prune_history(data_dir, days=args.days, keep=args.keep, dry_run=args.dry_run)
+    except OSError as exc:
+        print_problems([Problem(HISTORY_DIR, "store_write_failed", params={"detail": exc.strerror or str(exc)})], lang)
+        return EXIT_DATA
+    for relpath in pruned.removed:
+        print(relpath)
+    key = "store.cli.prune_dry_run" if args.dry_run else "store.cli.pruned"
+    print(
+        t(
+            key,
+            lang,
+            removed=format_number(len(pruned.removed), lang),
+            kept=format_number(pruned.kept, lang),
+            size=format_number(round(pruned.freed / 1024), lang),
+        ),
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

@@ -74,8 +74,19 @@ def _undecodable(data: bytes, exc: UnicodeDecodeError, label: str) -> DataError:
 
 
 def first_line(text: str) -> str:
-    end = text.find("\n")
-    return (text if end < 0 else text[:end]).rstrip("\r")
+    """The header line, ended by LF, CRLF or a lone CR (old Mac line endings)."""
+    ends = [index for index in (text.find("\n"), text.find("\r")) if index >= 0]
+    return text[: min(ends)] if ends else text
+
+
+def normalise_line_ends(text: str) -> str:
+    """A file with only CR line endings (classic Mac, some exports) read as LF lines.
+
+    Mixed files keep their CRs: Python's csv module then treats each lone CR as a line end too.
+    """
+    if "\r" in text and "\n" not in text:
+        return text.replace("\r", "\n")
+    return text
 
 
 def detect_delimiter(text: str) -> str:

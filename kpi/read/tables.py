@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.model.problems import DataError, Problem
-from kpi.read.sniff import decode, detect_delimiter, first_line
+from kpi.read.sniff import decode, detect_delimiter, first_line, normalise_line_ends
 
 # Numbers as people type them. Order matters: a lone comma is a decimal comma ("1,5" is one and
 # a half, "1,234" is 1.234), as Swedish Excel writes it; grouped forms need both separators.
@@ -121,8 +121,50 @@ def connect() -> duckdb.DuckDBPyConnection:
     return con
 
 
+# Swedish column names, as staff type them in Excel, and the column each one means. Matched after
+# trimming and lower-casing; a file is read (and saved) with the English names, so one file never
+# mixes both. Documented in docs/data-entry.md; every name is unambiguous across all file kinds.
+SWEDISH_HEADERS: dict[str, str] = {
+    # metrics files
+    "mätetal": "metric",
+    "datum": "date",
+    "värde": "value",
+    "anteckning": "note",
+    "kommentar": "note",
+    "källa": "source",
+    # members
+    "medlems-id": "member_id",
+    "medlemsid": "member_id",
+    "namn": "name",
+    "kategori": "category",
+    "inträde": "joined",
+    "utträde": "left",
+    "utträdesorsak": "leave_reason",
+    "medlemssidorna": "uses_member_pages",
+    "ökad lönsamhet": "increased_profitability",
+    # agreements
+    "undertecknat": "signed",
+    "gäller till": "ends",
+    # activities
+    "typ": "type",
+    "aktivitet": "title",
+    "deltagare": "participants",
+    "närvarande medlemmar": "members_present",
+    "planerad": "planned",
+    # milestones
+    "projekt": "project",
+    "arbetspaket": "package",
+    "delmål": "milestone",
+    "klart senast": "due",
+    "klart": "done",
+    "underlag": "evidence",
+}
+
+
 def normalise_header(name: str) -> str:
-    return (name or "").strip().strip("\ufeff").strip().lower()
+    """A header cell as the column it names: trimmed, lower case, a Swedish name translated."""
+    cleaned = " ".join((name or "").strip().strip("\ufeff").strip().lower().split())
+    return SWEDISH_HEADERS.get(cleaned, cleaned)
 
 
 @dataclass
@@ -138,6 +180,14 @@ class RawTable:
     delimiter: str
 
 
+# Bounds that keep a hostile file cheap to refuse (docs/data-entry.md, "Gränser"). A real data file
+# is well under 1 MB with a dozen columns; these leave room for years of history.
+MAX_DATA_BYTES = 20 * 1024 * 1024
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 5000
+_CELL_BREAKS = re.compile(r"[;,\t\r\n]")
+
+
 def read_table(
     con: duckdb.DuckDBPyConnection,
     source: Path | bytes,
@@ -149,10 +199,57 @@ def read_table(
     """Read one CSV into table ``table``; on failure add problems and return ``None``.
 
     ``table`` is chosen by the caller from a fixed pattern (never from user input), which is why
-    it may be spliced into SQL as an identifier; values always travel as parameters.
+    it may be spliced into SQL as an identifier; values always travel as parameters. Whatever the
+    bytes are, the outcome is a table or problems, never an exception: one broken file must not
+    take down every page that loads the data folder.
     """
     sql_with("{table}", table=table)  # refuse a bad internal name before reading anything
     try:
+        return _read_table(con, source, label, table, problems, max_rows)
+    except (csv.Error, duckdb.Error, ValueError, RecursionError) as exc:
+        problems.append(Problem(label, "bad_csv", row=1, params={"detail": type(exc).__name__}))
+        return None
+
+
+def _too_large(source: Path | bytes, label: str) -> Problem | None:
+    size = source.stat().st_size if isinstance(source, Path) else len(source)
+    if size <= MAX_DATA_BYTES:
+        return None
+    mb = 1024 * 1024
+    return Problem(label, "data_too_large", params={"size": -(-size // mb), "limit": MAX_DATA_BYTES // mb})
+
+
+def _long_cell(text: str, label: str) -> Problem | None:
+    """The first run of more than MAX_CELL_CHARS characters without a separator or line end.
+
+    Linear in the file (one pass over the separators), so a crafted file is refused before DuckDB
+    or the csv module builds anything from it.
+    """
+    start = 0
+    for match in _CELL_BREAKS.finditer(text):
+        if match.start() - start > MAX_CELL_CHARS:
+            break
+        start = match.end()
+    else:
+        if len(text) - start <= MAX_CELL_CHARS:
+            return None
+    line = text.count("\n", 0, start) + 1
+    return Problem(label, "cell_too_long", row=line, params={"limit": MAX_CELL_CHARS})
+
+
+def _read_table(
+    con: duckdb.DuckDBPyConnection,
+    source: Path | bytes,
+    label: str,
+    table: str,
+    problems: list[Problem],
+    max_rows: int | None,
+) -> RawTable | None:
+    try:
+        big = _too_large(source, label)  # before reading: a 200 MB file is never loaded into memory
+        if big is not None:
+            problems.append(big)
+            return None
         data = source.read_bytes() if isinstance(source, Path) else bytes(source)
         decoded = decode(data, label)
     except FileNotFoundError:
@@ -161,12 +258,23 @@ def read_table(
     except DataError as exc:
         problems.extend(exc.problems)
         return None
-    text = decoded.text
+    text = normalise_line_ends(decoded.text)
     delimiter = detect_delimiter(text)
     if not text.strip():
         problems.append(Problem(label, "empty_file"))
         return None
-    header_cells = next(csv.reader(io.StringIO(first_line(text)), delimiter=delimiter))
+    header_line = first_line(text)
+    if header_line.count(delimiter) >= MAX_COLUMNS:  # before any per-column work
+        problems.append(Problem(label, "import_too_many_columns", row=1, params={"limit": MAX_COLUMNS}))
+        return None
+    long_cell = _long_cell(text, label)
+    if long_cell is not None:
+        problems.append(long_cell)
+        return None
+    header_cells = next(csv.reader(io.StringIO(header_line, newline=""), delimiter=delimiter), [])
+    if len(header_cells) > MAX_COLUMNS:
+        problems.append(Problem(label, "import_too_many_columns", row=1, params={"limit": MAX_COLUMNS}))
+        return None
     columns = [normalise_header(cell) for cell in header_cells]
     duplicates = sorted({name for name in columns if columns.count(name) > 1 and name})
     for name in duplicates:

@@ -22,8 +22,11 @@ Decisions, each tested in ``tests/test_imports.py``:
 * The uploaded file's name is only ever shown in messages; where it is saved is the chosen target.
 * Saved files are UTF-8 with a BOM (Excel opens å, ä, ö correctly, and the loader reads it) with
   the current file's separator and line ending, or ``;`` and ``\\n`` for a new file, so that a
-  double-click in Swedish Excel opens the columns. Cells are written as the text that was read,
+  double-click in Swedish Excel opens the columns. Numbers in new and changed rows are written in
+  one form per file (no grouping; decimal comma in a ``;`` file, point otherwise), notes as typed,
   so reading the saved file gives back exactly the previewed rows.
+* Swedish headers (mätetal, datum, värde, ...) are read as the English columns; invisible
+  characters are refused in ids, numbers and dates and removed from notes.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import hashlib
 import io
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -51,6 +55,7 @@ from kpi.read import registers
 from kpi.read.load import check_metrics_table, metric_files, read_metrics_file
 from kpi.read.registers import REGISTERS
 from kpi.read.tables import (
+    MAX_COLUMNS,
     RawTable,
     connect,
     file_label,
@@ -64,11 +69,11 @@ from kpi.text.cells import FORMULA_PREFIXES, neutralise
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
-MAX_COLUMNS = 200
 # A real workbook of MAX_ROWS rows unpacks to a few MB; these limits leave room and stop bombs.
 XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_MAX_MEMBERS = 1000
+MAX_CELL_PROBLEMS = 200
 
 # The columns that name a row, for the diff and for merging: one observation, one member, ...
 KEYS: dict[str, tuple[str, ...]] = {
@@ -384,7 +389,14 @@ def _sheet_table(worksheet, label: str, problems: list[Problem], max_rows: int, 
     rows: list[list[str | None]] = []
     numbers: list[int] = []
     bad = False
-    for number, cells in enumerate(worksheet.iter_rows(min_row=1), start=1):
+    first = len(problems)
+    # max_col: cells past the cap are never built, however wide the sheet claims to be.
+    for number, cells in enumerate(worksheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):
+        if len(problems) - first >= MAX_CELL_PROBLEMS:
+            # A crafted or badly broken sheet: report the first problems and stop reading, so the
+            # work is bounded (it cost a minute and 1.4 GB to list three million of them).
+            problems.append(Problem(label, "import_stopped", row=number, params={"count": MAX_CELL_PROBLEMS}))
+            return None
         values = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
         if header is None:
             if all(value is None for _, value in values):
@@ -494,6 +506,37 @@ def _number_text(number: float) -> str:
     return repr(number).replace(".", ",")
 
 
+def canonical_number(text: str, delimiter: str) -> str:
+    """One way to write a number per file: no grouping, a decimal comma in a ``;`` file (as Swedish
+    Excel writes it) and a decimal point in a ``,`` or tab file. Text that is not a number is kept."""
+    number = parse_number(text)
+    if number is None or math.isnan(number) or math.isinf(number):
+        return text
+    shown = _number_text(number)
+    return shown if delimiter == ";" else shown.replace(",", ".")
+
+
+def _canonical_numbers(table: TextTable) -> TextTable:
+    """The value cells of new and changed rows in the file's own number form ("7 245" → "7245",
+    "63,5" → "63.5" in a comma-separated file); notes and other text stay as typed."""
+    if "metric" in table.columns:
+        slots = [table.columns.index("value")] if "value" in table.columns else []
+    else:
+        slots = [i for i, name in enumerate(table.columns) if name not in {"date", "note", "source"}]
+    if not slots:
+        return table
+    rows = []
+    for number, row in zip(table.row_numbers, table.rows):
+        if table.fresh is None or number in table.fresh:
+            row = list(row)
+            for slot in slots:
+                cell = row[slot]
+                if cell is not None:
+                    row[slot] = canonical_number(cell, table.delimiter)
+        rows.append(row)
+    return dataclasses.replace(table, rows=rows)
+
+
 def xlsx_sheets(data: bytes) -> list[str]:
     """The sheet names of a workbook (after the zip checks), for choosing another sheet."""
     problems: list[Problem] = []
@@ -592,6 +635,60 @@ def _strict(problems: Iterable[Problem], fresh: set[int] | None) -> list[Problem
             problem = dataclasses.replace(problem, severity="error", code=STRICT_CODES[problem.code])
         out.append(problem)
     return out
+
+
+# Free-text columns: invisible characters are removed from them. In every other column (ids, codes,
+# numbers, dates) an invisible character changes the meaning while looking the same, so it is refused.
+TEXT_COLUMNS = frozenset({"note", "source", "name", "title", "evidence"})
+_KEPT_IN_TEXT = {"\n", "\t"}
+# Named in messages (problem.import_invisible_char); any other is named by its Unicode name.
+INVISIBLE_NAMES = ("200B", "200C", "200D", "2060", "FEFF", "00AD", "200E", "200F")
+
+
+def invisible_chars(text: str) -> list[str]:
+    """Control and format characters (Unicode Cc and Cf) in ``text``: a 0x13 byte from a
+    LibreOffice cp1252 save, zero-width spaces, a BOM in the middle of a file."""
+    return [char for char in text if unicodedata.category(char) in {"Cc", "Cf"}]
+
+
+def char_name(char: str) -> str:
+    """A name a person can search for: a translated one (``@detail.char_200B``) or Unicode's."""
+    code = f"{ord(char):04X}"
+    if code in INVISIBLE_NAMES:
+        return f"@detail.char_{code}"
+    if unicodedata.category(char) == "Cc":
+        return "@detail.char_control"
+    return unicodedata.name(char, "?").lower()
+
+
+def _without_invisible(table: TextTable, label: str, problems: list[Problem]) -> TextTable:
+    """Clean invisible characters from free text, refuse them in ids, numbers and dates."""
+    rows: list[list[str | None]] = []
+    changed = False
+    for number, row in zip(table.row_numbers, table.rows):
+        new_row: list[str | None] = []
+        for column, cell in zip(table.columns, row):
+            if cell is not None and not cell.isprintable():
+                found = [
+                    char for char in invisible_chars(cell) if not (column in TEXT_COLUMNS and char in _KEPT_IN_TEXT)
+                ]
+                if found and column in TEXT_COLUMNS:
+                    cell = "".join(char for char in cell if char not in found) or None
+                    changed = True
+                elif found:
+                    shown = "".join(char if char.isprintable() else "·" for char in cell)[:60]
+                    problems.append(
+                        Problem(
+                            label,
+                            "import_invisible_char",
+                            row=number,
+                            column=column,
+                            params={"char": f"U+{ord(found[0]):04X}", "name": char_name(found[0]), "value": shown},
+                        )
+                    )
+            new_row.append(cell)
+        rows.append(new_row)
+    return dataclasses.replace(table, rows=rows) if changed else table
 
 
 def _formula_like(text: str | None) -> bool:
@@ -910,6 +1007,15 @@ class Preview:
     def unchanged(self) -> bool:
         return self.data is not None and not self.errors and self.diff is not None and self.diff.empty
 
+    @property
+    def removals(self) -> int:
+        """Rows of the current file that saving this preview removes (0 for a merge).
+
+        A save that removes rows must be confirmed a second time (the page's tick box, the
+        command line's ``--allow-removals``): a monthly sheet in the wrong mode must not wipe history.
+        """
+        return 0 if self.diff is None else self.diff.counts[2]
+
 
 def build_preview(
     data_dir: Path,
@@ -953,6 +1059,9 @@ def build_preview(
 
     if table is None:
         return result()
+    table = _without_invisible(table, source_label, found)
+    if errors(found):
+        return result()
     if mode in _EXISTING:
         if mode != "update":  # an update row holds only the cells it changes
             _check(dataclasses.replace(table, fresh=None), target, config, today, source_label, found)
@@ -971,6 +1080,8 @@ def build_preview(
         final.delimiter, final.line_end = current.table.delimiter, current.table.line_end
     elif current.data is None:
         final.delimiter, final.line_end = ";", "\n"
+    if target.kind == "metrics":
+        final = _canonical_numbers(final)
 
     whole: list[Problem] = []
     rows = _check(final, target, config, today, label, whole)
@@ -1074,7 +1185,7 @@ def preview_upload(
     *,
     today: dt.date | None = None,
     sheet: str | None = None,
-    mode: Mode = "replace",
+    mode: Mode = "merge",
     max_bytes: int = MAX_UPLOAD_BYTES,
     max_rows: int = MAX_ROWS,
     label: str | None = None,
@@ -1176,6 +1287,16 @@ MANUAL = DataFile("metrics", "manual")
 def entry_metrics(config: Config) -> list:
     """Metrics whose values are typed in (not computed from a register), in targets.yaml's order."""
     return [metric for metric in config.metrics if metric.source is None]
+
+
+def computed_from(metric) -> str | None:
+    """The register file a computed metric is counted from (``members.csv``), or ``None`` when its
+    values are typed in; the metric picker marks these and sends the person there instead."""
+    source = getattr(metric, "source", None)
+    if source is None:
+        return None
+    register = REGISTERS.get(source.register_name)
+    return register.file if register is not None else f"{source.register_name}.csv"
 
 
 def upload_files(data_dir: Path) -> list[DataFile]:

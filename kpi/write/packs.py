@@ -117,6 +117,9 @@ def save_pack(
     false, and :class:`DataError` for a comment on a metric that targets.yaml does not know.
     """
     path = pack_path(dataset.data_dir, meeting_date)
+    for link in (path.parent, path):  # never write through a link planted in the data folder
+        if link.is_symlink():
+            raise DataError([Problem(SNAPSHOT_FOLDER if link == path.parent else _label(path), "store_symlink")])
     if path.exists() and not replace:
         raise PackExistsError([Problem(_label(path), "reports_pack_exists", params={"date": meeting_date.isoformat()})])
     document = pack_document(dataset, meeting_date, comments, author, created)
@@ -126,6 +129,10 @@ def save_pack(
     except FileExistsError:
         raise PackExistsError(
             [Problem(_label(path), "reports_pack_exists", params={"date": meeting_date.isoformat()})]
+        ) from None
+    except OSError as exc:  # a read-only or full volume: a message, and atomic_write left nothing
+        raise DataError(
+            [Problem(_label(path), "store_write_failed", params={"detail": exc.strerror or str(exc)})]
         ) from None
     return path
 
