@@ -15,7 +15,8 @@ from kpi.model.problems import DataError, warnings
 from kpi.text.i18n import format_number, has_key, t
 from kpi.write import auth, imports, store
 from ui import access
-from ui.state import dataset, escape_markdown, show_problem_list, sidebar
+from ui.state import dataset, show_problem_list, sidebar
+from ui.text import escape_markdown
 
 state = sidebar()
 lang = state.lang

@@ -28,6 +28,7 @@ from kpi.model.problems import DataError
 from kpi.read.access import load_access
 from kpi.show.registers import BehindTable
 from kpi.text.i18n import t
+from ui.text import escape_markdown
 
 _PASSWORD_KEY = "access_password_editor"  # set only by unlock_with_password below
 
@@ -105,10 +106,10 @@ def sign_in_controls(lang: str) -> None:
     viewer = current_viewer()
     if viewer.email:
         role = t(f"access.role.{viewer.role}", lang) if viewer.role else t("access.role.none", lang)
-        st.caption(t("access.signed_in_as", lang, email=viewer.email, role=role))
+        st.caption(t("access.signed_in_as", lang, email=escape_markdown(viewer.email), role=role))
         st.button(t("access.sign_out", lang), on_click=st.logout, key="access_sign_out")
     elif viewer.signed_in:
-        st.caption(t("access.unlocked_as", lang, name=viewer.name or ""))
+        st.caption(t("access.unlocked_as", lang, name=escape_markdown(viewer.name or "")))
         st.button(t("access.lock", lang), on_click=lambda: st.session_state.pop(_PASSWORD_KEY, None), key="access_lock")
     elif sign_in_configured():
         st.button(t("access.sign_in", lang), on_click=st.login, key="access_sign_in")
