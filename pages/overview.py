@@ -18,7 +18,9 @@ from ui.state import dataset, notices, sidebar, statuses
 state = sidebar()
 lang = state.lang
 page_language(lang)
-st.title(t("dashboard.overview_title", lang, date=format_date(state.as_of, lang)))
+presenting = st.query_params.get(PRESENT_PARAM) == "1"
+if not presenting:
+    st.title(t("dashboard.overview_title", lang, date=format_date(state.as_of, lang)))
 data = dataset(state)
 if data is None:
     st.stop()
@@ -27,7 +29,7 @@ now = statuses(data, state.as_of)
 since = since_choice(data.data_dir, state.as_of, state.compare, lang)
 rows = goal_rows(now, config, lang)
 
-if st.query_params.get(PRESENT_PARAM) == "1":
+if presenting:
     # Presentation: no sidebar, larger type, one area per screen (arrow keys or the buttons move on).
     presentation_chrome()
     groups = area_groups(rows, config)
@@ -37,8 +39,11 @@ if st.query_params.get(PRESENT_PARAM) == "1":
     number = min(max(int(st.session_state.get("present_area", 0)), 0), len(groups) - 1)
     _area_id, area_name, members = groups[number]
     st.header(area_name)
-    st.caption(t("meeting.present_position", lang, number=number + 1, total=len(groups)))
-    goal_table(members, lang, area_name, links=False)
+    st.caption(
+        t("meeting.present_position", lang, number=number + 1, total=len(groups))
+        + " · "
+        + t("dashboard.overview_title", lang, date=format_date(state.as_of, lang))
+    )
     back, forward, leave = st.columns([1, 1, 1])
     if back.button(t("meeting.present_previous", lang), key="present_previous", disabled=number == 0, icon="⬅️"):
         st.session_state["present_area"] = number - 1
@@ -51,6 +56,7 @@ if st.query_params.get(PRESENT_PARAM) == "1":
     if leave.button(t("meeting.present_exit", lang), key="present_exit"):
         del st.query_params[PRESENT_PARAM]
         st.rerun()
+    goal_table(members, lang, area_name, links=False)
     st.stop()
 
 notices(data, state)

@@ -251,7 +251,8 @@ def test_group_by_area_is_an_option(fixture_env):
 def test_presentation_mode_shows_one_area_per_screen(fixture_env):
     at = run(present="1")
     assert [element.value for element in at.header] == ["Kommunikation"]
-    assert "Område 1 av 3" in [element.value for element in at.caption]
+    assert at.caption[0].value == "Område 1 av 3 · Översikt: målen per 30 juni 2026"
+    assert not at.title  # the area is the heading; the sidebar is hidden by CSS
     assert set(row_statuses(at)) == {"Följare i sociala medier", "Prenumeranter på nyhetsbrevet"}
     assert at.button(key="present_previous").disabled
     at.button(key="present_next").click().run()

@@ -32,15 +32,15 @@ TABLE_CSS = """
 .kpi-goals-frame:focus{outline:2px solid #0969da;outline-offset:2px}
 table.kpi-goals{border-collapse:collapse;width:100%;table-layout:fixed;font-size:0.95rem;color:inherit;margin:0}
 table.kpi-goals caption{caption-side:top;text-align:left;padding:0 0 0.3rem 0;color:inherit;font-size:0.9rem}
-table.kpi-goals th{text-align:left;font-weight:600;border-bottom:2px solid #8c959f;padding:0.25rem 0.5rem;
+table.kpi-goals th{hyphens:auto;-webkit-hyphens:auto;text-align:left;font-weight:600;border-bottom:2px solid #8c959f;padding:0.25rem 0.5rem;
   vertical-align:bottom}
 table.kpi-goals td{border-bottom:1px solid #d0d7de;padding:0.3rem 0.5rem;vertical-align:top;
   hyphens:auto;-webkit-hyphens:auto;overflow-wrap:break-word}
 table.kpi-goals td.kpi-num{white-space:nowrap;text-align:right}
-table.kpi-goals col.kpi-col-status{width:9rem}
-table.kpi-goals col.kpi-col-value{width:6.2rem}
-table.kpi-goals col.kpi-col-target{width:7.5rem}
-table.kpi-goals col.kpi-col-bar{width:8rem}
+table.kpi-goals col.kpi-col-status{width:9.5em}
+table.kpi-goals col.kpi-col-value{width:6.5em}
+table.kpi-goals col.kpi-col-target{width:7.8em}
+table.kpi-goals col.kpi-col-bar{width:8.4em}
 table.kpi-goals .kpi-goal-name{font-weight:600}
 table.kpi-goals .kpi-goal-name a{color:inherit}
 table.kpi-goals .kpi-reason{margin-top:0.1rem}

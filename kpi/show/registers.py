@@ -164,6 +164,12 @@ _BEHIND_COLUMNS = {
 }
 
 
+def register_title(name: str, lang: str) -> str:
+    """ "medlemsregistret" / "the member register": a register as people name it, never its code."""
+    key = "meeting.register." + name
+    return t(key, lang) if has_key(key) else name
+
+
 def measure_definition(metric: Metric, lang: str) -> str:
     """The measure's exact definition in words, with the metric's filter: shown under "which ones?"."""
     source = metric.source
@@ -180,6 +186,9 @@ def measure_definition(metric: Metric, lang: str) -> str:
             for value in values:
                 normalised = where_value(register, column, value) if column in register.filters else value
                 prefix = _TRANSLATED_VALUES.get(column)
+                if column == "id" and normalised == metric.id:  # a milestone's own row: its name, not its id
+                    shown.append(f"”{metric.display_name(lang)}”" if lang == "sv" else f"“{metric.display_name(lang)}”")
+                    continue
                 shown.append(
                     _translate(prefix, normalised, lang)
                     if prefix
@@ -187,7 +196,8 @@ def measure_definition(metric: Metric, lang: str) -> str:
                     if column in _YES_NO_COLUMNS
                     else str(normalised)
                 )
-            parts.append(f"{_header(column, lang).lower()} = {' / '.join(shown)}")
+            header = _header("milestone" if column == "id" else column, lang).lower()
+            parts.append(f"{header} = {' / '.join(shown)}")
         text += " " + t("registers.where", lang, filters="; ".join(parts))
     return text
 
@@ -203,7 +213,12 @@ def behind_table(dataset: Dataset, metric_id: str, as_of: dt.date, lang: str) ->
         column.replace("{flag}", metric.source.flag or "")
         for column in _BEHIND_COLUMNS.get(metric.source.register_name, list(rows.columns))
     ]
-    title = t("registers.behind_title", lang, name=metric.display_name(lang), count=format_number(len(rows), lang))
+    # Plural by babel's rules ("1 rad", "2 rader"); imported here, as meeting builds on views.
+    from kpi.show.meeting import plural
+
+    title = t(
+        "registers.behind_title", lang, name=metric.display_name(lang), rows=plural("meeting.rows", lang, len(rows))
+    )
     return BehindTable(
         metric.id, title, measure_definition(metric, lang), rows, display_table(rows, lang, dataset, columns)
     )
