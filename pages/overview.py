@@ -12,12 +12,11 @@ from kpi.show.meeting import ORDER, area_groups, goal_rows, ordered, plural, sin
 from kpi.show.views import cards, file_changes, summary_counts
 from kpi.text.i18n import format_date, t
 from ui.cards import render_views
-from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, page_language, presentation_chrome
+from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome
 from ui.state import dataset, notices, sidebar, statuses
 
 state = sidebar()
 lang = state.lang
-page_language(lang)
 presenting = st.query_params.get(PRESENT_PARAM) == "1"
 if not presenting:
     st.title(t("dashboard.overview_title", lang, date=format_date(state.as_of, lang)))

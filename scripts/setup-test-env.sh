@@ -27,4 +27,11 @@ fi
 echo "Installing the pinned Python packages (requirements-dev.txt) with uv"
 .venv/bin/python -m uv pip install -q --python .venv/bin/python -r requirements-dev.txt
 .venv/bin/python -m uv pip install -q --python .venv/bin/python --no-deps -e .  # the `kpi` command
+# axe-core (accessibility checks in the browser tests), from npm into a folder outside the repo;
+# tests/test_e2e_browser.py finds it there (or at $KPI_AXE_JS).
+axe_dir="${KPI_AXE_DIR:-/opt/malbild-axe}"
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ] && command -v npm >/dev/null 2>&1; then
+  echo "Installing axe-core 4.14.1 into $axe_dir"
+  mkdir -p "$axe_dir" && npm install -s --no-audit --no-fund --prefix "$axe_dir" axe-core@4.14.1 >/dev/null
+fi
 echo "Test environment ready: .venv ($(.venv/bin/python --version))"

@@ -201,9 +201,29 @@ def goal_table(rows: list[GoalRow], lang: str, caption: str, links: bool = True)
     st.markdown(TABLE_CSS + goal_table_html(rows, lang, caption, links), unsafe_allow_html=True)
 
 
+# Streamlit's tables scroll sideways inside their frame on a phone, but the frame cannot take the
+# keyboard focus (axe-core: scrollable-region-focusable): give every such frame a tab stop.
+_FOCUSABLE_FRAMES = """
+if (!window.kpiFrames) {
+  window.kpiFrames = true;
+  const mark = () => document.querySelectorAll('[data-testid="stTable"] div').forEach(frame => {
+    const style = getComputedStyle(frame);
+    if (["auto", "scroll"].includes(style.overflowX) && !frame.hasAttribute("tabindex")) {
+      frame.setAttribute("tabindex", "0");
+    }
+  });
+  new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
+  mark();
+}
+"""
+
+
 def page_language(lang: str) -> None:
-    """Set ``<html lang>`` to the page's language so the browser hyphenates Swedish as Swedish."""
-    st.html(f"<script>document.documentElement.lang = {lang!r};</script>", unsafe_allow_javascript=True)
+    """Set ``<html lang>`` to the page's language (the browser then hyphenates Swedish as Swedish),
+    and make Streamlit's scrolling table frames reachable by keyboard."""
+    st.html(
+        f"<script>document.documentElement.lang = {lang!r};{_FOCUSABLE_FRAMES}</script>", unsafe_allow_javascript=True
+    )
 
 
 PRESENT_CSS = """

@@ -75,6 +75,7 @@ class CardView:
     explanation: str = ""
     milestone: bool = False
     sparkline: list[float] = field(default_factory=list)
+    sparkline_label: str = ""  # the sparkline in words: its text alternative
 
 
 def summary_counts(
@@ -284,6 +285,16 @@ def card(
         view.compare_text = t("dashboard.since", lang, date=format_date(compare, lang))
     if status.stale:
         view.stale_text = t("dashboard.stale_mark", lang, date=format_date(status.value_date, lang))
+    if len(view.sparkline) > 1:
+        view.sparkline_label = t(
+            "meeting.sparkline_label",
+            lang,
+            count=len(view.sparkline),
+            first=format_estimate(metric, view.sparkline[0], lang),
+            last=format_estimate(metric, view.sparkline[-1], lang),
+            low=format_estimate(metric, min(view.sparkline), lang),
+            high=format_estimate(metric, max(view.sparkline), lang),
+        )
     return view
 
 
