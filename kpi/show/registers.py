@@ -81,6 +81,8 @@ def display_table(
             texts = ["" if is_missing(v) else format_number(float(v), lang, 1) + " %" for v in values]
         elif column == "project" and dataset is not None:
             texts = [project_name(dataset, v, lang) for v in values]
+        elif column == "milestone":
+            texts = [milestone_name(dataset, v, lang) for v in values]
         elif column == "package":
             totals = full["total"] if "total" in full.columns else [False] * len(frame)
             projects = full["project"] if "project" in full.columns else [None] * len(frame)
@@ -98,6 +100,21 @@ def display_table(
             texts = [_plain_text(v, lang) for v in values]
         out[_header(column, lang)] = pd.Series(texts, index=frame.index, dtype="object")
     return out.reset_index(drop=True)
+
+
+def milestone_name(dataset: Dataset | None, name: Any, lang: str) -> str:
+    """A milestone from milestones.csv in ``lang``: the English name of the goal in targets.yaml
+    that has the same Swedish name, else the Swedish text marked "(sv)" so the fallback is visible."""
+    if is_missing(name):
+        return ""
+    text = str(name)
+    if lang == "sv" or dataset is None:
+        return text
+    for metric in dataset.config.metrics:
+        if metric.kind == "milestone" and metric.name.get("sv") == text:
+            if metric.name.en:
+                return metric.name.en
+    return f"{text} (sv)"
 
 
 def _translate(prefix: str, value: Any, lang: str) -> str:
