@@ -111,9 +111,8 @@ def milestone_name(dataset: Dataset | None, name: Any, lang: str) -> str:
     if lang == "sv" or dataset is None:
         return text
     for metric in dataset.config.metrics:
-        if metric.kind == "milestone" and metric.name.get("sv") == text:
-            if metric.name.en:
-                return metric.name.en
+        if metric.kind == "milestone" and metric.name.sv == text and metric.name.en:
+            return metric.name.en
     return f"{text} (sv)"
 
 
