@@ -7,6 +7,7 @@ read before the sidebar is drawn, so the menu is in the same language as the pag
 import streamlit as st
 
 from kpi.text.i18n import t
+from ui import access
 from ui.meeting import page_language
 from ui.state import current_language
 
@@ -14,6 +15,9 @@ st.set_page_config(page_title="Målbild", page_icon="🎯", layout="wide", initi
 
 lang = current_language()
 page_language(lang)  # <html lang> follows the language: the browser hyphenates Swedish as Swedish
+if not access.allowed("view_dashboard"):  # access.yaml says public: none
+    st.title("Målbild")
+    access.require("view_dashboard", lang)
 # Streamlit leaves 6rem above the first line; 4rem still clears its 3.75rem header bar, and on a
 # projector every line counts (also the 5rem margins left and right of a wide page: 2rem is enough).
 st.markdown(

@@ -1,5 +1,4 @@
 """``python -m bench``: how fast Målbild is, each figure against a floor measured in the same run.
-from kpi.report import build
 
 Noisy machines still compare, because every goal is a ratio: the overview page against a bare
 Streamlit page drawing as many ``st.metric`` as it has cards; loading and judging every metric
@@ -263,6 +262,48 @@ def measure_viewers(counts: list[int]) -> dict:
     return results
 
 
+def measure_sessions(counts: list[int]) -> dict:
+    """The real server with N sessions at once over its websocket, no browser (bench/sessions.py)."""
+    from bench import sessions
+
+    port = _free_port()
+    env = dict(
+        os.environ, KPI_DATA_DIR=str(ROOT / "data"), KPI_TARGETS=str(ROOT / "targets.yaml"), KPI_TODAY=AS_OF.isoformat()
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        return sessions.measure(port, server.pid, counts, f"as_of={AS_OF.isoformat()}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 
@@ -372,6 +413,26 @@ def render(results: dict) -> str:
                 f"{_ratio(row['worst'], alone['median'])} |"
             )
         lines.append("")
+    found = results.get("sessions")
+    if found:
+        alone = found.get("1") or found.get(1)
+        lines += [
+            "### 7. Server capacity: N sessions at once over the websocket (no browser; bench/sessions.py)",
+            "",
+            "| sessions at once | finished | median per overview run | worst | median vs one alone | server CPU-s per view |",
+            "|---|---|---|---|---|---|",
+        ]
+        for count, row in sorted(found.items(), key=lambda kv: int(kv[0])):
+            lines.append(
+                f"| {count} | {row['finished']} of {row['sessions']} | {_s(row['median'])} | {_s(row['worst'])} | "
+                f"{_ratio(row['median'], alone['median'])} | {row['cpu_per_view']:.3f} |"
+            )
+        lines += [
+            "",
+            f"Goals: ≤ 0.05 CPU-s per overview view; median at 25 ≤ 3× one alone. "
+            f"The overview sends {alone['deltas']} delta messages per view.",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -387,7 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, few runs: a smoke test for CI")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="folder for JSON and exports")
     parser.add_argument("--markdown", type=Path, default=None, help="write the table here (default: print only)")
-    parser.add_argument("--skip", action="append", default=[], choices=["overview", "scales", "reports", "viewers"])
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["overview", "scales", "reports", "viewers", "sessions"]
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     results = {
@@ -406,6 +469,8 @@ def main(argv: list[str] | None = None) -> int:
         results["reports"] = measure_reports(args.out)
     if "viewers" not in args.skip:
         results["viewers"] = measure_viewers([2] if args.quick else [10, 25])
+    if "sessions" not in args.skip:
+        results["sessions"] = measure_sessions([1, 3] if args.quick else [1, 10, 25, 50])
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     table = render(results)
     print(table)

@@ -23,3 +23,14 @@ def targets_path(explicit: str | os.PathLike | None = None) -> Path:
 def is_example_data(folder: Path) -> bool:
     """The bundled example data carries a marker file; real data folders do not."""
     return (folder / "EXAMPLE_DATA").exists()
+
+
+ACCESS_ENV = "KPI_ACCESS"
+
+
+def access_path(explicit: str | os.PathLike | None = None, targets: Path | None = None) -> Path:
+    """``access.yaml``: flag, then ``$KPI_ACCESS``, else beside targets.yaml (roles live with the goals)."""
+    value = explicit or os.environ.get(ACCESS_ENV)
+    if value:
+        return Path(value).expanduser().resolve()
+    return (targets or targets_path()).parent / "access.yaml"

@@ -7,6 +7,7 @@ from kpi.read import registers
 from kpi.show import register_charts
 from kpi.show import registers as register_views
 from kpi.text.i18n import t
+from ui import access
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -53,7 +54,7 @@ else:
     )
 
 st.subheader(t("registers.behind_heading", lang))
-for behind in register_views.behind_tables(data, "activities", as_of, lang):
+for behind in access.visible_behind(data, register_views.behind_tables(data, "activities", as_of, lang), lang):
     with st.expander(behind.title):
         st.caption(behind.definition)
         st.table(behind.table, hide_index=True)

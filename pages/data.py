@@ -14,6 +14,7 @@ from kpi import clock
 from kpi.model.problems import DataError, warnings
 from kpi.text.i18n import format_number, has_key, t
 from kpi.write import auth, imports, store
+from ui import access
 from ui.state import dataset, show_problem_list, sidebar
 
 state = sidebar()
@@ -28,42 +29,47 @@ def _secrets() -> dict:
         return {}
 
 
-password = auth.configured(_secrets())
-if password is None:
-    st.info(t("store.disabled", lang), icon=":material/lock:")
-    st.stop()
-if not password.valid:
-    st.error(t("store.password_invalid", lang))
-    st.stop()
+if access.sign_in_configured():
+    # Named sign-in: staff and administrators edit as their verified e-mail; no shared password.
+    editor = access.require("edit_data", lang).label
+else:
+    password = auth.configured(_secrets())
+    if password is None:
+        st.info(t("store.disabled", lang), icon=":material/lock:")
+        st.stop()
+    if not password.valid:
+        st.error(t("store.password_invalid", lang))
+        st.stop()
 
-# --- unlock -------------------------------------------------------------------------------------
-editor = st.session_state.get("data_editor_name")
-if not editor:
-    st.caption(t("store.locked", lang))
-    with st.form("data_login", clear_on_submit=True):
-        name = st.text_input(t("store.editor_name", lang), max_chars=store.EDITOR_MAX, key="data_login_name")
-        candidate = st.text_input(t("store.password", lang), type="password", key="data_login_password")
-        submitted = st.form_submit_button(t("store.unlock", lang), type="primary")
-    if submitted:
-        if not name.strip():
-            st.warning(t("store.need_name", lang))
-        else:
-            throttle = st.session_state.setdefault("data_throttle", auth.Throttle())
-            outcome = auth.attempt(password, candidate, throttle)
-            if outcome.ok:
-                st.session_state["data_editor_name"] = store.clean_text(name, store.EDITOR_MAX)
-                del st.session_state["data_login_password"]
-                st.rerun()
-            elif outcome.locked:
-                st.error(t("store.locked_out", lang, minutes=max(1, round(outcome.wait / 60))))
-            elif outcome.wait > 0 and not outcome.checked:
-                st.error(t("store.wait", lang, seconds=max(1, round(outcome.wait))))
+    # --- unlock -------------------------------------------------------------------------------------
+    unlocked = access.current_viewer()
+    editor = unlocked.name if unlocked.signed_in else None
+    if not editor:
+        st.caption(t("store.locked", lang))
+        with st.form("data_login", clear_on_submit=True):
+            name = st.text_input(t("store.editor_name", lang), max_chars=store.EDITOR_MAX, key="data_login_name")
+            candidate = st.text_input(t("store.password", lang), type="password", key="data_login_password")
+            submitted = st.form_submit_button(t("store.unlock", lang), type="primary")
+        if submitted:
+            if not name.strip():
+                st.warning(t("store.need_name", lang))
             else:
-                st.error(t("store.wrong_password", lang))
-        del candidate
-        if "data_login_password" in st.session_state:  # the typed password is not kept in the session
-            del st.session_state["data_login_password"]
-    st.stop()
+                client = auth.client_address(st.context.ip_address, dict(st.context.headers or {}))
+                outcome = auth.attempt(password, candidate, client=client)
+                if outcome.ok:
+                    access.unlock_with_password(store.clean_text(name, store.EDITOR_MAX))
+                    del st.session_state["data_login_password"]
+                    st.rerun()
+                elif outcome.locked:
+                    st.error(t("store.locked_out", lang, minutes=max(1, round(outcome.wait / 60))))
+                elif outcome.wait > 0 and not outcome.checked:
+                    st.error(t("store.wait", lang, seconds=max(1, round(outcome.wait))))
+                else:
+                    st.error(t("store.wrong_password", lang))
+            del candidate
+            if "data_login_password" in st.session_state:  # the typed password is not kept in the session
+                del st.session_state["data_login_password"]
+        st.stop()
 
 data = dataset(state)
 if data is None:
@@ -73,7 +79,8 @@ config, data_dir, today = data.config, state.data_dir, clock.today()
 top = st.columns([4, 1])
 top[0].caption(t("store.signed_in", lang, editor=editor) + " " + t("store.intro", lang))
 if top[1].button(t("store.lock", lang), icon=":material/lock:"):
-    for key in [key for key in st.session_state if str(key).startswith("data_") and key != "data_throttle"]:
+    access.lock()
+    for key in [key for key in st.session_state if str(key).startswith("data_")]:
         del st.session_state[key]
     st.rerun()
 
@@ -371,7 +378,9 @@ with tab_history:
                     removed=format_number(last.removed, lang),
                 )
             )
-            if st.button(t("store.history.undo", lang), icon=":material/undo:", key="data_undo"):
+            if access.allowed("undo") and st.button(
+                t("store.history.undo", lang), icon=":material/undo:", key="data_undo"
+            ):
                 result = store.undo_last(data_dir, editor)
                 if result.saved:
                     st.session_state["data_flash"] = result.summary(lang)

@@ -9,6 +9,7 @@ from kpi.read import registers
 from kpi.show import register_charts
 from kpi.show import registers as register_views
 from kpi.text.i18n import format_date, format_number, t
+from ui import access
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -50,7 +51,7 @@ st.markdown(
         left=format_number(change_counts["left"], lang),
     )
 )
-if len(changes):
+if len(changes) and access.allowed("view_member_data"):  # names and leave reasons: personal data
     st.table(
         register_views.display_table(
             changes,
@@ -76,12 +77,15 @@ with right_column:
     )
 
 st.subheader(t("registers.behind_heading", lang))
-for behind in register_views.behind_tables(data, "members", as_of, lang):
+for behind in access.visible_behind(data, register_views.behind_tables(data, "members", as_of, lang), lang):
     with st.expander(behind.title):
         st.caption(behind.definition)
         st.table(behind.table, hide_index=True)
 members = registers.members_at(data, as_of)
-with st.expander(
-    t("registers.members_list", lang, count=format_number(len(members), lang), date=format_date(as_of, lang))
-):
-    st.table(register_views.display_table(members, lang, data), hide_index=True)
+if access.allowed("view_member_data"):
+    with st.expander(
+        t("registers.members_list", lang, count=format_number(len(members), lang), date=format_date(as_of, lang))
+    ):
+        st.table(register_views.display_table(members, lang, data), hide_index=True)
+else:
+    st.caption(t("access.members_hidden", lang))

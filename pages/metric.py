@@ -15,6 +15,7 @@ from kpi.show.registers import register_title
 from kpi.show.status import STATUS_COLOURS, status_label
 from kpi.show.views import forecast_text, observation_table, target_rows
 from kpi.text.i18n import localized, t
+from ui import access
 from ui.cards import status_badge_html
 from ui.state import dataset, notices, sidebar
 
@@ -43,7 +44,9 @@ if st.query_params.get("metric") != metric_id:
     st.query_params["metric"] = metric_id
 
 metric = config.metric(metric_id)
-status = evaluate(metric, data.series.get(metric_id, Series.empty()), state.as_of, config.status_thresholds)
+status = evaluate(
+    metric, data.series.get(metric_id, Series.empty()), state.as_of, config.status_thresholds, config.growth_thresholds
+)
 
 st.title(metric.display_name(lang))
 context = [t("dashboard.area_of", lang, area=config.area_name(metric.area, lang))]
@@ -92,7 +95,8 @@ st.subheader(t("dashboard.observations_heading", lang))
 if metric.source is not None:
     st.info(t("dashboard.register_source", lang, register=register_title(metric.source.register_name, lang)))
     behind = register_views.behind_table(data, metric_id, state.as_of, lang)
-    if behind is not None:
+    shown = access.visible_behind(data, [behind], lang) if behind is not None else []
+    if shown and behind is not None:
         # "Which ones?": the register rows behind the number, with the measure's exact definition.
         st.markdown(f"**{behind.title}**")
         st.caption(behind.definition)

@@ -7,6 +7,7 @@ from kpi.read import registers
 from kpi.show import maps
 from kpi.show import registers as register_views
 from kpi.text.i18n import t
+from ui import access
 from ui.cards import area_section
 from ui.state import open_page
 
@@ -26,7 +27,7 @@ st.subheader(t("registers.agreements_heading", lang))
 st.caption(t("registers.measure.agreements.active_count", lang))
 st.table(register_views.display_table(registers.agreements_table(data, as_of), lang, data), hide_index=True)
 
-for behind in register_views.behind_tables(data, "municipalities", as_of, lang):
+for behind in access.visible_behind(data, register_views.behind_tables(data, "municipalities", as_of, lang), lang):
     with st.expander(behind.title):
         st.caption(behind.definition)
         st.table(behind.table, hide_index=True)

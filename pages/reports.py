@@ -3,8 +3,9 @@
 Two clicks for a funder's report: the project's button makes the PDF, the download button
 saves it. Every report comes from :func:`kpi.build.build_report`, the same function as
 ``python -m kpi report``. Board packs freeze the status at a meeting with the board's comments
-(:mod:`kpi.snapshots`); saving one goes through :func:`save_board_pack`, the one place where
-editor access control is to be added.
+(:mod:`kpi.write.packs`). Who may see what is :func:`kpi.model.access.may` (through ui.access):
+anonymous visitors get aggregates only, member-level rows and comments need the board's role,
+and board packs (with their comments) are listed and saved for the board, staff and admins.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kpi.show.changes import change_line, pack_title
 from kpi.show.status import status_counts_text, status_label
 from kpi.text.i18n import LANGUAGES, format_date, t
 from kpi.write import packs as snapshots
+from ui import access
 from ui.state import dataset, notices, show_problem_list, sidebar, statuses
 
 FORMAT_KEYS = {
@@ -63,10 +65,13 @@ def make_report(
     period_to: dt.date | None = None,
     pack: dt.date | None = None,
     csv_dialect: str = "default",
+    include_comments: bool | None = None,
 ) -> None:
     """Build a report and keep it in the session so its download button survives reruns.
 
     ``origin`` names the button that asked, so the download appears right where it was clicked.
+    Member-level rows need ``view_member_data`` and the board's comments ``view_comments``
+    (board, staff, admin); anyone else gets a report of aggregates only.
     """
     spec = reports.ReportSpec(
         fmt=fmt,
@@ -77,6 +82,8 @@ def make_report(
         lang=report_lang,
         pack=pack,
         csv_dialect=csv_dialect,
+        include_comments=include_comments if access.allowed("view_comments") else False,
+        member_level=access.allowed("view_member_data"),
     )
     try:
         with st.spinner(t("reports.making", lang)):
@@ -120,23 +127,50 @@ def download(origin: str) -> None:
 def save_board_pack(
     data: Dataset, meeting_date: dt.date, comments: dict[str, str], author: str, replace: bool = False
 ) -> Path:
-    """Save the board pack for a meeting. Gate editor access here (see docs/reports.md)."""
+    """Save the board pack for a meeting (the page offers it only to those who may comment)."""
     return snapshots.save_pack(data, meeting_date, comments, author, replace=replace)
 
 
 # --- 1. the funders' reports in two clicks --------------------------------------------------------
 st.subheader(t("reports.quick_heading", lang))
-st.caption(t("reports.quick_help", lang, date=format_date(state.as_of, lang)))
-quick_scopes = [project.id for project in config.projects] + [config.own_scope(), reports.SCOPE_ALL]
-for index, scope in enumerate(quick_scopes):
-    if index % 2 == 0:
-        columns = st.columns(2)  # two buttons a row, so long project names stay readable
+st.caption(t("reports.quick_help", lang))
+for project in config.projects:
+    periods = reports.reporting_periods(config, project.id, data.today, lang)
+    label = project.name.get(lang) + (f" ({project.funder})" if project.funder else "")
+    with st.container(border=True):
+        left, middle, right = st.columns([3, 1, 2], vertical_alignment="bottom")
+        chosen = None
+        if periods:
+            chosen = left.selectbox(
+                t("period.quick_period", lang),
+                periods,
+                index=reports.default_period(periods, data.today),
+                format_func=lambda period: period.label,
+                key=f"quick_period_{project.id}",
+            )
+        quick_fmt = middle.selectbox(
+            t("period.quick_format", lang),
+            ["pdf", "xlsx"],
+            format_func=lambda key: t(FORMAT_KEYS[key], lang),
+            key=f"quick_format_{project.id}",
+        )
+        if right.button(label, key=f"quick_{project.id}", icon=":material/description:", width="stretch"):
+            make_report(
+                "quick",
+                quick_fmt,
+                project.id,
+                lang,
+                None,  # judged at the period's end (at most today)
+                chosen.start if chosen else None,
+                chosen.end if chosen else None,
+            )
+columns = st.columns(2)
+for index, scope in enumerate([config.own_scope(), reports.SCOPE_ALL]):
     label = reports.scope_label(config, scope, lang)
-    if scope in {project.id for project in config.projects} and config.project(scope).funder:
-        label = f"{config.project(scope).name.get(lang)} ({config.project(scope).funder})"
-    if columns[index % 2].button(label, key=f"quick_{scope}", icon=":material/picture_as_pdf:", width="stretch"):
+    if columns[index].button(label, key=f"quick_{scope}", icon=":material/picture_as_pdf:", width="stretch"):
         make_report("quick", "pdf", scope, lang, state.as_of)
 download("quick")
+st.caption(t("period.aggregates_only", lang))
 
 # --- 2. any report: format, scope, period, language, as-of date, board pack -----------------------
 with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
@@ -158,7 +192,7 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
             t("reports.period_from", lang), value=None, format="YYYY-MM-DD", help=t("reports.period_help", lang)
         )
         period_to = right.date_input(t("reports.period_to", lang), value=None, format="YYYY-MM-DD")
-        as_of = left.date_input(t("reports.as_of", lang), value=state.as_of, format="YYYY-MM-DD")
+        as_of = left.date_input(t("reports.as_of", lang), value=None, format="YYYY-MM-DD")
         report_lang = right.segmented_control(
             t("reports.language", lang), list(LANGUAGES), default=lang, key="report_lang"
         )
@@ -175,13 +209,33 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
             horizontal=True,
             format_func=lambda key: t("reports.csv_" + key.replace("-", "_"), lang),
         )
+        comments = st.checkbox(
+            t("period.include_comments", lang), value=False, help=t("period.include_comments_help", lang)
+        )
         if st.form_submit_button(t("reports.make", lang), type="primary"):
-            make_report("custom", fmt, scope, report_lang or lang, as_of, period_from, period_to, pack_choice, dialect)
+            if as_of is None and period_to is None and reports.scope_kind(config, scope) != "project":
+                as_of = state.as_of  # no period: the date the rest of the app shows
+            make_report(
+                "custom",
+                fmt,
+                scope,
+                report_lang or lang,
+                as_of,
+                period_from,
+                period_to,
+                pack_choice,
+                dialect,
+                # a board pack's report carries the board's comments; otherwise only when ticked
+                include_comments=None if pack_choice and not comments else comments,
+            )
     download("custom")
 
 # --- 3. board packs ------------------------------------------------------------------------------
 st.subheader(t("reports.packs_heading", lang))
 st.caption(t("reports.packs_help", lang))
+if not access.allowed("view_comments"):  # packs carry the board's comments: for signed-in roles
+    st.info(t("access.need_sign_in", lang), icon=":material/lock:")
+    st.stop()
 latest = snapshots.latest_pack(data.data_dir, before=state.as_of)
 if latest is not None:
     now = statuses(data, state.as_of)
@@ -233,11 +287,10 @@ def pack_form(author_default: str) -> None:
         st.success(st.session_state.pop(FLASH_KEY))
 
 
-# Saving writes to the data folder, so it needs the editor access staff unlock on the Data page.
-editor = st.session_state.get("data_editor_name")
-if editor:
+# Saving writes to the data folder: for the board, staff and admins, named as they signed in.
+if access.allowed("comment_packs"):
     with st.expander(t("reports.pack_new_heading", lang), icon=":material/save:"):
-        pack_form(editor)
+        pack_form(access.current_viewer().label)
 else:
     st.info(t("reports.pack_locked", lang), icon=":material/lock:")
 

@@ -64,7 +64,7 @@ REGISTER_BASELINES = {
     "member_pages_usage_pct": 15.0,
     "members_profitability_pct": 25.0,
     "municipal_agreements": 2,
-    "meeting_attendance_pct": 35.7,
+    "meeting_attendance_pct": 34.1,  # the year's three meetings together
 }
 
 
@@ -261,6 +261,8 @@ class Member:
         self.category, self.joined, self.left, self.reason = category, joined, left, reason
         self.pages, self.profit = pages, profit
         self.name = self.kommun = self.member_id = ""
+        self.logins: list[dt.date] = []
+        self.answers: list[tuple[dt.date, str]] = []
 
     def active_on(self, day: dt.date) -> bool:
         return self.joined <= day and (self.left is None or self.left > day)
@@ -395,20 +397,57 @@ def make_members(rng: random.Random) -> list[Member]:
 
 
 def members_rows(members: list[Member]) -> list[list]:
-    header = [
-        "member_id",
-        "name",
-        "category",
-        "kommun",
-        "joined",
-        "left",
-        "leave_reason",
-        "uses_member_pages",
-        "increased_profitability",
-    ]
+    # Using the member pages and increased profitability are dated facts (logins.csv,
+    # surveys.csv), not yes/no columns that would rewrite every past date when edited.
+    header = ["member_id", "name", "category", "kommun", "joined", "left", "leave_reason"]
     return [header] + [
-        [m.member_id, m.name, m.category, m.kommun, iso(m.joined), iso(m.left), m.reason, m.pages, m.profit]
-        for m in members
+        [m.member_id, m.name, m.category, m.kommun, iso(m.joined), iso(m.left), m.reason] for m in members
+    ]
+
+
+# --- logins and the member survey ------------------------------------------------------------------
+
+# The yearly member survey ("Har din lönsamhet ökat det senaste året?"): answered over three weeks.
+SURVEYS = ((dt.date(2025, 12, 1), dt.date(2025, 12, 19)), (dt.date(2026, 10, 5), dt.date(2026, 10, 23)))
+LAST_LOGIN_DAY = dt.date(2026, 11, 20)
+
+
+def add_logins_and_answers(members: list[Member]) -> None:
+    """Dated logins and survey answers that give the same picture the yes/no flags gave.
+
+    A member marked as a user of the member pages logs in every 3–8 weeks from joining (or from
+    2024) until leaving; six members who are not users logged in during 2024 only (so they count
+    in 2024 and have lapsed by the baseline). Members with an answer in the example answer each
+    survey held while they were members. A separate random stream keeps every other file as it was.
+    """
+    rng = random.Random(SEED + 13)
+    lapsed = rng.sample([m for m in members if m.pages != "yes" and m.joined.year < 2024 and m.left is None], 6)
+    for member in members:
+        member.logins, member.answers = [], []
+        end = min(member.left - dt.timedelta(days=1), LAST_LOGIN_DAY) if member.left else LAST_LOGIN_DAY
+        if member.pages == "yes":
+            day = max(member.joined, dt.date(2024, 1, 8)) + dt.timedelta(days=rng.randint(1, 20))
+            while day <= end:
+                member.logins.append(day)
+                day += dt.timedelta(days=rng.randint(21, 56))
+        elif member in lapsed:
+            member.logins = sorted(random_day(rng, dt.date(2024, 1, 15), dt.date(2024, 11, 30)) for _ in range(3))
+        if member.profit in ("yes", "no"):
+            for start, stop in SURVEYS:
+                if member.active_on(stop):
+                    member.answers.append((random_day(rng, max(start, member.joined), stop), member.profit))
+
+
+def logins_rows(members: list[Member]) -> list[list]:
+    rows = sorted((day, m.member_id) for m in members for day in m.logins)
+    return [["member_id", "date"]] + [[member_id, iso(day)] for day, member_id in rows]
+
+
+def surveys_rows(members: list[Member]) -> list[list]:
+    rows = sorted((day, m.member_id, answer) for m in members for day, answer in m.answers)
+    return [["member_id", "date", "question", "answer"]] + [
+        [member_id, iso(day), "increased_profitability", "ja" if answer == "yes" else "nej"]
+        for day, member_id, answer in rows
     ]
 
 
@@ -933,9 +972,12 @@ def build() -> dict[Path, bytes]:
     rng = random.Random(SEED)
     members = make_members(rng)
     activities, attendance = activities_rows(members)
+    add_logins_and_answers(members)
     files: dict[Path, bytes] = {
         DATA / "EXAMPLE_DATA": README_MARKER.encode("utf-8"),
         DATA / "members.csv": csv_text(members_rows(members)).encode("utf-8"),
+        DATA / "logins.csv": csv_text(logins_rows(members)).encode("utf-8"),
+        DATA / "surveys.csv": csv_text(surveys_rows(members), delimiter=";").encode("utf-8"),
         DATA / "agreements.csv": csv_text(agreements_rows()).encode("utf-8"),
         DATA / "activities.csv": csv_text(activities).encode("utf-8"),
         DATA / "milestones.csv": csv_text(milestones_register_rows()).encode("utf-8"),
@@ -962,11 +1004,31 @@ def register_values(members: list[Member], attendance: dict[dt.date, float], day
         "members_restaurants": sum(m.category == "restaurant" for m in active),
         "members_new": len(year),
         "members_left_unnatural": sum(m.reason == "other" for m in left),
-        "member_pages_usage_pct": round(100 * sum(m.pages == "yes" for m in active) / len(active), 2),
-        "members_profitability_pct": round(100 * sum(m.profit == "yes" for m in active) / len(active), 2),
+        "member_pages_usage_pct": round(100 * sum(_logged_in(m, day) for m in active) / len(active), 2),
+        "members_profitability_pct": round(100 * sum(_answered_yes(m, day) for m in active) / len(active), 2),
         "municipal_agreements": active_agreements(day),
-        "meeting_attendance_pct": attendance[max(meetings)] if meetings else float("nan"),
+        "meeting_attendance_pct": year_attendance(members, day),
+        "latest_meeting_pct": attendance[max(meetings)] if meetings else float("nan"),
     }
+
+
+def _logged_in(member: Member, day: dt.date, window: int = 365) -> bool:
+    return any(0 <= (day - login).days < window for login in member.logins)
+
+
+def _answered_yes(member: Member, day: dt.date, window: int = 400) -> bool:
+    answers = [(when, answer) for when, answer in member.answers if 0 <= (day - when).days < window]
+    return bool(answers) and max(answers)[1] == "yes"
+
+
+def year_attendance(members: list[Member], day: dt.date) -> float:
+    """The year's meetings together: members present summed over members on the meeting days."""
+    present = active = 0
+    for when, _kind, _title, percent, _guests in MEETINGS:
+        if when.year == day.year and when <= day:
+            members_then = sum(m.active_on(when) for m in members)
+            present, active = present + round(members_then * percent / 100), active + members_then
+    return round(100 * present / active, 1) if active else float("nan")
 
 
 def check_baselines(members: list[Member], attendance: dict[dt.date, float]) -> None:
@@ -1010,6 +1072,7 @@ def summary() -> str:
     rng = random.Random(SEED)
     members = make_members(rng)
     _, attendance = activities_rows(members)
+    add_logins_and_answers(members)
     lines = []
     for day in (BASELINE_DATE, AS_OF):
         values = register_values(members, attendance, day)

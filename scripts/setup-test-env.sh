@@ -13,6 +13,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
@@ -27,9 +28,16 @@ fi
 echo "Installing the pinned Python packages (requirements-dev.txt) with uv"
 .venv/bin/python -m uv pip install -q --python .venv/bin/python -r requirements-dev.txt
 .venv/bin/python -m uv pip install -q --python .venv/bin/python --no-deps -e .  # the `kpi` command
+# A real OpenID Connect provider for the sign-in tests (tests/oidc_server.py), outside the repo.
+oidc_dir="${MALBILD_OIDC_DIR:-$HOME/.cache/malbild-oidc}"
+if [ ! -d "$oidc_dir/node_modules/oidc-provider" ]; then
+  echo "Installing the OpenID Connect test provider (npm oidc-provider) into $oidc_dir"
+  mkdir -p "$oidc_dir"
+  npm install --silent --no-audit --no-fund --prefix "$oidc_dir" oidc-provider@9.13.3 >/dev/null
+fi
 # axe-core (accessibility checks in the browser tests), from npm into a folder outside the repo;
 # tests/test_e2e_browser.py finds it there (or at $KPI_AXE_JS).
-axe_dir="${KPI_AXE_DIR:-/opt/malbild-axe}"
+axe_dir="${KPI_AXE_DIR:-$HOME/.cache/malbild-axe}"
 if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ] && command -v npm >/dev/null 2>&1; then
   echo "Installing axe-core 4.14.1 into $axe_dir"
   mkdir -p "$axe_dir" && npm install -s --no-audit --no-fund --prefix "$axe_dir" axe-core@4.14.1 >/dev/null

@@ -70,11 +70,15 @@ def run_page() -> Callable[..., Any]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    def run(page: str, timeout: float = 30, **params: str | None) -> Any:
+    def run(page: str, timeout: float = 30, unlocked_as: str | None = None, **params: str | None) -> Any:
+        """``unlocked_as``: the session has unlocked editing with the shared password under that name
+        (the fallback sign-in, which gives the administrator role); default: an anonymous visitor."""
         st.cache_resource.clear()
         st.cache_data.clear()
         path = ROOT / page if page.endswith(".py") else ROOT / "pages" / f"{page}.py"
         at = AppTest.from_file(str(path), default_timeout=timeout)
+        if unlocked_as is not None:
+            at.session_state["access_password_editor"] = unlocked_as
         for key, value in params.items():
             if value is not None:
                 at.query_params[key] = value
@@ -94,13 +98,14 @@ def newsletter() -> Metric:
 
 @pytest.fixture
 def register_page(use_data: Callable[[Path, Path], None], run_page: Callable[..., Any]) -> Callable[..., Any]:
-    """A page over tests/fixtures/registers, run at an as-of date and language."""
+    """A page over tests/fixtures/registers, run at an as-of date and language, by default for a
+    signed-in viewer (lists of individual members are for the board and staff only)."""
     fixture = FIXTURES / "registers"
     use_data(fixture / "data", fixture / "targets.yaml")
 
     def runner(page: str) -> Callable[..., Any]:
-        def run(as_of: str, lang: str = "sv") -> Any:
-            return run_page(page, as_of=as_of, lang=lang)
+        def run(as_of: str, lang: str = "sv", unlocked_as: str | None = "Anna") -> Any:
+            return run_page(page, as_of=as_of, lang=lang, unlocked_as=unlocked_as)
 
         return run
 

@@ -14,9 +14,9 @@ from kpi.write import auth
 @pytest.fixture(autouse=True)
 def clean(monkeypatch):
     monkeypatch.delenv(auth.ENV, raising=False)
-    auth.PROCESS_THROTTLE.reset()
+    auth.CLIENT_THROTTLES.reset()
     yield
-    auth.PROCESS_THROTTLE.reset()
+    auth.CLIENT_THROTTLES.reset()
 
 
 FAST = dict(iterations=1_000, salt=b"0123456789abcdef")  # real hashes use 600 000 iterations
@@ -116,13 +116,42 @@ def test_attempts_are_refused_unchecked_while_waiting():
     assert later.ok and throttle.failures == 0
 
 
-def test_process_wide_throttle_survives_new_sessions():
+def test_a_new_session_cannot_reset_the_count_of_its_address():
     password = auth.Password("plain", b"hemligt")
-    for index in range(30):  # thirty sessions, one wrong attempt each
-        auth.attempt(password, f"gissning {index}", auth.Throttle(), now=1000.0 + index)
-    fresh = auth.attempt(password, "hemligt", auth.Throttle(), now=1029.5)
-    assert not fresh.ok and not fresh.checked and fresh.wait == pytest.approx(4.5)
-    assert auth.attempt(password, "hemligt", auth.Throttle(), now=1035.0).ok
+    now = 1000.0
+    for index in range(10):  # ten sessions from one address, each waiting as told, one wrong attempt each
+        outcome = auth.attempt(password, f"gissning {index}", auth.Throttle(), now=now, client="203.0.113.9")
+        assert outcome.checked
+        now += outcome.wait
+    fresh = auth.attempt(password, "hemligt", auth.Throttle(), now=now - 1, client="203.0.113.9")
+    assert not fresh.ok and not fresh.checked and fresh.locked  # locked for 15 minutes, whatever the session
+    assert auth.attempt(password, "hemligt", now=now, client="203.0.113.9").ok
+
+
+def test_someone_elses_guessing_never_makes_the_editor_wait():
+    password = auth.Password("plain", b"hemligt")
+    for index in range(50):
+        auth.attempt(password, f"gissning {index}", now=2000.0 + index / 10, client="198.51.100.7")
+    editor = auth.attempt(password, "hemligt", now=2005.0, client="192.0.2.44")
+    assert editor.ok and editor.checked and editor.wait == 0
+
+
+def test_the_client_address_comes_from_the_proxy_header_only_when_configured(monkeypatch):
+    monkeypatch.delenv(auth.CLIENT_HEADER_ENV, raising=False)
+    headers = {"X-Forwarded-For": "203.0.113.9, 10.0.0.1", "Host": "x"}
+    assert auth.client_address("10.0.0.1", headers) == "10.0.0.1"  # not trusted unless configured
+    assert auth.client_address("10.0.0.1", headers, header="x-forwarded-for") == "203.0.113.9"
+    monkeypatch.setenv(auth.CLIENT_HEADER_ENV, "X-Forwarded-For")
+    assert auth.client_address("10.0.0.1", headers) == "203.0.113.9"
+    assert auth.client_address(None, {}) == "unknown"
+
+
+def test_the_address_registry_is_bounded():
+    registry = auth.ClientThrottles(max_clients=3)
+    for index in range(5):
+        registry.for_client(f"192.0.2.{index}").failed(now=0.0)
+    assert registry.for_client("192.0.2.4").failures == 1  # kept
+    assert registry.for_client("192.0.2.0").failures == 0  # forgotten, the oldest
 
 
 def test_no_password_configured_never_lets_anyone_in():
@@ -179,3 +208,25 @@ def test_redact_never_runs_the_slow_hash_per_word_of_a_long_comment(monkeypatch)
     auth.redact("tre korta ord", password)
     auth.redact("tre korta ord", password)
     assert len(calls) == 4  # the whole text and three words, once each: the second time is remembered
+
+
+def test_board_pack_comments_and_authors_are_redacted_like_the_change_log(monkeypatch, tmp_path):
+    import json
+    import shutil
+
+    from kpi.read.load import load_dataset
+    from kpi.write.packs import save_pack
+    from tests.support import FIXTURES, TODAY, d
+
+    shutil.copytree(FIXTURES / "basic", tmp_path / "basic")
+    monkeypatch.setenv(auth.ENV, "Rödbeta-2026")
+    data = load_dataset(tmp_path / "basic" / "data", tmp_path / "basic" / "targets.yaml", today=TODAY)
+    path = save_pack(
+        data, d("2026-06-30"), {"social_followers": "lösen: Rödbeta-2026 (glöm inte)"}, author="Anna Rödbeta-2026"
+    )
+    text = path.read_text(encoding="utf-8")
+    assert "Rödbeta-2026" not in text
+    document = json.loads(text)
+    assert document["author"] == "Anna ***"
+    comments = {record["id"]: record["comment"] for record in document["metrics"]}
+    assert comments["social_followers"] == "lösen: *** (glöm inte)"

@@ -34,6 +34,7 @@ def test_quick_benchmark_produces_its_table(tmp_path):
         "### 3. As-of",
         "### 4. Reports",
         "### 6. Concurrent viewers",
+        "### 7. Server capacity",
     ):
         assert section in table
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
@@ -41,6 +42,9 @@ def test_quick_benchmark_produces_its_table(tmp_path):
     assert [row["scale"] for row in results["scales"]] == [1, 10]
     for row in results["scales"]:
         assert row["ours"]["errors"] == 0 and row["ours"]["observations"] == row["observations"]
+    sessions = results["sessions"]
+    assert [row["finished"] for row in sessions.values()] == [row["sessions"] for row in sessions.values()] == [1, 3]
+    assert all(row["deltas"] > 0 and row["cpu_per_view"] > 0 for row in sessions.values())
     for fmt in ("pdf", "xlsx"):
         assert "error" not in results["reports"][fmt], results["reports"][fmt]
         assert (tmp_path / f"report.{fmt}").stat().st_size > 1000

@@ -23,8 +23,13 @@ if not Path(CHROMIUM).exists():
 
 ARTIFACTS = ROOT / "test-artifacts"
 AS_OF = "as_of=2026-06-30"
-# axe-core from npm, outside the repository (scripts/setup-test-env.sh installs it there).
-AXE = Path(os.environ.get("KPI_AXE_JS", "/opt/malbild-axe/node_modules/axe-core/axe.min.js"))
+# axe-core from npm, outside the repository (scripts/setup-test-env.sh installs it in ~/.cache).
+_AXE_PLACES = [
+    os.environ.get("KPI_AXE_JS", ""),
+    str(Path.home() / ".cache" / "malbild-axe" / "node_modules" / "axe-core" / "axe.min.js"),
+    "/opt/malbild-axe/node_modules/axe-core/axe.min.js",
+]
+AXE = next((Path(place) for place in _AXE_PLACES if place and Path(place).is_file()), Path(_AXE_PLACES[1]))
 # Rules that fire only on Streamlit's own markup, which the project cannot change:
 # its sidebar navigation puts <li> in a <ul> through wrapper <div>s (list, listitem).
 STREAMLIT_ONLY = {"list": '[data-testid="stSidebarNav"]', "listitem": '[data-testid="stSidebarNav"]'}

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kpi.judge.forecast import fit_trend, months_before
-from tests.support import d, series
+from kpi.judge.forecast import fit_trend, months_before, stepwise_on_grid
+from kpi.judge.rules import evaluate
+from kpi.model.dataset import Series
+from tests.support import d, metric, series
 
 
 def test_exact_line_is_recovered():
@@ -44,3 +46,22 @@ def test_months_before_clamps_month_ends():
     assert months_before(d("2026-03-31"), 1) == d("2026-02-28")
     assert months_before(d("2026-11-23"), 24) == d("2024-11-23")
     assert months_before(d("2026-01-15"), 3) == d("2025-10-15")
+
+
+def test_a_register_count_is_fitted_on_month_ends():
+    # Agreements: 2 from 2025-06-01, 3 from 2026-03-01; as of 2026-06-30, value date 2026-06-30.
+    # The 24-month window starts 2024-07-01; the count exists from 2025-06-01: month ends
+    # 2025-06-30 … 2026-05-31 and 2026-06-30 = 13 points: 2 × 9 (Jun 2025 – Feb 2026), 3 × 4.
+    changes = series(("2025-06-01", 2), ("2026-03-01", 3))
+    grid_dates, grid_values = stepwise_on_grid(changes.dates, changes.values, d("2026-06-30"), d("2026-06-30"))
+    assert len(grid_dates) == 13 and grid_dates[0] == np.datetime64("2025-06-30")
+    assert list(grid_values) == [2.0] * 9 + [3.0] * 4
+    agreements = metric(
+        unit="agreements", baseline={"date": "2025-12-31", "value": 2}, targets=[{"date": "2030-12-31", "value": 9}]
+    )
+    register = Series(changes.dates, changes.values, stepwise=True, known_until=d("2026-11-23"))
+    result = evaluate(agreements, register, d("2026-06-30"))
+    assert result.trend is not None and result.trend.points == 13
+    # Through the two change days alone there would be only 2 points (no trend at all).
+    expected = np.polyfit(grid_dates.astype("int64").astype(float), grid_values, 1)[0]
+    assert result.trend.slope_per_day == pytest.approx(expected)

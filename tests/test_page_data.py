@@ -28,7 +28,7 @@ def prepare(tmp_path: Path, monkeypatch, fixture: str = "basic", password: str |
         monkeypatch.delenv(auth.ENV, raising=False)
     else:
         monkeypatch.setenv(auth.ENV, password)
-    auth.PROCESS_THROTTLE.reset()
+    auth.CLIENT_THROTTLES.reset()
     st.cache_resource.clear()
     st.cache_data.clear()
     return data

@@ -50,3 +50,21 @@ def test_members_page_in_english(page):
     assert not at.exception
     assert "All members as of 30 Jun 2026 (6)" in texts(at)
     assert "Restaurant" in table_text(at)
+
+
+def test_an_anonymous_visitor_sees_no_member_name(page):
+    import csv
+
+    names = [
+        row["name"]
+        for row in csv.DictReader(
+            (FIXTURE / "data" / "members.csv").read_bytes().decode("cp1252").splitlines(), delimiter=";"
+        )
+    ]
+    at = page("2026-06-30", unlocked_as=None)
+    assert not at.exception
+    shown = texts(at) + table_text(at)
+    assert names and not [name for name in names if name in shown]
+    assert "Listor med enskilda medlemmar visas för inloggad styrelse och personal." in shown
+    signed_in = page("2026-06-30")
+    assert any(name in texts(signed_in) + table_text(signed_in) for name in names)

@@ -20,10 +20,17 @@ def fixture_env(monkeypatch):
     monkeypatch.setenv("KPI_TARGETS", str(FIXTURES / "basic" / "targets.yaml"))
 
 
-def run(metric: str | None = "newsletter_subscribers", as_of: str = "2026-06-30", lang: str | None = None) -> AppTest:
+def run(
+    metric: str | None = "newsletter_subscribers",
+    as_of: str = "2026-06-30",
+    lang: str | None = None,
+    unlocked_as: str | None = None,
+) -> AppTest:
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(str(PAGE), default_timeout=30)
+    if unlocked_as:
+        at.session_state["access_password_editor"] = unlocked_as
     at.query_params["as_of"] = as_of
     if metric:
         at.query_params["metric"] = metric
@@ -108,8 +115,14 @@ def test_register_metric_shows_which_ones(monkeypatch):
     # tests/fixtures/registers: restaurants on 2026-06-30 are M06 and M08 (2 rows).
     monkeypatch.setenv("KPI_DATA_DIR", str(FIXTURES / "registers" / "data"))
     monkeypatch.setenv("KPI_TARGETS", str(FIXTURES / "registers" / "targets.yaml"))
-    at = run(metric="members_restaurants", as_of="2026-06-30")
+    at = run(metric="members_restaurants", as_of="2026-06-30", unlocked_as="Anna")
     texts = [element.value for element in at.markdown]
     assert any(text.startswith("**Vilka? ") and text.endswith("(2 rader)**") for text in texts), texts
     table = at.table[-1].value
     assert sorted(table.iloc[:, 0].tolist()) == ["M06", "M08"]
+    # An anonymous visitor sees the number and its chart, not which members they are.
+    anonymous = run(metric="members_restaurants", as_of="2026-06-30")
+    assert not any(str(text).startswith("**Vilka? ") for text in (e.value for e in anonymous.markdown))
+    assert "Listor med enskilda medlemmar visas för inloggad styrelse och personal." in [
+        e.value for e in anonymous.caption
+    ]

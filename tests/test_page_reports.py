@@ -20,8 +20,7 @@ from tests.support import ROOT, project_fixture
 PAGE = ROOT / "pages" / "reports.py"
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
+def _open(tmp_path, monkeypatch, unlocked_as: str | None = "Anna"):
     data, targets = project_fixture(tmp_path / "fx")
     monkeypatch.setenv("KPI_DATA_DIR", str(data))
     monkeypatch.setenv("KPI_TARGETS", str(targets))
@@ -34,11 +33,22 @@ def app(tmp_path, monkeypatch):
     st.cache_data.clear()
     at = AppTest.from_file(str(PAGE), default_timeout=60)
     at.query_params["as_of"] = "2026-06-30"
-    at.session_state["data_editor_name"] = "Anna"  # unlocked on the Data page (tests/test_page_data.py)
+    if unlocked_as:  # unlocked with the shared password: the administrator's role (ui/access.py)
+        at.session_state["access_password_editor"] = unlocked_as
     at.run()
     assert not at.exception
     at.data_dir = data
     return at
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    return _open(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def public_app(tmp_path, monkeypatch):
+    return _open(tmp_path, monkeypatch, unlocked_as=None)
 
 
 def test_saving_a_pack_needs_editor_access(tmp_path, monkeypatch):
@@ -51,7 +61,7 @@ def test_saving_a_pack_needs_editor_access(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert not [button for button in at.button if button.key == "pack_save"]
-    assert any("kräver redigeringsbehörighet" in message.value for message in at.info)
+    assert any(message.value.startswith("Logga in för att se det här.") for message in at.info)
 
 
 def _result(at) -> dict:
@@ -64,9 +74,11 @@ def test_a_funders_report_in_two_clicks(app):
     app.button(key="quick_kismet").click().run()  # click 1
     assert not app.exception
     downloads = app.get("download_button")
-    assert len(downloads) == 1 and downloads[0].proto.label == "Ladda ner matkluster-kismet-2026-06-30.pdf"
+    # The project runs all 2026; on 2026-11-23 the newest half-year that has ended is offered first.
+    name = "matkluster-kismet-2026-01-01_2026-06-30.pdf"
+    assert len(downloads) == 1 and downloads[0].proto.label == f"Ladda ner {name}"
     result = _result(app)
-    assert result["name"] == "matkluster-kismet-2026-06-30.pdf" and result["data"].startswith(b"%PDF")
+    assert result["name"] == name and result["data"].startswith(b"%PDF")
     assert result["mime"] == "application/pdf"
     # click 2 is the browser's download of exactly these bytes.
 
@@ -104,6 +116,30 @@ def test_save_a_board_pack_then_list_it_and_report_from_it(app):
     app.button(key="pack_2026-06-30_pdf").click().run()
     assert not app.exception
     assert _result(app)["name"] == "matkluster-alla-styrelsepaket-2026-06-30.pdf"
+    app.button(key="pack_2026-06-30_xlsx").click().run()  # once a traceback: boolean value of NA
+    assert not app.exception and not app.error
+    assert _result(app)["name"] == "matkluster-alla-styrelsepaket-2026-06-30.xlsx"
+    assert _result(app)["data"][:2] == b"PK"
+
+
+def test_a_project_period_as_excel_with_aggregates_only(public_app):
+    import io
+
+    import openpyxl
+
+    app = public_app
+    periods = app.selectbox(key="quick_period_kismet")
+    assert periods.options[0].startswith("Hela projektet (2026-01-01 – 2026-12-31)")
+    periods.select_index(0)
+    app.selectbox(key="quick_format_kismet").select_index(1)  # Excel
+    app.run()
+    app.button(key="quick_kismet").click().run()
+    assert not app.exception
+    result = _result(app)
+    assert result["name"] == "matkluster-kismet-2026-01-01_2026-12-31.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(result["data"]))
+    # An anonymous visitor: aggregates only (no rows of single observations).
+    assert "Observationer" not in workbook.sheetnames and "Milstolpar" in workbook.sheetnames
 
 
 def test_changes_since_the_last_pack_are_shown(app):
@@ -124,8 +160,22 @@ def test_the_page_in_english(tmp_path, monkeypatch):
     st.cache_data.clear()
     at = AppTest.from_file(str(PAGE), default_timeout=60)
     at.query_params["lang"] = "en"
+    at.session_state["access_password_editor"] = "Anna"
     at.run()
     assert not at.exception
     assert at.title[0].value == "Reports"
     assert "KISMET (Interreg Baltic Sea Region)" in [button.label for button in at.button]
     assert "No board packs are saved yet." in [item.value for item in at.info]
+
+
+def test_a_signed_in_board_gets_the_rows_behind_the_numbers(app):
+    import io
+
+    import openpyxl
+
+    app.selectbox(key="quick_period_kismet").select_index(0)
+    app.selectbox(key="quick_format_kismet").select_index(1)  # Excel
+    app.run()
+    app.button(key="quick_kismet").click().run()
+    workbook = openpyxl.load_workbook(io.BytesIO(_result(app)["data"]))
+    assert "Observationer" in workbook.sheetnames

@@ -24,7 +24,11 @@ from kpi.report import build
 from tests.support import HYPERLINK, load, project_fixture
 from tests.support import REPORT_AS_OF as AS_OF
 
-SHEETS = ["Sammanfattning", "Kommunikation", "Aktiviteter", "Organisation", "Observationer", "Metod"]
+# Area sheets hold the metrics (each with its chart); the milestones have their own sheet and chart.
+SHEETS = ["Sammanfattning", "Kommunikation", "Aktiviteter", "Organisation", "Milstolpar", "Observationer", "Metod"]
+
+
+MILESTONES = {"uf_collaboration", "own_label", "kismet_plan", "kismet_mapping", "kismet_final"}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +53,8 @@ def _summary(workbook) -> tuple[list[str], dict[str, dict]]:
     for row in rows[1:]:
         if row[0] is None:
             break
-        records[row[0]] = dict(zip(header, row))
+        record = dict(zip(header, row))
+        records[record["Id"]] = record  # names first, the id in a later column
     return header, records
 
 
@@ -70,7 +75,10 @@ def test_summary_values_equal_kpi_status_json(workbook, built, capsys):
         row = records[metric_id]
         assert row["Statuskod"] == item["status"]
         assert row["Status"].endswith(item["status_label"])  # icon and word: "↗ På väg"
-        assert row["Värde"] == item["value"]
+        if metric_id in MILESTONES:
+            assert row["Värde"] in ("✔ Klart", "✖ Efter plan", "○ Pågår")  # a state in words, not 0/1
+        else:
+            assert row["Värde"] == item["value"]
         assert row["Takt"] == item["pace"]
         assert row["Förväntat"] == item["expected"]
         assert row["Förklaring"] == item["explanation"]
@@ -82,15 +90,16 @@ def test_summary_values_equal_kpi_status_json(workbook, built, capsys):
 
 def test_summary_is_frozen_filtered_formatted(workbook):
     sheet = workbook["Sammanfattning"]
-    assert sheet.freeze_panes == "D5"  # header row and the id, area and name columns stay in view
+    assert sheet.freeze_panes == "B5"  # header row and the name column stay in view
+    assert [cell.value for cell in sheet[4]][0] == "Mål" and sheet.cell(5, 1).value == "Prenumeranter på nyhetsbrevet"
     header, records = _summary(workbook)
     last = 4 + len(records)
     assert sheet.auto_filter.ref == f"A4:{openpyxl.utils.get_column_letter(len(header))}{last}"
     rules = [(str(cf.sqref), rule.text) for cf in sheet.conditional_formatting for rule in cf.rules]
     status_col = openpyxl.utils.get_column_letter(header.index("Status") + 1)
     assert (f"{status_col}5:{status_col}{last}", "✔ Uppnått") in rules
-    assert len(rules) == 6
-    assert sheet.column_dimensions["C"].width > 30
+    assert len(rules) == 7  # one per status, "before the plan period" included
+    assert sheet.column_dimensions["A"].width > 30
     assert sheet.cell(5, header.index("Värdets datum") + 1).number_format == "yyyy-mm-dd"
     assert isinstance(sheet.cell(5, header.index("Värdets datum") + 1).value, dt.datetime)
 
@@ -118,14 +127,14 @@ def test_area_sheets_hold_data_and_native_line_charts(built, workbook):
     assert points[3][1] == 6900 and round(points[3][2], 1) == 6737.8 and points[4][3] == 7500 and points[5][3] == 11000
     with zipfile.ZipFile(built[0]) as archive:
         charts = sorted(name for name in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", name))
-        # one chart per metric with a path (the 5 milestones have none): 6 of the 11 goals
-        assert len(charts) == 6
+        # one chart per metric with a path (6 of the 11 goals) and one for the 5 milestones
+        assert len(charts) == 7
         chart = archive.read(charts[0]).decode("utf-8")
         assert "<c:lineChart>" in chart and chart.count("<c:ser>") == 3 and "<c:dateAx>" in chart
         assert "Mål" in chart and "Förväntat" in chart
         assert 'prstDash val="dash"' in chart
         drawings = [name for name in archive.namelist() if name.startswith("xl/worksheets/_rels/")]
-        assert len(drawings) == 3  # the three area sheets carry drawings
+        assert len(drawings) == 4  # the three area sheets and the milestone sheet carry drawings
 
 
 def test_observations_sheet_has_every_row_with_file_and_row_and_inert_notes(workbook):
@@ -160,7 +169,7 @@ def test_method_sheet(workbook):
     texts = [cell for row in workbook["Metod"].iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
     joined = "\n".join(texts)
     assert "Metod i korthet" in joined and "takten är minst 95 % av den förväntade." in joined
-    assert "Kommungränser: Källa: SCB" in joined and "data/metrics/organisation.csv" in joined
+    assert "Kommungränser: Källa: SCB" in joined and "Inmatade mätvärden: Aktiviteter, Organisation" in joined
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
@@ -186,6 +195,6 @@ def test_libreoffice_opens_it(built, tmp_path):
     converted = tmp_path / "report.csv"
     rows = list(csv.reader(io.StringIO(converted.read_text(encoding="utf-8"))))
     header = rows[3]
-    newsletter = dict(zip(header, next(row for row in rows if row and row[0] == "newsletter_subscribers")))
+    newsletter = dict(zip(header, next(row for row in rows if row and row[0] == "Prenumeranter på nyhetsbrevet")))
     assert newsletter["Statuskod"] == "on_track" and newsletter["Status"] == "↗ På väg"
     assert newsletter["Anteckning till värdet"] == "'" + HYPERLINK  # Calc kept it as text, not a formula

@@ -84,11 +84,20 @@ def test_as_of_between_observations_uses_only_earlier_values(newsletter):
     assert evaluate(newsletter, data, d("2026-10-01")).status == "reached"
 
 
-def test_before_the_baseline_pace_is_null(newsletter):
-    # A value dated before the baseline: expected = baseline, denominator 0 → pace null.
+def test_before_the_baseline_there_is_no_plan_to_judge(newsletter):
+    # As of 2025-07-01, before the baseline date 2025-12-31: shown, not judged (issue 13, item 6).
     above = evaluate(newsletter, series(("2025-06-30", 6300)), d("2025-07-01"))
-    assert above.pace is None and above.status == "on_track"
+    assert above.status == "before_plan" and above.pace is None and above.value == 6300
     below = evaluate(newsletter, series(("2025-06-30", 6000)), d("2025-07-01"))
+    assert below.status == "before_plan"
+
+
+def test_a_value_dated_before_the_baseline_pace_is_null(newsletter):
+    # As of 2026-01-15 the latest value is from 2025-06-30: expected at that date = baseline,
+    # denominator 0 → pace null, judged against the baseline alone.
+    above = evaluate(newsletter, series(("2025-06-30", 6300)), d("2026-01-15"))
+    assert above.pace is None and above.status == "on_track"
+    below = evaluate(newsletter, series(("2025-06-30", 6000)), d("2026-01-15"))
     assert below.pace is None and below.status == "moving_away"
 
 

@@ -22,6 +22,7 @@ from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, Problem, errors, warnings
 from kpi.read.load import data_fingerprint, load_dataset
 from kpi.text.i18n import LANGUAGES, normalise_language, t
+from ui import access
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def sidebar() -> ViewState:
             format="YYYY-MM-DD",
             help=t("ui.compare_help", lang),
         )
+        access.sign_in_controls(lang)
     return ViewState(
         as_of=as_of or today,
         compare=compare or default_compare(today),

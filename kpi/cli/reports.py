@@ -32,7 +32,7 @@ def register(commands: Any) -> None:
         type=iso_date,
         default=None,
         metavar="YYYY-MM-DD",
-        help="judge every status at this date (default: --to, else today)",
+        help="judge every status at this date (default: the period's end, at most today)",
     )
     report.add_argument("--from", dest="period_from", type=iso_date, default=None, metavar="YYYY-MM-DD")
     report.add_argument("--to", dest="period_to", type=iso_date, default=None, metavar="YYYY-MM-DD")
@@ -47,6 +47,13 @@ def register(commands: Any) -> None:
         default=None,
         metavar="YYYY-MM-DD",
         help="report the numbers frozen in the board pack of this meeting",
+    )
+    report.add_argument(
+        "--comments",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="include the board's comments and the changes since the last board pack "
+        "(default: only in a report from --pack)",
     )
     report.add_argument(
         "--csv-dialect", choices=CSV_DIALECTS, default="default", help="excel-sv: ';', decimal comma, UTF-8 with BOM"
@@ -101,6 +108,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         lang=args.lang,
         pack=args.pack,
         csv_dialect=args.csv_dialect,
+        include_comments=args.comments,
+        member_level=True,  # the command line is run by staff with the data folder at hand
     )
     content = gather(dataset, spec)  # UsageError (exit 2) for a period that ends before it starts
     data = render(content)

@@ -12,7 +12,8 @@ from typing import IO, Any
 from kpi import clock, paths
 from kpi.cli.common import EXIT_DATA, EXIT_OK, add_common, exit_for, iso_date, open_dataset, print_problems
 from kpi.judge.rules import MetricStatus, evaluate_all
-from kpi.model.problems import errors, warnings
+from kpi.model.problems import DataError, errors, warnings
+from kpi.read.access import load_access
 from kpi.show.status import status_label, status_table
 from kpi.text.cells import neutralise
 from kpi.text.i18n import format_date, format_number, t
@@ -32,9 +33,14 @@ def register(commands: Any) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     dataset = open_dataset(args)
-    print_problems(dataset.problems, args.lang)
-    found_errors, found_warnings = errors(dataset.problems), warnings(dataset.problems)
-    if dataset.problems:
+    problems = list(dataset.problems)
+    try:  # access.yaml too: a typo there must be found before it hides (or shows) member data
+        load_access(paths.access_path(targets=paths.targets_path(args.targets)))
+    except DataError as exc:
+        problems += exc.problems
+    print_problems(problems, args.lang)
+    found_errors, found_warnings = errors(problems), warnings(problems)
+    if problems:
         print(t("cli.summary", args.lang, errors=len(found_errors), warnings=len(found_warnings)), file=sys.stderr)
     else:
         print(t("cli.no_problems", args.lang, targets=paths.targets_path(args.targets).name, files=len(dataset.files)))

@@ -95,3 +95,37 @@ def fit_trend(
     slope = float(np.dot(centred, ys - mean_value)) / spread
     intercept = float(mean_value - slope * mean_day)
     return Trend(slope, intercept, count, dates[first].astype(dt.date), dates[last - 1].astype(dt.date))
+
+
+def month_end_grid(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Every month's last day from ``start``'s month up to ``end``, and ``end`` itself."""
+    days: list[dt.date] = []
+    year, month = start.year, start.month
+    while True:
+        last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+        if last > end:
+            break
+        if last >= start:
+            days.append(last)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if not days or days[-1] != end:
+        days.append(end)
+    return days
+
+
+def stepwise_on_grid(
+    dates: np.ndarray, values: np.ndarray, as_of: dt.date, until: dt.date
+) -> tuple[np.ndarray, np.ndarray]:
+    """A register count read at every month end of the trend window, up to ``until``.
+
+    A count holds until it changes, so its series has a point only on the days it changed; a
+    line through those days alone weights a busy month like a quiet year. Read on a regular grid,
+    the fit says how the count moved per month.
+    """
+    if len(dates) == 0:
+        return dates, values
+    first = max(dates[0].astype(dt.date), months_before(as_of, WINDOW_MONTHS) + dt.timedelta(days=1))
+    grid = month_end_grid(first, until)
+    index = np.searchsorted(dates, np.array(grid, dtype="datetime64[D]"), side="right") - 1
+    keep = index >= 0
+    return np.array(grid, dtype="datetime64[D]")[keep], values[index[keep]]

@@ -11,7 +11,11 @@ on or before T count:
   value / expected at T); with a zero denominator pace is null and the value is judged against
   the baseline alone;
 * status, first match: reached (meets the next target not yet past), on_track (pace ≥ 0.95),
-  at_risk (≥ 0.6), off_track (≥ 0), moving_away.
+  at_risk (≥ 0.6), off_track (≥ 0), moving_away; before the plan period (before the baseline,
+  or a year before a yearly count's first target) ``before_plan``, shown but not judged;
+* counts are judged against the expected value rounded down to whole units (``granularity``);
+* a goal with a direction but no number (``kind: direction``) is judged by its compound annual
+  growth rate since the baseline, in Eurostat's bands.
 
 Everything here is plain Python on numpy arrays, with no I/O, so every branch is unit-tested with
 hand-computed numbers.
@@ -19,19 +23,23 @@ hand-computed numbers.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, to_day
+from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, stepwise_on_grid, to_day
 from kpi.model.dataset import Series
-from kpi.model.targets import Config, DatedValue, Metric, Thresholds
+from kpi.model.targets import Config, DatedValue, GrowthThresholds, Metric, Thresholds
 from kpi.model.values import as_number, iso
 from kpi.text.i18n import format_date, format_number, t
 
-STATUSES = ("reached", "on_track", "at_risk", "off_track", "moving_away", "no_data")
+STATUSES = ("reached", "on_track", "at_risk", "off_track", "moving_away", "no_data", "before_plan")
+# The five statuses that judge a goal; ``no_data`` and ``before_plan`` are counted apart.
+JUDGED = STATUSES[:5]
 STALE_AFTER_DAYS = {"monthly": 62, "quarterly": 135, "yearly": 400}
 
 
@@ -62,6 +70,12 @@ class MetricStatus:
     needed_per_month: float | None = None
     done_date: dt.date | None = None
     observations: int = 0
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    # A yearly count whose dated target of this year is past and was not met: the status says so.
+    missed: TargetResult | None = None
+    # A direction goal: compound annual growth since the baseline, per cent a year.
+    growth_pct: float | None = None
+    growth_thresholds: GrowthThresholds = field(default_factory=GrowthThresholds)
 
     @property
     def id(self) -> str:
@@ -74,7 +88,12 @@ class MetricStatus:
         return None
 
     def explanation(self, lang: str = "sv") -> str:
-        """The sentence that says why, with the numbers the rule used."""
+        """The sentence that says why, with the numbers the rule used.
+
+        The pace is printed with as many decimals as it takes for the printed number to be on the
+        same side of every threshold as the pace itself (0.9496 is "0,9496", never "0,95" next to
+        "Risk"), so the words and the number never disagree.
+        """
         word = t("status." + self.status, lang)
         decimals = self.metric.decimals
         if decimals is None and self.value is not None:
@@ -90,7 +109,24 @@ class MetricStatus:
             return text
         if self.status == "no_data":
             return t("explain.no_data", lang, word=word, as_of=format_date(self.as_of, lang))
-        if self.status == "reached" and self.next_target is not None:
+        if self.status == "before_plan":
+            start = self.plan_start()
+            if self.value is None:
+                return t("explain.before_plan_no_value", lang, word=word, start=format_date(start, lang))
+            return t("explain.before_plan", lang, word=word, value=number(self.value), start=format_date(start, lang))
+        if self.metric.kind == "direction":
+            text = self._direction_explanation(lang, word, number)
+        elif self.missed is not None:
+            text = t(
+                "explain.missed",
+                lang,
+                word=word,
+                target=number(self.missed.value),
+                target_date=format_date(self.missed.date, lang),
+                judged=number(self.missed.value_at_date or 0.0),
+                value=number(self.value),
+            )
+        elif self.status == "reached" and self.next_target is not None:
             text = t(
                 "explain.reached",
                 lang,
@@ -106,7 +142,7 @@ class MetricStatus:
                 word=word,
                 value=number(self.value),
                 expected=number(self.expected),
-                pace=format_number(self.pace, lang, 2),
+                pace=format_number(self.pace, lang, pace_decimals(self.pace, self.thresholds)),
             )
         else:
             baseline = self.baseline.value if self.baseline else 0
@@ -120,6 +156,31 @@ class MetricStatus:
                 cadence=t("cadence." + self.metric.cadence, lang),
             )
         return text
+
+    def _direction_explanation(self, lang: str, word: str, number: Any) -> str:
+        baseline = self.baseline.value if self.baseline else 0.0
+        if self.growth_pct is None:
+            key = "explain.no_pace_ok" if self.status in ("on_track", "reached") else "explain.no_pace_away"
+            return t(key, lang, word=word, value=number(self.value), baseline=number(baseline))
+        band = self.growth_thresholds.significant
+        limits = (band, 0.0, -band)
+        return t(
+            "explain.direction",
+            lang,
+            word=word,
+            value=number(self.value),
+            baseline=number(baseline),
+            baseline_date=format_date(self.baseline.date if self.baseline else None, lang),
+            growth=format_number(self.growth_pct, lang, _decimals_for(self.growth_pct, limits, 1)),
+            band=t("growth." + growth_band(self.growth_pct, self.metric.direction, band), lang),
+            significant=format_number(band, lang, None if not float(band).is_integer() else 0),
+        )
+
+    def plan_start(self) -> dt.date | None:
+        """Where the plan period starts: the baseline date, or 1 January of the first target's year."""
+        if self.metric.aggregation == "year_to_date" and self.metric.targets:
+            return dt.date(self.metric.targets[0].date.year, 1, 1)
+        return self.metric.baseline.date if self.metric.baseline else None
 
     def to_dict(self, lang: str = "sv") -> dict[str, Any]:
         """The JSON contract of ``kpi status --format json`` (keys are relied on by other tools)."""
@@ -152,6 +213,16 @@ class MetricStatus:
             "projected": [{"date": item["date"].isoformat(), "value": _four(item["value"])} for item in self.projected],
             "eta": iso(self.eta),
             "needed_per_month": _four(self.needed_per_month),
+            "growth_pct_per_year": _four(self.growth_pct),
+            "missed_target": (
+                {
+                    "date": self.missed.date.isoformat(),
+                    "value": self.missed.value,
+                    "value_at_date": self.missed.value_at_date,
+                }
+                if self.missed
+                else None
+            ),
             "due": iso(metric.due),
             "done_date": iso(self.done_date),
             "project": metric.project,
@@ -164,6 +235,41 @@ class MetricStatus:
 def _four(value: float | None) -> float | int | None:
     """A number in the JSON contract: four decimals, whole numbers as integers."""
     return None if value is None else as_number(value, 4)
+
+
+def _decimals_for(value: float, limits: tuple[float, ...], start: int) -> int:
+    """The fewest decimals (from ``start``, at most 6) at which ``value`` printed is on the same
+    side of every limit as ``value`` itself."""
+    for digits in range(start, 7):
+        shown = round(value, digits)
+        if all((shown >= limit) == (value >= limit) for limit in limits):
+            return digits
+    return 6
+
+
+def pace_decimals(pace: float, thresholds: Thresholds) -> int:
+    """Decimals for a printed pace: 2, or more when 2 would round it across a threshold (or 0)."""
+    return _decimals_for(pace, (thresholds.on_track, thresholds.at_risk, 0.0), 2)
+
+
+def growth_band(growth_pct: float, direction: str, significant: float) -> str:
+    """Eurostat's band for a compound annual growth rate (per cent a year) toward ``direction``."""
+    progress = growth_pct if direction == "increase" else -growth_pct
+    if progress >= significant:
+        return "significant_progress"
+    if progress >= 0:
+        return "moderate_progress"
+    if progress > -significant:
+        return "moderate_away"
+    return "significant_away"
+
+
+_BAND_STATUS = {
+    "significant_progress": "on_track",
+    "moderate_progress": "at_risk",
+    "moderate_away": "off_track",
+    "significant_away": "moving_away",
+}
 
 
 def meets(value: float, target: float, direction: str) -> bool:
@@ -193,9 +299,10 @@ def expected_latest(baseline: DatedValue, targets: list[DatedValue], when: dt.da
 def year_target(targets: list[DatedValue], year: int, as_of: dt.date | None = None) -> DatedValue:
     """The target a ``year_to_date`` metric is judged against in ``year``.
 
-    A year with targets of its own uses the first one not yet past (else its last); a year without
-    carries the latest earlier target on to the same day of its year; a year before every target
-    uses the first target, so early years are judged by the same yardstick.
+    A year with targets of its own uses the first one not yet past (else its last); a later year
+    without carries the latest earlier target on to the same day of its year (29 February becomes
+    28 February in a year that has none); a year before every target has no target of its own
+    and gets the first target only for display: the rule does not judge it (``before_plan``).
     """
     own = [target for target in targets if target.date.year == year]
     if own:
@@ -203,8 +310,10 @@ def year_target(targets: list[DatedValue], year: int, as_of: dt.date | None = No
         return upcoming[0] if upcoming else own[-1]
     earlier = [target for target in targets if target.date.year < year]
     source = earlier[-1] if earlier else targets[0]
-    day = min(source.date.day, 28) if source.date.month == 2 else source.date.day
-    return DatedValue(date=dt.date(year, source.date.month, day), value=source.value)
+    month, day = source.date.month, source.date.day
+    if (month, day) == (2, 29) and not calendar.isleap(year):
+        day = 28
+    return DatedValue(date=dt.date(year, month, day), value=source.value)
 
 
 def expected_year_to_date(target: DatedValue, when: dt.date) -> float:
@@ -215,28 +324,61 @@ def expected_year_to_date(target: DatedValue, when: dt.date) -> float:
     return target.value * (when - start).days / span
 
 
+def whole_units(required: float, step: float | None) -> float:
+    """The progress required, rounded toward zero to whole ``step``s (counts come in whole units).
+
+    A yearly count of 20 on 2 January expects 0.055: rounded down that is 0, so nobody is behind
+    before one whole unit was due. ``step`` None leaves the number as it is.
+    """
+    if not step:
+        return required
+    units = math.floor(abs(required) / step + 1e-9)
+    return math.copysign(units * step, required) if units else 0.0
+
+
+def _finite(dates: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop NaN and ±inf: no status is ever computed from them (the loader refuses them too)."""
+    keep = np.isfinite(values)
+    if bool(keep.all()):
+        return dates, values
+    return dates[keep], values[keep]
+
+
 # --- evaluation ----------------------------------------------------------------------------------
 
 
-def evaluate(metric: Metric, series: Series, as_of: dt.date, thresholds: Thresholds | None = None) -> MetricStatus:
+def evaluate(
+    metric: Metric,
+    series: Series,
+    as_of: dt.date,
+    thresholds: Thresholds | None = None,
+    growth: GrowthThresholds | None = None,
+) -> MetricStatus:
     """Judge one metric at ``as_of`` from its series; the only place a status is decided."""
     thresholds = thresholds or Thresholds()
     cut = int(np.searchsorted(series.dates, np.datetime64(as_of), side="right"))
-    dates, values = series.dates[:cut], series.values[:cut]
+    dates, values = _finite(series.dates[:cut], series.values[:cut])
     if metric.kind == "milestone":
-        return _evaluate_milestone(metric, dates, values, as_of)
-    if metric.aggregation == "year_to_date":
-        return _evaluate_year_to_date(metric, series, dates, values, as_of, thresholds)
-    return _evaluate_latest(metric, series, dates, values, as_of, thresholds)
+        result = _evaluate_milestone(metric, dates, values, as_of)
+    elif metric.kind == "direction":
+        result = _evaluate_direction(metric, series, dates, values, as_of, metric.growth_thresholds or growth)
+    elif metric.aggregation == "year_to_date":
+        result = _evaluate_year_to_date(metric, series, dates, values, as_of, thresholds)
+    else:
+        result = _evaluate_latest(metric, series, dates, values, as_of, thresholds)
+    result.thresholds = thresholds
+    return result
 
 
 def _evaluate_milestone(metric: Metric, dates: np.ndarray, values: np.ndarray, as_of: dt.date) -> MetricStatus:
     done = dates[values >= 1]
     done_date = done[0].astype(dt.date) if len(done) else None
     due = metric.due_date
+    # One answer on the due date: its target is judged that day (met: false when not done), so
+    # the status is off track from the due date on, as for every other target.
     if done_date is not None:
         status = "reached"
-    elif as_of <= due:
+    elif as_of < due:
         status = "on_track"
     else:
         status = "off_track"
@@ -265,16 +407,42 @@ def _year_sum(dates: np.ndarray, values: np.ndarray, when: dt.date) -> float:
     return float(values[mask].sum())
 
 
-def _target_results(metric: Metric, dates: np.ndarray, values: np.ndarray, as_of: dt.date) -> list[TargetResult]:
+def _register_day(series: Series, dates: np.ndarray, as_of: dt.date) -> dt.date:
+    """The day a register value at ``as_of`` is counted on: min(T, the last day the register knows).
+
+    The register knows every day up to the day it was loaded, and the dated facts it holds after
+    that (an agreement's end date) on their own dates.
+    """
+    if series.known_until is None:
+        return as_of
+    last = dates[-1].astype(dt.date) if len(dates) else series.known_until
+    return min(as_of, max(series.known_until, last))
+
+
+def _step(metric: Metric, series: Series, cut: int) -> float | None:
+    """The whole unit the expected value is rounded to: the metric's own, else a register share's
+    step at its latest point (one member of the denominator), else none."""
+    if metric.granularity is not None or metric.step is not None:
+        return metric.step
+    if series.steps is not None and 0 < cut <= len(series.steps):
+        return float(series.steps[cut - 1])
+    return None
+
+
+def _target_results(
+    metric: Metric, series: Series, dates: np.ndarray, values: np.ndarray, as_of: dt.date
+) -> list[TargetResult]:
     results = []
     for target in metric.targets:
-        if target.date > as_of:
+        if target.date > as_of or (series.known_until is not None and target.date > series.known_until):
+            # Not yet dated on or before T, or after the last day the register knows: undecided.
             results.append(TargetResult(target.date, target.value))
             continue
         if metric.aggregation == "year_to_date":
-            judged = (
-                _year_sum(dates, values, target.date) if len(dates) and dates[0] <= np.datetime64(target.date) else None
-            )
+            # A register count with no event up to the date is 0 (no row: nothing happened);
+            # observation files are judged from their first observation on.
+            started = series.stepwise or (len(dates) and dates[0] <= np.datetime64(target.date))
+            judged = _year_sum(dates, values, target.date) if started else None
         else:
             judged = _latest_at(dates, values, target.date)
         met = judged is not None and meets(judged, target.value, metric.direction)
@@ -291,7 +459,7 @@ def _is_stale(metric: Metric, value_date: dt.date | None, as_of: dt.date, stepwi
 def _evaluate_latest(
     metric: Metric, series: Series, dates: np.ndarray, values: np.ndarray, as_of: dt.date, thresholds: Thresholds
 ) -> MetricStatus:
-    targets = _target_results(metric, dates, values, as_of)
+    targets = _target_results(metric, series, dates, values, as_of)
     upcoming = [target for target in targets if target.date >= as_of]
     next_target = upcoming[0] if upcoming else targets[-1]
     if len(dates) == 0:
@@ -299,84 +467,193 @@ def _evaluate_latest(
             metric, as_of, "no_data", baseline=metric.baseline, targets=targets, next_target=next_target
         )
     value = float(values[-1])
-    # A register count holds until it changes, so its value is as of T itself, never "stale".
-    value_date = as_of if series.stepwise else dates[-1].astype(dt.date)
+    # A register count holds until it changes, so its value is as of T itself (or the last day
+    # the register knows), never "stale".
+    value_date = _register_day(series, dates, as_of) if series.stepwise else dates[-1].astype(dt.date)
     baseline = metric.baseline or DatedValue(date=dates[0].astype(dt.date), value=float(values[0]))
-    expected = expected_latest(baseline, metric.targets, value_date)
     result = MetricStatus(
         metric,
         as_of,
         "no_data",
         value=value,
         value_date=value_date,
-        expected=expected,
         baseline=baseline,
         targets=targets,
         next_target=next_target,
         stale=_is_stale(metric, value_date, as_of, series.stepwise),
         observations=len(dates),
     )
-    denominator = expected - baseline.value
+    if as_of < baseline.date:
+        # Before the baseline there is no plan to judge against: shown, not judged.
+        result.status = "before_plan"
+        return result
+    required = whole_units(
+        expected_latest(baseline, metric.targets, value_date) - baseline.value, _step(metric, series, cut=len(dates))
+    )
+    result.expected = baseline.value + required
     if meets(value, next_target.value, metric.direction):
         result.status = "reached"
-    if denominator != 0:
-        result.pace = (value - baseline.value) / denominator
+    if required != 0:
+        result.pace = (value - baseline.value) / required
     if result.status != "reached":
         if result.pace is None:
             result.status = "on_track" if meets(value, baseline.value, metric.direction) else "moving_away"
         else:
             result.status = _classify(result.pace, thresholds)
-    _add_forecast(result, dates, values, as_of, value_date, list(metric.targets))
+    if series.stepwise:
+        # A register count is fitted on month ends, not only on the days it changed.
+        grid_dates, grid_values = stepwise_on_grid(dates, values, as_of, value_date)
+        _add_forecast(result, grid_dates, grid_values, as_of, value_date, list(metric.targets))
+    else:
+        _add_forecast(result, dates, values, as_of, value_date, list(metric.targets))
     return result
 
 
 def _evaluate_year_to_date(
     metric: Metric, series: Series, dates: np.ndarray, values: np.ndarray, as_of: dt.date, thresholds: Thresholds
 ) -> MetricStatus:
-    targets = _target_results(metric, dates, values, as_of)
+    targets = _target_results(metric, series, dates, values, as_of)
     goal = year_target(metric.targets, as_of.year, as_of)
     next_target = TargetResult(goal.date, goal.value)
-    if len(dates) == 0 and not series.stepwise:
-        return MetricStatus(
-            metric,
-            as_of,
-            "no_data",
-            targets=targets,
-            next_target=next_target,
-            baseline=DatedValue(date=dt.date(as_of.year, 1, 1), value=0.0),
-        )
+    start = dt.date(as_of.year, 1, 1)
+    baseline = DatedValue(date=start, value=0.0)
+    known = series.known_until
+    if (len(dates) == 0 and not series.stepwise) or (known is not None and known < start):
+        # No observation; or a register loaded before T's year began knows nothing of that year.
+        return MetricStatus(metric, as_of, "no_data", targets=targets, next_target=next_target, baseline=baseline)
+    # A register is counted up to the last day it knows; observation files up to T.
+    judge_day = min(as_of, known) if known is not None else as_of
     value = _year_sum(dates, values, as_of)
-    value_date = as_of if series.stepwise or len(dates) == 0 else dates[-1].astype(dt.date)
-    expected = expected_year_to_date(goal, as_of)
-    baseline = DatedValue(date=dt.date(as_of.year, 1, 1), value=0.0)
+    value_date = judge_day if series.stepwise or len(dates) == 0 else dates[-1].astype(dt.date)
     result = MetricStatus(
         metric,
         as_of,
         "no_data",
         value=value,
         value_date=value_date,
-        expected=expected,
         baseline=baseline,
         targets=targets,
         next_target=next_target,
         stale=_is_stale(metric, value_date, as_of, series.stepwise),
         observations=len(dates),
     )
-    if expected != 0:
-        result.pace = value / expected
-    if meets(value, goal.value, metric.direction):
-        result.status = "reached"
-    elif result.pace is None:
-        result.status = "on_track" if meets(value, 0.0, metric.direction) else "moving_away"
+    if as_of.year < metric.targets[0].date.year:
+        # A year before the first target has no target: shown, not judged.
+        result.status = "before_plan"
+        return result
+    if goal.date < as_of and (known is None or goal.date <= known):
+        # This year's dated target is past: it was met or missed on its date, whatever came later.
+        judged = _year_sum(dates, values, goal.date)
+        result.expected = goal.value
+        result.pace = judged / goal.value if goal.value else None
+        if meets(judged, goal.value, metric.direction):
+            result.status = "reached"
+        else:
+            result.status = "off_track"
+            result.missed = TargetResult(goal.date, goal.value, False, judged)
     else:
-        result.status = _classify(result.pace, thresholds)
+        result.expected = whole_units(expected_year_to_date(goal, judge_day), metric.step)
+        if result.expected != 0:
+            result.pace = value / result.expected
+        if meets(value, goal.value, metric.direction):
+            result.status = "reached"
+        elif result.pace is None:
+            result.status = "on_track" if meets(value, 0.0, metric.direction) else "moving_away"
+        else:
+            result.status = _classify(result.pace, thresholds)
     # The trend of a yearly count is the running total of this year, from 0 on 1 January.
-    start = np.datetime64(dt.date(as_of.year, 1, 1))
-    in_year = dates >= start
-    running_dates = np.concatenate(([start], dates[in_year])).astype("datetime64[D]")
+    first = np.datetime64(start)
+    in_year = dates >= first
+    running_dates = np.concatenate(([first], dates[in_year])).astype("datetime64[D]")
     running_values = np.concatenate(([0.0], np.cumsum(values[in_year])))
-    _add_forecast(result, running_dates, running_values, as_of, as_of, [goal])
+    _add_forecast(result, running_dates, running_values, as_of, judge_day, [goal])
     return result
+
+
+def compound_growth_pct(baseline: DatedValue, value: float, value_date: dt.date) -> float | None:
+    """Compound annual growth rate from the baseline to ``value``, per cent a year.
+
+    CAGR = (value / baseline)^(365.25 / days) − 1. None when it cannot be computed: no time has
+    passed, or a value or the baseline is 0 or negative.
+    """
+    days = (value_date - baseline.date).days
+    if days <= 0 or baseline.value <= 0 or value <= 0:
+        return None
+    return 100.0 * ((value / baseline.value) ** (365.25 / days) - 1.0)
+
+
+def _evaluate_direction(
+    metric: Metric,
+    series: Series,
+    dates: np.ndarray,
+    values: np.ndarray,
+    as_of: dt.date,
+    growth: GrowthThresholds | None,
+) -> MetricStatus:
+    """A goal with a direction but no number ("fler …"): Eurostat's method without a target.
+
+    The status comes from the compound annual growth rate since the baseline: significant
+    progress (≥ 1 % a year toward the direction) on track, moderate progress (0–1 %) at risk,
+    moderate movement away (0 to −1 %) off track, significant movement away moving away.
+    Reached only from the due date on, when the value then was beyond the baseline.
+    """
+    growth = growth or GrowthThresholds()
+    baseline = metric.baseline
+    due = metric.due_date
+    assert baseline is not None  # the schema requires one for kind: direction
+    known = series.known_until
+    undecided = due > as_of or (known is not None and due > known)
+    judged = None if undecided else _latest_at(dates, values, due)
+    met = None if undecided else bool(judged is not None and _beyond(judged, baseline.value, metric.direction))
+    target = TargetResult(due, baseline.value, met, judged)
+    result = MetricStatus(
+        metric,
+        as_of,
+        "no_data",
+        baseline=baseline,
+        targets=[target],
+        next_target=TargetResult(due, baseline.value),
+        growth_thresholds=growth,
+        observations=len(dates),
+    )
+    if len(dates) == 0:
+        return result
+    result.value = float(values[-1])
+    result.value_date = _register_day(series, dates, as_of) if series.stepwise else dates[-1].astype(dt.date)
+    result.stale = _is_stale(metric, result.value_date, as_of, series.stepwise)
+    if as_of < baseline.date:
+        result.status = "before_plan"
+        return result
+    result.growth_pct = compound_growth_pct(baseline, result.value, result.value_date)
+    if result.growth_pct == 0 and _no_whole_unit_due(metric, baseline, result.value_date, growth):
+        # Unchanged, and significant growth would not yet amount to one whole unit (12
+        # restaurants at 1 % a year need eight years for one more): nothing was due yet.
+        result.growth_pct = None
+    if met:
+        result.status = "reached"
+    elif result.growth_pct is None:
+        same = result.value == baseline.value
+        result.status = "on_track" if same or _beyond(result.value, baseline.value, metric.direction) else "moving_away"
+    else:
+        result.status = _BAND_STATUS[growth_band(result.growth_pct, metric.direction, growth.significant)]
+    result.trend = fit_trend(dates, values, as_of)
+    if result.trend is not None:
+        result.projected = [{"date": due, "value": result.trend.at(due)}]
+    return result
+
+
+def _no_whole_unit_due(metric: Metric, baseline: DatedValue, when: dt.date, growth: GrowthThresholds) -> bool:
+    """Whether growth at the significant rate since the baseline is still less than one whole unit."""
+    if not metric.step:
+        return False
+    years = (when - baseline.date).days / 365.25
+    due = abs(baseline.value) * ((1 + growth.significant / 100) ** years - 1)
+    return whole_units(due, metric.step) == 0
+
+
+def _beyond(value: float, baseline: float, direction: str) -> bool:
+    """Strictly beyond the baseline in the goal's direction ("fler" means more than before)."""
+    return value > baseline if direction == "increase" else value < baseline
 
 
 def _add_forecast(
@@ -408,7 +685,9 @@ def evaluate_all(config: Config, series_by_metric: dict[str, Series], as_of: dt.
     """Every metric of the configuration at ``as_of``, in the order of ``targets.yaml``."""
     empty = Series.empty()
     return [
-        evaluate(metric, series_by_metric.get(metric.id, empty), as_of, config.status_thresholds)
+        evaluate(
+            metric, series_by_metric.get(metric.id, empty), as_of, config.status_thresholds, config.growth_thresholds
+        )
         for metric in config.metrics
     ]
 

@@ -37,6 +37,12 @@ class Series:
     dates: np.ndarray  # datetime64[D], ascending
     values: np.ndarray  # float64
     stepwise: bool = False  # True for register counts: a value holds until the next change
+    # A register is known up to the day it was loaded (``dataset.today``): a value at a later
+    # date T is the register's count on the last day it knows up to T, not a guess about T.
+    known_until: dt.date | None = None
+    # A register share's step at each point: the share one row of its denominator makes (one
+    # member of 160 is 0.625 %), so the rule can judge it in whole members, as it judges counts.
+    steps: np.ndarray | None = None
 
     @classmethod
     def empty(cls) -> Series:

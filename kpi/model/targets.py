@@ -47,6 +47,48 @@ class Thresholds(_Strict):
         return self
 
 
+class GrowthThresholds(_Strict):
+    """Eurostat's bands for a goal with a direction but no number (``kind: direction``).
+
+    The compound annual growth rate since the baseline, in per cent a year, is "significant
+    progress" at or above ``significant``, "moderate progress" from 0 up to it, "moderate movement
+    away" down to ``-significant`` and "significant movement away" below (Eurostat, SDG monitoring
+    report, methodological annex: 1 % a year).
+    """
+
+    significant: float = Field(default=1.0, gt=0)
+
+
+# Units whose values come in whole units: a count is never 7.2, and is judged against the
+# expected value rounded down to whole units (``granularity``), so nobody is behind before a
+# whole unit was due. Percentages, amounts and full-time equivalents are not counts.
+COUNT_UNITS = frozenset(
+    {
+        "count",
+        "members",
+        "subscribers",
+        "followers",
+        "agreements",
+        "persons",
+        "products",
+        "restaurants",
+        "hubs",
+        "businesses",
+        "stores",
+        "events",
+        "trainings",
+        "activities",
+        "visitors",
+        "participants",
+        "municipalities",
+        "co-operatives",
+        "cooperatives",
+        "co-ops",
+        "producers",
+    }
+)
+
+
 class Source(_Strict):
     """Where a metric's values come from when not from observation files: a register measure."""
 
@@ -56,6 +98,8 @@ class Source(_Strict):
     measure: str
     where: dict[str, str | list[str]] = Field(default_factory=dict)
     flag: str | None = None
+    # How many days a dated fact (a login, a survey answer) counts for before T; 365 by default.
+    window_days: int | None = Field(default=None, ge=1, le=3660)
 
     @field_validator("where", mode="before")
     @classmethod
@@ -104,7 +148,7 @@ class Metric(_Strict):
     direction: Literal["increase", "decrease"] = "increase"
     aggregation: Literal["latest", "year_to_date"] = "latest"
     cadence: Literal["monthly", "quarterly", "yearly"] = "monthly"
-    kind: Literal["metric", "milestone"] = "metric"
+    kind: Literal["metric", "milestone", "direction"] = "metric"
     baseline: DatedValue | None = None
     targets: list[DatedValue] = Field(default_factory=list)
     due: dt.date | None = None
@@ -114,6 +158,11 @@ class Metric(_Strict):
     max: float | None = None
     decimals: int | None = Field(default=None, ge=0, le=4)
     source: Source | None = None
+    # The step a value comes in (1 for counts; None for percentages and amounts): the expected
+    # value is rounded down to it before judging. Unset: 1 when ``unit`` is a count, else none.
+    granularity: float | None = Field(default=None, ge=0)
+    # A ``kind: direction`` goal's own growth bands (else the configuration's).
+    growth_thresholds: GrowthThresholds | None = None
 
     @field_validator("id")
     @classmethod
@@ -137,6 +186,15 @@ class Metric(_Strict):
                 raise ValueError("a milestone needs a due date (due: YYYY-MM-DD)")
             if self.targets:
                 raise ValueError("a milestone has a due date, not targets")
+        elif self.kind == "direction":
+            if self.baseline is None or self.due is None:
+                raise ValueError("a direction goal needs a baseline and a due date (baseline:, due:)")
+            if self.targets:
+                raise ValueError("a direction goal has a baseline and a due date, not targets")
+            if self.aggregation != "latest":
+                raise ValueError("a direction goal is judged on its latest value (aggregation: latest)")
+            if self.baseline.date >= self.due:
+                raise ValueError("the baseline must be dated before the due date")
         else:
             if not self.targets:
                 raise ValueError("a metric needs at least one target (targets: [{date, value}])")
@@ -147,10 +205,28 @@ class Metric(_Strict):
         return self
 
     @property
+    def is_count(self) -> bool:
+        """Whether values come in whole units (a ``unit`` among :data:`COUNT_UNITS`)."""
+        return self.unit in COUNT_UNITS
+
+    @property
+    def whole_units(self) -> bool:
+        """Whether every value must be a whole number: a count not opted out (``granularity: 0``)."""
+        step = self.step
+        return step is not None and float(step).is_integer()
+
+    @property
+    def step(self) -> float | None:
+        """The granularity the rule rounds the expected value down to (None: not rounded)."""
+        if self.granularity is not None:
+            return self.granularity or None
+        return 1.0 if self.is_count else None
+
+    @property
     def due_date(self) -> dt.date:
-        """A milestone's due date (validation guarantees one); a metric has none and raises."""
+        """A milestone's (or direction goal's) due date (validation guarantees one); a metric has none and raises."""
         if self.due is None:
-            raise ValueError(f"metric {self.id!r} is not a milestone and has no due date")
+            raise ValueError(f"metric {self.id!r} has no due date")
         return self.due
 
     @property
@@ -203,6 +279,7 @@ class Config(_Strict):
     # the cards). Unset: every year in which some metric has a target.
     horizons: list[int] | None = None
     status_thresholds: Thresholds = Field(default_factory=Thresholds)
+    growth_thresholds: GrowthThresholds = Field(default_factory=GrowthThresholds)
     areas: list[Area] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
     metrics: list[Metric]

@@ -7,6 +7,8 @@ Problems in data files do not raise: rows that are fine are loaded and every pro
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from pathlib import Path
 
 import duckdb
@@ -161,14 +163,47 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
     """).fetchall()
     for row, column, code, value in cell_problems:
         problems.append(Problem(raw.label, code, row=row, column=column, params={"value": value}))
+    _check_values(con, raw.label, problems)
     con.execute(
         """
         INSERT INTO observations_raw
         SELECT metric, date, value, note, source, ?, _row, ? FROM parsed
         WHERE metric IS NOT NULL AND metric <> '' AND date IS NOT NULL AND value IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM refused_values r WHERE r._row = parsed._row AND r.col = parsed.value_column)
     """,
         [raw.label, order],
     )
+
+
+_THOUSANDS_TYPO = re.compile(r"-?\d{1,3}([.,]\d{3})+")
+
+
+def _check_values(con, label: str, problems: list[Problem]) -> None:
+    """Values that cannot be what they say: refused with the likely meaning, never judged.
+
+    A count (a metric whose unit is a count) that is not a whole number — "7,200" is read as 7,2
+    with a decimal comma, and was likely meant as 7 200 — and any value that is not finite (a
+    400-digit number overflows to infinity). The refused cells are in table ``refused_values``.
+    """
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE refused_values AS
+        SELECT p._row, p.value_column AS col, p.metric, trim(p.value_text) AS text, p.value, m.unit
+        FROM parsed p LEFT JOIN metric_meta m ON m.id = p.metric
+        WHERE p.value IS NOT NULL AND (NOT isfinite(p.value) OR (coalesce(m.count, false) AND p.value <> round(p.value)))
+    """)
+    rows = con.execute("SELECT * FROM refused_values ORDER BY 1, 2").fetchall()
+    for row, column, metric, text, value, unit in rows:
+        if not math.isfinite(value):
+            problems.append(Problem(label, "number_not_finite", row=row, column=column, params={"value": text}))
+            continue
+        read = _plain(value).replace(".", ",")
+        params = {"value": text, "read": read, "metric": metric, "unit": unit}
+        if _THOUSANDS_TYPO.fullmatch(text):
+            digits = re.sub(r"[.,]", "", text)
+            params["meant"] = f"{int(digits):,}".replace(",", " ")
+            problems.append(Problem(label, "count_not_whole_thousands", row=row, column=column, params=params))
+        else:
+            problems.append(Problem(label, "count_not_whole", row=row, column=column, params=params))
 
 
 def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
@@ -291,7 +326,43 @@ def load_dataset(data_dir: Path, targets: Path, today: dt.date | None = None) ->
         return dataset
     load_observations(dataset, today)
     registers.load_registers(dataset)
+    _check_baselines(dataset)
     return dataset
+
+
+def _check_baselines(dataset: Dataset) -> None:
+    """Warn when a metric's configured baseline is not what its data gives on the baseline date.
+
+    The baseline is the yardstick of every pace: if the register (counted on every day) or an
+    observation dated on the baseline day says otherwise, the data was edited after the fact or
+    the baseline is a typo, and ``validate`` should say so. Equal up to the metric's decimals.
+    """
+    for metric in dataset.config.metrics:
+        series = dataset.series.get(metric.id)
+        if metric.baseline is None or series is None or metric.kind == "milestone" or metric.aggregation != "latest":
+            continue
+        when = np.datetime64(metric.baseline.date)
+        index = int(np.searchsorted(series.dates, when, side="right")) - 1
+        if index < 0 or (metric.source is None and series.dates[index] != when):
+            continue
+        computed = float(series.values[index])
+        decimals = metric.decimals if metric.decimals is not None else (0 if metric.whole_units else 1)
+        if abs(computed - metric.baseline.value) <= 0.5 * 10**-decimals + 1e-9:
+            continue
+        dataset.problems.append(
+            Problem(
+                "targets.yaml",
+                "baseline_differs",
+                column="baseline",
+                severity="warning",
+                params={
+                    "metric": metric.id,
+                    "configured": _plain(metric.baseline.value),
+                    "date": metric.baseline.date.isoformat(),
+                    "computed": _plain(round(computed, decimals)),
+                },
+            )
+        )
 
 
 def data_fingerprint(data_dir: Path, targets: Path) -> tuple[tuple[str, int | None, int | None], ...]:
@@ -326,6 +397,8 @@ def _metric_meta_frame(config: Config) -> pd.DataFrame:
             "register": pd.Series(
                 [m.source.register_name if m.source else None for m in config.metrics], dtype="string"
             ),
+            "count": pd.Series([m.whole_units for m in config.metrics], dtype="bool"),
+            "unit": pd.Series([m.unit for m in config.metrics], dtype="string"),
         }
     )
 

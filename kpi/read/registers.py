@@ -58,8 +58,10 @@ AGREEMENT_STATUSES = ("active", "negotiating", "ended", "none")
 SIGNED_STATUSES = ("active", "ended")
 MILESTONE_STATES = ("overdue", "open", "done")
 FLAG_COLUMNS = ("uses_member_pages", "increased_profitability")
-# A dated flag (a last login, the date of a survey answer) counts for this many days.
+# A dated flag (a last login, the date of a survey answer) counts for this many days; so does a
+# login or a survey answer in the dated registers, unless a metric sets ``source.window_days``.
 FLAG_VALID_DAYS = 365
+WINDOW_DAYS = 365
 FAR_FUTURE_YEARS = 2
 
 _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -245,6 +247,26 @@ REGISTERS: dict[str, Register] = {
             filters=("type", "planned"),
         ),
         Register(
+            "logins",
+            "logins.csv",
+            (
+                Column("member_id", "text", required=True, needed=True),
+                Column("date", "date", required=True, needed=True),
+            ),
+            filters=(),
+        ),
+        Register(
+            "surveys",
+            "surveys.csv",
+            (
+                Column("member_id", "text", required=True, needed=True),
+                Column("date", "date", required=True, needed=True),
+                Column("question", "text", required=True, needed=True),
+                Column("answer", "yesno", required=True, needed=True),
+            ),
+            filters=("question",),
+        ),
+        Register(
             "milestones",
             "milestones.csv",
             (
@@ -309,6 +331,9 @@ class Measure:
     rows_sql: str
     stepwise: bool = True
     needs_flag: bool = False
+    # The register's dated facts after today (an agreement's end date) are applied on their own
+    # dates; other measures stop at today (a login window running out next spring has not).
+    dated_facts: bool = False
     default_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
@@ -356,13 +381,60 @@ MEASURES: dict[tuple[str, str], Measure] = {
         days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
                  UNION SELECT {{flag}}_date FROM m WHERE {{flag}}_date IS NOT NULL
                  UNION SELECT {{flag}}_date + {FLAG_VALID_DAYS + 1} FROM m WHERE {{flag}}_date IS NOT NULL)
-        SELECT day, 100.0 * count(*) FILTER (WHERE kpi_flag_on({{flag}}_yes, {{flag}}_date, day)) / count(*)
+        SELECT day, 100.0 * count(*) FILTER (WHERE kpi_flag_on({{flag}}_yes, {{flag}}_date, day)) / count(*), count(*)
         FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
         GROUP BY day ORDER BY day""",
             """
         SELECT *, kpi_flag_on({flag}_yes, {flag}_date, $as_of) AS counted FROM members
         WHERE {filter} AND kpi_member_on(joined, "left", $as_of) ORDER BY counted DESC, name COLLATE sv, member_id""",
             needs_flag=True,
+        ),
+        Measure(
+            "logins",
+            "active_share_pct",
+            "share",
+            """
+        WITH m AS (SELECT * FROM members), l AS (SELECT * FROM logins WHERE {filter}),
+        days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
+                 UNION SELECT date FROM l UNION SELECT date + $window FROM l)
+        SELECT day, 100.0 * count(DISTINCT m.member_id) FILTER (WHERE l.member_id IS NOT NULL)
+                    / count(DISTINCT m.member_id), count(DISTINCT m.member_id)
+        FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
+        LEFT JOIN l ON l.member_id = m.member_id AND l.date > day - $window AND l.date <= day
+        GROUP BY day ORDER BY day""",
+            """
+        SELECT * FROM (
+            SELECT m.member_id, m.name, m.category, m.kommun, m.joined, m."left", max(l.date) AS last_login,
+                   max(l.date) IS NOT NULL AS counted, m._row
+            FROM members m LEFT JOIN (SELECT * FROM logins WHERE {filter}) l
+                 ON l.member_id = m.member_id AND l.date > $as_of - $window AND l.date <= $as_of
+            WHERE kpi_member_on(m.joined, m."left", $as_of) GROUP BY ALL)
+        ORDER BY counted DESC, name COLLATE sv, member_id""",
+        ),
+        Measure(
+            "surveys",
+            "yes_share_pct",
+            "share",
+            """
+        WITH m AS (SELECT * FROM members), s AS (SELECT * FROM surveys WHERE {filter}),
+        days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
+                 UNION SELECT date FROM s UNION SELECT date + $window FROM s),
+        latest AS (
+            SELECT day, m.member_id, arg_max(s.answer, s.date) AS answer
+            FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
+            LEFT JOIN s ON s.member_id = m.member_id AND s.date > day - $window AND s.date <= day
+            GROUP BY day, m.member_id)
+        SELECT day, 100.0 * count(*) FILTER (WHERE answer = 'yes') / count(*), count(*) FROM latest
+        GROUP BY day ORDER BY day""",
+            """
+        SELECT * FROM (
+            SELECT m.member_id, m.name, m.category, m.kommun, m.joined, m."left",
+                   arg_max(s.answer, s.date) AS answer, max(s.date) AS answered,
+                   coalesce(arg_max(s.answer, s.date) = 'yes', false) AS counted, m._row
+            FROM members m LEFT JOIN (SELECT * FROM surveys WHERE {filter}) s
+                 ON s.member_id = m.member_id AND s.date > $as_of - $window AND s.date <= $as_of
+            WHERE kpi_member_on(m.joined, m."left", $as_of) GROUP BY ALL)
+        ORDER BY counted DESC, name COLLATE sv, member_id""",
         ),
         Measure(
             "agreements",
@@ -376,6 +448,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
             """
         SELECT * FROM agreements WHERE {filter} AND kpi_agreement_on(status, signed, ends, $as_of)
         ORDER BY kommun COLLATE sv, signed""",
+            dated_facts=True,
         ),
         Measure(
             "activities",
@@ -408,6 +481,29 @@ MEASURES: dict[tuple[str, str], Measure] = {
             default_where=(("type", MEETING_TYPES),),
         ),
         Measure(
+            "activities",
+            "year_attendance_pct",
+            "per_meeting",
+            """
+        WITH counted AS (
+            SELECT a.date, a.members_present,
+                   (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
+            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL),
+        per_day AS (SELECT date, sum(members_present) AS present, sum(members) AS members FROM counted
+                    WHERE members > 0 GROUP BY date)
+        SELECT date, 100.0 * sum(present) OVER w / sum(members) OVER w FROM per_day
+        WINDOW w AS (PARTITION BY year(date) ORDER BY date) ORDER BY date""",
+            """
+        WITH held AS (
+            SELECT a.*, (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
+            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL
+              AND a.date <= $as_of)
+        SELECT * FROM held WHERE members > 0 AND year(date) = (SELECT max(year(date)) FROM held WHERE members > 0)
+        ORDER BY date DESC, title""",
+            stepwise=False,
+            default_where=(("type", MEETING_TYPES),),
+        ),
+        Measure(
             "milestones",
             "done_share_pct",
             "share",
@@ -415,7 +511,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
         WITH ms AS (SELECT * FROM milestones WHERE {filter}),
         days AS (SELECT done AS day FROM ms WHERE done IS NOT NULL
                  UNION SELECT CAST($start AS DATE) WHERE $start IS NOT NULL)
-        SELECT day, 100.0 * count(*) FILTER (WHERE ms.done <= day) / count(*)
+        SELECT day, 100.0 * count(*) FILTER (WHERE ms.done <= day) / count(*), count(*)
         FROM days CROSS JOIN ms GROUP BY day ORDER BY day""",
             """
         SELECT *, kpi_milestone_state(done, due, $as_of) AS status FROM milestones WHERE {filter}
@@ -449,6 +545,7 @@ def load_registers(dataset: Dataset) -> None:
     for register in REGISTERS.values():
         _load_register(dataset, register, users.get(register.name, []))
     _check_attendance(dataset)
+    _check_member_references(dataset)
 
     for metric in dataset.config.metrics:
         if metric.source is None:
@@ -465,9 +562,17 @@ def _register_users(metrics: Iterable[Metric]) -> dict[str, list[str]]:
         if metric.source is None:
             continue
         users.setdefault(metric.source.register_name, []).append(metric.id)
-        if (metric.source.register_name, metric.source.measure) == ("activities", "attendance_pct"):
+        if _needs_members(metric.source.register_name, metric.source.measure):
             users.setdefault("members", []).append(metric.id)
     return users
+
+
+_ATTENDANCE = {("activities", "attendance_pct"), ("activities", "year_attendance_pct")}
+
+
+def _needs_members(register: str, measure: str) -> bool:
+    """Measures over another register whose denominator is the member list."""
+    return register in ("logins", "surveys") or (register, measure) in _ATTENDANCE
 
 
 def has_register(dataset: Dataset, name: str) -> bool:
@@ -733,6 +838,31 @@ class _RowChecker:
             )
         return True
 
+    def _dated_after_today(self, row: dict[str, Any], row_number: int) -> None:
+        if row["date"] > self.today:
+            self.problem(
+                row_number,
+                "date",
+                "register_date_after_today",
+                severity="warning",
+                value=row["date"].isoformat(),
+                today=self.today.isoformat(),
+            )
+
+    def _rules_logins(self, row: dict[str, Any], row_number: int) -> bool:
+        self._dated_after_today(row, row_number)
+        return True
+
+    def _rules_surveys(self, row: dict[str, Any], row_number: int) -> bool:
+        # One answer per member, survey and question: a second one would make "the answer" ambiguous.
+        key = f"{row['member_id']}|{row['date'].isoformat()}|{row['question']}"
+        if key in self.seen_ids:
+            self.problem(row_number, "answer", "register_duplicate_answer", other=self.seen_ids[key])
+            return False
+        self.seen_ids[key] = row_number
+        self._dated_after_today(row, row_number)
+        return True
+
     def _rules_milestones(self, row: dict[str, Any], row_number: int) -> bool:
         if row.get("id"):
             if row["id"] in self.seen_ids:
@@ -846,6 +976,33 @@ def _check_attendance(dataset: Dataset) -> None:
         dataset.con.execute("DELETE FROM activities WHERE list_contains($rows, _row)", {"rows": [b[0] for b in bad]})
 
 
+def _check_member_references(dataset: Dataset) -> None:
+    """A login or a survey answer of a member id the member list does not have: a warning (the
+    row cannot count, since every share is of the members on the day)."""
+    if not has_register(dataset, "members"):
+        return
+    for name in ("logins", "surveys"):
+        if not has_register(dataset, name):
+            continue
+        label = next((info.label for info in dataset.files if info.kind == name), name + ".csv")
+        unknown = dataset.con.execute(
+            "SELECT _row, member_id FROM "
+            + name
+            + " WHERE member_id NOT IN (SELECT member_id FROM members) ORDER BY _row"
+        ).fetchall()
+        for row, member_id in unknown:
+            dataset.problems.append(
+                Problem(
+                    label,
+                    "register_unknown_member",
+                    row=row,
+                    column="member_id",
+                    severity="warning",
+                    params={"value": member_id},
+                )
+            )
+
+
 # --- metrics from registers -------------------------------------------------------------------------
 
 
@@ -901,6 +1058,8 @@ def metric_source_problems(metric: Metric, config: Config | None = None) -> list
                     column=column,
                     allowed=", ".join(p.id for p in config.projects),
                 )
+    if register.name == "surveys" and "question" not in source.where:
+        add("register_question_needed", "where", register=register.name)
     if measure.needs_flag and source.flag not in FLAG_COLUMNS:
         add("register_flag_needed", "flag", value=source.flag or "", known=", ".join(FLAG_COLUMNS))
     wanted = _AGGREGATION_FOR[measure.kind]
@@ -989,7 +1148,7 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
     source = metric.register_source
     measure = MEASURES[(source.register_name, source.measure)]
     if not has_register(dataset, measure.register) or (
-        measure.name == "attendance_pct" and not has_register(dataset, "members")
+        _needs_members(measure.register, measure.name) and not has_register(dataset, "members")
     ):
         return None
     if measure.needs_flag and not _has_column(dataset, "members", source.flag):
@@ -1006,15 +1165,25 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
             )
         return None
     where = _where(metric, measure, dataset)
-    sql, params = _measure_sql(measure.series_sql, where, source.flag, measure.name == "attendance_pct")
+    sql, params = _measure_sql(measure.series_sql, where, source.flag, measure.kind == "per_meeting")
     params["start"] = _series_start(dataset, metric)
-    # Values up to today only: a series is what has happened (a flag expiring next spring has not).
-    rows = [row for row in _run(dataset.con.cursor(), sql, params).fetchall() if row[0] <= dataset.today]
+    params["window"] = source.window_days or WINDOW_DAYS
+    # Values up to today only: a series is what has happened (a flag expiring next spring has not);
+    # a measure's dated facts (an agreement ending) count on their own dates.
+    rows = [
+        row
+        for row in _run(dataset.con.cursor(), sql, params).fetchall()
+        if measure.dated_facts or row[0] <= dataset.today
+    ]
     dates = np.array([row[0] for row in rows], dtype="datetime64[D]")
     values = np.array([float(row[1]) for row in rows], dtype="float64")
+    # A share of members (or milestones) moves in steps of one row of its denominator: 1 of 160
+    # members is 0.625 %. The rule judges the expected share in those whole steps.
+    steps = np.array([100.0 / row[2] for row in rows], dtype="float64") if measure.kind == "share" else None
     if metric.kind == "milestone" and measure.kind == "share":
         values = (values >= 100.0 - 1e-9).astype("float64")  # the goal is done when every row is done
-    return Series(dates, values, stepwise=measure.stepwise)
+        steps = None
+    return Series(dates, values, stepwise=measure.stepwise, known_until=dataset.today, steps=steps)
 
 
 def _has_column(dataset: Dataset, register: str, column: str | None) -> bool:
@@ -1059,8 +1228,11 @@ def rows_behind(dataset: Dataset, metric_id: str, as_of: dt.date) -> pd.DataFram
         return pd.DataFrame()
     measure = MEASURES[(metric.source.register_name, metric.source.measure)]
     where = _where(metric, measure, dataset)
-    sql, params = _measure_sql(measure.rows_sql, where, metric.source.flag, measure.name == "attendance_pct")
-    params["as_of"] = as_of
+    sql, params = _measure_sql(measure.rows_sql, where, metric.source.flag, measure.kind == "per_meeting")
+    # The rows behind the value: counted on the day the value is (min(T, today); a measure with
+    # dated facts, such as agreements ending, on T itself).
+    params["as_of"] = as_of if measure.dated_facts else min(as_of, dataset.today)
+    params["window"] = metric.source.window_days or WINDOW_DAYS
     if measure.kind == "events":
         if metric.aggregation == "year_to_date":
             params["start"] = dt.date(as_of.year, 1, 1)
@@ -1071,7 +1243,7 @@ def rows_behind(dataset: Dataset, metric_id: str, as_of: dt.date) -> pd.DataFram
     if measure.needs_flag and not _has_column(dataset, "members", metric.source.flag):
         return pd.DataFrame()
     frame = _run(dataset.con.cursor(), sql, params).df()
-    if measure.name == "attendance_pct" and len(frame):
+    if measure.kind == "per_meeting" and len(frame):
         frame["attendance_pct"] = 100.0 * frame["members_present"] / frame["members"]
     return _tidy(frame)
 
@@ -1110,12 +1282,18 @@ def _query(dataset: Dataset, sql: str, params: dict[str, Any] | None = None) -> 
 
 
 def members_at(dataset: Dataset, date: dt.date) -> pd.DataFrame:
-    """The members on ``date`` (joined on or before it, not yet left), by name."""
+    """The members on ``date`` (joined on or before it, not yet left), by name.
+
+    The older yes/no flag columns are listed only when the file has them (the example keeps
+    logins and survey answers in their own dated registers instead).
+    """
+    flags = "".join(f"{flag}, " for flag in FLAG_COLUMNS if _has_column(dataset, "members", flag))
     return _query(
         dataset,
         """
-        SELECT member_id, name, category, kommun, joined, "left", leave_reason, uses_member_pages,
-               increased_profitability, _row FROM members WHERE kpi_member_on(joined, "left", $d)
+        SELECT member_id, name, category, kommun, joined, "left", leave_reason, """
+        + flags
+        + """_row FROM members WHERE kpi_member_on(joined, "left", $d)
         ORDER BY name COLLATE sv, member_id""",
         {"d": date},
     )

@@ -25,8 +25,14 @@ def build_report(
     lang: str = "sv",
     pack: dt.date | None = None,
     csv_dialect: str = "default",
+    include_comments: bool | None = None,
+    member_level: bool = True,
 ) -> bytes:
-    """The report as bytes, in ``fmt`` (pdf, xlsx, csv, html): the one function under the CLI and the app."""
+    """The report as bytes, in ``fmt`` (pdf, xlsx, csv, html): the one function under the CLI and the app.
+
+    ``member_level`` defaults to everything here (the library's callers are staff tools); the
+    public Reports page builds its :class:`ReportSpec` with aggregates only.
+    """
     spec = ReportSpec(
         fmt=fmt,
         as_of=as_of,
@@ -36,6 +42,8 @@ def build_report(
         lang=lang,
         pack=pack,
         csv_dialect=csv_dialect,
+        include_comments=include_comments,
+        member_level=member_level,
     )
     return render(gather(dataset, spec))
 
@@ -58,12 +66,20 @@ def render(content: ReportContent) -> bytes:
 
 
 def file_name(spec: ReportSpec, organisation: str, made: dt.date | None = None) -> str:
-    """``matkluster-kismet-2026-11-23.pdf``: whose report (``organisation``: the configuration's
-    :meth:`~kpi.model.targets.Config.own_scope`), about what, and the date it reports on."""
+    """``matkluster-kismet-2023-01-01_2025-12-31.pdf``: whose report (``organisation``: the
+    configuration's :meth:`~kpi.model.targets.Config.own_scope`), about what, and the period.
+
+    ``spec`` is best the resolved one (:attr:`ReportContent.spec`), whose period is filled in; a
+    report without a period start is named by its as-of date, one from a board pack by the
+    meeting's date. The organisation's own scope is not repeated (``matkluster-2026-…``).
+    """
     scope = "alla" if spec.scope == SCOPE_ALL else spec.scope
     stem = organisation if scope == organisation else f"{organisation}-{scope}"
-    day = spec.pack or spec.as_of or made or clock.today()
     if spec.pack:
         stem += "-styrelsepaket" if spec.lang == "sv" else "-board-pack"
+        when = spec.pack.isoformat()
+    else:
+        end = spec.period_to or spec.as_of or made or clock.today()
+        when = f"{spec.period_from.isoformat()}_{end.isoformat()}" if spec.period_from else end.isoformat()
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
-    return f"{safe}-{day.isoformat()}.{spec.fmt}"
+    return f"{safe}-{when}.{spec.fmt}"

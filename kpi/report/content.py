@@ -68,6 +68,18 @@ class ReportSpec:
     lang: str = "sv"
     pack: dt.date | None = None
     csv_dialect: str = "default"
+    # The board's comments (and the changes since the last board pack) are board material: a
+    # funder's report leaves them out unless the coordinator asks for them. ``None``: only in a
+    # report made from a board pack.
+    include_comments: bool | None = None
+    # Rows about single observations (notes, sources, file and row) may name members. Until
+    # sign-in and roles exist (issue 15) the public Reports page asks for aggregates only; the
+    # command line, run by staff with the data folder at hand, asks for everything.
+    member_level: bool = False
+
+    @property
+    def comments_wanted(self) -> bool:
+        return bool(self.pack) if self.include_comments is None else self.include_comments
 
 
 def scope_choices(config: Config) -> list[str]:
@@ -124,7 +136,7 @@ def scope_label(config: Config, scope: str, lang: str) -> str:
 
 
 def resolve_spec(spec: ReportSpec, config: Config, today: dt.date) -> ReportSpec:
-    """Fill the defaults: as-of (the pack's date, else the period's end, else today) and period.
+    """Fill the defaults: as-of (the pack's date, else the period's end capped at today) and period.
 
     A project's period defaults to the project's start and end as declared in targets.yaml, so
     the funder's report needs no dates typed. Raises :class:`~kpi.model.problems.UsageError` for an unknown format
@@ -146,9 +158,12 @@ def resolve_spec(spec: ReportSpec, config: Config, today: dt.date) -> ReportSpec
         )
     kind = scope_kind(config, spec.scope)
     project = config.project(spec.scope) if kind == "project" else None
-    as_of = spec.pack or spec.as_of or spec.period_to or today
     period_from = spec.period_from or (project.start if project else None)
-    period_to = spec.period_to or (project.end if project and project.end else as_of)
+    period_end = spec.period_to or (project.end if project else None)
+    # Judged at the period's end: a final report says where the project stood when it closed,
+    # not where it stands today; a period still running is judged today.
+    as_of = spec.pack or spec.as_of or (min(period_end, today) if period_end else today)
+    period_to = period_end or as_of
     if period_from and period_to and period_from > period_to:
         raise UsageError(
             [
@@ -179,6 +194,7 @@ class ReportContent:
     previous: BoardPack | None = None
     changes: list[Change] = field(default_factory=list)
     comments: dict[str, str] = field(default_factory=dict)
+    start: dict[str, MetricStatus] = field(default_factory=dict)
     _observations: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
@@ -214,7 +230,15 @@ class ReportContent:
         return self.config.project(self.spec.scope).funder
 
     @property
+    def project_name(self) -> str | None:
+        if self.kind != "project":
+            return None
+        return self.config.project(self.spec.scope).name.get(self.lang)
+
+    @property
     def title(self) -> str:
+        if self.kind == "project":
+            return t("period.title_project", self.lang)
         return t("reports.title", self.lang)
 
     def groups(self) -> list[tuple[str, str, list[MetricStatus]]]:
@@ -244,7 +268,10 @@ class ReportContent:
         return frame[keep].reset_index(drop=True)
 
     def value_note(self, status: MetricStatus) -> str:
-        """The note on the observation a status's value comes from ("Kampanj i maj"), if any."""
+        """The note on the observation a status's value comes from ("Kampanj i maj"), if any; empty
+        in an aggregates-only report (a note may name a member)."""
+        if not self.spec.member_level:
+            return ""
         day = status.done_date if status.metric.kind == "milestone" else status.value_date
         frame = self.all_observations(status.id)
         if day is None or frame.empty:
@@ -265,32 +292,37 @@ class ReportContent:
             series[item.id] = Series(whole.dates[keep], whole.values[keep], whole.stepwise)
         return dataclasses.replace(self.data, series=series)
 
-    def milestone_groups(self) -> list[tuple[str, list[MetricStatus]]]:
-        """For a project: its milestones due or done in the period, per work package."""
+    def package_sections(self) -> list[PackageSection]:
+        """For a project: per work package, its milestones due or done in the period (by due date)
+        and its other metrics, in the order of targets.yaml; empty packages left out."""
         if self.kind != "project":
             return []
         project = self.config.project(self.spec.scope)
         names = {package.id: package.name.get(self.lang) for package in project.packages}
-        order = [package.id for package in project.packages] + [None]
-        grouped: dict[str | None, list[MetricStatus]] = {}
+        sections: dict[str | None, PackageSection] = {
+            package_id: PackageSection(package_id, name, [], []) for package_id, name in names.items()
+        }
+        sections[None] = PackageSection(None, t("reports.no_package", self.lang), [], [])
         for item in self.statuses:
             metric = item.metric
+            section = sections[metric.package if metric.package in names else None]
             if metric.kind != "milestone":
-                continue
-            if not (self.in_period(metric.due) or self.in_period(item.done_date)):
-                continue
-            grouped.setdefault(metric.package if metric.package in names else None, []).append(item)
-        result = []
-        for package in order:
-            if package in grouped:
-                label = names[package] if package else t("reports.no_package", self.lang)
-                result.append((label, sorted(grouped[package], key=lambda item: item.metric.due_date)))
-        return result
+                section.metrics.append(item)
+            elif self.in_period(metric.due) or self.in_period(item.done_date):
+                section.milestones.append(item)
+        for section in sections.values():
+            section.milestones.sort(key=lambda item: (item.metric.due_date, item.metric.display_name(self.lang)))
+        return [section for section in sections.values() if section.milestones or section.metrics]
+
+    def milestone_groups(self) -> list[tuple[str, list[MetricStatus]]]:
+        """For a project: its milestones due or done in the period, per work package."""
+        return [(section.name, section.milestones) for section in self.package_sections() if section.milestones]
 
 
 def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
-    """Judge every metric in scope at the as-of date (or take them from a pack) and find the
-    previous board pack to show what changed since."""
+    """Judge every metric in scope at the as-of date (or take them from a pack), judge them again
+    at the period's start (for the change over the period), and, when comments are chosen, find
+    the previous board pack to show what changed since."""
     pack = find_pack(dataset.data_dir, spec.pack) if spec.pack else None
     source = pack.dataset if pack else dataset
     spec = resolve_spec(spec, source.config, dataset.today)
@@ -298,8 +330,13 @@ def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
     as_of = spec.as_of or dataset.today  # resolve_spec always sets it
     all_statuses = pack.statuses if pack else evaluate_all(config, source.series, as_of)
     statuses = [item for item in all_statuses if in_scope(config, spec.scope, item.metric)]
-    previous = latest_pack(dataset.data_dir, before=as_of)
-    comments = pack.comments if pack else {}
+    start: dict[str, MetricStatus] = {}
+    if spec.period_from is not None and spec.period_from <= as_of:
+        # The same rule at the period's first day: the value the period started from.
+        start = {item.id: item for item in evaluate_all(config, source.series, spec.period_from)}
+    wanted = spec.comments_wanted
+    previous = latest_pack(dataset.data_dir, before=as_of) if wanted else None
+    comments = (pack.comments if pack else _latest_comments(dataset, spec)) if wanted else {}
     content = ReportContent(
         spec=spec,
         data=source,
@@ -308,10 +345,269 @@ def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
         pack=pack,
         previous=previous,
         comments={k: v for k, v in comments.items() if any(s.id == k for s in statuses)},
+        start=start,
     )
     if previous is not None:
         content.changes = changes_since(previous, statuses, content.comments, spec.lang)
     return content
+
+
+def _latest_comments(dataset: Dataset, spec: ReportSpec) -> dict[str, str]:
+    """The board's comment per goal from the newest board pack dated in the period."""
+    newest = latest_pack(dataset.data_dir, before=(spec.as_of or dataset.today) + dt.timedelta(days=1))
+    if newest is None or (spec.period_from is not None and newest.meeting_date < spec.period_from):
+        return {}
+    return dict(newest.comments)
+
+
+# --- the period: milestones, values at start and end, activities, sources -------------------------
+
+MILESTONE_STATES = ("done", "late", "open")
+_STATE_KEYS = {"done": "registers.status.done", "late": "registers.status.overdue", "open": "registers.status.open"}
+# How far behind a status is, for the cover's "most behind" list (then the slowest pace first).
+_BEHIND = {"moving_away": 0, "off_track": 1, "at_risk": 2}
+
+
+def milestone_state(item: MetricStatus) -> str:
+    """``done`` (done by the as-of date), ``late`` (due before it and not done) or ``open``."""
+    if item.done_date is not None and item.done_date <= item.as_of:
+        return "done"
+    due = item.metric.due_date
+    return "late" if due < item.as_of else "open"
+
+
+def milestone_state_text(item: MetricStatus, lang: str) -> str:
+    """The state in words with its symbol ("✔ Klart", "⚠ Försenat", "○ Pågår"), never colour alone."""
+    return t(_STATE_KEYS[milestone_state(item)], lang)
+
+
+@dataclass
+class PackageSection:
+    """One work package (or focus area) of a project: its milestones in the period and its metrics."""
+
+    id: str | None
+    name: str
+    milestones: list[MetricStatus]
+    metrics: list[MetricStatus]
+
+    def state_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(MILESTONE_STATES, 0)
+        for item in self.milestones:
+            counts[milestone_state(item)] += 1
+        return counts
+
+
+def behind_most(statuses: list[MetricStatus], count: int = 3) -> list[MetricStatus]:
+    """The goals furthest behind: moving away, then off track, then at risk; slowest pace first."""
+    behind = [item for item in statuses if item.status in _BEHIND]
+    return sorted(behind, key=lambda item: (_BEHIND[item.status], item.pace if item.pace is not None else 0.0))[:count]
+
+
+def period_value_rows(content: ReportContent) -> tuple[list[str], list[list[str]]]:
+    """Each metric's value at the period's start and end and the change (milestones excluded)."""
+    lang = content.lang
+    header = [
+        t("reports.col_goal", lang),
+        t("period.col_start", lang, date=content.spec.period_from.isoformat() if content.spec.period_from else "–"),
+        t("period.col_end", lang, date=content.as_of.isoformat()),
+        t("period.col_change", lang),
+        t("reports.col_status", lang),
+    ]
+    rows = []
+    for item in content.statuses:
+        if item.metric.kind != "metric":
+            continue
+        before = content.start.get(item.id)
+        start_value = before.value if before is not None else None
+        change = None if start_value is None or item.value is None else item.value - start_value
+        change_text = "–" if change is None else ("+" if change > 0 else "") + number_text(item.metric, change, lang)
+        rows.append(
+            [
+                item.metric.display_name(lang),
+                number_text(item.metric, start_value, lang),
+                number_text(item.metric, item.value, lang),
+                change_text,
+                status_label(item.status, lang),
+            ]
+        )
+    return header, rows
+
+
+def milestone_period_counts(content: ReportContent) -> dict[str, int]:
+    """Due in the period (and of those: done, late, open), and done in the period."""
+    counts = {"due": 0, "done_in_period": 0, **dict.fromkeys(MILESTONE_STATES, 0)}
+    for item in content.statuses:
+        if item.metric.kind != "milestone":
+            continue
+        if content.in_period(item.metric.due):
+            counts["due"] += 1
+            counts[milestone_state(item)] += 1
+        if item.done_date is not None and item.done_date <= content.as_of and content.in_period(item.done_date):
+            counts["done_in_period"] += 1
+    return counts
+
+
+def milestone_summary_line(content: ReportContent) -> str:
+    counts = milestone_period_counts(content)
+    if not counts["due"] and not counts["done_in_period"]:
+        return ""
+    return t("period.milestones_line", content.lang, **counts)
+
+
+def shows_activities(content: ReportContent) -> bool:
+    """Activities are the association's own (activities.csv names no project): shown in the
+    reports on all goals, the association's own goals and the activities area."""
+    return content.kind in ("all", "own") or (content.kind == "area" and content.spec.scope == "activities")
+
+
+def activities_in_period(content: ReportContent) -> pd.DataFrame | None:
+    """The activities register's rows dated in the period, or None when there is no register."""
+    if content.pack is not None or not shows_activities(content):
+        return None
+    from kpi.read.registers import has_register
+
+    try:
+        if not has_register(content.data, "activities"):
+            return None
+        cursor = content.data.con.cursor()
+        try:
+            frame = cursor.execute(
+                "SELECT date, type, title, participants, planned FROM activities "
+                "WHERE date BETWEEN ? AND ? ORDER BY date, title",
+                [content.spec.period_from or dt.date(1900, 1, 1), content.spec.period_to or content.as_of],
+            ).df()
+        finally:
+            cursor.close()
+    except Exception:  # noqa: BLE001 - a register that cannot be read leaves the section out, not the report
+        return None
+    frame["date"] = [as_date(value) for value in frame["date"]]
+    return frame
+
+
+def activity_summary(content: ReportContent) -> tuple[str, list[str], list[list[str]]]:
+    """A line (held against planned, participants) and the table of activities in the period."""
+    lang = content.lang
+    frame = activities_in_period(content)
+    if frame is None or frame.empty:
+        return "", [], []
+    held_mask = [text_or_empty(value).strip().lower() != "yes" for value in frame["planned"]]
+    held = frame[held_mask]
+    participants = pd.to_numeric(held["participants"], errors="coerce").fillna(0).sum()
+    line = t(
+        "period.activities_line",
+        lang,
+        held=len(held),
+        planned=len(frame) - len(held),
+        participants=format_number(float(participants), lang, 0),
+    )
+    header = [
+        t("reports.col_date", lang),
+        t("period.col_activity", lang),
+        t("period.col_type", lang),
+        t("period.col_participants", lang),
+        t("period.col_held", lang),
+    ]
+    rows = []
+    for (_, record), was_held in zip(frame.iterrows(), held_mask):
+        number = pd.to_numeric(pd.Series([record["participants"]]), errors="coerce").iloc[0]
+        kind = text_or_empty(record["type"])
+        rows.append(
+            [
+                record["date"].isoformat() if record["date"] else "–",
+                text_or_empty(record["title"]),
+                t("period.activity_type." + kind, lang) if kind in _ACTIVITY_TYPES else kind,
+                "–" if pd.isna(number) else format_number(float(number), lang, 0),
+                t("period.held" if was_held else "period.planned", lang),
+            ]
+        )
+    return line, header, rows
+
+
+_ACTIVITY_TYPES = {
+    "training",
+    "festival",
+    "campaign",
+    "annual_meeting",
+    "autumn_meeting",
+    "food_meeting",
+    "school_collaboration",
+    "uf",
+    "internal_newsletter",
+    "other",
+}
+
+
+def used_files(content: ReportContent) -> set[str]:
+    """Labels of the data files the scope's numbers come from: metric files holding one of its
+    observations, register files one of its metrics is counted from, and the activities shown."""
+    labels: set[str] = set()
+    registers = {item.metric.source.register_name for item in content.statuses if item.metric.source is not None}
+    if activities_in_period(content) is not None:
+        registers.add("activities")
+    for item in content.statuses:
+        frame = content.all_observations(item.id)
+        if not frame.empty:
+            labels |= {text_or_empty(name) for name in frame["file"] if text_or_empty(name)}
+    for info in content.data.files:
+        if info.kind != "metrics" and info.kind in registers:
+            labels.add(info.label)
+    return labels
+
+
+@dataclass(frozen=True)
+class ReportingPeriod:
+    """A period a funder asks a report for: the whole project, or one half-year of it."""
+
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+def reporting_periods(config: Config, project_id: str, today: dt.date, lang: str) -> list[ReportingPeriod]:
+    """The whole project, then its half-years (newest first) that have begun by ``today``.
+
+    Tillväxtverket and Region Sörmland ask for progress per half-year; Interreg for the whole
+    project at its end. A half-year is cut to the project's own start and end.
+    """
+    project = config.project(project_id)
+    if project.start is None:
+        return []
+    end = project.end or today
+    periods = [
+        ReportingPeriod(
+            project.start,
+            end,
+            t("period.whole_project", lang, start=project.start.isoformat(), end=end.isoformat()),
+        )
+    ]
+    halves = []
+    year, half = project.start.year, 1 if project.start.month <= 6 else 2
+    while True:
+        first = dt.date(year, 1 if half == 1 else 7, 1)
+        last = dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31)
+        if first > end or first > today:
+            break
+        start, stop = max(first, project.start), min(last, end)
+        halves.append(
+            ReportingPeriod(
+                start,
+                stop,
+                t("period.half_year", lang, half=half, year=year, start=start.isoformat(), end=stop.isoformat()),
+            )
+        )
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return periods + halves[::-1]
+
+
+def default_period(periods: list[ReportingPeriod], today: dt.date) -> int:
+    """Which period the Reports page offers first: the whole project once it has ended (the
+    final report), else the newest half-year that has ended (the progress report due)."""
+    if not periods or periods[0].end < today:
+        return 0
+    for index, period in enumerate(periods[1:], start=1):
+        if period.end < today:
+            return index
+    return 0
 
 
 # --- texts and tables shared by the PDF and the HTML ------------------------------------------------
@@ -413,6 +709,17 @@ def title_facts(content: ReportContent) -> list[tuple[str, str]]:
             )
         )
     facts.append((t("reports.fact_goals", lang), status_counts_text(content.statuses, lang) or "–"))
+    line = milestone_summary_line(content)
+    if line:
+        facts.append((t("period.fact_milestones", lang), line))
+    behind = behind_most(content.statuses)
+    if behind:
+        facts.append(
+            (
+                t("period.fact_behind", lang),
+                "; ".join(f"{item.metric.display_name(lang)} ({status_label(item.status, lang)})" for item in behind),
+            )
+        )
     return facts
 
 
@@ -486,30 +793,6 @@ def observation_rows(
     return header, rows[:limit] if limit else rows, total
 
 
-def milestone_table(content: ReportContent) -> list[tuple[str, list[str], list[list[str]], list[str]]]:
-    """Per work package: (package, header, rows, status codes) of the project's milestones."""
-    lang = content.lang
-    header = [
-        t("reports.col_milestone", lang),
-        t("reports.col_due", lang),
-        t("reports.col_done", lang),
-        t("reports.col_status", lang),
-    ]
-    tables = []
-    for package, items in content.milestone_groups():
-        rows = [
-            [
-                item.metric.display_name(lang),
-                item.metric.due_date.isoformat(),
-                item.done_date.isoformat() if item.done_date else "–",
-                status_label(item.status, lang),
-            ]
-            for item in items
-        ]
-        tables.append((package, header, rows, [item.status for item in items]))
-    return tables
-
-
 def method_lines(config: Config, lang: str) -> list[str]:
     """The method in short: the same words as the About page (:mod:`kpi.show.method`)."""
     return [
@@ -521,20 +804,45 @@ def method_lines(config: Config, lang: str) -> list[str]:
 
 
 def source_rows(content: ReportContent) -> tuple[list[str], list[list[str]]]:
-    """The data files the numbers come from, with rows and last change."""
+    """The data this report's numbers come from (only what the scope uses), named for a reader
+    ("Medlemsregistret", "Inmatade mätvärden: Kommunikation"), with rows and last change."""
     lang = content.lang
     header = [
-        t("reports.col_file", lang),
+        t("period.col_source_name", lang),
         t("reports.col_kind", lang),
         t("reports.col_rows", lang),
         t("reports.col_modified", lang),
     ]
     rows = []
+    used = used_files(content)
+    areas_in_file: dict[str, list[str]] = {}
+    for item in content.statuses:
+        frame = content.all_observations(item.id)
+        if frame.empty:
+            continue
+        name = content.config.area_name(item.metric.area, lang)
+        for label in {text_or_empty(value) for value in frame["file"]}:
+            if label and name not in areas_in_file.setdefault(label, []):
+                areas_in_file[label].append(name)
     for info in content.data.files:
-        kind = t("reports.kind_metrics", lang) if info.kind == "metrics" else info.kind
+        if info.label not in used:
+            continue
+        if info.kind == "metrics":
+            name = t("period.source.metrics", lang, areas=", ".join(areas_in_file.get(info.label, [])) or "–")
+            kind = t("reports.kind_metrics", lang)
+        else:
+            key = f"period.source.{info.kind}"
+            name = t(key, lang) if info.kind in ("members", "agreements", "activities", "milestones") else info.kind
+            kind = t("period.source_register", lang)
         modified = f"{info.modified:%Y-%m-%d %H:%M}" if info.modified else "–"
-        rows.append([info.label, kind, format_number(info.rows, lang), modified])
+        rows.append([name, kind, format_number(info.rows, lang), modified])
     return header, rows
+
+
+def shows_map_credit(content: ReportContent) -> bool:
+    """The map's credit belongs with the association's goals (the municipality map), not in a
+    project's report."""
+    return content.kind != "project"
 
 
 def map_attribution(lang: str) -> str:

@@ -13,20 +13,23 @@ from html import escape
 
 from kpi.report.content import (
     ReportContent,
+    activity_summary,
     change_lines,
     changes_heading,
     forecast_sentence,
     map_attribution,
     method_lines,
-    milestone_table,
+    milestone_state_text,
     observation_rows,
+    period_value_rows,
     problem_note,
+    shows_map_credit,
     source_rows,
     summary_table,
     target_lines,
     title_facts,
 )
-from kpi.report.images import chart_images
+from kpi.report.images import chart_images, timeline_key
 from kpi.show.status import STATUS_COLOURS, status_label, tint
 from kpi.text.i18n import t
 
@@ -43,6 +46,7 @@ th { background: #eaeef2; } td.num { text-align: right; white-space: nowrap; }
 .status { display: inline-block; border-left: 6px solid; padding: 1px 8px; border-radius: 3px;
           font-weight: 600; white-space: nowrap; }
 .metric { page-break-inside: avoid; break-inside: avoid; margin-bottom: 2em; }
+img.timeline { width: 100%; height: auto; }
 .metric img { width: 100%; height: auto; border: 1px solid #eaeef2; }
 .facts th { width: 14em; background: none; } .note { border-left: 4px solid #bf8700; padding: 4px 10px; background: #fff8c5; }
 .comment { font-weight: 600; }
@@ -86,17 +90,55 @@ def render_html(content: ReportContent) -> bytes:
             add(f"<li>{escape(line)}</li>\n")
         add("</ul>\n")
 
-    for _area_id, area_name, members in content.groups():
-        add(f"<h2>{escape(area_name)}</h2>\n")
-        for item in members:
-            add(_metric(content, item, images))
+    if content.spec.period_from is not None:
+        header, rows = period_value_rows(content)
+        if rows:
+            add(f"<h3>{escape(t('period.values_heading', lang))}</h3>\n")
+            add(_table(header, rows, numeric={1, 2, 3}))
+    line, header, rows = activity_summary(content)
+    if line:
+        add(f"<h3>{escape(t('period.activities_heading', lang))}</h3>\n<p>{escape(line)}</p>\n")
+        add(_table(header, rows, numeric={3}))
 
-    tables = milestone_table(content)
-    if tables:
-        add(f"<h2>{escape(t('reports.milestones_heading', lang))}</h2>\n")
-        for package, header, rows, codes in tables:
-            add(f"<h3>{escape(package)}</h3>\n")
-            add(_table(header, rows, codes, status_column=3))
+    if content.kind == "project":
+        for section in content.package_sections():
+            add(f"<h2>{escape(t('period.package_heading', lang, name=section.name))}</h2>\n")
+            if section.milestones:
+                header = [
+                    t("reports.col_milestone", lang),
+                    t("reports.col_due", lang),
+                    t("reports.col_done", lang),
+                    t("period.col_state", lang),
+                ]
+                rows = [
+                    [
+                        item.metric.display_name(lang),
+                        item.metric.due_date.isoformat(),
+                        item.done_date.isoformat() if item.done_date else "–",
+                        milestone_state_text(item, lang),
+                    ]
+                    for item in section.milestones
+                ]
+                add(_table(header, rows, [item.status for item in section.milestones], status_column=3))
+                image = images.images.get(timeline_key(section))
+                if image is not None:
+                    data = base64.b64encode(image).decode("ascii")
+                    alt = escape(t("period.timeline_alt", lang, name=section.name))
+                    add(f'<img class="timeline" alt="{alt}" src="data:image/svg+xml;base64,{data}">\n')
+                for item in section.milestones:
+                    comment = content.comments.get(item.id)
+                    if comment:
+                        text = f"{item.metric.display_name(lang)}: " + t("reports.board_comment", lang, comment=comment)
+                        add(f'<p class="comment">{escape(text)}</p>\n')
+            else:
+                add(f'<p class="muted">{escape(t("period.package_no_milestones", lang))}</p>\n')
+            for item in section.metrics:
+                add(_metric(content, item, images))
+    else:
+        for _area_id, area_name, members in content.groups():
+            add(f"<h2>{escape(area_name)}</h2>\n")
+            for item in members:
+                add(_metric(content, item, images))
 
     add(f"<h2>{escape(t('reports.method_heading', lang))}</h2>\n<ul>\n")
     for line in method_lines(content.config, lang):
@@ -107,7 +149,8 @@ def render_html(content: ReportContent) -> bytes:
     add(_table(header, rows, numeric={2}) if rows else f"<p>{escape(t('reports.no_sources', lang))}</p>\n")
     if content.pack is not None:
         add(f'<p class="muted">{escape(t("reports.sources_pack", lang))}</p>\n')
-    add(f"<footer><p>{escape(map_attribution(lang))}</p>\n<p>{escape(t('reports.made_with', lang))}</p></footer>\n")
+    credit = f"<p>{escape(map_attribution(lang))}</p>\n" if shows_map_credit(content) else ""
+    add(f"<footer>{credit}<p>{escape(t('reports.made_with', lang))}</p></footer>\n")
     add("</body>\n</html>\n")
     return "".join(out).encode("utf-8")
 
@@ -179,7 +222,7 @@ def _metric(content: ReportContent, item, images) -> str:
         parts += [f"<li>{escape(line)}</li>\n" for line in lines]
         parts.append("</ul>\n")
     header, rows, total = observation_rows(content, metric.id, OBS_ROWS)
-    if rows and metric.kind == "metric":
+    if rows and metric.kind == "metric" and content.spec.member_level:
         parts.append(
             f"<p><strong>{escape(t('reports.observations_heading', lang, shown=len(rows), total=total))}</strong></p>\n"
         )

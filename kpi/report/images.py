@@ -20,6 +20,15 @@ CHART_WIDTH, CHART_HEIGHT, CHART_SCALE = 1000, 440, 1.6
 _log = logging.getLogger(__name__)
 
 
+def image_height(figure: dict) -> int:
+    """The image's height in pixels: the report's chart height, or the height a figure asks for
+    in ``layout.meta.report_height`` (a package timeline grows with its milestones)."""
+    meta = (figure.get("layout") or {}).get("meta")
+    if isinstance(meta, dict) and isinstance(meta.get("report_height"), int):
+        return int(meta["report_height"])
+    return CHART_HEIGHT
+
+
 def chromium_path() -> str | None:
     """The browser kaleido drives: ``$BROWSER_PATH``, else Debian's chromium, else one on PATH."""
     explicit = os.environ.get("BROWSER_PATH")
@@ -132,7 +141,9 @@ class ChartRenderer:
         if self._tab_lock is None:
             raise RuntimeError("the chart browser is not open")
         async with self._tab_lock:  # one tab draws one figure at a time
-            opts = dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT, scale=1 if fmt == "svg" else CHART_SCALE)
+            opts = dict(
+                format=fmt, width=CHART_WIDTH, height=image_height(figure), scale=1 if fmt == "svg" else CHART_SCALE
+            )
             spec = fig_tools.coerce_for_js(figure, None, opts)
             profile = _profiler.RenderTaskProfile(spec, None, self._tab.tab.target_id)
             image = await asyncio.wait_for(
@@ -154,7 +165,9 @@ class ChartRenderer:
         kaleido.start_sync_server(mathjax=False, silence_warnings=True)
         return kaleido.calc_fig_sync(
             figure,
-            opts=dict(format=fmt, width=CHART_WIDTH, height=CHART_HEIGHT, scale=1 if fmt == "svg" else CHART_SCALE),
+            opts=dict(
+                format=fmt, width=CHART_WIDTH, height=image_height(figure), scale=1 if fmt == "svg" else CHART_SCALE
+            ),
         )
 
     def close(self) -> None:
@@ -198,23 +211,46 @@ class ChartImages:
     failure: str | None = None
 
 
+def charted(content: ReportContent) -> list:
+    """The statuses that get their own chart: every one, except a project's milestones, which
+    are drawn together on their package's timeline."""
+    if content.kind == "project":
+        return [item for item in content.statuses if item.metric.kind != "milestone"]
+    return list(content.statuses)
+
+
+def timeline_key(section: Any) -> str:
+    return f"timeline:{section.id or ''}"
+
+
 def chart_images(content: ReportContent, fmt: str = "jpeg") -> ChartImages:
-    """Render each metric's dashboard figure (:func:`kpi.charts.metric_figure`) to an image.
+    """Render each metric's dashboard figure (:func:`kpi.charts.metric_figure`) to an image, and
+    for a project one milestone timeline per work package (:mod:`kpi.report.timeline`).
 
     A missing browser or a crash must never cost the coordinator the report: on any failure
     no chart is used, and the PDF and HTML say where each would have been and why.
     """
+    from kpi.report.timeline import package_timeline_figure
     from kpi.show.charts import metric_figure
 
     data = content.chart_data()
-    if not content.statuses:
+    items = charted(content)
+    sections = [section for section in content.package_sections() if section.milestones]
+    if not items and not sections:
         return ChartImages({})
-    figures = (metric_figure(data, item, content.lang).to_dict() for item in content.statuses)
+    keys = [item.id for item in items] + [timeline_key(section) for section in sections]
+
+    def figures() -> Iterable[dict]:
+        for item in items:
+            yield metric_figure(data, item, content.lang).to_dict()
+        for section in sections:
+            yield package_timeline_figure(content, section).to_dict()
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rendered = _render_figures(figures, fmt)
+            rendered = _render_figures(figures(), fmt)
     except Exception as exc:  # noqa: BLE001 - any failure of the browser is reported in the report, not raised
         _log.warning("chart images failed: %s", exc)
         return ChartImages({}, failure=f"{type(exc).__name__}: {exc}"[:300])
-    return ChartImages({item.id: image for item, image in zip(content.statuses, rendered)})
+    return ChartImages(dict(zip(keys, rendered)))

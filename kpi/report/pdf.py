@@ -21,20 +21,24 @@ from fpdf.enums import XPos, YPos
 
 from kpi.report.content import (
     ReportContent,
+    activity_summary,
     change_lines,
     changes_heading,
     forecast_sentence,
     map_attribution,
     method_lines,
-    milestone_table,
+    milestone_state_text,
     observation_rows,
+    period_value_rows,
     problem_note,
+    shows_map_credit,
     source_rows,
     summary_table,
     target_lines,
     title_facts,
 )
-from kpi.report.images import CHART_HEIGHT, CHART_WIDTH, chart_images
+from kpi.report.images import CHART_HEIGHT, CHART_WIDTH, chart_images, timeline_key
+from kpi.report.timeline import timeline_height
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
 from kpi.text.i18n import t
 
@@ -199,20 +203,130 @@ def render_pdf(content: ReportContent) -> bytes:
     _title_page(pdf)
     _summary(pdf)
     _changes(pdf)
-    for _area_id, area_name, members in content.groups():
-        pdf.add_page()
-        pdf.heading(area_name, 16)
-        for item in members:
-            _metric_section(pdf, item, images)
-    _milestones(pdf)
+    _period_values(pdf)
+    _activities(pdf)
+    if content.kind == "project":
+        # A funder's structure: one section per work package, its milestones as one table and
+        # one timeline, then its other metrics with their charts.
+        for section in content.package_sections():
+            _package_section(pdf, section, images)
+    else:
+        for _area_id, area_name, members in content.groups():
+            pdf.add_page()
+            pdf.heading(area_name, 16)
+            for item in members:
+                _metric_section(pdf, item, images)
     _method_and_sources(pdf)
     return bytes(pdf.output())
+
+
+def _period_values(pdf: ReportPDF) -> None:
+    """Each metric's value at the period's start and end: what changed in the period."""
+    content = pdf.content
+    if content.spec.period_from is None:
+        return
+    header, rows = period_value_rows(content)
+    if not rows:
+        return
+    pdf.ln(3)
+    pdf.heading(t("period.values_heading", content.lang), 13)
+    pdf.grid(header, rows, [PAGE_WIDTH - 118, 26, 26, 26, 40], align=["LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"])
+
+
+def _activities(pdf: ReportPDF) -> None:
+    content = pdf.content
+    line, header, rows = activity_summary(content)
+    if not line:
+        return
+    pdf.ln(3)
+    pdf.heading(t("period.activities_heading", content.lang), 13)
+    pdf.paragraph(line, 9.5)
+    pdf.ln(1)
+    pdf.grid(
+        header,
+        rows,
+        [22, PAGE_WIDTH - 22 - 44 - 22 - 28, 44, 22, 28],
+        size=8,
+        align=["LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"],
+    )
+
+
+def _package_section(pdf: ReportPDF, section, images) -> None:
+    content = pdf.content
+    lang = content.lang
+    if pdf.get_y() > pdf.page_break_trigger - 90:  # a package starts where at least its table fits
+        pdf.add_page()
+    else:
+        pdf.ln(6)
+    pdf.heading(t("period.package_heading", lang, name=section.name), 15)
+    if section.milestones:
+        counts = section.state_counts()
+        pdf.paragraph(
+            " · ".join(
+                f"{counts[state]} {t(key, lang)}"
+                for state, key in (
+                    ("done", "registers.status.done"),
+                    ("late", "registers.status.overdue"),
+                    ("open", "registers.status.open"),
+                )
+                if counts[state]
+            ),
+            10,
+            bold=True,
+        )
+        pdf.ln(1)
+        header = [
+            t("reports.col_milestone", lang),
+            t("reports.col_due", lang),
+            t("reports.col_done", lang),
+            t("period.col_state", lang),
+        ]
+        rows = [
+            [
+                item.metric.display_name(lang),
+                item.metric.due_date.isoformat(),
+                item.done_date.isoformat() if item.done_date else "–",
+                milestone_state_text(item, lang),
+            ]
+            for item in section.milestones
+        ]
+        pdf.grid(header, rows, [PAGE_WIDTH - 94, 24, 24, 46], [item.status for item in section.milestones], 3, 9)
+        image = images.images.get(timeline_key(section))
+        if image is not None:
+            height = PAGE_WIDTH * _timeline_ratio(section)
+            if pdf.get_y() + height > pdf.page_break_trigger:
+                pdf.add_page()
+            pdf.image(
+                io.BytesIO(image),
+                x=pdf.l_margin,
+                w=PAGE_WIDTH,
+                h=height,
+                alt_text=pdf.clean(t("period.timeline_alt", lang, name=section.name)),
+            )
+            pdf.ln(4)
+        else:
+            pdf.paragraph(t("reports.chart_missing", lang, reason=images.failure or "–"), 9, colour=MUTED)
+        for item in section.milestones:
+            comment = content.comments.get(item.id)
+            if comment:
+                pdf.paragraph(
+                    f"{item.metric.display_name(lang)}: " + t("reports.board_comment", lang, comment=comment), 9
+                )
+    else:
+        pdf.paragraph(t("period.package_no_milestones", lang), 9.5, colour=MUTED)
+    for item in section.metrics:
+        _metric_section(pdf, item, images)
+
+
+def _timeline_ratio(section) -> float:
+    """The timeline image's height over its width, as :mod:`kpi.report.timeline` sizes it."""
+    return timeline_height(len(section.milestones)) / CHART_WIDTH
 
 
 def _title_page(pdf: ReportPDF) -> None:
     content = pdf.content
     pdf.add_page()
-    pdf.ln(40)
+    pdf.ln(12)
     pdf.paragraph(content.organisation, 14, colour=MUTED, height=7)
     pdf.ln(2)
     pdf.heading(content.title, 26)
@@ -222,18 +336,22 @@ def _title_page(pdf: ReportPDF) -> None:
         pdf.font(10.5, bold=True)
         pdf.cell(45, 7, pdf.clean(label))
         pdf.font(10.5)
-        pdf.multi_cell(PAGE_WIDTH - 45, 7, pdf.clean(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(PAGE_WIDTH - 45, 7, pdf.clean(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     note = problem_note(content)
     if note:
         pdf.ln(4)
         pdf.paragraph(note, 9.5, colour=_hex_rgb(STATUS_COLOURS["off_track"]))
-    pdf.ln(8)
+    pdf.ln(4)
     pdf.paragraph(t("reports.title_note", content.lang), 9, colour=MUTED, height=4.5)
 
 
 def _summary(pdf: ReportPDF) -> None:
+    """The summary table: on the cover when the scope is small (a project), else on its own page."""
     content = pdf.content
-    pdf.add_page()
+    if len(content.statuses) > 12:
+        pdf.add_page()
+    else:
+        pdf.ln(6)
     pdf.heading(t("reports.summary_heading", content.lang), 16)
     header, rows, codes = summary_table(content)
     years = len(header) - 4
@@ -305,7 +423,7 @@ def _metric_parts(pdf: ReportPDF, item, images) -> list[tuple]:
         parts.append(("para", t("reports.targets_heading", lang), 9.5, True, INK, 5))
         parts += [("para", "• " + line, 9, False, INK, 4.5) for line in lines]
     header, rows, total = observation_rows(content, item.id, OBS_ROWS)
-    if rows and item.metric.kind == "metric":
+    if rows and item.metric.kind == "metric" and content.spec.member_level:
         parts.append(("gap", 1))
         parts.append(("para", t("reports.observations_heading", lang, shown=len(rows), total=total), 9.5, True, INK, 5))
         parts.append(("table", header, rows))
@@ -362,18 +480,6 @@ def _draw_part(pdf: ReportPDF, part: tuple) -> None:
         pdf.paragraph(text, size, bold=bold, colour=colour, height=height)
 
 
-def _milestones(pdf: ReportPDF) -> None:
-    content = pdf.content
-    tables = milestone_table(content)
-    if not tables:
-        return
-    pdf.add_page()
-    pdf.heading(t("reports.milestones_heading", content.lang), 16)
-    for package, header, rows, codes in tables:
-        pdf.paragraph(package, 11.5, bold=True, height=6)
-        pdf.grid(header, rows, [PAGE_WIDTH - 110, 26, 26, 58], codes, status_column=3, size=9)
-
-
 def _method_and_sources(pdf: ReportPDF) -> None:
     content = pdf.content
     lang = content.lang
@@ -391,5 +497,6 @@ def _method_and_sources(pdf: ReportPDF) -> None:
         pdf.paragraph(t("reports.no_sources", lang), 9.5)
     if content.pack is not None:
         pdf.paragraph(t("reports.sources_pack", lang), 9, colour=MUTED)
-    pdf.ln(3)
-    pdf.paragraph(map_attribution(lang), 8.5, colour=MUTED, height=4.5)
+    if shows_map_credit(content):
+        pdf.ln(3)
+        pdf.paragraph(map_attribution(lang), 8.5, colour=MUTED, height=4.5)

@@ -11,21 +11,29 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from kpi.judge.rules import STATUSES, MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.values import as_text
 from kpi.report.content import (
+    MILESTONE_STATES,
     ReportContent,
+    activity_summary,
     change_lines,
     changes_heading,
     map_attribution,
     method_lines,
+    milestone_state,
+    milestone_state_text,
+    period_text,
+    shows_map_credit,
     source_rows,
     target_years,
     title_facts,
@@ -55,15 +63,33 @@ def render_xlsx(content: ReportContent) -> bytes:
     )
     styles = _Styles(workbook)
     used_names: set[str] = set()
-    summary = workbook.add_worksheet(_sheet_name(t("reports.sheet_summary", content.lang), used_names))
-    _summary_sheet(summary, content, styles)
+    lang = content.lang
+    summary = workbook.add_worksheet(_sheet_name(t("reports.sheet_summary", lang), used_names))
+    _print_setup(summary, content, _summary_sheet(summary, content, styles))
     for _area_id, area_name, members in content.groups():
+        # Milestones are on the Milestones sheet with their chart; an area sheet holds the
+        # metrics, each with its chart, so no sheet is left without one.
+        measured = [item for item in members if item.metric.kind == "metric"]
+        if not measured:
+            continue
         sheet = workbook.add_worksheet(_sheet_name(area_name, used_names))
-        _area_sheet(workbook, sheet, content, members, styles)
-    observations = workbook.add_worksheet(_sheet_name(t("reports.sheet_observations", content.lang), used_names))
-    _observations_sheet(observations, content, styles)
-    method = workbook.add_worksheet(_sheet_name(t("reports.sheet_method", content.lang), used_names))
+        _area_sheet(workbook, sheet, content, measured, styles)
+        _print_setup(sheet, content, None)
+    groups = milestone_groups(content)
+    if groups:
+        sheet = workbook.add_worksheet(_sheet_name(t("period.sheet_milestones", lang), used_names))
+        _print_setup(sheet, content, _milestone_sheet(workbook, sheet, content, groups, styles))
+    line, header, rows = activity_summary(content)
+    if line:
+        sheet = workbook.add_worksheet(_sheet_name(t("period.activities_heading", lang), used_names))
+        _print_setup(sheet, content, _activities_sheet(sheet, line, header, rows, styles))
+    if content.spec.member_level and any(not content.observations(item.id).empty for item in content.statuses):
+        observations = workbook.add_worksheet(_sheet_name(t("reports.sheet_observations", lang), used_names))
+        _observations_sheet(observations, content, styles)
+        _print_setup(observations, content, 0)
+    method = workbook.add_worksheet(_sheet_name(t("reports.sheet_method", lang), used_names))
     _method_sheet(method, content, styles)
+    _print_setup(method, content, None)
     workbook.close()
     return buffer.getvalue()
 
@@ -123,9 +149,17 @@ def _text(sheet: Worksheet, row: int, col: int, value: Any, style: Any = None) -
 
 
 def _number(sheet: Worksheet, row: int, col: int, value: float | None, style: Any = None) -> None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    """A number cell; nothing for a missing or infinite value (Excel has no ±∞, and xlsxwriter
+    refuses them): the loader refuses such values, but the writer must not crash on one."""
+    if value is None:
         return
-    sheet.write_number(row, col, float(value), style)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return
+    if not math.isfinite(number):
+        return
+    sheet.write_number(row, col, number, style)
 
 
 def _date(sheet: Worksheet, row: int, col: int, value: str | dt.date | None, style: Any) -> None:
@@ -135,31 +169,48 @@ def _date(sheet: Worksheet, row: int, col: int, value: str | dt.date | None, sty
     sheet.write_datetime(row, col, dt.datetime(day.year, day.month, day.day), style)
 
 
+SUMMARY_WIDTHS = {
+    "id": 22,
+    "area": 14,
+    "name": 40,
+    "start_value": 11,
+    "change": 11,
+    "status_label": 20,
+    "value": 11,
+    "value_date": 12,
+    "pace": 8,
+    "expected": 11,
+    "next_target_value": 11,
+    "next_target_date": 12,
+    "stale": 10,
+    "explanation": 50,
+    "status": 12,
+    "comment": 40,
+    "value_note": 30,
+}
+
+
 # --- Summary -------------------------------------------------------------------------------------
 
 
 def summary_columns(content: ReportContent) -> list[str]:
     """The Summary's header keys in order (translated as ``reports.xlsx_<key>``; years added)."""
-    keys = [
-        "id",
-        "area",
-        "name",
-        "status_label",
-        "value",
-        "value_date",
-        "pace",
-        "expected",
-        "next_target_value",
-        "next_target_date",
-    ]
+    keys = ["name", "area", "status_label", "value"]
+    if content.spec.period_from is not None and any(item.metric.kind == "metric" for item in content.statuses):
+        keys += ["start_value", "change"]
+    keys += ["value_date", "pace", "expected", "next_target_value", "next_target_date"]
     keys += [f"target_{year}" for year in target_years(content.statuses)]
-    keys += ["stale", "explanation", "value_note", "status"]
-    if content.pack is not None:
+    keys += ["stale", "explanation"]
+    if content.spec.member_level and any(content.value_note(item) for item in content.statuses):
+        keys.append("value_note")  # only when some value has a note: the summary must print one page wide
+    keys += ["status", "id"]
+    if content.comments or content.pack is not None and content.spec.comments_wanted:
         keys.append("comment")
     return keys
 
 
-def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) -> None:
+def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) -> int:
+    """The status table; returns its header row (repeated on every printed page)."""
     lang = content.lang
     _text(sheet, 0, 0, f"{content.organisation}: {content.title} – {content.scope_label}", styles.title)
     _text(
@@ -175,7 +226,7 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
         if key.startswith("target_"):
             label = t("reports.col_target_year", lang, year=key.split("_")[1])
         else:
-            label = t(f"reports.xlsx_{key}", lang)
+            label = t(f"reports.xlsx_{key}", lang) if key not in _PERIOD_KEYS else _period_label(content, key)
         _text(sheet, header_row, col, label, styles.header)
     for index, item in enumerate(content.statuses):
         row = header_row + 1 + index
@@ -192,8 +243,19 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
             "value_note": content.value_note(item),
             "stale": t("reports.yes", lang) if data["stale"] else "",
         }
+        before = content.start.get(item.id)
+        start_value = before.value if before is not None and item.metric.kind == "metric" else None
         for col, key in enumerate(keys):
-            if key in ("value", "expected", "next_target_value"):
+            if key == "value" and item.metric.kind == "milestone":
+                _text(sheet, row, col, milestone_state_text(item, lang))  # words, not 0/1
+            elif key == "start_value":
+                _number(sheet, row, col, start_value, number)
+            elif key == "change":
+                if start_value is not None and item.value is not None:
+                    _number(sheet, row, col, item.value - start_value, number)
+            elif key == "next_target_value" and item.metric.kind == "milestone":
+                continue  # a milestone's "target" is done (1): its due date says all
+            elif key in ("value", "expected", "next_target_value"):
                 value = (data["next_target"] or {}).get("value") if key == "next_target_value" else data[key]
                 _number(sheet, row, col, value, number)
             elif key == "pace":
@@ -215,8 +277,13 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
                     row,
                     col,
                     values[key],
-                    styles.wrap if key in ("explanation", "comment", "value_note") else None,
+                    styles.wrap if key in ("name", "explanation", "comment", "value_note") else None,
                 )
+        _fit_row(
+            sheet,
+            row,
+            [(values["name"], SUMMARY_WIDTHS["name"]), (values["explanation"], SUMMARY_WIDTHS["explanation"])],
+        )
     last = header_row + len(content.statuses)
     status_col = keys.index("status_label")
     if content.statuses:
@@ -234,27 +301,10 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
                     "format": styles.status[status],
                 },
             )
-    sheet.freeze_panes(header_row + 1, 3)
+    sheet.freeze_panes(header_row + 1, 1)
     sheet.autofilter(header_row, 0, max(last, header_row + 1), len(keys) - 1)
-    widths = {
-        "id": 22,
-        "area": 16,
-        "name": 36,
-        "status_label": 20,
-        "value": 11,
-        "value_date": 12,
-        "pace": 8,
-        "expected": 11,
-        "next_target_value": 11,
-        "next_target_date": 12,
-        "stale": 10,
-        "explanation": 60,
-        "status": 12,
-        "comment": 40,
-        "value_note": 30,
-    }
     for col, key in enumerate(keys):
-        sheet.set_column(col, col, widths.get(key, 11))
+        sheet.set_column(col, col, SUMMARY_WIDTHS.get(key, 11))
     sheet.set_row(header_row, 32)
     row = last + 2
     if content.previous is not None:
@@ -262,6 +312,17 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
         for line in change_lines(content) or [t("reports.no_changes", lang)]:
             row += 1
             _text(sheet, row, 0, line)
+    return header_row
+
+
+_PERIOD_KEYS = ("start_value", "change")
+
+
+def _period_label(content: ReportContent, key: str) -> str:
+    if key == "start_value":
+        start = content.spec.period_from
+        return t("period.col_start", content.lang, date=start.isoformat() if start else "–")
+    return t("period.col_change", content.lang)
 
 
 # --- one sheet per area ------------------------------------------------------------------------------
@@ -325,8 +386,6 @@ def _area_sheet(
     sheet.set_column(0, 0, 12)
     sheet.set_column(1, 3, 12)
     sheet.set_column(4, 4, 3)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
     row = 0
     for item in members:
         metric = item.metric
@@ -417,11 +476,11 @@ def _observations_sheet(sheet: Worksheet, content: ReportContent, styles: _Style
             _text(sheet, row, 0, item.id)
             _text(sheet, row, 1, item.metric.display_name(lang))
             _date(sheet, row, 2, record.date, styles.date)
-            _number(sheet, row, 3, float(record.value), number)
+            _number(sheet, row, 3, record.value, number)
             _text(sheet, row, 4, as_text(record.note))
             _text(sheet, row, 5, as_text(record.source))
             _text(sheet, row, 6, as_text(record.file))
-            if record.row is not None and record.row == record.row:
+            if not _missing(record.row):  # a pack's rows are pandas' nullable Int64: NA, not None
                 sheet.write_number(row, 7, int(record.row))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(row, 1), len(keys) - 1)
@@ -454,5 +513,169 @@ def _method_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) -> 
         row += 1
         for col, text in enumerate(values):
             _text(sheet, row, col, text)
-    row += 2
-    _text(sheet, row, 0, map_attribution(lang), styles.muted)
+    if shows_map_credit(content):
+        row += 2
+        _text(sheet, row, 0, map_attribution(lang), styles.muted)
+
+
+# --- milestones, activities, print set-up --------------------------------------------------------
+
+
+def milestone_groups(content: ReportContent) -> list[tuple[str, list[MetricStatus]]]:
+    """Milestones per work package (a project's report: those due or done in the period); in
+    other scopes per project and package, else per area."""
+    if content.kind == "project":
+        return content.milestone_groups()
+    lang = content.lang
+    groups: dict[str, list[MetricStatus]] = {}
+    for item in content.statuses:
+        metric = item.metric
+        if metric.kind != "milestone":
+            continue
+        label = content.config.area_name(metric.area, lang)
+        if metric.project:
+            project = content.config.project(metric.project)
+            names = {package.id: package.name.get(lang) for package in project.packages}
+            label = f"{project.name.get(lang)} · {names.get(metric.package or '', t('reports.no_package', lang))}"
+        groups.setdefault(label, []).append(item)
+    return list(groups.items())
+
+
+def _milestone_sheet(
+    workbook: xlsxwriter.Workbook,
+    sheet: Worksheet,
+    content: ReportContent,
+    groups: list[tuple[str, list[MetricStatus]]],
+    styles: _Styles,
+) -> int:
+    """Every milestone with its state in words, and a stacked column chart: done, late and open
+    per package (its numbers in the small table the chart reads). Returns the header row."""
+    lang = content.lang
+    _text(sheet, 0, 0, f"{content.title} – {content.scope_label}", styles.title)
+    _text(sheet, 1, 0, period_text(content.spec, lang), styles.muted)
+    header_row = 3
+    headers = [
+        t("reports.col_milestone", lang),
+        t("period.col_package", lang),
+        t("reports.col_due", lang),
+        t("reports.col_done", lang),
+        t("period.col_state", lang),
+        t("reports.col_status", lang),
+        t("reports.xlsx_id", lang),
+    ]
+    for col, text in enumerate(headers):
+        _text(sheet, header_row, col, text, styles.header)
+    row = header_row
+    for label, items in groups:
+        for item in items:
+            row += 1
+            _text(sheet, row, 0, item.metric.display_name(lang), styles.wrap)
+            _text(sheet, row, 1, label, styles.wrap)
+            _date(sheet, row, 2, item.metric.due, styles.date)
+            _date(sheet, row, 3, item.done_date, styles.date)
+            _text(sheet, row, 4, milestone_state_text(item, lang))
+            _text(sheet, row, 5, status_label(item.status, lang), styles.status[item.status])
+            _text(sheet, row, 6, item.id)
+            _fit_row(sheet, row, [(item.metric.display_name(lang), 52), (label, 34)])
+    for col, width in enumerate([52, 34, 12, 12, 14, 16, 30]):
+        sheet.set_column(col, col, width)
+    sheet.autofilter(header_row, 0, max(row, header_row + 1), len(headers) - 1)
+    sheet.freeze_panes(header_row + 1, 1)
+    # The chart's own table: one row per package, done / late / open.
+    table = row + 3
+    names = [t("period.col_package", lang)] + [t(_STATE_WORDS[state], lang) for state in MILESTONE_STATES]
+    for col, text in enumerate(names):
+        _text(sheet, table, col, text, styles.header)
+    for offset, (label, items) in enumerate(groups, start=1):
+        counts = dict.fromkeys(MILESTONE_STATES, 0)
+        for item in items:
+            counts[milestone_state(item)] += 1
+        _text(sheet, table + offset, 0, label)
+        for col, state in enumerate(MILESTONE_STATES, start=1):
+            sheet.write_number(table + offset, col, counts[state])
+    first, last = table + 1, table + len(groups)
+    name = sheet.get_name()
+    chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
+    for col, state in enumerate(MILESTONE_STATES, start=1):
+        colour = _STATE_COLOURS[state]
+        chart.add_series(
+            {
+                "name": [name, table, col],
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, col, last, col],
+                "fill": {"color": colour},
+                "pattern": {"pattern": _STATE_PATTERNS[state], "fg_color": colour, "bg_color": "#FFFFFF"}
+                if _STATE_PATTERNS[state]
+                else None,
+                "data_labels": {"value": True, "num_format": "0;-0;;@"},  # no label on a zero
+            }
+        )
+    chart.set_title({"name": t("period.milestone_chart_title", lang), "name_font": {"size": 11, "bold": True}})
+    # A bar chart's axes are swapped: y is the packages (first at the top), x the counts.
+    chart.set_y_axis({"reverse": True, "interval_unit": 1})
+    chart.set_x_axis({"major_unit": 1, "num_format": "0", "min": 0})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 760, "height": max(280, 110 + 44 * len(groups))})
+    sheet.insert_chart(last + 2, 0, chart)
+    return header_row
+
+
+_STATE_WORDS = {"done": "registers.status.done", "late": "registers.status.overdue", "open": "registers.status.open"}
+_STATE_COLOURS = {"done": "#1A7F37", "late": "#CF222E", "open": "#2F81F7"}
+# A pattern as well as a colour, so the states differ in a black-and-white print too.
+_STATE_PATTERNS = {"done": None, "late": "wide_upward_diagonal", "open": "percent_20"}
+
+
+def _activities_sheet(sheet: Worksheet, line: str, header: list[str], rows: list[list[str]], styles: _Styles) -> int:
+    _text(sheet, 0, 0, line, styles.bold)
+    header_row = 2
+    for col, text in enumerate(header):
+        _text(sheet, header_row, col, text, styles.header)
+    for offset, values in enumerate(rows, start=1):
+        for col, text in enumerate(values):
+            if col == 0 and text != "–":
+                _date(sheet, header_row + offset, col, text, styles.date)
+            elif col == 3 and text != "–":
+                _number(sheet, header_row + offset, col, float(text.replace("\u00a0", "").replace(" ", "")))
+            else:
+                _text(sheet, header_row + offset, col, text)
+    for col, width in enumerate([12, 50, 26, 11, 14]):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(header_row + 1, 0)
+    return header_row
+
+
+def _print_setup(sheet: Worksheet, content: ReportContent, header_row: int | None) -> None:
+    """Every sheet prints as a report page: A4 landscape, one page wide, the header row repeated,
+    the title and period in the page header and "page n of m" in the footer."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
+    title = f"{content.organisation}: {content.title} – {content.scope_label}"
+    period = period_text(content.spec, content.lang)
+    sheet.set_header(f"&L&B{_header_text(title)}&R{_header_text(period)}")
+    sheet.set_footer("&R" + _header_text(t("reports.page_of", content.lang, page="&P", pages="&N")))
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header: '&' doubled (Excel reads '&' as a code), at most 100 characters."""
+    text = text if len(text) <= 100 else text[:99] + "…"
+    return text.replace("&", "&&").replace("&&P", "&P").replace("&&N", "&N")
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _fit_row(sheet: Worksheet, row: int, cells: list[tuple[str, float]]) -> None:
+    """Set a row's height to its longest wrapped text: spreadsheet programs keep the stored
+    height when they open a file, so wrapped text would otherwise overlap the next row."""
+    lines = max((math.ceil(len(text) * 1.1 / max(width - 1, 1)) for text, width in cells if text), default=1)
+    if lines > 1:
+        sheet.set_row(row, 15 * lines)

@@ -28,5 +28,15 @@ def rule_items(config: Config, lang: str) -> list[tuple[str, str]]:
         (status_label("off_track", lang), t("dashboard.rule_off_track", lang, at_risk=at_risk)),
         (status_label("moving_away", lang), t("dashboard.rule_moving_away", lang)),
         (status_label("no_data", lang), t("dashboard.rule_no_data", lang)),
+        (status_label("before_plan", lang), t("method.rule_before_plan", lang)),
         (t("status.stale", lang), t("dashboard.rule_stale", lang)),
+        (t("method.whole_units_label", lang), t("method.rule_whole_units", lang)),
+        (
+            t("method.direction_label", lang),
+            t(
+                "method.rule_direction",
+                lang,
+                significant=format_number(config.growth_thresholds.significant, lang),
+            ),
+        ),
     ]

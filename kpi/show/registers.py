@@ -22,6 +22,7 @@ from kpi.read.registers import (
     FLAG_COLUMNS,
     MEASURES,
     REGISTERS,
+    WINDOW_DAYS,
     has_register,
     package_name,
     project_name,
@@ -37,7 +38,8 @@ def attendance_goal(dataset: Dataset, as_of: dt.date) -> float | None:
     (drawn as a line on the attendance chart, whatever area the metric is in)."""
     for metric in dataset.config.metrics:
         source = metric.source
-        if source and (source.register_name, source.measure) == ("activities", "attendance_pct") and metric.targets:
+        measures = (("activities", "attendance_pct"), ("activities", "year_attendance_pct"))
+        if source and (source.register_name, source.measure) in measures and metric.targets:
             return year_target(metric.targets, as_of.year, as_of).value
     return None
 
@@ -192,7 +194,8 @@ def measure_definition(metric: Metric, lang: str) -> str:
     if source is None or (source.register_name, source.measure) not in MEASURES:
         return ""
     flag = t("registers.col." + source.flag, lang) if source.flag in FLAG_COLUMNS else ""
-    text = t(f"registers.measure.{source.register_name}.{source.measure}", lang, flag=flag)
+    window = source.window_days or WINDOW_DAYS
+    text = t(f"registers.measure.{source.register_name}.{source.measure}", lang, flag=flag, window=window)
     if source.where:
         register = REGISTERS[source.register_name]
         parts = []

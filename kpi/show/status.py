@@ -12,7 +12,16 @@ from kpi.judge.rules import STATUSES, MetricStatus, count_by_status
 from kpi.text.i18n import t
 
 # Shapes that differ without colour, in every font we embed (DejaVu Sans has them all).
-STATUS_ICONS = {"reached": "✔", "on_track": "↗", "at_risk": "⚠", "off_track": "✖", "moving_away": "↘", "no_data": "?"}
+# ``before_plan`` (before the plan period: shown, not judged) is counted apart from the five.
+STATUS_ICONS = {
+    "reached": "✔",
+    "on_track": "↗",
+    "at_risk": "⚠",
+    "off_track": "✖",
+    "moving_away": "↘",
+    "no_data": "?",
+    "before_plan": "…",
+}
 STATUS_COLOURS = {
     "reached": "#1a7f37",
     "on_track": "#2f81f7",
@@ -20,6 +29,7 @@ STATUS_COLOURS = {
     "off_track": "#cf222e",
     "moving_away": "#8250df",
     "no_data": "#6e7781",
+    "before_plan": "#57606a",
 }
 
 

@@ -183,7 +183,7 @@ def progress_targets(
     year's sum.
     """
     metric = status.metric
-    if metric.kind == "milestone":
+    if metric.kind in ("milestone", "direction"):  # a direction goal has no number to fill a bar toward
         return []
     if metric.aggregation == "year_to_date":
         goal = year_target(metric.targets, status.as_of.year, status.as_of)

@@ -11,8 +11,10 @@ The password is set by the environment variable ``KPI_EDITOR_PASSWORD`` (a deplo
 New hashes are Argon2id (argon2-cffi, its recommended parameters); PBKDF2 hashes made before are
 still read, so nobody has to change a working installation. Candidates are compared in constant
 time (argon2's verifier, or ``hmac.compare_digest`` on digests of equal length). Wrong attempts are
-slowed down per session (free attempts, then an exponential wait, capped, then a lockout) and
-across the whole process (so new sessions do not reset an attacker's count). The password is
+slowed down per client address (free attempts, then an exponential wait, capped, then a lockout),
+shared by every session from that address, so a new browser session does not reset an attacker's
+count, and never across addresses, so someone else's guessing never makes the real editor wait.
+The password is
 never logged, never kept in session state, and :func:`redact` removes it from text that is about
 to be written (a comment typed with the password in it).
 """
@@ -27,7 +29,7 @@ import secrets as _secrets
 import threading
 import time
 import tomllib
-from collections import deque
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,7 +239,7 @@ def _slow_check(password: Password, candidate: str) -> bool:
 
 @dataclass
 class Throttle:
-    """Wrong attempts in one session: a few free, then 1, 2, 4 … seconds (capped), then a lockout."""
+    """Wrong attempts from one client: a few free, then 1, 2, 4 … seconds (capped), then a lockout."""
 
     free: int = 3
     base: float = 1.0
@@ -246,6 +248,7 @@ class Throttle:
     lock_seconds: float = 900.0
     failures: int = 0
     next_allowed: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def wait(self, now: float) -> float:
         return max(0.0, self.next_allowed - now)
@@ -265,40 +268,52 @@ class Throttle:
         self.failures, self.next_allowed = 0, 0.0
 
 
-class _ProcessThrottle:
-    """All sessions together: beyond ``limit`` failures in ``window`` seconds, one attempt per ``spacing``."""
+class ClientThrottles:
+    """One :class:`Throttle` per client address, shared by every browser session from it.
 
-    def __init__(self, limit: int = 30, window: float = 900.0, spacing: float = 5.0):
-        self.limit, self.window, self.spacing = limit, window, spacing
-        self.failures: deque[float] = deque()
-        self.last_attempt = 0.0
-        self.lock = threading.Lock()
+    A new session cannot reset an attacker's count (it is kept per address, in the process), and
+    nobody else is slowed down by it: the real editor, from another address, is checked at once.
+    There is deliberately no process-wide slot that a guesser could keep busy. At most
+    ``max_clients`` addresses are remembered; the least recently seen are forgotten first.
+    """
 
-    def _trim(self, now: float) -> None:
-        while self.failures and self.failures[0] < now - self.window:
-            self.failures.popleft()
+    def __init__(self, max_clients: int = 10_000) -> None:
+        self.max_clients = max_clients
+        self._by_client: OrderedDict[str, Throttle] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def wait(self, now: float) -> float:
-        with self.lock:
-            self._trim(now)
-            if len(self.failures) < self.limit:
-                return 0.0
-            return max(0.0, self.last_attempt + self.spacing - now)
-
-    def attempted(self, now: float, ok: bool) -> None:
-        with self.lock:
-            self.last_attempt = now
-            if not ok:
-                self.failures.append(now)
-            self._trim(now)
+    def for_client(self, client: str) -> Throttle:
+        with self._lock:
+            throttle = self._by_client.pop(client, None) or Throttle()
+            self._by_client[client] = throttle
+            while len(self._by_client) > self.max_clients:
+                self._by_client.popitem(last=False)
+            return throttle
 
     def reset(self) -> None:
-        with self.lock:
-            self.failures.clear()
-            self.last_attempt = 0.0
+        with self._lock:
+            self._by_client.clear()
 
 
-PROCESS_THROTTLE = _ProcessThrottle()
+CLIENT_THROTTLES = ClientThrottles()
+CLIENT_HEADER_ENV = "KPI_CLIENT_IP_HEADER"
+
+
+def client_address(ip_address: str | None, headers: Mapping[str, str] | None = None, header: str | None = None) -> str:
+    """The address wrong attempts are counted against.
+
+    Behind a reverse proxy every request comes from the proxy, so the proxy's header
+    (``X-Forwarded-For``, named by ``header`` or ``$KPI_CLIENT_IP_HEADER``) is used when configured:
+    its first entry is the client the proxy saw. Only configure it when a proxy you run sets it;
+    otherwise a guesser could choose any address. Without either: ``"unknown"`` (one shared count).
+    """
+    header = header or os.environ.get(CLIENT_HEADER_ENV) or None
+    if header and headers:
+        wanted = header.lower()
+        for name, value in headers.items():
+            if name.lower() == wanted and isinstance(value, str) and value.strip():
+                return value.split(",")[0].strip()[:64]
+    return ip_address[:64] if isinstance(ip_address, str) and ip_address else "unknown"
 
 
 @dataclass(frozen=True)
@@ -309,18 +324,35 @@ class Attempt:
     checked: bool = True  # False when refused without looking at the password
 
 
-def attempt(password: Password | None, candidate: str | None, throttle: Throttle, now: float | None = None) -> Attempt:
-    """Check one login attempt, refusing without checking while the session or process must wait."""
+def attempt(
+    password: Password | None,
+    candidate: str | None,
+    throttle: Throttle | None = None,
+    now: float | None = None,
+    *,
+    client: str | None = None,
+) -> Attempt:
+    """Check one sign-in attempt, refusing without checking while this client must wait.
+
+    ``client`` (see :func:`client_address`) selects the shared per-address throttle; without it,
+    ``throttle`` is used (a caller's own, e.g. the command line's). The password is verified
+    outside any shared lock, so one client's slow attempts never hold up another's.
+    """
     now = time.monotonic() if now is None else now
-    waiting = max(throttle.wait(now), PROCESS_THROTTLE.wait(now))
-    if waiting > 0:
-        return Attempt(False, waiting, throttle.locked, checked=False)
+    if client is not None:
+        throttle = CLIENT_THROTTLES.for_client(client)
+    throttle = throttle if throttle is not None else Throttle()
+    with throttle.lock:
+        waiting = throttle.wait(now)
+        if waiting > 0:
+            return Attempt(False, waiting, throttle.locked, checked=False)
     ok = password is not None and password.verify(candidate)
-    PROCESS_THROTTLE.attempted(now, ok)
+    with throttle.lock:
+        if ok:
+            throttle.succeeded()
+        else:
+            throttle.failed(now)
+        result = Attempt(True) if ok else Attempt(False, throttle.wait(now), throttle.locked)
     if ok and candidate is not None:
         remember_verified(candidate)
-    if ok:
-        throttle.succeeded()
-        return Attempt(True)
-    throttle.failed(now)
-    return Attempt(False, throttle.wait(now), throttle.locked)
+    return result

@@ -78,6 +78,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "agreements": ("kommun", "signed"),
     "activities": ("date", "type", "title"),
     "milestones": ("project", "package", "milestone"),
+    # The dated registers (issue 13): one login a day per member, one answer per member, survey and question.
+    "logins": ("member_id", "date"),
+    "surveys": ("member_id", "date", "question"),
 }
 # Loader warnings that mean "this row (or column) will be ignored" become errors in new rows,
 # with a message that says what to fix instead of what the loader will do.

@@ -33,6 +33,7 @@ from kpi.model.targets import Config
 from kpi.model.values import as_date, as_number, as_text
 from kpi.read.tables import connect
 from kpi.write.atomic import atomic_write
+from kpi.write.auth import redact
 
 PACK_FORMAT = "malbild-board-pack"
 PACK_VERSION = 1
@@ -85,7 +86,7 @@ def pack_document(
         "version": PACK_VERSION,
         "meeting_date": meeting_date.isoformat(),
         "created": (created or clock.now().replace(tzinfo=None)).replace(microsecond=0).isoformat(),
-        "author": (author or "").strip()[:200],
+        "author": redact((author or "").strip())[:200],
         "organisation": organisation,
         "files": [
             {
@@ -134,7 +135,8 @@ def _clean_comments(config: Config, comments: dict[str, str]) -> dict[str, str]:
     problems = []
     cleaned = {}
     for metric_id, text in comments.items():
-        text = "" if text is None else str(text).strip()
+        # The same cleaning as a change-log comment: the editor password never reaches a pack.
+        text = "" if text is None else redact(str(text).strip())
         if not text:
             continue
         if metric_id not in known:
