@@ -7,7 +7,7 @@ from kpi.model.problems import errors, warnings
 from kpi.show.method import method_intro
 from kpi.show.views import file_rows, rule_lines
 from kpi.text.i18n import format_number, t
-from ui.state import dataset, show_problem_list, sidebar
+from ui.state import dataset, show_problem_list, shown_path, sidebar
 
 state = sidebar()
 lang = state.lang
@@ -17,7 +17,7 @@ if data is None:
     st.stop()
 
 if paths.is_example_data(state.data_dir):
-    st.info(t("ui.example_data", lang), icon="ℹ️")
+    st.info(t("ui.example_data", lang, path=shown_path(state.data_dir)), icon="ℹ️")
 
 st.header(t("dashboard.rule_heading", lang))
 st.markdown(method_intro(data.config, lang))
@@ -68,4 +68,8 @@ else:
     st.markdown(t("dashboard.attribution_fallback", lang))
 
 st.header(t("dashboard.example_heading", lang))
-st.markdown(t("ui.example_data", lang) if paths.is_example_data(state.data_dir) else t("dashboard.example_off", lang))
+st.markdown(
+    t("ui.example_data", lang, path=shown_path(state.data_dir))
+    if paths.is_example_data(state.data_dir)
+    else t("dashboard.example_off", lang)
+)

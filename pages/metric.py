@@ -11,6 +11,7 @@ from kpi.judge.rules import evaluate
 from kpi.model.dataset import Series
 from kpi.show import registers as register_views
 from kpi.show.charts import metric_figure
+from kpi.show.registers import register_title
 from kpi.show.status import STATUS_COLOURS, status_label
 from kpi.show.views import forecast_text, observation_table, target_rows
 from kpi.text.i18n import localized, t
@@ -92,7 +93,7 @@ with right:
 
 st.subheader(t("dashboard.observations_heading", lang))
 if metric.source is not None:
-    st.info(t("dashboard.register_source", lang, register=metric.source.register_name, measure=metric.source.measure))
+    st.info(t("dashboard.register_source", lang, register=register_title(metric.source.register_name, lang)))
     behind = register_views.behind_table(data, metric_id, state.as_of, lang)
     shown = access.visible_behind(data, [behind], lang) if behind is not None else []
     if shown and behind is not None:

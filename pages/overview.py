@@ -1,57 +1,123 @@
-"""Översikt / Overview: how many goals per status, then a card per metric grouped by area."""
+"""Översikt / Overview: the board's meeting view.
+
+The status counts (each one a filter kept in the URL, ``?status=off_track,at_risk``), what moved
+since the last board meeting (one date for the whole page), then one row per goal, worst first,
+each with its reason. Grouping by area and the cards are one click away (``?view=areas|cards``);
+``?present=1`` shows one area per screen for the projector.
+"""
 
 import streamlit as st
 
-from kpi.judge.rules import STATUSES
-from kpi.show.status import status_label
-from kpi.show.views import cards, file_changes, filter_statuses, group_by_area, pack_changes, summary_counts
+from kpi.show.meeting import ORDER, area_groups, goal_rows, ordered, plural, since_changes, since_choice
+from kpi.show.views import cards, file_changes, summary_counts
 from kpi.text.i18n import format_date, t
-from ui.cards import render_views, summary_strip
+from ui.cards import render_views
+from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome
 from ui.state import dataset, notices, sidebar, statuses
 
 state = sidebar()
 lang = state.lang
-st.title(t("dashboard.overview_title", lang, date=format_date(state.as_of, lang)))
+presenting = st.query_params.get(PRESENT_PARAM) == "1"
+if not presenting:
+    st.title(t("dashboard.overview_title", lang, date=format_date(state.as_of, lang)))
 data = dataset(state)
 if data is None:
     st.stop()
-notices(data, state)
-
-now = statuses(data, state.as_of)
-st.caption(t("dashboard.overview_intro", lang, count=len(now), compare=format_date(state.compare, lang)))
-summary_strip(summary_counts(now, lang))
-since_pack = pack_changes(data, now, state.as_of, lang)
-if since_pack is not None:
-    with st.expander(since_pack.title, icon=":material/history:"):
-        st.markdown("\n".join(f"- {line}" for line in since_pack.lines) or t("dashboard.pack_no_changes", lang))
-
 config = data.config
-area_ids = [area_id for area_id in config.area_ids() if any(item.metric.area == area_id for item in now)]
-filtered = bool(st.session_state.get("filter_area") or st.session_state.get("filter_status"))
-with st.expander(t("dashboard.filter", lang), icon=":material/filter_list:", expanded=filtered):
-    chosen_areas = st.pills(
-        t("dashboard.filter_area", lang),
-        area_ids,
-        selection_mode="multi",
-        key="filter_area",
-        format_func=lambda area_id: config.area_name(area_id, lang),
-    )
-    present = [status for status in STATUSES if any(item.status == status for item in now)]
-    chosen_statuses = st.pills(
-        t("dashboard.filter_status", lang),
-        present,
-        selection_mode="multi",
-        key="filter_status",
-        format_func=lambda status: status_label(status, lang),
-    )
+now = statuses(data, state.as_of)
+since = since_choice(data.data_dir, state.as_of, state.compare, lang)
+rows = goal_rows(now, config, lang)
 
-shown = filter_statuses(now, chosen_areas, chosen_statuses)
-if not shown:
+if presenting:
+    # Presentation: no sidebar, larger type, one area per screen (arrow keys or the buttons move on).
+    presentation_chrome()
+    groups = area_groups(rows, config)
+    if not groups:
+        st.info(t("dashboard.filter_none", lang))
+        st.stop()
+    number = min(max(int(st.session_state.get("present_area", 0)), 0), len(groups) - 1)
+    _area_id, area_name, members = groups[number]
+    st.header(area_name)
+    st.caption(
+        t("meeting.present_position", lang, number=number + 1, total=len(groups))
+        + " · "
+        + t("dashboard.overview_title", lang, date=format_date(state.as_of, lang))
+    )
+    back, forward, leave = st.columns([1, 1, 1])
+    if back.button(t("meeting.present_previous", lang), key="present_previous", disabled=number == 0, icon="⬅️"):
+        st.session_state["present_area"] = number - 1
+        st.rerun()
+    if forward.button(
+        t("meeting.present_next", lang), key="present_next", disabled=number >= len(groups) - 1, icon="➡️"
+    ):
+        st.session_state["present_area"] = number + 1
+        st.rerun()
+    if leave.button(t("meeting.present_exit", lang), key="present_exit"):
+        del st.query_params[PRESENT_PARAM]
+        st.rerun()
+    goal_table(members, lang, area_name, links=False)
+    st.stop()
+
+notices(data, state)
+attention = sum(1 for row in rows if row.attention)
+st.markdown(plural("meeting.intro", lang, len(rows)) + " " + plural("meeting.attention", lang, attention))
+counts = sorted(summary_counts(now, lang), key=lambda item: ORDER.index(item.status))  # worst first, as the rows
+chosen = count_filter(counts, lang)
+shown_rows = [row for row in rows if not chosen or row.status in chosen]
+if chosen:
+    st.caption(t("meeting.filter_showing", lang, shown=len(shown_rows), total=len(rows)))
+
+view_column, present_column = st.columns([3, 1], vertical_alignment="bottom")
+with view_column:
+    view = chosen_view(lang)
+with present_column:
+    if st.button(
+        t("meeting.present", lang),
+        key="present_start",
+        icon=":material/slideshow:",
+        help=t("meeting.present_help", lang),
+    ):
+        st.session_state["present_area"] = 0
+        st.query_params[PRESENT_PARAM] = "1"
+        st.rerun()
+
+
+def since_section() -> None:
+    """What moved since the page's one date, open: worse first, then comments, then better."""
+    before = statuses(data, since.date) if since.pack is None else []
+    groups_changed = since_changes(data, now, before, since, lang)
+    total = sum(len(group.lines) for group in groups_changed)
+    heading = plural("meeting.changes_heading", lang, total, since=since.heading)
+    with st.expander(heading, icon=":material/history:", expanded=True):
+        st.caption(since.note)
+        if not groups_changed:
+            st.markdown(t("meeting.no_changes", lang))
+        for group in groups_changed:
+            st.markdown(f"**{group.heading}**")
+            st.text("\n".join("• " + line for line in group.lines))
+
+
+if not shown_rows:
     st.info(t("dashboard.filter_none", lang))
-views = {view.metric_id: view for view in cards(data, shown, lang, state.compare)}
-for _area_id, area_name, members in group_by_area(config, shown, lang):
-    st.subheader(area_name, divider="gray")
-    render_views([views[item.id] for item in members], lang)
+    since_section()
+elif view == "cards":
+    shown_ids = {row.metric_id for row in shown_rows}
+    render_views(cards(data, [item for item in ordered(now) if item.id in shown_ids], lang, since.date), lang)
+    since_section()
+elif view == "areas":
+    for _area_id, area_name, members in area_groups(shown_rows, config):
+        st.subheader(area_name, divider="gray")
+        goal_table(members, lang, area_name)
+    since_section()
+else:
+    # The goals that need attention, then what moved since the last meeting, then the rest.
+    needs = [row for row in shown_rows if row.attention]
+    rest = [row for row in shown_rows if not row.attention]
+    if needs:
+        goal_table(needs, lang, t("meeting.table_attention", lang))
+    since_section()
+    if rest:
+        goal_table(rest, lang, t("meeting.table_rest", lang))
 
-with st.expander(t("dashboard.files_changed_heading", lang), icon=":material/description:"):
+with st.expander(t("meeting.files_heading", lang), icon=":material/description:"):
     st.table(file_changes(data, lang), hide_index=True)

@@ -35,4 +35,11 @@ if [ ! -d "$oidc_dir/node_modules/oidc-provider" ]; then
   mkdir -p "$oidc_dir"
   npm install --silent --no-audit --no-fund --prefix "$oidc_dir" oidc-provider@9.13.3 >/dev/null
 fi
+# axe-core (accessibility checks in the browser tests), from npm into a folder outside the repo;
+# tests/test_e2e_browser.py finds it there (or at $KPI_AXE_JS).
+axe_dir="${KPI_AXE_DIR:-$HOME/.cache/malbild-axe}"
+if [ ! -f "$axe_dir/node_modules/axe-core/axe.min.js" ] && command -v npm >/dev/null 2>&1; then
+  echo "Installing axe-core 4.14.1 into $axe_dir"
+  mkdir -p "$axe_dir" && npm install -s --no-audit --no-fund --prefix "$axe_dir" axe-core@4.14.1 >/dev/null
+fi
 echo "Test environment ready: .venv ($(.venv/bin/python --version))"

@@ -55,6 +55,7 @@ def test_app_lists_exactly_the_twelve_pages():
 def test_default_page_is_the_overview_and_a_card_opens_its_detail_page():
     at = start()
     assert at.title[0].value == "Översikt: målen per 30 juni 2026"
+    at.segmented_control(key="overview_view").set_value("cards").run()  # the list is the default view
     at.button(key="details_social_followers").click().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Följare i sociala medier"

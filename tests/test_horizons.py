@@ -54,7 +54,7 @@ def test_the_dashboard_cards_show_progress_toward_2028():
 
 def test_the_overview_page_shows_the_2028_target(use_data, run_page):
     use_data(COOPS / "data", COOPS / "targets.yaml")
-    at = run_page("overview", as_of="2026-11-23")
+    at = run_page("overview", as_of="2026-11-23", view="cards")  # the cards carry the horizon bars
     assert not at.exception
     progress = [element.proto.text for element in at.get("progress")]
     assert "Mål 2028: 17 av 30" in progress and not any("2030" in text for text in progress)

@@ -242,7 +242,7 @@ def test_excel_charts_states_names_and_print_setup(half_year_xlsx):
     assert first[0] == "Samverkan med UF etablerad" and first[-1] == "uf_collaboration"
     assert {row[header.index("Värde")] for row in summary.iter_rows(min_row=5, values_only=True) if row[0]} <= {
         "✔ Klart",
-        "⚠ Försenat",
+        "✖ Efter plan",
         "○ Pågår",
     }
     milestones = workbook["Milstolpar"]

@@ -336,7 +336,7 @@ def test_display_table_formats_numbers_dates_and_codes(data):
         registers.milestones_table(data, d("2026-06-30")), "en", data, ["status", "project", "package"]
     )
     assert projects.iloc[0].to_dict() == {
-        "Status": "⚠ Overdue",
+        "Status": "✖ Off track",
         "Project": "Structural innovation for more local food",
         "Work package": "2 Industry clusters",
     }
@@ -750,7 +750,7 @@ def test_map_names_every_municipality_with_its_state_in_text(data):
 def test_register_charts_carry_words_not_only_colours(data):
     when = d("2026-06-30")
     timeline = register_charts.milestone_timeline_figure(registers.milestones_table(data, when), when, "sv", data)
-    assert [trace.name for trace in timeline.data] == ["⚠ Försenat", "○ Pågår", "✔ Klart"]
+    assert [trace.name for trace in timeline.data] == ["✖ Efter plan", "○ Pågår", "✔ Klart"]
     calendar = register_charts.activity_calendar_figure(
         registers.activities_in_year(data, 2026, when), 2026, when, "en"
     )
@@ -767,7 +767,7 @@ def test_register_charts_carry_words_not_only_colours(data):
     )
     assert list(over_time.data[0].y) == [6, 5, 6, 5, 6, 6]
     progress = register_charts.milestone_progress_figure(registers.milestone_progress(data, when), "sv", data)
-    assert [trace.name for trace in progress.data] == ["✔ Klart", "⚠ Försenat", "○ Pågår"]
+    assert [trace.name for trace in progress.data] == ["✔ Klart", "✖ Efter plan", "○ Pågår"]
     by = register_charts.members_by_figure(registers.members_by(data, when, "category"), "category", "sv")
     assert list(by.data[0].y)[-1] == "Restaurang"  # largest on top
 

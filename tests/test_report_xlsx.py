@@ -76,7 +76,7 @@ def test_summary_values_equal_kpi_status_json(workbook, built, capsys):
         assert row["Statuskod"] == item["status"]
         assert row["Status"].endswith(item["status_label"])  # icon and word: "↗ På väg"
         if metric_id in MILESTONES:
-            assert row["Värde"] in ("✔ Klart", "⚠ Försenat", "○ Pågår")  # a state in words, not 0/1
+            assert row["Värde"] in ("✔ Klart", "✖ Efter plan", "○ Pågår")  # a state in words, not 0/1
         else:
             assert row["Värde"] == item["value"]
         assert row["Takt"] == item["pace"]

@@ -50,6 +50,27 @@ def summary_strip(items: list[StatusCount]) -> None:
     )
 
 
+def sparkline_svg(values: list[float], label: str, colour: str, width: int = 240, height: int = 36) -> str:
+    """A small line of the recent values as inline SVG, with its text alternative.
+
+    Drawn here rather than with ``st.metric(chart_data=...)``: Streamlit's Vega sparkline marks
+    every point as an unnamed graphic (axe-core: svg-img-alt) and cannot be given a description.
+    """
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = width / (len(values) - 1)
+    points = " ".join(
+        f"{index * step:.1f},{height - 3 - (value - low) / span * (height - 6):.1f}"
+        for index, value in enumerate(values)
+    )
+    return (
+        f'<svg class="kpi-sparkline" role="img" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" '
+        f'width="100%" height="{height}" preserveAspectRatio="none"><title>{escape(label)}</title>'
+        f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2" '
+        f'vector-effect="non-scaling-stroke"/></svg>'
+    )
+
+
 def metric_card(view: CardView, lang: str) -> None:
     """One card; safe for any metric name (names come from targets.yaml and are escaped)."""
     with st.container(border=True):
@@ -70,8 +91,9 @@ def metric_card(view: CardView, lang: str) -> None:
             delta_color=colour,
             delta_arrow=arrow,
             delta_description=view.compare_text if delta is not None else None,
-            chart_data=view.sparkline if len(view.sparkline) > 1 else None,
         )
+        if len(view.sparkline) > 1:
+            st.markdown(sparkline_svg(view.sparkline, view.sparkline_label, view.status_colour), unsafe_allow_html=True)
         for progress in view.progress:
             st.progress(progress.fraction, text=progress.text)
         if view.stale:

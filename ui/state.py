@@ -135,7 +135,7 @@ def statuses(data: Dataset, when: dt.date) -> list[MetricStatus]:
 def notices(data: Dataset, state: ViewState) -> None:
     """Example-data notice and the problems banner: shown at the top of every page."""
     if config.is_example_data(state.data_dir):
-        st.info(t("ui.example_data", state.lang, path=_shown_path(state.data_dir)), icon="ℹ️")
+        st.info(t("ui.example_data", state.lang, path=shown_path(state.data_dir)), icon="ℹ️")
     found_errors, found_warnings = errors(data.problems), warnings(data.problems)
     if found_errors:
         st.error(t("ui.data_errors", state.lang, count=len(found_errors)), icon="⚠️")
@@ -145,7 +145,7 @@ def notices(data: Dataset, state: ViewState) -> None:
             show_problem_list(found_warnings, state.lang)
 
 
-def _shown_path(folder: Path) -> str:
+def shown_path(folder: Path) -> str:
     """The data folder as a person knows it: relative to the project when it is inside it."""
     try:
         return folder.resolve().relative_to(config.PROJECT_ROOT).as_posix()

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from kpi.model.dataset import Dataset
 from kpi.model.values import is_missing
 from kpi.read.registers import ACTIVITY_TYPES, LEAVE_REASONS, package_name, project_name
+from kpi.show.registers import milestone_name
 from kpi.show.style import FONT, SEPARATORS, as_of_line
 from kpi.text.i18n import format_date, format_number, t
 
@@ -324,7 +325,7 @@ def milestone_timeline_figure(
                     t(
                         "registers.hover_milestone",
                         lang,
-                        milestone=m,
+                        milestone=milestone_name(data, m, lang),
                         due=format_date(due, lang),
                         done=format_date(done, lang) if done else "–",
                         status=t("registers.status." + status, lang),

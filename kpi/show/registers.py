@@ -83,6 +83,8 @@ def display_table(
             texts = ["" if is_missing(v) else format_number(float(v), lang, 1) + " %" for v in values]
         elif column == "project" and dataset is not None:
             texts = [project_name(dataset, v, lang) for v in values]
+        elif column == "milestone":
+            texts = [milestone_name(dataset, v, lang) for v in values]
         elif column == "package":
             totals = full["total"] if "total" in full.columns else [False] * len(frame)
             projects = full["project"] if "project" in full.columns else [None] * len(frame)
@@ -100,6 +102,20 @@ def display_table(
             texts = [_plain_text(v, lang) for v in values]
         out[_header(column, lang)] = pd.Series(texts, index=frame.index, dtype="object")
     return out.reset_index(drop=True)
+
+
+def milestone_name(dataset: Dataset | None, name: Any, lang: str) -> str:
+    """A milestone from milestones.csv in ``lang``: the English name of the goal in targets.yaml
+    that has the same Swedish name, else the Swedish text marked "(sv)" so the fallback is visible."""
+    if is_missing(name):
+        return ""
+    text = str(name)
+    if lang == "sv" or dataset is None:
+        return text
+    for metric in dataset.config.metrics:
+        if metric.kind == "milestone" and metric.name.sv == text and metric.name.en:
+            return metric.name.en
+    return f"{text} (sv)"
 
 
 def _translate(prefix: str, value: Any, lang: str) -> str:
@@ -166,6 +182,12 @@ _BEHIND_COLUMNS = {
 }
 
 
+def register_title(name: str, lang: str) -> str:
+    """ "medlemsregistret" / "the member register": a register as people name it, never its code."""
+    key = "meeting.register." + name
+    return t(key, lang) if has_key(key) else name
+
+
 def measure_definition(metric: Metric, lang: str) -> str:
     """The measure's exact definition in words, with the metric's filter: shown under "which ones?"."""
     source = metric.source
@@ -183,6 +205,9 @@ def measure_definition(metric: Metric, lang: str) -> str:
             for value in values:
                 normalised = where_value(register, column, value) if column in register.filters else value
                 prefix = _TRANSLATED_VALUES.get(column)
+                if column == "id" and normalised == metric.id:  # a milestone's own row: its name, not its id
+                    shown.append(f"”{metric.display_name(lang)}”" if lang == "sv" else f"“{metric.display_name(lang)}”")
+                    continue
                 shown.append(
                     _translate(prefix, normalised, lang)
                     if prefix
@@ -190,7 +215,8 @@ def measure_definition(metric: Metric, lang: str) -> str:
                     if column in _YES_NO_COLUMNS
                     else str(normalised)
                 )
-            parts.append(f"{_header(column, lang).lower()} = {' / '.join(shown)}")
+            header = _header("milestone" if column == "id" else column, lang).lower()
+            parts.append(f"{header} = {' / '.join(shown)}")
         text += " " + t("registers.where", lang, filters="; ".join(parts))
     return text
 
@@ -206,7 +232,12 @@ def behind_table(dataset: Dataset, metric_id: str, as_of: dt.date, lang: str) ->
         column.replace("{flag}", metric.source.flag or "")
         for column in _BEHIND_COLUMNS.get(metric.source.register_name, list(rows.columns))
     ]
-    title = t("registers.behind_title", lang, name=metric.display_name(lang), count=format_number(len(rows), lang))
+    # Plural by babel's rules ("1 rad", "2 rader"); imported here, as meeting builds on views.
+    from kpi.show.meeting import plural
+
+    title = t(
+        "registers.behind_title", lang, name=metric.display_name(lang), rows=plural("meeting.rows", lang, len(rows))
+    )
     return BehindTable(
         metric.id, title, measure_definition(metric, lang), rows, display_table(rows, lang, dataset, columns)
     )

@@ -21,7 +21,7 @@ from kpi.model.values import text_or_empty
 from kpi.show.changes import change_line, pack_title
 from kpi.show.method import rule_items
 from kpi.show.status import STATUS_COLOURS, status_label
-from kpi.text.i18n import format_date, format_number, format_signed, t
+from kpi.text.i18n import format_date, format_number, format_signed, has_key, t
 from kpi.write import packs, store
 
 # Statuses the summary strip always shows, even at zero ("0 at risk" is news too).
@@ -75,6 +75,7 @@ class CardView:
     explanation: str = ""
     milestone: bool = False
     sparkline: list[float] = field(default_factory=list)
+    sparkline_label: str = ""  # the sparkline in words: its text alternative
 
 
 def summary_counts(
@@ -270,6 +271,8 @@ def card(
             text = t("dashboard.progress_met", lang, **params)
         elif met is False:
             text = t("dashboard.progress_missed", lang, **params)
+        elif metric.direction == "decrease":  # "1 av 0" reads as nonsense; a ceiling is "at most"
+            text = t("meeting.progress_at_most", lang, **params)
         else:
             text = t("dashboard.progress", lang, **params)
         view.progress.append(ProgressView(year, date, target, value, fraction, text, met))
@@ -282,6 +285,16 @@ def card(
         view.compare_text = t("dashboard.since", lang, date=format_date(compare, lang))
     if status.stale:
         view.stale_text = t("dashboard.stale_mark", lang, date=format_date(status.value_date, lang))
+    if len(view.sparkline) > 1:
+        view.sparkline_label = t(
+            "meeting.sparkline_label",
+            lang,
+            count=len(view.sparkline),
+            first=format_estimate(metric, view.sparkline[0], lang),
+            last=format_estimate(metric, view.sparkline[-1], lang),
+            low=format_estimate(metric, min(view.sparkline), lang),
+            high=format_estimate(metric, max(view.sparkline), lang),
+        )
     return view
 
 
@@ -401,7 +414,11 @@ def file_rows(data: Dataset, lang: str) -> list[dict[str, str]]:
         rows.append(
             {
                 header["name"]: info.label,
-                header["kind"]: t("dashboard.kind_metrics", lang) if info.kind == "metrics" else info.kind,
+                header["kind"]: t("dashboard.kind_metrics", lang)
+                if info.kind == "metrics"
+                else t("meeting.register." + info.kind, lang)
+                if has_key("meeting.register." + info.kind)
+                else info.kind,
                 header["modified"]: (f"{format_date(modified.date(), lang)} {modified:%H:%M}" if modified else "–"),
                 header["rows"]: format_number(info.rows, lang),
                 header["encoding"]: _ENCODING_NAMES.get(info.encoding or "", info.encoding or "–"),

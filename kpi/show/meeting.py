@@ -1,0 +1,372 @@
+"""The board's meeting view: one row per goal, worst first, each with one plain reason sentence.
+
+The overview answers "where are we, and what moved?" in ten seconds on a projector. This module
+prepares everything it shows, outside Streamlit, so the order, the sentences and the "since" date
+are tested without a browser:
+
+* :func:`goal_rows`: status icon and word, value and date, the target judged against, a progress
+  bar from the *baseline* to that target with a mark where the value should be now, and a reason
+  built from the :class:`~kpi.judge.rules.MetricStatus` fields (value, value_date, expected,
+  next_target, eta, pace, status) — not from ``MetricStatus.explanation``, whose wording belongs
+  to the rule's own page;
+* :func:`since_choice`: the one "since" date of the page, the latest board pack before the as-of
+  date when there is one, else the sidebar's comparison date (and the page says which);
+* :func:`ordered_changes`: what moved since then, goals that got worse first, then new comments,
+  then improvements.
+
+Nothing here decides a status: that is ``kpi.judge.rules.evaluate`` alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+
+from kpi.judge.rules import STATUSES, MetricStatus, year_target
+from kpi.model.dataset import Dataset
+from kpi.model.targets import Config
+from kpi.model.values import as_number
+from kpi.show.changes import change_line, pack_title
+from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
+from kpi.show.views import format_estimate, format_value
+from kpi.text.i18n import format_date, normalise_language, t
+from kpi.write import packs
+from kpi.write.packs import BoardPack, Change
+
+# The board's reading order: what needs attention first, then what goes well.
+ATTENTION = ("moving_away", "off_track", "at_risk", "no_data")
+ORDER = (*ATTENTION, "on_track", "reached")
+# How bad a status is, for "got worse" (no data is the worst news: the goal cannot be followed).
+_SEVERITY = {"reached": 0, "on_track": 1, "at_risk": 2, "off_track": 3, "moving_away": 4, "no_data": 5}
+_BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+# --- plural forms --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_BABEL_LOCALES[normalise_language(lang)])
+
+
+def plural(key: str, lang: str, count: int, **params: object) -> str:
+    """``1 rad`` / ``2 rader``: the CLDR plural category from babel picks ``key.one`` or ``key.other``.
+
+    Swedish and English have only these two categories; a language with more would fall back to
+    ``other``, never to a wrong singular.
+    """
+    category = _locale(lang).plural_form(abs(count))
+    return t(f"{key}.{'one' if category == 'one' else 'other'}", lang, count=count, **params)
+
+
+# --- the goal table ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """Progress from the baseline to the target judged against, with where the plan says it should be."""
+
+    fraction: float  # 0–1, the value's share of the way from baseline to target
+    expected: float | None  # 0–1, where the value should be now; None when the plan says nothing
+    colour: str
+    label: str  # the bar in words, for screen readers and for the table's title attribute
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    metric_id: str
+    name: str
+    area: str
+    area_name: str
+    status: str
+    icon: str
+    word: str
+    label: str  # icon and word
+    colour: str
+    value_text: str
+    date_text: str
+    target_text: str
+    bar: Bar | None
+    reason: str
+    attention: bool
+    stale: bool
+
+
+def sort_key(item: MetricStatus) -> tuple[int, float]:
+    """Worst first; inside a status the goal furthest behind its plan first (lowest pace)."""
+    pace = item.pace if item.pace is not None else float("inf")
+    return ORDER.index(item.status), pace
+
+
+def ordered(statuses: Iterable[MetricStatus]) -> list[MetricStatus]:
+    """The goals in the board's reading order (stable: targets.yaml order inside equal keys)."""
+    return sorted(statuses, key=sort_key)
+
+
+def parse_statuses(text: str | None) -> list[str]:
+    """``?status=off_track,at_risk`` → ``["off_track", "at_risk"]``; unknown words are dropped."""
+    if not text:
+        return []
+    wanted = {part.strip() for part in str(text).split(",")}
+    return [status for status in STATUSES if status in wanted]
+
+
+def status_query(statuses: Iterable[str]) -> str:
+    """The URL form of a status choice, in the rule's order (so one choice has one link)."""
+    chosen = set(statuses)
+    return ",".join(status for status in STATUSES if status in chosen)
+
+
+def _judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
+    metric = item.metric
+    if metric.kind == "milestone":
+        return None
+    if metric.aggregation == "year_to_date" and metric.targets:
+        goal = year_target(metric.targets, item.as_of.year, item.as_of)
+        return goal.date, goal.value
+    if item.next_target is not None:
+        return item.next_target.date, item.next_target.value
+    return None
+
+
+def _share(value: float, start: float, end: float) -> float:
+    if end == start:
+        return 1.0 if value == end else 0.0
+    return float(min(1.0, max(0.0, (value - start) / (end - start))))
+
+
+def _month(value: dt.date, lang: str) -> str:
+    return format_date(value, lang, "LLLL y")
+
+
+def reason(item: MetricStatus, lang: str) -> str:
+    """One plain sentence (or two) on why the goal has its status, with the numbers that decide it.
+
+    "10 950; enligt planen borde det vara 11 971 nu. Med nuvarande takt nås 12 500 i maj 2028."
+    """
+    metric = item.metric
+    if metric.kind == "milestone":
+        if item.done_date:
+            return t("meeting.reason_milestone_done", lang, date=format_date(item.done_date, lang))
+        if metric.due is None:
+            return t("meeting.reason_milestone_no_due", lang)
+        key = "meeting.reason_milestone_late" if item.status == "off_track" else "meeting.reason_milestone_open"
+        return t(key, lang, due=format_date(metric.due, lang))
+    if item.status == "no_data" or item.value is None:
+        return t("meeting.reason_no_data", lang, date=format_date(item.as_of, lang))
+    value = format_value(metric, item.value, lang)
+    judged = _judged_target(item)
+    target = format_value(metric, judged[1], lang) if judged else "–"
+    if item.status == "reached":
+        text = t("meeting.reason_reached", lang, value=value, target=target)
+    elif item.status == "moving_away" and (item.pace is None or item.expected is None):
+        start = item.baseline.value if item.baseline else 0.0
+        if judged and judged[1] == start:  # the goal is to hold a level (no leavers): no way to go
+            text = t("meeting.reason_away_hold", lang, value=value, target=target)
+        else:
+            text = t(
+                "meeting.reason_away", lang, value=value, target=target, baseline=format_value(metric, start, lang)
+            )
+    elif item.expected is not None:
+        expected = format_estimate(metric, item.expected, lang)
+        key = "meeting.reason_on_plan" if item.status == "on_track" else "meeting.reason_behind"
+        text = t(key, lang, value=value, expected=expected)
+    else:
+        text = t("meeting.reason_value", lang, value=value)
+    if item.status in ("at_risk", "off_track", "moving_away") and judged and item.trend is not None:
+        if item.eta is not None:
+            text += " " + t("meeting.reason_eta", lang, target=target, month=_month(item.eta, lang))
+        else:
+            text += " " + t("meeting.reason_eta_never", lang, target=target)
+    if item.stale and item.value_date is not None:
+        text += " " + t("meeting.reason_stale", lang, date=format_date(item.value_date, lang))
+    return text
+
+
+def bar(item: MetricStatus, lang: str) -> Bar | None:
+    """From the baseline (0 for a yearly count) to the target judged against; ``None`` for milestones."""
+    judged = _judged_target(item)
+    if judged is None or item.value is None:
+        return None
+    metric = item.metric
+    start = item.baseline.value if item.baseline is not None else 0.0
+    end = judged[1]
+    if end == start:  # a level to hold: nothing to be part of the way toward
+        return None
+    expected = _share(item.expected, start, end) if item.expected is not None else None
+    params = {
+        "start": format_value(metric, start, lang),
+        "target": format_value(metric, end, lang),
+        "value": format_value(metric, item.value, lang),
+    }
+    if item.expected is not None:
+        label = t("meeting.bar_label", lang, expected=format_estimate(metric, item.expected, lang), **params)
+    else:
+        label = t("meeting.bar_label_no_plan", lang, **params)
+    return Bar(_share(item.value, start, end), expected, STATUS_COLOURS[item.status], label)
+
+
+def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
+    """One goal as the board's table shows it."""
+    metric = item.metric
+    if metric.kind == "milestone":
+        value_text = t("dashboard.milestone_done" if item.done_date else "dashboard.milestone_open", lang)
+        date_text = format_date(item.done_date, lang) if item.done_date else ""
+        target_text = t("meeting.target_due", lang, date=format_date(metric.due, lang)) if metric.due else "–"
+    else:
+        value_text = format_value(metric, item.value, lang) if item.value is not None else "–"
+        date_text = format_date(item.value_date, lang) if item.value is not None else ""
+        judged = _judged_target(item)
+        target_text = (
+            t("meeting.target_by", lang, value=format_value(metric, judged[1], lang), date=format_date(judged[0], lang))
+            if judged
+            else "–"
+        )
+    return GoalRow(
+        metric_id=metric.id,
+        name=metric.display_name(lang),
+        area=metric.area,
+        area_name=config.area_name(metric.area, lang),
+        status=item.status,
+        icon=STATUS_ICONS[item.status],
+        word=t("status." + item.status, lang),
+        label=status_label(item.status, lang),
+        colour=STATUS_COLOURS[item.status],
+        value_text=value_text,
+        date_text=date_text,
+        target_text=target_text,
+        bar=bar(item, lang),
+        reason=reason(item, lang),
+        attention=item.status in ATTENTION,
+        stale=item.stale,
+    )
+
+
+def goal_rows(statuses: Iterable[MetricStatus], config: Config, lang: str) -> list[GoalRow]:
+    """Every goal, worst first, ready to draw."""
+    return [goal_row(item, config, lang) for item in ordered(statuses)]
+
+
+def area_groups(rows: list[GoalRow], config: Config) -> list[tuple[str, str, list[GoalRow]]]:
+    """``(area id, area name, rows)`` in the order of targets.yaml, each area still worst first."""
+    groups = []
+    for area_id in config.area_ids():
+        members = [row for row in rows if row.area == area_id]
+        if members:
+            groups.append((area_id, members[0].area_name, members))
+    return groups
+
+
+# --- one "since" -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Since:
+    """The one comparison date of the page and where it comes from."""
+
+    date: dt.date
+    pack: BoardPack | None
+    heading: str  # "Sedan förra styrelsemötet, 12 okt. 2026" or "Sedan 23 aug. 2026 (...)"
+    note: str  # says which date is used and why
+
+
+def since_choice(data_dir: Path, as_of: dt.date, compare: dt.date, lang: str) -> Since:
+    """The latest board pack strictly before ``as_of``; without one, the sidebar's comparison date."""
+    pack = packs.latest_pack(data_dir, before=as_of)
+    if pack is not None:
+        return Since(
+            pack.meeting_date,
+            pack,
+            t("meeting.since_meeting", lang, date=format_date(pack.meeting_date, lang)),
+            t("meeting.since_meeting_note", lang, title=pack_title(pack, lang)),
+        )
+    return Since(
+        compare,
+        None,
+        t("meeting.since_date", lang, date=format_date(compare, lang)),
+        t("meeting.since_date_note", lang),
+    )
+
+
+def changes_between(before: list[MetricStatus], now: list[MetricStatus], lang: str) -> list[Change]:
+    """Status and value changes between two evaluations (no pack: no comments)."""
+    earlier = {item.id: item for item in before}
+    found = []
+    for item in now:
+        old = earlier.get(item.id)
+        change = Change(
+            metric_id=item.id,
+            name=item.metric.display_name(lang),
+            old_status=old.status if old else None,
+            new_status=item.status,
+            old_value=None if old is None or old.value is None else as_number(old.value, 4),
+            new_value=None if item.value is None else as_number(item.value, 4),
+            old_comment="",
+            new_comment="",
+            decimals=item.metric.decimals,
+        )
+        if change.status_changed or change.value_changed:
+            found.append(change)
+    return found
+
+
+def change_group(change: Change) -> int:
+    """0 got worse, 1 a new comment, 2 got better, 3 only the value moved.
+
+    A goal that had no figure (or did not exist) before counts as having been on track: its first
+    figure is bad news when it needs attention, good news otherwise.
+    """
+    old = _SEVERITY["on_track"] if change.old_status in (None, "no_data") else _SEVERITY[change.old_status]
+    new = _SEVERITY[change.new_status]
+    if new > old:
+        return 0
+    if change.comment_changed:
+        return 1
+    if new < old or change.old_status in (None, "no_data"):
+        return 2
+    return 3
+
+
+def ordered_changes(changes: list[Change]) -> list[Change]:
+    """Worse first (the worst new status first), then new comments, then improvements, then the rest."""
+    return sorted(changes, key=lambda change: (change_group(change), -_SEVERITY[change.new_status]))
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    heading: str
+    lines: list[str]
+
+
+def since_changes(
+    data: Dataset, now: list[MetricStatus], before: list[MetricStatus], since: Since, lang: str
+) -> list[ChangeGroup]:
+    """What moved since the page's one date, in the board's order, grouped under short headings."""
+    if since.pack is not None:
+        found = packs.changes_since(since.pack, now, lang=lang)
+    else:
+        found = changes_between(before, now, lang)
+    groups: dict[int, list[str]] = {}
+    for change in ordered_changes(found):
+        groups.setdefault(change_group(change), []).append(change_line(change, lang))
+    if since.pack is not None:  # the board's own comments at that meeting, in the goals' order
+        names = {item.id: item.metric.display_name(lang) for item in now}
+        comments = [
+            f"{names.get(metric_id, metric_id)}: {comment}"
+            for metric_id, comment in since.pack.comments.items()
+            if comment and metric_id in names
+        ]
+        if comments:
+            groups.setdefault(1, []).extend(comments)
+    keys = {
+        0: "meeting.changes_worse",
+        1: "meeting.changes_comments",
+        2: "meeting.changes_better",
+        3: "meeting.changes_values",
+    }
+    return [ChangeGroup(plural(keys[group], lang, len(lines)), lines) for group, lines in sorted(groups.items())]
