@@ -11,6 +11,7 @@ import streamlit as st
 from kpi.show.meeting import ORDER, area_groups, goal_rows, ordered, plural, since_changes, since_choice
 from kpi.show.views import cards, file_changes, summary_counts
 from kpi.text.i18n import format_date, t
+from ui import access
 from ui.cards import render_views
 from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome
 from ui.state import dataset, notices, sidebar, statuses
@@ -85,7 +86,7 @@ with present_column:
 def since_section() -> None:
     """What moved since the page's one date, open: worse first, then comments, then better."""
     before = statuses(data, since.date) if since.pack is None else []
-    groups_changed = since_changes(data, now, before, since, lang)
+    groups_changed = since_changes(data, now, before, since, lang, comments=access.allowed("view_comments"))
     total = sum(len(group.lines) for group in groups_changed)
     heading = plural("meeting.changes_heading", lang, total, since=since.heading)
     with st.expander(heading, icon=":material/history:", expanded=True):
@@ -120,4 +121,4 @@ else:
         goal_table(rest, lang, t("meeting.table_rest", lang))
 
 with st.expander(t("meeting.files_heading", lang), icon=":material/description:"):
-    st.table(file_changes(data, lang), hide_index=True)
+    st.table(file_changes(data, lang, log=access.allowed("view_changelog")), hide_index=True)

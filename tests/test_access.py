@@ -171,3 +171,23 @@ def test_validate_checks_access_yaml_too(copy_fixture, capsys, monkeypatch):
     capsys.readouterr()
     assert main(["validate", "--data", str(data), "--targets", str(targets), "--lang", "en"]) == 1
     assert "access.yaml::public: field public:" in capsys.readouterr().err
+
+
+def test_the_overview_keeps_the_boards_comments_and_the_change_log_for_signed_in_roles(
+    copy_fixture, use_data, run_page
+):
+    from kpi.read.load import load_dataset
+    from kpi.write import packs
+    from tests.support import TODAY, d, page_tables, page_texts
+
+    data, targets = copy_fixture("basic")
+    use_data(data, targets)
+    dataset = load_dataset(data, targets, today=TODAY)
+    packs.save_pack(dataset, d("2026-03-31"), {"social_followers": "Kampanjen med Gårdsbutiken Ekhaga"}, author="Bo")
+    public = run_page("overview", as_of="2026-06-30")
+    assert not public.exception
+    shown = page_texts(public) + page_tables(public) + "\n".join(e.value for e in public.get("text"))
+    assert "Gårdsbutiken Ekhaga" not in shown and "Ändrad av (i appen)" not in shown
+    board = run_page("overview", as_of="2026-06-30", unlocked_as="Anna")
+    shown = page_texts(board) + page_tables(board) + "\n".join(e.value for e in board.get("text"))
+    assert "Kampanjen med Gårdsbutiken Ekhaga" in shown and "Ändrad av (i appen)" in shown

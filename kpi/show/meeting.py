@@ -19,6 +19,7 @@ Nothing here decides a status: that is ``kpi.judge.rules.evaluate`` alone.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -344,25 +345,36 @@ class ChangeGroup:
 
 
 def since_changes(
-    data: Dataset, now: list[MetricStatus], before: list[MetricStatus], since: Since, lang: str
+    data: Dataset,
+    now: list[MetricStatus],
+    before: list[MetricStatus],
+    since: Since,
+    lang: str,
+    comments: bool = True,
 ) -> list[ChangeGroup]:
-    """What moved since the page's one date, in the board's order, grouped under short headings."""
+    """What moved since the page's one date, in the board's order, grouped under short headings.
+
+    ``comments=False`` (a viewer without the board's role) leaves the board's comments out.
+    """
     if since.pack is not None:
         found = packs.changes_since(since.pack, now, lang=lang)
     else:
         found = changes_between(before, now, lang)
+    if not comments:
+        found = [dataclasses.replace(change, old_comment="", new_comment="") for change in found]
+        found = [change for change in found if change.status_changed or change.value_changed]
     groups: dict[int, list[str]] = {}
     for change in ordered_changes(found):
         groups.setdefault(change_group(change), []).append(change_line(change, lang))
-    if since.pack is not None:  # the board's own comments at that meeting, in the goals' order
+    if since.pack is not None and comments:  # the board's own comments at that meeting, in the goals' order
         names = {item.id: item.metric.display_name(lang) for item in now}
-        comments = [
+        said = [
             f"{names.get(metric_id, metric_id)}: {comment}"
             for metric_id, comment in since.pack.comments.items()
             if comment and metric_id in names
         ]
-        if comments:
-            groups.setdefault(1, []).extend(comments)
+        if said:
+            groups.setdefault(1, []).extend(said)
     keys = {
         0: "meeting.changes_worse",
         1: "meeting.changes_comments",

@@ -448,8 +448,9 @@ def pack_changes(data: Dataset, now: list[MetricStatus], as_of: dt.date, lang: s
     return PackChanges(t("dashboard.pack_changes", lang, title=pack_title(pack, lang), count=len(lines)), lines)
 
 
-def file_changes(data: Dataset, lang: str) -> list[dict[str, str]]:
-    """When each data file last changed, and through the app by whom and why (the store's log)."""
+def file_changes(data: Dataset, lang: str, log: bool = True) -> list[dict[str, str]]:
+    """When each data file last changed, and through the app by whom and why (the store's log);
+    ``log=False`` (a viewer without the board's role) leaves out who and why."""
     logged = store.file_history(data.data_dir)
     rows = []
     for info in sorted(data.files, key=lambda item: item.modified or dt.datetime.min, reverse=True):
@@ -467,4 +468,7 @@ def file_changes(data: Dataset, lang: str) -> list[dict[str, str]]:
                 t("dashboard.file_comment", lang): change.comment if change else "",
             }
         )
+        if not log:
+            for key in (t("dashboard.file_editor", lang), t("dashboard.file_comment", lang)):
+                rows[-1].pop(key)
     return rows
