@@ -33,10 +33,12 @@ def fixture_env(monkeypatch):
     return use
 
 
-def run(as_of: str | None = "2026-06-30", lang: str | None = None, **params) -> AppTest:
+def run(as_of: str | None = "2026-06-30", lang: str | None = None, unlocked_as: str | None = None, **params) -> AppTest:
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(str(PAGE), default_timeout=30)
+    if unlocked_as:  # a signed-in role (the password fallback): sees the board's comments
+        at.session_state["access_password_editor"] = unlocked_as
     if as_of:
         at.query_params["as_of"] = as_of
     if lang:
@@ -337,7 +339,7 @@ def test_since_is_the_last_board_pack_and_the_same_date_everywhere(fixture_env, 
     dataset = load_dataset(folder / "data", folder / "targets.yaml")
     snapshots.save_pack(dataset, __import__("datetime").date(2026, 3, 31), {"trainings": "Två till i höst"}, "Anna")
     fixture_env(folder)
-    at = run()
+    at = run(unlocked_as="Anna")  # the board's comments are for signed-in roles (tests/test_access.py)
     since = next(expander for expander in at.expander if expander.label.startswith("Sedan förra styrelsemötet"))
     assert since.label.startswith("Sedan förra styrelsemötet, 31 mars 2026: ")
     assert since.label.endswith("förändringar")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,9 +129,31 @@ def open_page() -> tuple[ViewState, Dataset]:
     return state, data
 
 
+_SHARED_LOCK = threading.Lock()
+_SHARED: OrderedDict[tuple[int, dt.date], tuple[Dataset, list[MetricStatus]]] = OrderedDict()
+_SHARED_MAX = 64
+
+
 def statuses(data: Dataset, when: dt.date) -> list[MetricStatus]:
-    """Every metric judged at ``when`` (cheap: the series are already in memory)."""
-    return evaluate_all(data.config, data.series, when)
+    """Every metric judged at ``when``, once for all sessions showing the same data on that date.
+
+    The dataset is shared between sessions (it is cached on the files' fingerprint), so its
+    statuses at a date are too: twenty board members opening the overview at a meeting cost one
+    evaluation, not twenty. A changed file loads a new dataset and so new statuses; the entry
+    keeps its dataset so that a recycled ``id`` can never return another dataset's statuses.
+    """
+    key = (id(data), when)
+    with _SHARED_LOCK:
+        hit = _SHARED.get(key)
+        if hit is not None and hit[0] is data:
+            _SHARED.move_to_end(key)
+            return list(hit[1])
+    result = evaluate_all(data.config, data.series, when)
+    with _SHARED_LOCK:
+        _SHARED[key] = (data, result)
+        while len(_SHARED) > _SHARED_MAX:
+            _SHARED.popitem(last=False)
+    return list(result)
 
 
 def notices(data: Dataset, state: ViewState) -> None:
