@@ -14,6 +14,7 @@ from kpi import clock
 from kpi.model.problems import DataError, warnings
 from kpi.text.i18n import format_number, has_key, t
 from kpi.write import auth, imports, store
+from kpi.write.forget import forget_member
 from ui import access
 from ui.state import dataset, show_problem_list, sidebar
 from ui.text import escape_markdown
@@ -443,3 +444,21 @@ with tab_history:
             for action in log["action"]
         ]
         st.dataframe(_headers(log), hide_index=True, width="stretch")
+
+    # Forgetting a former member (docs/privacy.md): the administrator's, never undone.
+    if access.allowed("forget_member"):
+        with st.expander(t("access.forget_heading", lang), icon=":material/person_remove:"):
+            st.caption(t("access.forget_help", lang))
+            member_id = st.text_input(t("access.forget_member", lang), key="data_forget_member", max_chars=40)
+            sure = st.checkbox(t("access.forget_confirm", lang), key="data_forget_confirm")
+            if st.button(t("access.forget_button", lang), key="data_forget", disabled=not (member_id.strip() and sure)):
+                try:
+                    outcome = forget_member(data_dir, member_id.strip(), editor=editor)
+                except DataError as exc:
+                    st.session_state["data_flash_error"] = (t("access.forget_refused", lang), exc.problems)
+                else:
+                    key = "access.cli.forgotten" if outcome.files else "access.cli.nothing_to_forget"
+                    st.session_state["data_flash"] = t(
+                        key, lang, member=outcome.member_id, pseudonym=outcome.pseudonym, files=len(outcome.files)
+                    )
+                st.rerun()

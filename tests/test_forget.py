@@ -128,3 +128,31 @@ def test_the_command(folder, capsys):
     assert "M03" in capsys.readouterr().out
     assert main(["member", "forget", "M01", *args]) == 2
     assert "M01 är fortfarande medlem" in capsys.readouterr().err
+
+
+def test_the_administrator_forgets_from_the_data_page(folder, use_data, run_page, monkeypatch):
+    data, targets = folder
+    use_data(data, targets)
+    monkeypatch.setenv("KPI_EDITOR_PASSWORD", "hemligt")  # the fallback: unlocking makes an administrator
+    at = run_page("data", unlocked_as="Anna")
+    assert not at.exception
+    at.text_input(key="data_forget_member").input("M03").run()
+    assert at.button(key="data_forget").disabled  # not before the second yes
+    at.checkbox(key="data_forget_confirm").check().run()
+    at.button(key="data_forget").click().run()
+    assert not at.exception
+    assert holds_name(data) == []
+    assert any("M03 heter nu ”Anonymiserad medlem M03”" in element.value for element in at.success)
+    assert store.read_changelog(data)[-1].editor == "Anna"
+
+
+def test_anyone_else_has_no_forget_on_the_data_page(folder, use_data, run_page, monkeypatch):
+    from kpi.model.access import Viewer
+    from ui import access
+
+    data, targets = folder
+    use_data(data, targets)
+    monkeypatch.setattr(access, "sign_in_configured", lambda: True)
+    monkeypatch.setattr(access, "current_viewer", lambda: Viewer(email="anna@matkluster.se", role="staff"))
+    at = run_page("data")
+    assert not at.exception and not [box for box in at.text_input if box.key == "data_forget_member"]
