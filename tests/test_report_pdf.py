@@ -132,7 +132,7 @@ def test_a_failing_renderer_still_gives_a_report_with_a_note(tmp_path, monkeypat
         < section.index("Eco-district action plan")
     )
     assert "Final conference" not in section.split("The method in short")[0]
-    assert "✔ Done" in section and "⚠ Overdue" in section  # states in words, not 0/1
+    assert "✔ Done" in section and "✖ Off track" in section  # states in words (one word per state), not 0/1
 
 
 def test_the_font_has_every_character_the_report_needs():
