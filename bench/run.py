@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,6 +26,7 @@ import tempfile
 import textwrap
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,63 +211,10 @@ async def _open_pages(url: str, count: int, marker: str) -> list[float | None]:
             await browser.close()
 
 
-def measure_viewers(counts: list[int]) -> dict:
-    """The real server with N headless Chromium pages opening the overview at once."""
-    from kpi.read.targets import load_config
-
-    marker = load_config(ROOT / "targets.yaml").metrics[0].name.sv
-    port = _free_port()
-    env = dict(os.environ, KPI_DATA_DIR=str(ROOT / "data"), KPI_TARGETS=str(ROOT / "targets.yaml"))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    results = {}
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        url = f"http://127.0.0.1:{port}/"
-        asyncio.run(_open_pages(url, 1, marker))  # warm the frontend cache once
-        for count in [1] + counts:
-            times = asyncio.run(_open_pages(url, count, marker))
-            shown = [value for value in times if value is not None]
-            results[count] = {
-                "median": statistics.median(shown) if shown else None,
-                "worst": max(shown) if shown else None,
-                "shown": len(shown),
-                "pages": count,
-            }
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    return results
-
-
-def measure_sessions(counts: list[int]) -> dict:
-    """The real server with N sessions at once over its websocket, no browser (bench/sessions.py)."""
-    from bench import sessions
-
+@contextlib.contextmanager
+def dashboard_server() -> Iterator[subprocess.Popen]:
+    """``streamlit run app.py`` on the example data and a free port, healthy, stopped at the end;
+    yields the process (its ``port`` attribute is set) for the two server benchmarks below."""
     port = _free_port()
     env = dict(
         os.environ, KPI_DATA_DIR=str(ROOT / "data"), KPI_TARGETS=str(ROOT / "targets.yaml"), KPI_TODAY=AS_OF.isoformat()
@@ -287,6 +236,7 @@ def measure_sessions(counts: list[int]) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    server.port = port  # type: ignore[attr-defined]
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -295,13 +245,42 @@ def measure_sessions(counts: list[int]) -> dict:
                 break
             except OSError:
                 time.sleep(0.5)
-        return sessions.measure(port, server.pid, counts, f"as_of={AS_OF.isoformat()}")
+        yield server
     finally:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def measure_viewers(counts: list[int]) -> dict:
+    """The real server with N headless Chromium pages opening the overview at once."""
+    from kpi.read.targets import load_config
+
+    marker = load_config(ROOT / "targets.yaml").metrics[0].name.sv
+    results = {}
+    with dashboard_server() as server:
+        url = f"http://127.0.0.1:{server.port}/"  # type: ignore[attr-defined]
+        asyncio.run(_open_pages(url, 1, marker))  # warm the frontend cache once
+        for count in [1] + counts:
+            times = asyncio.run(_open_pages(url, count, marker))
+            shown = [value for value in times if value is not None]
+            results[count] = {
+                "median": statistics.median(shown) if shown else None,
+                "worst": max(shown) if shown else None,
+                "shown": len(shown),
+                "pages": count,
+            }
+    return results
+
+
+def measure_sessions(counts: list[int]) -> dict:
+    """The real server with N sessions at once over its websocket, no browser (bench/sessions.py)."""
+    from bench import sessions
+
+    with dashboard_server() as server:
+        return sessions.measure(server.port, server.pid, counts, f"as_of={AS_OF.isoformat()}")  # type: ignore[attr-defined]
 
 
 # --- the table ---------------------------------------------------------------------------------
