@@ -191,3 +191,57 @@ def test_the_overview_keeps_the_boards_comments_and_the_change_log_for_signed_in
     board = run_page("overview", as_of="2026-06-30", unlocked_as="Anna")
     shown = page_texts(board) + page_tables(board) + "\n".join(e.value for e in board.get("text"))
     assert "Kampanjen med Gårdsbutiken Ekhaga" in shown and "Ändrad av (i appen)" in shown
+
+
+@pytest.mark.slow
+def test_on_the_example_data_no_page_shows_an_anonymous_visitor_a_members_name(run_page, use_data):
+    """The issue's "done when": the bundled example data (187 members), every page, anonymous."""
+    import csv
+
+    from tests.support import ROOT
+
+    use_data(ROOT / "data", ROOT / "targets.yaml")
+    text = (ROOT / "data" / "members.csv").read_bytes().decode("utf-8-sig")
+    names = [row["name"] for row in csv.DictReader(text.splitlines(), delimiter=";" if ";" in text[:200] else ",")]
+    assert len(names) > 100
+
+    def shown(at) -> str:
+        parts = [
+            str(e.value)
+            for kind in (
+                "markdown",
+                "caption",
+                "text",
+                "info",
+                "subheader",
+                "header",
+                "title",
+                "success",
+                "warning",
+                "error",
+            )
+            for e in at.get(kind)
+        ]
+        parts += [expander.label for expander in at.expander] + [table.value.to_csv() for table in at.table]
+        return "\n".join(parts)
+
+    pages = [
+        "overview",
+        "metric",
+        "members",
+        "communication",
+        "municipalities",
+        "activities",
+        "organisation",
+        "business",
+        "projects",
+        "reports",
+        "data",
+        "about",
+    ]
+    for page in pages:
+        at = run_page(page, timeout=60, as_of="2026-11-23")
+        assert not at.exception, page
+        assert [name for name in names if name in shown(at)] == [], page
+    signed_in = run_page("members", timeout=60, as_of="2026-11-23", unlocked_as="Anna")
+    assert any(name in shown(signed_in) for name in names)  # the check can see names when they are there
