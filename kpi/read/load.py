@@ -7,6 +7,7 @@ Problems in data files do not raise: rows that are fine are loaded and every pro
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 from pathlib import Path
@@ -20,8 +21,19 @@ from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.problems import Problem
 from kpi.model.targets import Config
 from kpi.read import registers
-from kpi.read.tables import RawTable, connect, file_label, modified_time, read_table, sql_with
+from kpi.read.tables import (
+    RawTable,
+    connect,
+    file_label,
+    forget_file,
+    modified_time,
+    read_table,
+    sql_with,
+    unreadable,
+)
 from kpi.read.targets import load_config
+
+_log = logging.getLogger(__name__)
 
 
 def metric_files(data_dir: Path) -> list[Path]:
@@ -38,6 +50,9 @@ CREATE OR REPLACE TABLE observations_raw (
 """
 
 
+_PER_FILE_TABLES = ("raw_metrics", "parsed", "refused_values")
+
+
 def load_observations(dataset: Dataset, today: dt.date) -> None:
     """Read every ``metrics/*.csv`` into table ``observations`` (one row per metric and date)."""
     con = dataset.con
@@ -50,11 +65,21 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
         label = file_label(path, dataset.data_dir)
         info = FileInfo(label, path, "metrics", modified_time(path))
         dataset.files.append(info)
-        raw = read_table(con, path, label, "raw_metrics", dataset.problems)
-        if raw is None:
-            continue
-        info.rows, info.encoding, info.delimiter = raw.rows, raw.encoding, raw.delimiter
-        _parse_metrics_table(con, raw, order, dataset.problems)
+        before = len(dataset.problems)
+        try:
+            raw = read_table(con, path, label, "raw_metrics", dataset.problems)
+            if raw is None:
+                continue
+            info.rows, info.encoding, info.delimiter = raw.rows, raw.encoding, raw.delimiter
+            _parse_metrics_table(con, raw, order, dataset.problems)
+        except Exception as exc:  # noqa: BLE001 - one unforeseen file must not take down every page
+            _log.exception("reading %s failed; the other files are loaded", label)
+            info.rows = 0
+            del dataset.problems[before:]  # what the file said before it failed is not to be trusted
+            dataset.problems.append(unreadable(label, exc))
+            con.execute("DELETE FROM observations_raw WHERE file_order = ?", [order])
+        finally:
+            forget_file(con, _PER_FILE_TABLES)
 
     has_duplicates = _check_observations(con, dataset.problems, today)
     # The later row wins for a repeated metric+date; the window is only paid for when needed.

@@ -407,6 +407,31 @@ def _csv_detail(exc: csv.Error) -> str:
     return message
 
 
+def unreadable(label: str, exc: Exception) -> Problem:
+    """The one problem for a file whose reading failed in a way the reader did not foresee.
+
+    It names the file and the kind of failure, in the user's words; the traceback (with the
+    server's paths) goes only to the log.
+    """
+    kind = next((name for kinds, name in _FAILURE_KINDS if isinstance(exc, kinds)), "other")
+    return Problem(label, "file_unreadable", params={"kind": "@detail.unreadable_" + kind, "error": type(exc).__name__})
+
+
+_FAILURE_KINDS: tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], str], ...] = (
+    (MemoryError, "memory"),
+    (UnicodeError, "encoding"),
+    (csv.Error, "csv"),
+    (duckdb.Error, "database"),
+    (OSError, "os"),
+)
+
+
+def forget_file(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    """Drop the temporary tables a failed file may have left, so the next file starts clean."""
+    for table in tables:
+        con.execute(sql_with("DROP TABLE IF EXISTS {table}", table=table))
+
+
 def file_label(path: Path, data_dir: Path) -> str:
     """How a file is named in messages: relative to the data folder's parent (``data/metrics/x.csv``)."""
     try:
