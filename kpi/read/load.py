@@ -82,8 +82,10 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
             forget_file(con, _PER_FILE_TABLES)
 
     has_duplicates = _check_observations(con, dataset.problems, today)
-    # The later row wins for a repeated metric+date; the window is only paid for when needed.
+    # The later row wins for a repeated metric+date; the window is only paid for when needed, and
+    # so is the bounds check when no metric has a min or a max.
     keep = "row_number() OVER (PARTITION BY metric, date ORDER BY file_order DESC, row DESC)" if has_duplicates else "1"
+    bounded = any(m.min is not None or m.max is not None for m in dataset.config.metrics)
     con.execute(
         """
         CREATE OR REPLACE TABLE observations AS
@@ -93,8 +95,15 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
         + """ AS keep
             FROM observations_raw o
             WHERE metric IN (SELECT id FROM metric_meta WHERE register IS NULL)
+    """
+        + (
+            """
               AND NOT EXISTS (SELECT 1 FROM metric_meta m WHERE m.id = o.metric
-                              AND ((m.min IS NOT NULL AND o.value < m.min) OR (m.max IS NOT NULL AND o.value > m.max)))
+                              AND ((m.min IS NOT NULL AND o.value < m.min) OR (m.max IS NOT NULL AND o.value > m.max)))"""
+            if bounded
+            else ""
+        )
+        + """
         ) WHERE keep = 1
         ORDER BY metric, date
     """
@@ -125,12 +134,13 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
                 """
             CREATE OR REPLACE TEMP TABLE parsed AS
             SELECT _row, trim(metric) AS metric, date AS date_text, value AS value_text,
-                   kpi_date(date) AS date, kpi_number(value) AS value,
+                   kpi_date_fast(date) AS date, {number}(value) AS value,
                    {note} AS note, {source} AS source, 'value' AS value_column
             FROM {table}
         """,
                 note=note,
                 source=source,
+                number=_number_macro(raw),
                 table=raw.name,
             )
         )
@@ -156,11 +166,12 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
             sql_with(
                 """
             CREATE OR REPLACE TEMP TABLE parsed AS
-            SELECT _row, metric, date AS date_text, value_text, kpi_date(date) AS date,
-                   kpi_number(value_text) AS value, NULL AS note, NULL AS source, metric AS value_column
+            SELECT _row, metric, date AS date_text, value_text, kpi_date_fast(date) AS date,
+                   {number}(value_text) AS value, NULL AS note, NULL AS source, metric AS value_column
             FROM (UNPIVOT {table} ON COLUMNS(* EXCLUDE (_row, date)) INTO NAME metric VALUE value_text)
             WHERE metric IN (SELECT id FROM metric_meta) AND trim(value_text) <> ''
         """,
+                number=_number_macro(raw),
                 table=raw.name,
             )
         )
@@ -188,22 +199,32 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
     """).fetchall()
     for row, column, code, value in cell_problems:
         problems.append(Problem(raw.label, code, row=row, column=column, params={"value": value}))
-    _check_values(con, raw.label, problems)
+    refused = _check_values(con, raw.label, problems)
+    # The anti-join is only paid for when some value was refused (rare in real files).
     con.execute(
         """
         INSERT INTO observations_raw
         SELECT metric, date, value, note, source, ?, _row, ? FROM parsed
         WHERE metric IS NOT NULL AND metric <> '' AND date IS NOT NULL AND value IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM refused_values r WHERE r._row = parsed._row AND r.col = parsed.value_column)
-    """,
+    """
+        + (
+            " AND NOT EXISTS (SELECT 1 FROM refused_values r WHERE r._row = parsed._row AND r.col = parsed.value_column)"
+            if refused
+            else ""
+        ),
         [raw.label, order],
     )
+
+
+def _number_macro(raw: RawTable) -> str:
+    """The number reading to try first: the decimal comma in a ';' file, else the plain form."""
+    return "kpi_number_comma" if raw.delimiter == ";" else "kpi_number"
 
 
 _THOUSANDS_TYPO = re.compile(r"-?\d{1,3}([.,]\d{3})+")
 
 
-def _check_values(con, label: str, problems: list[Problem]) -> None:
+def _check_values(con, label: str, problems: list[Problem]) -> int:
     """Values that cannot be what they say: refused with the likely meaning, never judged.
 
     A count (a metric whose unit is a count) that is not a whole number — "7,200" is read as 7,2
@@ -229,6 +250,7 @@ def _check_values(con, label: str, problems: list[Problem]) -> None:
             problems.append(Problem(label, "count_not_whole_thousands", row=row, column=column, params=params))
         else:
             problems.append(Problem(label, "count_not_whole", row=row, column=column, params=params))
+    return len(rows)
 
 
 def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
@@ -291,7 +313,7 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
                 row=row,
                 column="date",
                 severity="warning",
-                params={"metric": metric, "date": date.isoformat(), "other": other},
+                params={"metric": metric, "date": _iso(date), "other": other},
             )
         )
     for date, file, row in con.execute(
@@ -308,6 +330,11 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
             )
         )
     return bool(repeated)
+
+
+def _iso(date: dt.date | str) -> str:
+    """A date as YYYY-MM-DD; DuckDB hands year 0 (which Python's dates cannot hold) over as text."""
+    return date.isoformat() if isinstance(date, dt.date) else str(date)
 
 
 def _plain(value: float | None) -> str:
