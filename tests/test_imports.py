@@ -589,5 +589,5 @@ def test_a_sheet_full_of_problems_is_read_only_up_to_a_bound(data, config):
     assert len(found) == imports.MAX_CELL_PROBLEMS + 1
     assert (
         found[-1]
-        == f"many.xlsx:{imports.MAX_CELL_PROBLEMS + 2}: reading stopped after the first 200 problems; fix them and upload again"
+        == f"many.xlsx:{imports.MAX_CELL_PROBLEMS + 2}: reading stopped after the first 200 problems, and there are 800 more; fix them and upload again"
     )

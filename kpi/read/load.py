@@ -7,6 +7,7 @@ Problems in data files do not raise: rows that are fine are loaded and every pro
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 from pathlib import Path
@@ -20,8 +21,19 @@ from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.problems import Problem
 from kpi.model.targets import Config
 from kpi.read import registers
-from kpi.read.tables import RawTable, connect, file_label, modified_time, read_table, sql_with
+from kpi.read.tables import (
+    RawTable,
+    connect,
+    file_label,
+    forget_file,
+    modified_time,
+    read_table,
+    sql_with,
+    unreadable,
+)
 from kpi.read.targets import load_config
+
+_log = logging.getLogger(__name__)
 
 
 def metric_files(data_dir: Path) -> list[Path]:
@@ -38,6 +50,9 @@ CREATE OR REPLACE TABLE observations_raw (
 """
 
 
+_PER_FILE_TABLES = ("raw_metrics", "parsed", "refused_values")
+
+
 def load_observations(dataset: Dataset, today: dt.date) -> None:
     """Read every ``metrics/*.csv`` into table ``observations`` (one row per metric and date)."""
     con = dataset.con
@@ -50,15 +65,27 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
         label = file_label(path, dataset.data_dir)
         info = FileInfo(label, path, "metrics", modified_time(path))
         dataset.files.append(info)
-        raw = read_table(con, path, label, "raw_metrics", dataset.problems)
-        if raw is None:
-            continue
-        info.rows, info.encoding, info.delimiter = raw.rows, raw.encoding, raw.delimiter
-        _parse_metrics_table(con, raw, order, dataset.problems)
+        before = len(dataset.problems)
+        try:
+            raw = read_table(con, path, label, "raw_metrics", dataset.problems)
+            if raw is None:
+                continue
+            info.rows, info.encoding, info.delimiter = raw.rows, raw.encoding, raw.delimiter
+            _parse_metrics_table(con, raw, order, dataset.problems)
+        except Exception as exc:  # noqa: BLE001 - one unforeseen file must not take down every page
+            _log.exception("reading %s failed; the other files are loaded", label)
+            info.rows = 0
+            del dataset.problems[before:]  # what the file said before it failed is not to be trusted
+            dataset.problems.append(unreadable(label, exc))
+            con.execute("DELETE FROM observations_raw WHERE file_order = ?", [order])
+        finally:
+            forget_file(con, _PER_FILE_TABLES)
 
     has_duplicates = _check_observations(con, dataset.problems, today)
-    # The later row wins for a repeated metric+date; the window is only paid for when needed.
+    # The later row wins for a repeated metric+date; the window is only paid for when needed, and
+    # so is the bounds check when no metric has a min or a max.
     keep = "row_number() OVER (PARTITION BY metric, date ORDER BY file_order DESC, row DESC)" if has_duplicates else "1"
+    bounded = any(m.min is not None or m.max is not None for m in dataset.config.metrics)
     con.execute(
         """
         CREATE OR REPLACE TABLE observations AS
@@ -68,8 +95,15 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
         + """ AS keep
             FROM observations_raw o
             WHERE metric IN (SELECT id FROM metric_meta WHERE register IS NULL)
+    """
+        + (
+            """
               AND NOT EXISTS (SELECT 1 FROM metric_meta m WHERE m.id = o.metric
-                              AND ((m.min IS NOT NULL AND o.value < m.min) OR (m.max IS NOT NULL AND o.value > m.max)))
+                              AND ((m.min IS NOT NULL AND o.value < m.min) OR (m.max IS NOT NULL AND o.value > m.max)))"""
+            if bounded
+            else ""
+        )
+        + """
         ) WHERE keep = 1
         ORDER BY metric, date
     """
@@ -100,12 +134,13 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
                 """
             CREATE OR REPLACE TEMP TABLE parsed AS
             SELECT _row, trim(metric) AS metric, date AS date_text, value AS value_text,
-                   kpi_date(date) AS date, kpi_number(value) AS value,
+                   kpi_date_fast(date) AS date, {number}(value) AS value,
                    {note} AS note, {source} AS source, 'value' AS value_column
             FROM {table}
         """,
                 note=note,
                 source=source,
+                number=_number_macro(raw),
                 table=raw.name,
             )
         )
@@ -131,11 +166,12 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
             sql_with(
                 """
             CREATE OR REPLACE TEMP TABLE parsed AS
-            SELECT _row, metric, date AS date_text, value_text, kpi_date(date) AS date,
-                   kpi_number(value_text) AS value, NULL AS note, NULL AS source, metric AS value_column
+            SELECT _row, metric, date AS date_text, value_text, kpi_date_fast(date) AS date,
+                   {number}(value_text) AS value, NULL AS note, NULL AS source, metric AS value_column
             FROM (UNPIVOT {table} ON COLUMNS(* EXCLUDE (_row, date)) INTO NAME metric VALUE value_text)
             WHERE metric IN (SELECT id FROM metric_meta) AND trim(value_text) <> ''
         """,
+                number=_number_macro(raw),
                 table=raw.name,
             )
         )
@@ -163,22 +199,32 @@ def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]
     """).fetchall()
     for row, column, code, value in cell_problems:
         problems.append(Problem(raw.label, code, row=row, column=column, params={"value": value}))
-    _check_values(con, raw.label, problems)
+    refused = _check_values(con, raw.label, problems)
+    # The anti-join is only paid for when some value was refused (rare in real files).
     con.execute(
         """
         INSERT INTO observations_raw
         SELECT metric, date, value, note, source, ?, _row, ? FROM parsed
         WHERE metric IS NOT NULL AND metric <> '' AND date IS NOT NULL AND value IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM refused_values r WHERE r._row = parsed._row AND r.col = parsed.value_column)
-    """,
+    """
+        + (
+            " AND NOT EXISTS (SELECT 1 FROM refused_values r WHERE r._row = parsed._row AND r.col = parsed.value_column)"
+            if refused
+            else ""
+        ),
         [raw.label, order],
     )
+
+
+def _number_macro(raw: RawTable) -> str:
+    """The number reading to try first: the decimal comma in a ';' file, else the plain form."""
+    return "kpi_number_comma" if raw.delimiter == ";" else "kpi_number"
 
 
 _THOUSANDS_TYPO = re.compile(r"-?\d{1,3}([.,]\d{3})+")
 
 
-def _check_values(con, label: str, problems: list[Problem]) -> None:
+def _check_values(con, label: str, problems: list[Problem]) -> int:
     """Values that cannot be what they say: refused with the likely meaning, never judged.
 
     A count (a metric whose unit is a count) that is not a whole number — "7,200" is read as 7,2
@@ -204,6 +250,7 @@ def _check_values(con, label: str, problems: list[Problem]) -> None:
             problems.append(Problem(label, "count_not_whole_thousands", row=row, column=column, params=params))
         else:
             problems.append(Problem(label, "count_not_whole", row=row, column=column, params=params))
+    return len(rows)
 
 
 def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
@@ -266,7 +313,7 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
                 row=row,
                 column="date",
                 severity="warning",
-                params={"metric": metric, "date": date.isoformat(), "other": other},
+                params={"metric": metric, "date": _iso(date), "other": other},
             )
         )
     for date, file, row in con.execute(
@@ -283,6 +330,11 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
             )
         )
     return bool(repeated)
+
+
+def _iso(date: dt.date | str) -> str:
+    """A date as YYYY-MM-DD; DuckDB hands year 0 (which Python's dates cannot hold) over as text."""
+    return date.isoformat() if isinstance(date, dt.date) else str(date)
 
 
 def _plain(value: float | None) -> str:

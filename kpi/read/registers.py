@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,8 +31,18 @@ from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.problems import Problem, Severity
 from kpi.model.targets import Config, Metric
 from kpi.model.values import is_missing
-from kpi.read.tables import RawTable, file_label, modified_time, parse_date, parse_number, read_table
+from kpi.read.tables import (
+    RawTable,
+    file_label,
+    forget_file,
+    modified_time,
+    parse_date,
+    parse_number,
+    read_table,
+    unreadable,
+)
 
+_log = logging.getLogger(__name__)
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 # --- allowed values ---------------------------------------------------------------------------------
@@ -597,7 +608,22 @@ def _load_register(dataset: Dataset, register: Register, used_by: list[str]) -> 
     info = FileInfo(label, path, register.name, modified_time(path))
     dataset.files.append(info)
     raw_name = "raw_" + register.name
-    raw = read_table(dataset.con, path, label, raw_name, dataset.problems)
+    before = len(dataset.problems)
+    try:
+        _read_register(dataset, register, info, raw_name)
+    except Exception as exc:  # noqa: BLE001 - one unforeseen file must not take down every page
+        _log.exception("reading %s failed; the other files are loaded", label)
+        info.rows = 0
+        del dataset.problems[before:]  # what the file said before it failed is not to be trusted
+        dataset.problems.append(unreadable(label, exc))
+        # As if the file were not readable at all: no table rows, no columns, so no metric uses it.
+        forget_file(dataset.con, (raw_name,))
+        dataset.con.execute("DELETE FROM " + register.name)
+        dataset.con.execute("DELETE FROM register_columns WHERE register = $r", {"r": register.name})
+
+
+def _read_register(dataset: Dataset, register: Register, info: FileInfo, raw_name: str) -> None:
+    raw = read_table(dataset.con, info.path, info.label, raw_name, dataset.problems)
     if raw is None:
         return
     info.rows, info.encoding, info.delimiter = raw.rows, raw.encoding, raw.delimiter

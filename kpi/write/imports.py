@@ -74,6 +74,13 @@ XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024
 XLSX_MAX_RATIO = 100
 XLSX_MAX_MEMBERS = 1000
 MAX_CELL_PROBLEMS = 200
+# After the first MAX_CELL_PROBLEMS, the rest are only counted: exactly while this many more cells
+# have been looked at (openpyxl takes ~20 µs a cell, so ~0.1 s), then as "at least" the formula cells a scan of
+# the sheet's XML finds (C speed, in chunks), so a crafted sheet of millions of errors stays quick.
+COUNT_CELLS = 5_000
+_COUNT_CHUNK = 4 * 1024 * 1024
+# A cell in one of the first MAX_COLUMNS + 1 columns (A..GS) whose first child is a formula.
+_FORMULA_CELL = re.compile(rb'<c\s(?:[^>]*\s)?r="(?:[A-Z]|[A-F][A-Z]|G[A-S])[0-9]+"[^>]*>\s*<f[\s>/]')
 
 # The columns that name a row, for the diff and for merging: one observation, one member, ...
 KEYS: dict[str, tuple[str, ...]] = {
@@ -391,11 +398,15 @@ def _sheet_table(worksheet, label: str, problems: list[Problem], max_rows: int, 
     bad = False
     first = len(problems)
     # max_col: cells past the cap are never built, however wide the sheet claims to be.
-    for number, cells in enumerate(worksheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1):
-        if len(problems) - first >= MAX_CELL_PROBLEMS:
-            # A crafted or badly broken sheet: report the first problems and stop reading, so the
-            # work is bounded (it cost a minute and 1.4 GB to list three million of them).
-            problems.append(Problem(label, "import_stopped", row=number, params={"count": MAX_CELL_PROBLEMS}))
+    sheet_rows = enumerate(worksheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1), start=1)
+    for number, cells in sheet_rows:
+        if len(problems) - first >= MAX_CELL_PROBLEMS and header is not None:
+            # A crafted or badly broken sheet: report the first problems and only count the rest,
+            # so the work is bounded (it cost a minute and 1.4 GB to list three million of them).
+            more, exact = _count_more(worksheet, sheet_rows, number, cells, header, header_row, len(rows), max_rows)
+            code = "import_stopped" if not more else "import_stopped_more" if exact else "import_stopped_at_least"
+            params = {"count": MAX_CELL_PROBLEMS, "more": f"{more:,}".replace(",", "\u00a0")}
+            problems.append(Problem(label, code, row=number, params=params))
             return None
         values = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
         if header is None:
@@ -467,6 +478,59 @@ def _sheet_table(worksheet, label: str, problems: list[Problem], max_rows: int, 
         problems.append(Problem(label, "header_only", row=header_row))
         return None
     return TextTable(header, rows, numbers)
+
+
+def _count_more(
+    worksheet, sheet_rows, number: int, cells, header: list[str], header_row: int, data_rows: int, max_rows: int
+) -> tuple[int, bool]:
+    """How many problems the rest of the sheet holds, from row ``number`` on: ``(count, exact)``.
+
+    Counts what the full read would report, without building a problem for each: a formula cell
+    and a value outside the header's columns each count one, a sheet over ``max_rows`` rows one
+    more (where the full read stops too). Exact for the first :data:`COUNT_CELLS` cells with a value; after that
+    the formula cells found in the sheet's XML are added and the count is a lower bound.
+    """
+    more, seen = 0, 0
+    row: tuple | None = (number, cells)
+    while row is not None:
+        number, cells = row
+        values = [_xlsx_text(cell) for cell in cells[: MAX_COLUMNS + 1]]
+        seen += 1 + sum(value is not None for _, value in values)  # padding to max_col costs little
+        if not all(value is None or not value.strip() for _, value in values):
+            if data_rows >= max_rows:
+                return more + 1, True
+            data_rows += 1
+            for index, (kind, value) in enumerate(values):
+                if index >= len(header):
+                    more += value is not None
+                else:
+                    more += kind == "formula"
+        if seen >= COUNT_CELLS:
+            return more + _formula_cells_after(worksheet, number, header_row + max_rows), False
+        row = next(sheet_rows, None)
+    return more, True
+
+
+def _formula_cells_after(worksheet, number: int, last_row: int) -> int:
+    """Formula cells in the sheet's XML after row ``number`` and up to ``last_row`` (0 if the XML
+    does not name its rows); the archive's sizes were bounded by :func:`xlsx_guard`."""
+    try:
+        with worksheet._get_source() as source:
+            xml = source.read()
+    except (AttributeError, OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return 0
+    start = xml.find(b'<row r="%d"' % (number + 1))
+    if start < 0:
+        return 0
+    end = xml.find(b'<row r="%d"' % (last_row + 1), start)
+    end = len(xml) if end < 0 else end
+    count = 0
+    while start < end:  # in chunks ended at a row's end, so the copies stay small
+        stop = xml.find(b"</row>", min(start + _COUNT_CHUNK, end))
+        stop = end if stop < 0 or stop > end else stop
+        count += _FORMULA_CELL.subn(b"", xml[start:stop])[1]
+        start = stop
+    return count
 
 
 def _xlsx_text(cell) -> tuple[str, str | None]:
