@@ -285,11 +285,24 @@ def measure_viewers(counts: list[int]) -> dict:
 
 
 def measure_sessions(counts: list[int]) -> dict:
-    """The real server with N sessions at once over its websocket, no browser (bench/sessions.py)."""
-    from bench import sessions
+    """The real server with N sessions at once over its websocket, no browser (bench/sessions.py);
+    and the same for the floor page (one st.dataframe and one plotly chart), which shows what
+    Streamlit itself costs per session on this machine."""
+    import shutil
 
+    from bench import sessions
+    from bench.browser import floor_folder
+
+    query = f"as_of={AS_OF.isoformat()}"
     with dashboard_server() as server:
-        return sessions.measure(server.port, server.pid, counts, f"as_of={AS_OF.isoformat()}")  # type: ignore[attr-defined]
+        ours = sessions.measure(server.port, server.pid, counts, query)  # type: ignore[attr-defined]
+    folder = floor_folder()
+    try:
+        with dashboard_server(folder / "floor.py") as server:
+            floor = sessions.measure(server.port, server.pid, counts, "")  # type: ignore[attr-defined]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"ours": ours, "floor": floor}
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -414,22 +427,26 @@ def render(results: dict) -> str:
         lines.append("")
     found = results.get("sessions")
     if found:
-        alone = found.get("1") or found.get(1)
+        ours, floor = found["ours"], found["floor"]
+        alone, floor_alone = ours.get("1") or ours.get(1), floor.get("1") or floor.get(1)
         lines += [
             "### 7. Server capacity: N sessions at once over the websocket (no browser; bench/sessions.py)",
             "",
-            "| sessions at once | finished | median per overview run | worst | median vs one alone | server CPU-s per view |",
-            "|---|---|---|---|---|---|",
+            "| sessions at once | finished | median per overview run | worst | median vs one alone | server CPU-s per view "
+            "| floor page: median | floor: vs one alone | floor: CPU-s per view |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
-        for count, row in sorted(found.items(), key=lambda kv: int(kv[0])):
+        for count, row in sorted(ours.items(), key=lambda kv: int(kv[0])):
+            base = floor.get(count) or floor.get(str(count)) or {}
             lines.append(
                 f"| {count} | {row['finished']} of {row['sessions']} | {_s(row['median'])} | {_s(row['worst'])} | "
-                f"{_ratio(row['median'], alone['median'])} | {row['cpu_per_view']:.3f} |"
+                f"{_ratio(row['median'], alone['median'])} | {row['cpu_per_view']:.3f} | {_s(base.get('median'))} | "
+                f"{_ratio(base.get('median'), floor_alone.get('median'))} | {base.get('cpu_per_view', 0):.3f} |"
             )
         lines += [
             "",
             f"Goals: ≤ 0.05 CPU-s per overview view; median at 25 ≤ 3× one alone. "
-            f"The overview sends {alone['deltas']} delta messages per view.",
+            f"The overview sends {alone['deltas']} delta messages per view, the floor {floor_alone['deltas']}.",
             "",
         ]
     return "\n".join(lines)
