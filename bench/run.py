@@ -491,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
 
         results["browser"] = browser.measure(runs=1 if args.quick else 7)
     if "viewers" not in args.skip:
-        results["viewers"] = measure_viewers([2] if args.quick else [10, 25])
+        results["viewers"] = measure_viewers([] if args.quick else [10, 25])
     if "sessions" not in args.skip:
         results["sessions"] = measure_sessions([1, 3] if args.quick else [1, 10, 25, 50])
     if "hostile" not in args.skip:
