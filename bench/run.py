@@ -137,7 +137,11 @@ def run_worker(name: str, *args, timeout: int = 900) -> dict:
 
 
 def measure_overview(runs: int) -> dict:
-    """Overview page (AppTest) against a bare page drawing as many st.metric (the floor)."""
+    """Overview page (AppTest) against two floors: a bare page drawing as many st.metric, and the
+    browser benchmark's floor (one st.dataframe of the same rows and one plotly chart), whose
+    cold run imports what any page with a table and a chart needs (pandas, plotly)."""
+    from bench.browser import floor_folder
+
     env = {"KPI_DATA_DIR": str(ROOT / "data"), "KPI_TARGETS": str(ROOT / "targets.yaml")}
     page = run_worker("apptest", str(ROOT / "pages" / "overview.py"), runs, json.dumps(env))
     from kpi.read.targets import load_config
@@ -154,7 +158,8 @@ def measure_overview(runs: int) -> dict:
         encoding="utf-8",
     )
     floor = run_worker("apptest", str(bare), runs, json.dumps({}))
-    return {"page": page, "floor": floor, "cards": count}
+    table = run_worker("apptest", str(floor_folder() / "floor.py"), runs, json.dumps({}))
+    return {"page": page, "floor": floor, "table_floor": table, "cards": count}
 
 
 def measure_scales(scales: list[int], as_of_scale: int, as_of_count: int) -> list[dict]:
@@ -212,26 +217,30 @@ async def _open_pages(url: str, count: int, marker: str) -> list[float | None]:
 
 
 @contextlib.contextmanager
-def dashboard_server() -> Iterator[subprocess.Popen]:
-    """``streamlit run app.py`` on the example data and a free port, healthy, stopped at the end;
-    yields the process (its ``port`` attribute is set) for the two server benchmarks below."""
+def dashboard_server(script: Path | None = None, extra_env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    """``streamlit run`` of ``script`` (the dashboard's app.py by default) on the example data and
+    a free port, healthy, stopped at the end; yields the process (its ``port`` attribute is set)
+    for the server benchmarks. Another script (a floor page) runs in its own folder, with a copy
+    of the dashboard's ``.streamlit/config.toml`` so both pages are served alike."""
+    script = script or ROOT / "app.py"
     port = _free_port()
     env = dict(
         os.environ, KPI_DATA_DIR=str(ROOT / "data"), KPI_TARGETS=str(ROOT / "targets.yaml"), KPI_TODAY=AS_OF.isoformat()
     )
+    env.update(extra_env or {})
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            script.name,
             "--server.headless=true",
             f"--server.port={port}",
             "--server.address=127.0.0.1",
             "--browser.gatherUsageStats=false",
         ],
-        cwd=ROOT,
+        cwd=script.parent,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -244,7 +253,7 @@ def dashboard_server() -> Iterator[subprocess.Popen]:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
                 break
             except OSError:
-                time.sleep(0.5)
+                time.sleep(0.2)
         yield server
     finally:
         server.terminate()
@@ -276,11 +285,24 @@ def measure_viewers(counts: list[int]) -> dict:
 
 
 def measure_sessions(counts: list[int]) -> dict:
-    """The real server with N sessions at once over its websocket, no browser (bench/sessions.py)."""
-    from bench import sessions
+    """The real server with N sessions at once over its websocket, no browser (bench/sessions.py);
+    and the same for the floor page (one st.dataframe and one plotly chart), which shows what
+    Streamlit itself costs per session on this machine."""
+    import shutil
 
+    from bench import sessions
+    from bench.browser import floor_folder
+
+    query = f"as_of={AS_OF.isoformat()}"
     with dashboard_server() as server:
-        return sessions.measure(server.port, server.pid, counts, f"as_of={AS_OF.isoformat()}")  # type: ignore[attr-defined]
+        ours = sessions.measure(server.port, server.pid, counts, query)  # type: ignore[attr-defined]
+    folder = floor_folder()
+    try:
+        with dashboard_server(folder / "floor.py") as server:
+            floor = sessions.measure(server.port, server.pid, counts, "")  # type: ignore[attr-defined]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"ours": ours, "floor": floor}
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -325,10 +347,17 @@ def render(results: dict) -> str:
             "|---|---|---|",
             f"| overview, {overview['cards']} goals | {_s(page.get('cold'))} | {_s(page.get('warm'))} |",
             f"| floor: bare page, {overview['cards']} × st.metric | {_s(floor.get('cold'))} | {_s(floor.get('warm'))} |",
-            f"| ratio (goal: warm ≤ 2×) | {_ratio(page.get('cold'), floor.get('cold'))} | "
-            f"{_ratio(page.get('warm'), floor.get('warm'))} |",
-            "",
+            f"| ratio | {_ratio(page.get('cold'), floor.get('cold'))} | {_ratio(page.get('warm'), floor.get('warm'))} |",
         ]
+        table = overview.get("table_floor")
+        if table:
+            lines += [
+                f"| floor: one st.dataframe of the same rows + one plotly chart | {_s(table.get('cold'))} | "
+                f"{_s(table.get('warm'))} |",
+                f"| ratio (goal: cold ≤ 2×) | {_ratio(page.get('cold'), table.get('cold'))} | "
+                f"{_ratio(page.get('warm'), table.get('warm'))} |",
+            ]
+        lines.append("")
         if "error" in page:
             lines += [f"Overview failed: {page['error']}", ""]
     scales = results.get("scales")
@@ -377,6 +406,10 @@ def render(results: dict) -> str:
                 f"{per_chart:.2f} s | {row['rss_mb']:.0f} MB |"
             )
         lines.append("")
+    if results.get("browser"):
+        from bench import browser
+
+        lines += browser.render(results["browser"], _s, _ratio)
     viewers = results.get("viewers")
     if viewers:
         alone = viewers.get("1") or viewers.get(1)
@@ -394,22 +427,26 @@ def render(results: dict) -> str:
         lines.append("")
     found = results.get("sessions")
     if found:
-        alone = found.get("1") or found.get(1)
+        ours, floor = found["ours"], found["floor"]
+        alone, floor_alone = ours.get("1") or ours.get(1), floor.get("1") or floor.get(1)
         lines += [
             "### 7. Server capacity: N sessions at once over the websocket (no browser; bench/sessions.py)",
             "",
-            "| sessions at once | finished | median per overview run | worst | median vs one alone | server CPU-s per view |",
-            "|---|---|---|---|---|---|",
+            "| sessions at once | finished | median per overview run | worst | median vs one alone | server CPU-s per view "
+            "| floor page: median | floor: vs one alone | floor: CPU-s per view |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
-        for count, row in sorted(found.items(), key=lambda kv: int(kv[0])):
+        for count, row in sorted(ours.items(), key=lambda kv: int(kv[0])):
+            base = floor.get(count) or floor.get(str(count)) or {}
             lines.append(
                 f"| {count} | {row['finished']} of {row['sessions']} | {_s(row['median'])} | {_s(row['worst'])} | "
-                f"{_ratio(row['median'], alone['median'])} | {row['cpu_per_view']:.3f} |"
+                f"{_ratio(row['median'], alone['median'])} | {row['cpu_per_view']:.3f} | {_s(base.get('median'))} | "
+                f"{_ratio(base.get('median'), floor_alone.get('median'))} | {base.get('cpu_per_view', 0):.3f} |"
             )
         lines += [
             "",
             f"Goals: ≤ 0.05 CPU-s per overview view; median at 25 ≤ 3× one alone. "
-            f"The overview sends {alone['deltas']} delta messages per view.",
+            f"The overview sends {alone['deltas']} delta messages per view, the floor {floor_alone['deltas']}.",
             "",
         ]
     return "\n".join(lines)
@@ -431,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         action="append",
         default=[],
-        choices=["overview", "scales", "reports", "viewers", "sessions", "hostile"],
+        choices=["overview", "scales", "reports", "browser", "viewers", "sessions", "hostile"],
     )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -449,8 +486,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "reports" not in args.skip:
         results["reports"] = measure_reports(args.out)
+    if "browser" not in args.skip:
+        from bench import browser
+
+        results["browser"] = browser.measure(runs=1 if args.quick else 7)
     if "viewers" not in args.skip:
-        results["viewers"] = measure_viewers([2] if args.quick else [10, 25])
+        results["viewers"] = measure_viewers([] if args.quick else [10, 25])
     if "sessions" not in args.skip:
         results["sessions"] = measure_sessions([1, 3] if args.quick else [1, 10, 25, 50])
     if "hostile" not in args.skip:

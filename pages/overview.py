@@ -8,13 +8,13 @@ each with its reason. Grouping by area and the cards are one click away (``?view
 
 import streamlit as st
 
-from kpi.show.meeting import ORDER, area_groups, goal_rows, ordered, plural, since_changes, since_choice
+from kpi.show.meeting import ORDER, area_groups, ordered, plural
 from kpi.show.views import cards, file_changes, summary_counts
 from kpi.text.i18n import format_date, t
 from ui import access
 from ui.cards import render_views
 from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome
-from ui.state import dataset, notices, sidebar, statuses
+from ui.state import changes, dataset, meeting_rows, notices, sidebar, since, statuses
 
 state = sidebar()
 lang = state.lang
@@ -26,8 +26,8 @@ if data is None:
     st.stop()
 config = data.config
 now = statuses(data, state.as_of)
-since = since_choice(data.data_dir, state.as_of, state.compare, lang)
-rows = goal_rows(now, config, lang)
+moment = since(state)  # shared by every viewer: the rows, the "since" and the changes
+rows = meeting_rows(data, state.as_of, lang)
 
 if presenting:
     # Presentation: no sidebar, larger type, one area per screen (arrow keys or the buttons move on).
@@ -85,12 +85,11 @@ with present_column:
 
 def since_section() -> None:
     """What moved since the page's one date, open: worse first, then comments, then better."""
-    before = statuses(data, since.date) if since.pack is None else []
-    groups_changed = since_changes(data, now, before, since, lang, comments=access.allowed("view_comments"))
+    groups_changed = changes(data, state.as_of, moment, lang, comments=access.allowed("view_comments"))
     total = sum(len(group.lines) for group in groups_changed)
-    heading = plural("meeting.changes_heading", lang, total, since=since.heading)
+    heading = plural("meeting.changes_heading", lang, total, since=moment.heading)
     with st.expander(heading, icon=":material/history:", expanded=True):
-        st.caption(since.note)
+        st.caption(moment.note)
         if not groups_changed:
             st.markdown(t("meeting.no_changes", lang))
         for group in groups_changed:
@@ -103,7 +102,7 @@ if not shown_rows:
     since_section()
 elif view == "cards":
     shown_ids = {row.metric_id for row in shown_rows}
-    render_views(cards(data, [item for item in ordered(now) if item.id in shown_ids], lang, since.date), lang)
+    render_views(cards(data, [item for item in ordered(now) if item.id in shown_ids], lang, moment.date), lang)
     since_section()
 elif view == "areas":
     for _area_id, area_name, members in area_groups(shown_rows, config):

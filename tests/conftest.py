@@ -110,3 +110,11 @@ def register_page(use_data: Callable[[Path, Path], None], run_page: Callable[...
         return run
 
     return runner
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run one after another on one xdist worker: two Chromiums and two dashboards
+    at once on a two-core machine would make their timeouts about the machine, not the app."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -33,6 +33,7 @@ def test_quick_benchmark_produces_its_table(tmp_path):
         "### 2. Load + status",
         "### 3. As-of",
         "### 4. Reports",
+        "### 5. The board's view in Chromium",
         "### 6. Concurrent viewers",
         "### 7. Server capacity",
         "### 8. Hostile input",
@@ -43,10 +44,16 @@ def test_quick_benchmark_produces_its_table(tmp_path):
     assert [row["scale"] for row in results["scales"]] == [1, 10]
     for row in results["scales"]:
         assert row["ours"]["errors"] == 0 and row["ours"]["observations"] == row["observations"]
-    sessions = results["sessions"]
-    assert [row["finished"] for row in sessions.values()] == [row["sessions"] for row in sessions.values()] == [1, 3]
-    assert all(row["deltas"] > 0 and row["cpu_per_view"] > 0 for row in sessions.values())
+    found = results["browser"]
+    for page in ("overview", "detail", "floor_table", "floor_chart"):
+        assert 0 < found[page]["warm"] < 120 and 0 < found[page]["cold"] < 120, (page, found[page])
+    assert "table_floor" in results["overview"] and "error" not in results["overview"]["table_floor"]
+    for sessions in (results["sessions"]["ours"], results["sessions"]["floor"]):
+        assert (
+            [row["finished"] for row in sessions.values()] == [row["sessions"] for row in sessions.values()] == [1, 3]
+        )
+        assert all(row["deltas"] > 0 and row["cpu_per_view"] > 0 for row in sessions.values())
     for fmt in ("pdf", "xlsx"):
         assert "error" not in results["reports"][fmt], results["reports"][fmt]
         assert (tmp_path / f"report.{fmt}").stat().st_size > 1000
-    assert set(results["viewers"]) == {"1", "2"}
+    assert set(results["viewers"]) == {"1"} and results["viewers"]["1"]["shown"] == 1

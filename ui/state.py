@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import streamlit as st
 
@@ -24,10 +27,13 @@ from kpi.judge.rules import MetricStatus, evaluate_all
 from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, Problem, errors, warnings
 from kpi.read.load import data_fingerprint, load_dataset
+from kpi.show.meeting import ChangeGroup, GoalRow, Since, goal_rows, since_changes, since_choice
 from kpi.text.i18n import LANGUAGES, normalise_language, t
+from kpi.write.packs import snapshots_dir
 from ui import access
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -129,9 +135,39 @@ def open_page() -> tuple[ViewState, Dataset]:
     return state, data
 
 
-_SHARED_LOCK = threading.Lock()
-_SHARED: OrderedDict[tuple[int, dt.date], tuple[Dataset, list[MetricStatus]]] = OrderedDict()
-_SHARED_MAX = 64
+class _Shared:
+    """A small cache shared by every session of the server, bounded, safe across threads.
+
+    Streamlit runs each session's script in its own thread; the board's overview is the same
+    for everyone who looks at the same data on the same date in the same language, so its work
+    is done once. An entry may keep an object (the dataset) whose identity is part of the key,
+    so that a recycled ``id`` can never return another dataset's results.
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, tuple[object, Any]] = OrderedDict()
+        self._max = max_entries
+
+    def get(self, key: Hashable, owner: object, compute: Callable[[], T]) -> T:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and hit[0] is owner:
+                self._entries.move_to_end(key)
+                return cast(T, hit[1])
+        result = compute()  # outside the lock: two sessions may both compute once, never wait on each other
+        with self._lock:
+            self._entries[key] = (owner, result)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return result
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_SHARED = _Shared(max_entries=256)
 
 
 def statuses(data: Dataset, when: dt.date) -> list[MetricStatus]:
@@ -139,21 +175,43 @@ def statuses(data: Dataset, when: dt.date) -> list[MetricStatus]:
 
     The dataset is shared between sessions (it is cached on the files' fingerprint), so its
     statuses at a date are too: twenty board members opening the overview at a meeting cost one
-    evaluation, not twenty. A changed file loads a new dataset and so new statuses; the entry
-    keeps its dataset so that a recycled ``id`` can never return another dataset's statuses.
+    evaluation, not twenty. A changed file loads a new dataset and so new statuses.
     """
-    key = (id(data), when)
-    with _SHARED_LOCK:
-        hit = _SHARED.get(key)
-        if hit is not None and hit[0] is data:
-            _SHARED.move_to_end(key)
-            return list(hit[1])
-    result = evaluate_all(data.config, data.series, when)
-    with _SHARED_LOCK:
-        _SHARED[key] = (data, result)
-        while len(_SHARED) > _SHARED_MAX:
-            _SHARED.popitem(last=False)
-    return list(result)
+    return list(_SHARED.get((id(data), "statuses", when), data, lambda: evaluate_all(data.config, data.series, when)))
+
+
+def meeting_rows(data: Dataset, when: dt.date, lang: str) -> list[GoalRow]:
+    """The overview's rows (worst first, each with its reason), once per (data, as-of, language)."""
+    return list(
+        _SHARED.get((id(data), "rows", when, lang), data, lambda: goal_rows(statuses(data, when), data.config, lang))
+    )
+
+
+def _snapshots_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    try:
+        with os.scandir(snapshots_dir(data_dir)) as entries:
+            return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.is_file()))
+    except OSError:
+        return ()
+
+
+def since(state: ViewState) -> Since:
+    """The page's one "since" date: the last board pack before the as-of date, else the comparison
+    date. Reading a pack rebuilds and judges its goals, so this is shared too, keyed on the packs'
+    names, sizes and times (a pack saved a minute ago is seen on the next rerun)."""
+    key = ("since", str(state.data_dir), state.as_of, state.compare, state.lang, _snapshots_fingerprint(state.data_dir))
+    return _SHARED.get(key, None, lambda: since_choice(state.data_dir, state.as_of, state.compare, state.lang))
+
+
+def changes(data: Dataset, as_of: dt.date, moment: Since, lang: str, comments: bool) -> list[ChangeGroup]:
+    """What moved since ``moment``, in the board's order, once for every viewer with the same role."""
+
+    def compute() -> list[ChangeGroup]:
+        before = statuses(data, moment.date) if moment.pack is None else []
+        return since_changes(data, statuses(data, as_of), before, moment, lang, comments=comments)
+
+    pack_key = (str(moment.pack.path), moment.pack.created) if moment.pack is not None else None
+    return list(_SHARED.get((id(data), "changes", as_of, moment.date, pack_key, lang, comments), data, compute))
 
 
 def notices(data: Dataset, state: ViewState) -> None:
