@@ -229,3 +229,40 @@ def test_no_serious_accessibility_violations_on_any_page(base_url, browser):
         finally:
             context.close()
     assert found == []
+
+
+def test_a_page_opened_directly_first_shows_the_translated_menu(browser):
+    """The first visit after a start lands on /members, not /: the menu is still app.py's
+    translated st.navigation, not Streamlit's file-name list ("app", "about", …)."""
+    with dashboard(FIXTURES / "basic" / "data", FIXTURES / "basic" / "targets.yaml") as fresh:
+        context = browser.new_context(viewport=SIZES["1280x800"])
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        try:
+            for path, expected in (
+                ("members", ["Översikt", "Medlemmar", "Metod & data"]),
+                ("about?lang=en", ["Overview", "Members"]),
+            ):
+                tab.goto(f"{fresh}/{path}")
+                wait_idle(tab, 60_000)
+                nav = tab.locator('[data-testid="stSidebarNav"]')
+                names = [name.strip() for name in nav.get_by_role("link").all_inner_texts()]
+                assert all(any(entry in name for name in names) for entry in expected), names
+                assert not any(name in ("app", "about", "members", "overview") for name in names), names
+        finally:
+            context.close()
+
+
+def test_a_typed_date_applies_on_enter_in_the_browser(base_url, page):
+    page.goto(f"{base_url}/?{AS_OF}")
+    wait_idle(page, 60_000)
+    box = page.locator('[data-testid="stSidebar"] input[aria-label="Läge per"]')
+    box.fill("20261012")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"as_of=2026-10-12"))
+    page.get_by_role("heading", name=re.compile("målen per 12 okt. 2026")).wait_for()
+    assert box.input_value() == "2026-10-12"
+    box.fill("12 oktober")
+    box.press("Enter")
+    page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]', has_text="”12 oktober” är inget datum").wait_for()
+    assert "as_of=2026-10-12" in page.url and box.input_value() == "2026-10-12"

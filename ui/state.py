@@ -121,8 +121,26 @@ def date_field(
     return parsed
 
 
+def _through_the_app() -> None:
+    """Run the page through app.py's ``st.navigation``, never as a bare file of ``pages/``.
+
+    Streamlit keeps its old multipage mode (every file in ``pages/`` a page, named by its file)
+    switched on for the whole process until some run calls ``st.navigation``. So when the first
+    visitor after a start opens a page's URL directly (``/members``), Streamlit ran
+    ``pages/members.py`` alone: its own file-name menu ("app", "about", …) in the sidebar, and
+    app.py's language and access checks skipped. The page's URL path is its hash in both modes,
+    so switching the old mode off and rerunning lands on the same page through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def sidebar() -> ViewState:
     """Draw the sidebar's choices and return them; every page calls this first."""
+    _through_the_app()
     lang = current_language()
     with st.sidebar:
         # Codes as labels: a format_func would break the URL binding (Streamlit 1.67).
