@@ -266,3 +266,68 @@ def test_a_typed_date_applies_on_enter_in_the_browser(base_url, page):
     box.press("Enter")
     page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]', has_text="”12 oktober” är inget datum").wait_for()
     assert "as_of=2026-10-12" in page.url and box.input_value() == "2026-10-12"
+
+
+def _axis_layout(tab) -> dict:
+    """Every plotly chart's box, its axis labels' boxes and its legend's box, as the browser draws them."""
+    return tab.evaluate(
+        r"""() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+            const box = element => { const r = element.getBoundingClientRect();
+                return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, text: element.textContent,
+                        rotated: /rotate\((?!0[,)])/.test((element.getAttribute('transform') || '')
+                            + (element.parentElement.getAttribute('transform') || ''))}; };
+            const legend = plot.querySelector('.legend');
+            return {chart: box(plot), xticks: [...plot.querySelectorAll('.xtick text')].map(box),
+                    yticks: [...plot.querySelectorAll('.ytick text')].map(box), legend: legend ? box(legend) : null};
+        })"""
+    )
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["left"] < b["right"] - 1
+        and b["left"] < a["right"] - 1
+        and a["top"] < b["bottom"] - 1
+        and b["top"] < a["bottom"] - 1
+    )
+
+
+def _inside(inner: dict, outer: dict) -> bool:
+    return inner["left"] >= outer["left"] - 1 and inner["right"] <= outer["right"] + 1
+
+
+@pytest.mark.parametrize("path", ["metric?metric=social_followers", "projects", "activities"])
+def test_chart_labels_fit_on_a_phone(browser, path):
+    """At 390×844 (and 1280×800) no axis label is cut at the chart's edge, none overlaps another
+    or the legend: on the example data, whose long project and package names did that."""
+    with dashboard(ROOT / "data", ROOT / "targets.yaml") as url:
+        for size in SIZES.values():
+            context = browser.new_context(viewport=size)
+            tab = context.new_page()
+            tab.set_default_timeout(60_000)
+            try:
+                for lang in ("sv", "en"):
+                    sep = "&" if "?" in path else "?"
+                    tab.goto(f"{url}/{path}{sep}as_of=2026-10-31&lang={lang}")
+                    wait_idle(tab, 60_000)
+                    tab.locator(".js-plotly-plot .xtick text").first.wait_for()
+                    tab.wait_for_timeout(500)
+                    charts = _axis_layout(tab)
+                    assert charts, path
+                    for chart in charts:
+                        ticks = chart["xticks"] + chart["yticks"]
+                        assert ticks
+                        where = (path, size["width"], lang)
+                        cut = [tick for tick in ticks if not _inside(tick, chart["chart"])]
+                        assert not cut, (where, chart["chart"], cut)
+                        for axis in ("xticks", "yticks"):
+                            # A slanted label's box is the rectangle around it: neighbours' boxes
+                            # overlap though the words do not, so only level labels are compared.
+                            labels = [tick for tick in chart[axis] if not tick["rotated"]]
+                            for i, first in enumerate(labels):
+                                crossed = [other for other in labels[i + 1 :] if _overlap(first, other)]
+                                assert not crossed, (where, first, crossed)
+                        if chart["legend"]:
+                            assert not any(_overlap(tick, chart["legend"]) for tick in ticks), (where, chart["legend"])
+            finally:
+                context.close()

@@ -255,14 +255,35 @@ def date_ticks(first: dt.date, last: dt.date) -> list[dt.date]:
     return ticks
 
 
+# At most this many labelled ticks: on a phone (390 px) the plot is about 330 px wide, and seven
+# years ("2026") or four quarters ("okt. 2026") fit side by side without clipping or touching.
+MAX_YEAR_LABELS = 7
+MAX_QUARTER_LABELS = 4
+
+
+def _thin(ticks: list[dt.date], most: int) -> list[dt.date]:
+    """Every n-th tick, so that at most ``most`` remain, counted from the end (the as-of side)."""
+    step = max(1, -(-len(ticks) // most))
+    return ticks[::-1][::step][::-1]
+
+
 def _date_ticks(fig: go.Figure, first: dt.date, last: dt.date, lang: str) -> None:
     ticks = date_ticks(first, last)
     quarterly = len(ticks) > 1 and (ticks[1] - ticks[0]).days < 200
-    labels = [format_date(tick, lang, "MMM y") if quarterly else str(tick.year) for tick in ticks]
+    labelled = _thin(ticks, MAX_QUARTER_LABELS if quarterly else MAX_YEAR_LABELS)
+    labels = [format_date(tick, lang, "MMM y") if quarterly else str(tick.year) for tick in labelled]
     pad = max(10, (last - first).days // 30)
     fig.update_xaxes(
-        tickvals=ticks, ticktext=labels, range=[first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)]
+        tickvals=labelled,
+        ticktext=labels,
+        tickangle=0,
+        automargin=True,
+        minor=dict(tickvals=ticks, showgrid=True, gridcolor="#f3f5f7"),
+        range=[first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)],
     )
+
+
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0, xref="container")
 
 
 def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
@@ -273,7 +294,8 @@ def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
         template="plotly_white",
         margin=dict(l=10, r=10, t=60 if title else 36, b=10),
         hovermode="closest",
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+        # Below the plot, from the figure's left edge (not the plot's), wrapping on a phone.
+        legend=LEGEND_BELOW,
         title=dict(text=title) if title else None,
     )
     # "," groups thousands with the layout's separator ("11 000" in Swedish), never "11k".
