@@ -123,7 +123,7 @@ def test_upload_preview_diff_confirm_and_undo(tmp_path, monkeypatch):
     at.text_input(key="data_upload_preview_comment").input("juni")
     at.button(key="data_upload_preview_save").click().run()
     assert not at.exception
-    assert texts(at, "success")[0] == "Sparat i metrics/communication.csv: 1 nya, 0 ändrade och 0 borttagna rader."
+    assert texts(at, "success")[0] == "Sparat i metrics/communication.csv. Nya rader: 1, ändrade: 0, borttagna: 0."
     assert path.read_bytes() != original and b"social_followers,2026-06-30,10500" in path.read_bytes()
     [change] = store.read_changelog(data)
     assert (change.editor, change.comment, change.added) == ("Anna", "juni", 1)
