@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.support import FIXTURES, page_tables, page_texts
+from ui.text import escape_markdown
 
 FIXTURE = FIXTURES / "registers"
 
@@ -34,7 +35,7 @@ def test_milestones_overdue_first_and_progress(page):
     assert list(strukturell["Andel efter plan"]) == ["25,0 %", "0,0 %", "50,0 %"]
     timeline = json.loads(at.get("plotly_chart")[1].proto.spec)
     assert [trace["name"] for trace in timeline["data"]] == ["✖ Efter plan", "○ Pågår", "✔ Klart"]
-    assert "Vilka? Delmål klara i Strukturell innovation (4 rader)" in texts(at)
+    assert escape_markdown("Vilka? Delmål klara i Strukturell innovation (4 rader)") in texts(at)
 
 
 def test_as_of_changes_the_milestones(page):

@@ -10,6 +10,7 @@ axis separators follow the language (Swedish: space for thousands, comma for dec
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import numpy as np
 import plotly.graph_objects as go
@@ -36,7 +37,9 @@ def metric_figure(data: Dataset, status: MetricStatus, lang: str, title: bool = 
     else:
         fig = _latest_figure(data, status, lang)
     as_of_line(fig, status.as_of, lang)
-    _layout(fig, lang, height, t("dashboard.chart_title", lang, name=metric.display_name(lang)) if title else None)
+    # Plotly acts on <b>, <a href> and <br> in titles: the name from targets.yaml is escaped to show as typed.
+    name = html.escape(metric.display_name(lang))
+    _layout(fig, lang, height, t("dashboard.chart_title", lang, name=name) if title else None)
     return fig
 
 
