@@ -133,6 +133,11 @@ def _through_the_app() -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    # Only on a session's first run: the mode, once off, stays off in a server, and a rerun later
+    # would drop the click that started the run (AppTest switches the mode on before every run).
+    if st.session_state.get("_through_the_app_checked"):
+        return
+    st.session_state["_through_the_app_checked"] = True
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
