@@ -286,7 +286,9 @@ def _date_ticks(fig: go.Figure, first: dt.date, last: dt.date, lang: str) -> Non
     )
 
 
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0, xref="container")
+# At the container's bottom left: a legend placed below the plot area (yref "paper", y < 0) made
+# plotly widen the left margin by the legend's width and squeeze the plot to the right half.
+LEGEND_BELOW = dict(orientation="h", yanchor="bottom", y=0, yref="container", xanchor="left", x=0, xref="container")
 
 
 def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
@@ -295,7 +297,7 @@ def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
         separators=SEPARATORS.get(lang, ".,"),
         font=FONT,
         template="plotly_white",
-        margin=dict(l=10, r=10, t=60 if title else 36, b=10),
+        margin=dict(l=10, r=10, t=60 if title else 36, b=110),  # the legend stacks on a phone: four rows
         hovermode="closest",
         # Below the plot, from the figure's left edge (not the plot's), wrapping on a phone.
         legend=LEGEND_BELOW,
