@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi import paths
 from kpi.model.problems import errors, warnings
+from kpi.show.meeting import plural
 from kpi.show.method import method_intro
 from kpi.show.views import file_rows, rule_lines
 from kpi.text.i18n import format_number, t
@@ -49,10 +50,10 @@ found_errors, found_warnings = errors(data.problems), warnings(data.problems)
 if not data.problems:
     st.success(t("dashboard.problems_none", lang), icon=":material/check_circle:")
 if found_errors:
-    st.error(t("ui.data_errors", lang, count=len(found_errors)), icon="⚠️")
+    st.error(plural("ui.data_errors", lang, len(found_errors)), icon="⚠️")
     show_problem_list(found_errors, lang)
 if found_warnings:
-    st.warning(t("ui.data_warnings", lang, count=len(found_warnings)))
+    st.warning(plural("ui.data_warnings", lang, len(found_warnings)))
     show_problem_list(found_warnings, lang)
 
 st.header(t("dashboard.attribution_heading", lang))

@@ -10,6 +10,7 @@ from kpi.text.i18n import t
 from ui import access
 from ui.cards import area_section
 from ui.state import open_page
+from ui.text import escape_markdown
 
 state, data = open_page()
 lang, as_of = state.lang, state.as_of
@@ -55,6 +56,6 @@ else:
 
 st.subheader(t("registers.behind_heading", lang))
 for behind in access.visible_behind(data, register_views.behind_tables(data, "activities", as_of, lang), lang):
-    with st.expander(behind.title):
-        st.caption(behind.definition)
+    with st.expander(escape_markdown(behind.title)):  # the goal's name from targets.yaml: as typed
+        st.caption(escape_markdown(behind.definition))
         st.table(behind.table, hide_index=True)

@@ -12,7 +12,8 @@ import streamlit as st
 
 from kpi import clock
 from kpi.model.problems import DataError, warnings
-from kpi.text.i18n import format_number, has_key, t
+from kpi.show.meeting import plural
+from kpi.text.i18n import format_list, format_number, has_key, t
 from kpi.write import auth, imports, store
 from kpi.write.forget import forget_member
 from ui import access
@@ -112,10 +113,10 @@ def show_preview(slot: str) -> None:
     )
     found_errors, found_warnings = preview.errors, warnings(preview.problems)
     if found_errors:
-        st.error(t("store.preview_errors", lang, count=len(found_errors)), icon=":material/error:")
+        st.error(plural("store.preview_errors", lang, len(found_errors)), icon=":material/error:")
         show_problem_list(found_errors, lang)
     if found_warnings:
-        with st.expander(t("store.preview_warnings", lang, count=len(found_warnings)), expanded=True):
+        with st.expander(plural("store.preview_warnings", lang, len(found_warnings)), expanded=True):
             show_problem_list(found_warnings, lang)
     if preview.diff is not None:
         added, changed, removed = preview.diff.counts
@@ -124,7 +125,7 @@ def show_preview(slot: str) -> None:
         columns[1].metric(t("store.changed", lang), format_number(changed, lang))
         columns[2].metric(t("store.removed", lang), format_number(removed, lang))
         if removed:
-            st.warning(t("store.removed_warning", lang, count=format_number(removed, lang)))
+            st.warning(plural("store.removed_warning", lang, removed, n=format_number(removed, lang)))
         for title, count, frame in (
             (t("store.added", lang), added, preview.diff.added),
             (t("store.changed", lang), changed, preview.diff.changed),
@@ -411,9 +412,17 @@ with tab_history:
                     file=escape_markdown(last.file),  # from the change log: user text, shown as typed
                     time=last.shown_time,
                     editor=escape_markdown(last.editor),
-                    added=format_number(last.added, lang),
-                    changed=format_number(last.changed, lang),
-                    removed=format_number(last.removed, lang),
+                    counts=format_list(
+                        [
+                            plural(f"store.count_{kind}", lang, count, n=format_number(count, lang))
+                            for kind, count in (
+                                ("added", last.added),
+                                ("changed", last.changed),
+                                ("removed", last.removed),
+                            )
+                        ],
+                        lang,
+                    ),
                 )
             )
             if access.allowed("undo") and st.button(

@@ -12,6 +12,7 @@ from kpi.text.i18n import format_date, format_number, t
 from ui import access
 from ui.cards import area_section
 from ui.state import open_page
+from ui.text import escape_markdown
 
 state, data = open_page()
 lang, as_of = state.lang, state.as_of
@@ -78,8 +79,8 @@ with right_column:
 
 st.subheader(t("registers.behind_heading", lang))
 for behind in access.visible_behind(data, register_views.behind_tables(data, "members", as_of, lang), lang):
-    with st.expander(behind.title):
-        st.caption(behind.definition)
+    with st.expander(escape_markdown(behind.title)):  # the goal's name from targets.yaml: as typed
+        st.caption(escape_markdown(behind.definition))
         st.table(behind.table, hide_index=True)
 members = registers.members_at(data, as_of)
 if access.allowed("view_member_data"):

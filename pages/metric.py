@@ -18,6 +18,7 @@ from kpi.text.i18n import localized, t
 from ui import access
 from ui.cards import status_badge_html
 from ui.state import dataset, notices, sidebar
+from ui.text import escape_markdown
 
 state = sidebar()
 lang = state.lang
@@ -48,7 +49,7 @@ status = evaluate(
     metric, data.series.get(metric_id, Series.empty()), state.as_of, config.status_thresholds, config.growth_thresholds
 )
 
-st.title(metric.display_name(lang))
+st.title(escape_markdown(metric.display_name(lang)))  # targets.yaml text: shown as typed
 context = [t("dashboard.area_of", lang, area=config.area_name(metric.area, lang))]
 if metric.project:
     project = config.project(metric.project)
@@ -75,7 +76,7 @@ with left:
     description = metric.display_description(lang)
     if description:
         st.subheader(t("dashboard.description", lang))
-        st.markdown(f"> {description}")
+        st.markdown(f"> {escape_markdown(description)}")
 with right:
     st.subheader(t("dashboard.targets_heading", lang))
     st.table(
@@ -98,8 +99,8 @@ if metric.source is not None:
     shown = access.visible_behind(data, [behind], lang) if behind is not None else []
     if shown and behind is not None:
         # "Which ones?": the register rows behind the number, with the measure's exact definition.
-        st.markdown(f"**{behind.title}**")
-        st.caption(behind.definition)
+        st.markdown(f"**{escape_markdown(behind.title)}**")
+        st.caption(escape_markdown(behind.definition))
         st.table(behind.table, hide_index=True)
 else:
     rows = observation_table(data, metric_id, state.as_of, lang)

@@ -229,3 +229,105 @@ def test_no_serious_accessibility_violations_on_any_page(base_url, browser):
         finally:
             context.close()
     assert found == []
+
+
+def test_a_page_opened_directly_first_shows_the_translated_menu(browser):
+    """The first visit after a start lands on /members, not /: the menu is still app.py's
+    translated st.navigation, not Streamlit's file-name list ("app", "about", …)."""
+    with dashboard(FIXTURES / "basic" / "data", FIXTURES / "basic" / "targets.yaml") as fresh:
+        context = browser.new_context(viewport=SIZES["1280x800"])
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        try:
+            for path, expected in (
+                ("members", ["Översikt", "Medlemmar", "Metod & data"]),
+                ("about?lang=en", ["Overview", "Members"]),
+            ):
+                tab.goto(f"{fresh}/{path}")
+                wait_idle(tab, 60_000)
+                nav = tab.locator('[data-testid="stSidebarNav"]')
+                names = [name.strip() for name in nav.get_by_role("link").all_inner_texts()]
+                assert all(any(entry in name for name in names) for entry in expected), names
+                assert not any(name in ("app", "about", "members", "overview") for name in names), names
+        finally:
+            context.close()
+
+
+def test_a_typed_date_applies_on_enter_in_the_browser(base_url, page):
+    page.goto(f"{base_url}/?{AS_OF}")
+    wait_idle(page, 60_000)
+    box = page.locator('[data-testid="stSidebar"] input[aria-label="Läge per"]')
+    box.fill("20261012")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"as_of=2026-10-12"))
+    page.get_by_role("heading", name=re.compile("målen per 12 okt. 2026")).wait_for()
+    assert box.input_value() == "2026-10-12"
+    box.fill("12 oktober")
+    box.press("Enter")
+    page.locator('[data-testid="stSidebar"] [data-testid="stAlert"]', has_text="”12 oktober” är inget datum").wait_for()
+    assert "as_of=2026-10-12" in page.url and box.input_value() == "2026-10-12"
+
+
+def _axis_layout(tab) -> dict:
+    """Every plotly chart's box, its axis labels' boxes and its legend's box, as the browser draws them."""
+    return tab.evaluate(
+        r"""() => [...document.querySelectorAll('.js-plotly-plot')].map(plot => {
+            const box = element => { const r = element.getBoundingClientRect();
+                return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, text: element.textContent,
+                        rotated: /rotate\((?!0[,)])/.test((element.getAttribute('transform') || '')
+                            + (element.parentElement.getAttribute('transform') || ''))}; };
+            const legend = plot.querySelector('.legend');
+            return {chart: box(plot), xticks: [...plot.querySelectorAll('.xtick text')].map(box),
+                    yticks: [...plot.querySelectorAll('.ytick text')].map(box), legend: legend ? box(legend) : null};
+        })"""
+    )
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (
+        a["left"] < b["right"] - 1
+        and b["left"] < a["right"] - 1
+        and a["top"] < b["bottom"] - 1
+        and b["top"] < a["bottom"] - 1
+    )
+
+
+def _inside(inner: dict, outer: dict) -> bool:
+    return inner["left"] >= outer["left"] - 1 and inner["right"] <= outer["right"] + 1
+
+
+@pytest.mark.parametrize("path", ["metric?metric=social_followers", "projects", "activities"])
+def test_chart_labels_fit_on_a_phone(browser, path):
+    """At 390×844 (and 1280×800) no axis label is cut at the chart's edge, none overlaps another
+    or the legend: on the example data, whose long project and package names did that."""
+    with dashboard(ROOT / "data", ROOT / "targets.yaml") as url:
+        for size in SIZES.values():
+            context = browser.new_context(viewport=size)
+            tab = context.new_page()
+            tab.set_default_timeout(60_000)
+            try:
+                for lang in ("sv", "en"):
+                    sep = "&" if "?" in path else "?"
+                    tab.goto(f"{url}/{path}{sep}as_of=2026-10-31&lang={lang}")
+                    wait_idle(tab, 60_000)
+                    tab.locator(".js-plotly-plot .xtick text").first.wait_for()
+                    tab.wait_for_timeout(500)
+                    charts = _axis_layout(tab)
+                    assert charts, path
+                    for chart in charts:
+                        ticks = chart["xticks"] + chart["yticks"]
+                        assert ticks
+                        where = (path, size["width"], lang)
+                        cut = [tick for tick in ticks if not _inside(tick, chart["chart"])]
+                        assert not cut, (where, chart["chart"], cut)
+                        for axis in ("xticks", "yticks"):
+                            # A slanted label's box is the rectangle around it: neighbours' boxes
+                            # overlap though the words do not, so only level labels are compared.
+                            labels = [tick for tick in chart[axis] if not tick["rotated"]]
+                            for i, first in enumerate(labels):
+                                crossed = [other for other in labels[i + 1 :] if _overlap(first, other)]
+                                assert not crossed, (where, first, crossed)
+                        if chart["legend"]:
+                            assert not any(_overlap(tick, chart["legend"]) for tick in ticks), (where, chart["legend"])
+            finally:
+                context.close()

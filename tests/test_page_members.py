@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.support import FIXTURES, page_tables, page_texts
+from ui.text import escape_markdown
 
 FIXTURE = FIXTURES / "registers"
 
@@ -27,7 +28,7 @@ def test_members_page_shows_the_register(page):
     assert "6 medlemmar per 30 juni 2026." in shown
     assert "**2026** hittills: 3 nya medlemmar och 2 utträden." in shown
     assert "Alla medlemmar per 30 juni 2026 (6)" in shown
-    assert "Vilka? Restauranger som är medlemmar (2 rader)" in shown
+    assert escape_markdown("Vilka? Restauranger som är medlemmar (2 rader)") in shown
     tables = table_text(at)
     assert "Nya Kaféet" in tables and "Såld" in tables  # M03 left: sold
     assert "Odlarna" not in tables  # M09 joins 2026-09-01

@@ -117,7 +117,7 @@ def test_register_metric_shows_which_ones(monkeypatch):
     monkeypatch.setenv("KPI_TARGETS", str(FIXTURES / "registers" / "targets.yaml"))
     at = run(metric="members_restaurants", as_of="2026-06-30", unlocked_as="Anna")
     texts = [element.value for element in at.markdown]
-    assert any(text.startswith("**Vilka? ") and text.endswith("(2 rader)**") for text in texts), texts
+    assert any(text.startswith("**Vilka? ") and text.endswith("\\(2 rader\\)**") for text in texts), texts
     table = at.table[-1].value
     assert sorted(table.iloc[:, 0].tolist()) == ["M06", "M08"]
     # An anonymous visitor sees the number and its chart, not which members they are.

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support import FIXTURES, page_tables, page_texts
+from ui.text import escape_markdown
 
 FIXTURE = FIXTURES / "registers"
 
@@ -37,7 +38,7 @@ def test_map_and_agreements_table(page):
     assert list(agreements["Kommun"]) == ["Eskilstuna", "Flen", "Gnesta", "Nyköping", "Trosa", "Trosa"]
     assert list(agreements["Gäller vid datumet"]) == ["nej", "ja", "nej", "ja", "nej", "nej"]
     assert list(agreements["Undertecknat"])[:2] == ["2026-08-15", "2025-09-01"]
-    assert "Vilka? Kommuner med samarbetsavtal (2 rader)" in texts(at)
+    assert escape_markdown("Vilka? Kommuner med samarbetsavtal (2 rader)") in texts(at)
 
 
 def test_as_of_changes_the_map(page):
@@ -45,7 +46,7 @@ def test_as_of_changes_the_map(page):
     assert not at.exception
     labels = map_labels(at)
     assert "<b>Trosa</b><br>✔ Avtal" in labels and "<b>Eskilstuna</b><br>✔ Avtal" in labels
-    assert "Vilka? Kommuner med samarbetsavtal (4 rader)" in texts(at)
+    assert escape_markdown("Vilka? Kommuner med samarbetsavtal (4 rader)") in texts(at)
 
 
 def test_map_in_english(page):

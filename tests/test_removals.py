@@ -26,7 +26,7 @@ def test_the_command_line_merges_by_default(data, tmp_path, capsys):
     upload.write_bytes(JUNE)
     assert _import(data, upload) == 0
     out = capsys.readouterr().out
-    assert "2 added, 0 changed and 0 removed rows" in out
+    assert "Rows added: 2, changed: 0, removed: 0" in out
     assert [change.removed for change in store.read_changelog(data)] == [0]
 
 

@@ -70,7 +70,7 @@ def test_save_writes_backs_up_and_logs(data, config):
     }
     assert (row["sha256_before"], row["sha256_after"]) == (sha(old), sha(shown.data))
     assert dt.datetime.fromisoformat(row["time"]).tzinfo is not None
-    assert result.summary("sv") == "Sparat i metrics/communication.csv: 1 nya, 0 ändrade och 0 borttagna rader."
+    assert result.summary("sv") == "Sparat i metrics/communication.csv. Nya rader: 1, ändrade: 0, borttagna: 0."
     # The dashboard reads the new value on its next load.
     assert load_dataset(data, TARGETS, today=TODAY).series["social_followers"].values[-1] == 10500
 
@@ -203,7 +203,7 @@ def test_undo_walks_back_through_the_same_path(data, config):
     undone = store.undo_last(data, "Bo")
     assert undone.saved and sha(path.read_bytes()) == first.sha256_after == july.expected_sha256
     assert undone.summary("en") == (
-        "Undone in metrics/communication.csv: the previous version is back (0 added, 0 changed and 1 removed rows)."
+        "Undone in metrics/communication.csv: the previous version is back. Rows added: 0, changed: 0, removed: 1."
     )
     assert store.undo_last(data, "Bo").saved
     assert path.read_bytes() == original
@@ -278,9 +278,9 @@ def test_cli_import_saves_with_backup_and_log(data, tmp_path, capsys):
     assert code == 0 and err == ""
     lines = out.splitlines()
     assert (
-        lines[0] == "metrics/communication.csv: 1 added, 0 changed and 0 removed rows compared with the current file."
+        lines[0] == "metrics/communication.csv compared with the current file. Rows added: 1, changed: 0, removed: 0."
     )
-    assert lines[1] == "Saved to metrics/communication.csv: 1 added, 0 changed and 0 removed rows."
+    assert lines[1] == "Saved to metrics/communication.csv. Rows added: 1, changed: 0, removed: 0."
     assert lines[2].startswith("Previous version kept in data/.history/metrics/communication/")
     [row] = changelog_rows(data)
     assert (row["editor"], row["comment"]) == ("Cecilia", "juni")

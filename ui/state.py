@@ -28,9 +28,11 @@ from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, Problem, errors, warnings
 from kpi.read.load import data_fingerprint, load_dataset
 from kpi.show.meeting import ChangeGroup, GoalRow, Since, goal_rows, since_changes, since_choice
-from kpi.text.i18n import LANGUAGES, normalise_language, t
+from kpi.text.dates import parse_date
+from kpi.text.i18n import LANGUAGES, format_date, normalise_language, t
 from kpi.write.packs import snapshots_dir
 from ui import access
+from ui.text import escape_markdown
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -56,8 +58,100 @@ def current_language() -> str:
     return normalise_language(value)
 
 
+def _good_key(key: str) -> str:
+    return f"_{key}_last_good"
+
+
+def _bad_key(key: str) -> str:
+    return f"_{key}_not_a_date"
+
+
+def _apply_typed_date(key: str, default: dt.date) -> None:
+    """On Enter: a date goes back into the field (and the URL) as ISO; anything else is remembered
+    to be named in an error, and the field returns to the last good date."""
+    typed = st.session_state.get(key)
+    parsed = parse_date(typed)
+    if parsed is None:
+        st.session_state[_bad_key(key)] = str(typed or "")
+        st.session_state[key] = st.session_state.get(_good_key(key)) or default.isoformat()
+        return
+    st.session_state.pop(_bad_key(key), None)
+    st.session_state[key] = parsed.isoformat()  # written back even when unchanged: the URL follows it
+
+
+def _set_today(key: str) -> None:
+    st.session_state.pop(_bad_key(key), None)
+    st.session_state[key] = clock.today().isoformat()
+
+
+def date_field(
+    key: str, label: str, help_text: str, default: dt.date, lang: str, today_button: bool = False
+) -> dt.date:
+    """A date typed as text, applied on Enter: ``st.date_input`` cannot be localised (English months,
+    "Choose date", weeks from Sunday), a text field is Swedish in the Swedish view.
+
+    The field is bound to the URL under ``key`` (always ISO there, ``?as_of=2026-10-12``); it reads
+    ``2026-10-12``, ``20261012`` and ``12/10/2026`` (:func:`kpi.text.dates.parse_date`). Text that
+    is not a date is named in an error in the user's language, and the last good date stays.
+    """
+    hint = t("dates.format_hint", lang)
+    field, button = st.columns([2, 1], vertical_alignment="bottom") if today_button else (st.container(), None)
+    typed = field.text_input(
+        label,
+        value=default.isoformat(),
+        key=key,
+        bind="query-params",
+        on_change=_apply_typed_date,
+        args=(key, default),
+        placeholder=hint,
+        help=f"{help_text} {t('dates.forms_help', lang, hint=hint)}",
+        max_chars=40,
+    )
+    if button is not None:
+        button.button(
+            t("dates.today", lang),
+            key=f"{key}_today",
+            on_click=_set_today,
+            args=(key,),
+            help=t("dates.today_help", lang),
+        )
+    parsed = parse_date(typed)
+    bad = st.session_state.pop(_bad_key(key), None)
+    if parsed is None:  # not a date in the URL itself: say so, and show the last good date (or the default)
+        bad = typed if bad is None else bad
+        parsed = parse_date(st.session_state.get(_good_key(key))) or default
+    else:
+        st.session_state[_good_key(key)] = parsed.isoformat()
+    if bad is not None:
+        st.error(t("dates.not_a_date", lang, text=escape_markdown(bad), date=format_date(parsed, lang), hint=hint))
+    return parsed
+
+
+def _through_the_app() -> None:
+    """Run the page through app.py's ``st.navigation``, never as a bare file of ``pages/``.
+
+    Streamlit keeps its old multipage mode (every file in ``pages/`` a page, named by its file)
+    switched on for the whole process until some run calls ``st.navigation``. So when the first
+    visitor after a start opens a page's URL directly (``/members``), Streamlit ran
+    ``pages/members.py`` alone: its own file-name menu ("app", "about", …) in the sidebar, and
+    app.py's language and access checks skipped. The page's URL path is its hash in both modes,
+    so switching the old mode off and rerunning lands on the same page through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    # Only on a session's first run: the mode, once off, stays off in a server, and a rerun later
+    # would drop the click that started the run (AppTest switches the mode on before every run).
+    if st.session_state.get("_through_the_app_checked"):
+        return
+    st.session_state["_through_the_app_checked"] = True
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def sidebar() -> ViewState:
     """Draw the sidebar's choices and return them; every page calls this first."""
+    _through_the_app()
     lang = current_language()
     with st.sidebar:
         # Codes as labels: a format_func would break the URL binding (Streamlit 1.67).
@@ -74,26 +168,12 @@ def sidebar() -> ViewState:
         )
         lang = normalise_language(lang)
         today = clock.today()
-        as_of = st.date_input(
-            t("ui.as_of", lang),
-            value=today,
-            key="as_of",
-            bind="query-params",
-            format="YYYY-MM-DD",
-            help=t("ui.as_of_help", lang),
-        )
-        compare = st.date_input(
-            t("ui.compare", lang),
-            value=default_compare(as_of or today),
-            key="compare",
-            bind="query-params",
-            format="YYYY-MM-DD",
-            help=t("ui.compare_help", lang),
-        )
+        as_of = date_field("as_of", t("ui.as_of", lang), t("ui.as_of_help", lang), today, lang, today_button=True)
+        compare = date_field("compare", t("ui.compare", lang), t("ui.compare_help", lang), default_compare(as_of), lang)
         access.sign_in_controls(lang)
     return ViewState(
-        as_of=as_of or today,
-        compare=compare or default_compare(today),
+        as_of=as_of,
+        compare=compare,
         lang=lang,
         data_dir=config.data_dir(),
         targets=config.targets_path(),

@@ -10,6 +10,7 @@ axis separators follow the language (Swedish: space for thousands, comma for dec
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import numpy as np
 import plotly.graph_objects as go
@@ -36,7 +37,9 @@ def metric_figure(data: Dataset, status: MetricStatus, lang: str, title: bool = 
     else:
         fig = _latest_figure(data, status, lang)
     as_of_line(fig, status.as_of, lang)
-    _layout(fig, lang, height, t("dashboard.chart_title", lang, name=metric.display_name(lang)) if title else None)
+    # Plotly acts on <b>, <a href> and <br> in titles: the name from targets.yaml is escaped to show as typed.
+    name = html.escape(metric.display_name(lang))
+    _layout(fig, lang, height, t("dashboard.chart_title", lang, name=name) if title else None)
     return fig
 
 
@@ -255,14 +258,37 @@ def date_ticks(first: dt.date, last: dt.date) -> list[dt.date]:
     return ticks
 
 
+# At most this many labelled ticks: on a phone (390 px) the plot is about 330 px wide, and seven
+# years ("2026") or four quarters ("okt. 2026") fit side by side without clipping or touching.
+MAX_YEAR_LABELS = 7
+MAX_QUARTER_LABELS = 4
+
+
+def _thin(ticks: list[dt.date], most: int) -> list[dt.date]:
+    """Every n-th tick, so that at most ``most`` remain, counted from the end (the as-of side)."""
+    step = max(1, -(-len(ticks) // most))
+    return ticks[::-1][::step][::-1]
+
+
 def _date_ticks(fig: go.Figure, first: dt.date, last: dt.date, lang: str) -> None:
     ticks = date_ticks(first, last)
     quarterly = len(ticks) > 1 and (ticks[1] - ticks[0]).days < 200
-    labels = [format_date(tick, lang, "MMM y") if quarterly else str(tick.year) for tick in ticks]
+    labelled = _thin(ticks, MAX_QUARTER_LABELS if quarterly else MAX_YEAR_LABELS)
+    labels = [format_date(tick, lang, "MMM y") if quarterly else str(tick.year) for tick in labelled]
     pad = max(10, (last - first).days // 30)
     fig.update_xaxes(
-        tickvals=ticks, ticktext=labels, range=[first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)]
+        tickvals=labelled,
+        ticktext=labels,
+        tickangle=0,
+        automargin=True,
+        minor=dict(tickvals=ticks, showgrid=True, gridcolor="#f3f5f7"),
+        range=[first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)],
     )
+
+
+# At the container's bottom left: a legend placed below the plot area (yref "paper", y < 0) made
+# plotly widen the left margin by the legend's width and squeeze the plot to the right half.
+LEGEND_BELOW = dict(orientation="h", yanchor="bottom", y=0, yref="container", xanchor="left", x=0, xref="container")
 
 
 def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
@@ -271,9 +297,10 @@ def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
         separators=SEPARATORS.get(lang, ".,"),
         font=FONT,
         template="plotly_white",
-        margin=dict(l=10, r=10, t=60 if title else 36, b=10),
+        margin=dict(l=10, r=10, t=60 if title else 36, b=110),  # the legend stacks on a phone: four rows
         hovermode="closest",
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+        # Below the plot, from the figure's left edge (not the plot's), wrapping on a phone.
+        legend=LEGEND_BELOW,
         title=dict(text=title) if title else None,
     )
     # "," groups thousands with the layout's separator ("11 000" in Swedish), never "11k".

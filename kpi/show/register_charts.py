@@ -9,6 +9,7 @@ Every status is carried by a symbol and a word in the legend or label as well as
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -42,10 +43,14 @@ def layout(fig: go.Figure, lang: str, height: int = 380, legend: bool = True) ->
         separators=SEPARATORS.get(lang, ".,"),
         font=FONT,
         template="plotly_white",
-        margin=dict(l=10, r=10, t=36, b=10),
+        # Room at the bottom for the legend: on a phone its entries stack (three rows).
+        margin=dict(l=10, r=10, t=36, b=96 if legend else 10),
         hovermode="closest",
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+        # Below the plot, from the figure's left edge (not the plot's, which long labels push
+        # right), at the container's bottom: on a phone the entries wrap instead of running off
+        # the right side or over the last labels.
+        legend=dict(orientation="h", yanchor="bottom", y=0, yref="container", xanchor="left", x=0, xref="container"),
     )
     fig.update_yaxes(gridcolor="#d0d7de", zeroline=False, exponentformat="none")
     fig.update_xaxes(gridcolor="#eaeef2")
@@ -198,14 +203,24 @@ def activity_calendar_figure(calendar: pd.DataFrame, year: int, as_of: dt.date, 
         )
     fig.update_yaxes(categoryorder="array", categoryarray=[t("registers.type." + kind, lang) for kind in types][::-1])
     months = [dt.date(year, month, 1) for month in range(1, 13)]
+    quarters = months[::3]  # twelve month names pile up on a phone; four fit, the months stay as grid lines
     fig.update_xaxes(
         range=[dt.date(year, 1, 1) - dt.timedelta(days=5), dt.date(year, 12, 31) + dt.timedelta(days=5)],
-        tickvals=months,
-        ticktext=[format_date(month, lang, "MMM") for month in months],
+        tickvals=quarters,
+        ticktext=[format_date(month, lang, "MMM") for month in quarters],
+        tickangle=0,
+        automargin=True,
+        minor=dict(tickvals=months, showgrid=True, gridcolor="#eaeef2"),
+    )
+    fig.update_yaxes(
+        tickvals=[t("registers.type." + kind, lang) for kind in types],
+        ticktext=[wrap_label(t("registers.type." + kind, lang), 16) for kind in types],
     )
     if as_of.year == year:
         as_of_line(fig, as_of, lang, "right")
-    return layout(fig, lang, height=max(260, 110 + 40 * len(types)))
+    layout(fig, lang, height=max(260, 170 + 40 * len(types)))
+    _label_margin(fig, [wrap_label(t("registers.type." + kind, lang), 16) for kind in types])
+    return fig
 
 
 def planned_vs_done_figure(summary: pd.DataFrame, lang: str) -> go.Figure:
@@ -286,16 +301,34 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" –-·,") + "…"
 
 
+def wrap_label(text: str, width: int = 22, lines: int = 2) -> str:
+    """An axis label on at most ``lines`` lines of about ``width`` characters (``<br>`` between,
+    the last shortened with "…"), so that on a phone (390 px) the labels take at most half the
+    chart's width and nothing is cut at the left edge. The full text belongs in the hover."""
+    words = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+    if len(words) > lines:
+        words = words[: lines - 1] + [_short(" ".join(words[lines - 1 :]), width)]
+    return "<br>".join(_short(line, width + 2) for line in words)
+
+
+def _label_margin(fig: go.Figure, labels: list[str]) -> None:
+    """Room on the left for the wrapped labels, set rather than left to plotly's automargin, which
+    on a phone reserved nearly the whole width and squeezed the bars to a sliver."""
+    longest = max((len(line) for label in labels for line in label.split("<br>")), default=10)
+    fig.update_yaxes(automargin=False)
+    fig.update_layout(margin_l=min(220, 20 + int(8 * longest)))
+
+
 def _package_label(data: Dataset | None, project: str, package: str | None, lang: str) -> str:
     """``Project · package``, both shortened, so the bars keep most of the chart's width (the
     full names are in the table beside the chart)."""
     name = project_name(data, project, lang) if data is not None else project
     if not package:
-        return _short(name, 40)
+        return name
     if len(name) > 16:
         name = name.split()[0] + "…"
     label = package_name(data, project, package, lang) if data is not None else package
-    return f"{name} · {_short(label, 30)}"
+    return f"{name} · {label}"
 
 
 def milestone_timeline_figure(
@@ -335,11 +368,18 @@ def milestone_timeline_figure(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], automargin=True)
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=order[::-1],
+        tickvals=order,
+        ticktext=[wrap_label(label) for label in order],
+    )
     dates = [as_of] + [d for d in list(rows["due"]) + list(rows["done"]) if not is_missing(d)]
     _half_year_ticks(fig, dates, lang)
     as_of_line(fig, as_of, lang, "right")
-    return layout(fig, lang, height=max(280, 120 + 38 * len(order)))
+    layout(fig, lang, height=max(280, 180 + 46 * len(order)))
+    _label_margin(fig, [wrap_label(label) for label in order])
+    return fig
 
 
 def milestone_progress_figure(progress: pd.DataFrame, lang: str, data: Dataset | None = None) -> go.Figure:
@@ -374,6 +414,10 @@ def milestone_progress_figure(progress: pd.DataFrame, lang: str, data: Dataset |
             )
         )
     fig.update_layout(barmode="stack", legend_traceorder="normal")
-    fig.update_xaxes(range=[0, 100], ticksuffix=" %")
-    fig.update_yaxes(automargin=True)
-    return layout(fig, lang, height=max(240, 90 + 34 * len(rows)))
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %", tickvals=[0, 50, 100], tickangle=0)
+    # The full name stays the category (and so the hover's %{y}); the axis shows it wrapped.
+    fig.update_yaxes(tickvals=labels, ticktext=[wrap_label(label) for label in labels])
+    layout(fig, lang, height=max(240, 150 + 46 * len(rows)))
+    fig.update_layout(margin_r=28)  # after layout(), which sets the margins
+    _label_margin(fig, [wrap_label(label) for label in labels])
+    return fig

@@ -85,6 +85,9 @@ def display_table(
             texts = [project_name(dataset, v, lang) for v in values]
         elif column == "milestone":
             texts = [milestone_name(dataset, v, lang) for v in values]
+        elif column == "evidence":
+            english = full["evidence_en"] if "evidence_en" in full.columns else [None] * len(frame)
+            texts = [milestone_evidence(v, e, lang) for v, e in zip(values, english)]
         elif column == "package":
             totals = full["total"] if "total" in full.columns else [False] * len(frame)
             projects = full["project"] if "project" in full.columns else [None] * len(frame)
@@ -106,7 +109,7 @@ def display_table(
 
 def milestone_name(dataset: Dataset | None, name: Any, lang: str) -> str:
     """A milestone from milestones.csv in ``lang``: the English name of the goal in targets.yaml
-    that has the same Swedish name, else the Swedish text marked "(sv)" so the fallback is visible."""
+    that has the same Swedish name, else the Swedish text marked "(in Swedish)" so the fallback is visible."""
     if is_missing(name):
         return ""
     text = str(name)
@@ -115,7 +118,19 @@ def milestone_name(dataset: Dataset | None, name: Any, lang: str) -> str:
     for metric in dataset.config.metrics:
         if metric.kind == "milestone" and metric.name.sv == text and metric.name.en:
             return metric.name.en
-    return f"{text} (sv)"
+    return f"{text} {t('registers.in_swedish', lang)}"
+
+
+def milestone_evidence(row_evidence: Any, english: Any, lang: str) -> str:
+    """A milestone's evidence in ``lang``: ``evidence_en`` where the file has it, else the Swedish
+    text marked "(in Swedish)" in the English view, as the milestone names are."""
+    if is_missing(row_evidence) and is_missing(english):
+        return ""
+    if lang == "sv":
+        return "" if is_missing(row_evidence) else str(row_evidence)
+    if not is_missing(english) and str(english).strip():
+        return str(english)
+    return f"{row_evidence} {t('registers.in_swedish', lang)}"
 
 
 def _translate(prefix: str, value: Any, lang: str) -> str:

@@ -1,0 +1,73 @@
+"""Metric names and descriptions from targets.yaml are text on every page, never Markdown or HTML.
+
+A name or description holding ``**bold**``, a link, an image, ``<b>`` or a bare URL must show
+those characters: escaped in Markdown elements (``\\*\\*bold\\*\\*``), HTML-escaped inside the
+HTML the pages build, or in plain-text elements (tables, select boxes, st.text).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e_server import PAGE_PATHS
+
+HOSTILE = "**bold** [link](https://example.org) ![img](https://example.org/x.png) <b>x</b> https://example.org/bare"
+RAW = ["**bold**", "[link](https://example.org)", "![img](", "<b>x</b>", "https://example.org/bare"]
+MARKDOWN_KINDS = ("markdown", "caption", "subheader", "header", "title", "info", "warning", "success", "error")
+
+
+def hostile_targets(targets: Path) -> None:
+    """Every metric's name (both languages) and description in targets.yaml made hostile."""
+    config = yaml.safe_load(targets.read_text(encoding="utf-8"))
+    for number, metric in enumerate(config["metrics"]):
+        metric["name"] = {"sv": f"Mål {number} {HOSTILE}", "en": f"Goal {number} {HOSTILE}"}
+        metric["description"] = f"Beskrivning {HOSTILE}"
+    targets.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def acted_on(value: str) -> list[str]:
+    """What in an element's text Markdown or HTML would turn into formatting, a link or an image."""
+    if value.lstrip().startswith("<"):  # HTML the page built: the name must be HTML-escaped in it
+        found = [piece for piece in ("<b>x</b>",) if piece in value]
+        found += re.findall(r"<(?:a|img)\b[^>]*example\.org[^>]*>", value)
+        return found
+    return [piece for piece in RAW if piece in value]
+
+
+@pytest.mark.parametrize("fixture", ["basic", "registers"])
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_no_page_renders_a_metric_name_as_markdown(fixture, lang, copy_fixture, use_data, run_page):
+    data, targets = copy_fixture(fixture)
+    hostile_targets(targets)
+    use_data(data, targets)
+    seen_name, found = False, []
+    for name in PAGE_PATHS:
+        params = {"as_of": "2026-06-30", "lang": lang}
+        if name == "metric":
+            params["metric"] = yaml.safe_load(targets.read_text(encoding="utf-8"))["metrics"][0]["id"]
+        at = run_page(name, unlocked_as="Anna", **params)
+        assert not at.exception, (name, at.exception)
+        assert not any("targets.yaml" in str(error.value) for error in at.error), (name, "targets.yaml not read")
+        for kind in MARKDOWN_KINDS:
+            for element in getattr(at, kind):
+                value = str(element.value)
+                seen_name = seen_name or "bold" in value
+                if acted_on(value):
+                    found.append((name, kind, value[:200]))
+        found += [(name, "expander", str(box.label)) for box in at.expander if acted_on(str(box.label))]
+    assert not found, "\n".join(repr(item) for item in found)
+    assert seen_name  # the names were shown somewhere as Markdown-capable text, so the check had work
+
+
+def test_the_check_itself_sees_an_unescaped_name():
+    assert acted_on(f"### {HOSTILE}")
+    assert acted_on(f"<td>{HOSTILE}</td>")
+    assert not acted_on(f"<td>{html.escape(HOSTILE)}</td>")
+    from ui.text import escape_markdown
+
+    assert not acted_on(escape_markdown(HOSTILE))
