@@ -296,3 +296,16 @@ def test_an_editor_name_with_markdown_is_shown_as_typed(tmp_path, monkeypatch):
     captions = texts(at, "caption")
     assert any("\\*\\*Anna\\*\\* \\[x\\]\\(https\\://example\\.com\\)" in text for text in captions), captions
     assert not any("](https://" in text for text in captions)
+
+
+def test_the_data_pages_history_says_1_ny_rad(tmp_path, monkeypatch):
+    prepare(tmp_path, monkeypatch)
+    at = choose(log_in(page()))
+    at.file_uploader(key="data_upload_file").upload("juni.csv", JUNE, "text/csv")
+    at.run()
+    at.button(key="data_upload_preview_save").click().run()
+    assert not at.exception
+    assert texts(at, "success")[0] == "Sparat i metrics/communication.csv. Nya rader: 1, ändrade: 0, borttagna: 0."
+    captions = [caption for caption in texts(at, "caption") if caption.startswith("Ångra återställer")]
+    assert captions and captions[0].endswith("(1 ny rad, 0 ändrade rader och 0 borttagna rader).")
+    assert not any("1 nya" in text for kind in ("caption", "success", "warning", "info") for text in texts(at, kind))

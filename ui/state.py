@@ -29,7 +29,7 @@ from kpi.model.problems import DataError, Problem, errors, warnings
 from kpi.read.load import data_fingerprint, load_dataset
 from kpi.show.meeting import ChangeGroup, GoalRow, Since, goal_rows, since_changes, since_choice
 from kpi.text.dates import parse_date
-from kpi.text.i18n import LANGUAGES, format_date, normalise_language, t
+from kpi.text.i18n import LANGUAGES, format_date, normalise_language, plural, t
 from kpi.write.packs import snapshots_dir
 from ui import access
 from ui.text import escape_markdown
@@ -300,10 +300,10 @@ def notices(data: Dataset, state: ViewState) -> None:
         st.info(t("ui.example_data", state.lang, path=shown_path(state.data_dir)), icon="ℹ️")
     found_errors, found_warnings = errors(data.problems), warnings(data.problems)
     if found_errors:
-        st.error(t("ui.data_errors", state.lang, count=len(found_errors)), icon="⚠️")
+        st.error(plural("ui.data_errors", state.lang, len(found_errors)), icon="⚠️")
         show_problem_list(found_errors, state.lang)
     if found_warnings:
-        with st.expander(t("ui.data_warnings", state.lang, count=len(found_warnings))):
+        with st.expander(plural("ui.data_warnings", state.lang, len(found_warnings))):
             show_problem_list(found_warnings, state.lang)
 
 

@@ -23,10 +23,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-
-from babel import Locale
 
 from kpi.judge.rules import STATUSES, MetricStatus, year_target
 from kpi.model.dataset import Dataset
@@ -35,7 +32,7 @@ from kpi.model.values import as_number
 from kpi.show.changes import change_line, pack_title
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
 from kpi.show.views import format_estimate, format_value
-from kpi.text.i18n import format_date, normalise_language, t
+from kpi.text.i18n import format_date, plural, t
 from kpi.write import packs
 from kpi.write.packs import BoardPack, Change
 
@@ -44,25 +41,6 @@ ATTENTION = ("moving_away", "off_track", "at_risk", "no_data")
 ORDER = (*ATTENTION, "on_track", "reached")
 # How bad a status is, for "got worse" (no data is the worst news: the goal cannot be followed).
 _SEVERITY = {"reached": 0, "on_track": 1, "at_risk": 2, "off_track": 3, "moving_away": 4, "no_data": 5}
-_BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
-
-
-# --- plural forms --------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4)
-def _locale(lang: str) -> Locale:
-    return Locale.parse(_BABEL_LOCALES[normalise_language(lang)])
-
-
-def plural(key: str, lang: str, count: int, **params: object) -> str:
-    """``1 rad`` / ``2 rader``: the CLDR plural category from babel picks ``key.one`` or ``key.other``.
-
-    Swedish and English have only these two categories; a language with more would fall back to
-    ``other``, never to a wrong singular.
-    """
-    category = _locale(lang).plural_form(abs(count))
-    return t(f"{key}.{'one' if category == 'one' else 'other'}", lang, count=count, **params)
 
 
 # --- the goal table ------------------------------------------------------------------------------

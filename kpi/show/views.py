@@ -21,7 +21,7 @@ from kpi.model.values import text_or_empty
 from kpi.show.changes import change_line, pack_title
 from kpi.show.method import rule_items
 from kpi.show.status import STATUS_COLOURS, status_label
-from kpi.text.i18n import format_date, format_number, format_signed, has_key, t
+from kpi.text.i18n import format_date, format_number, format_signed, has_key, plural, t
 from kpi.write import packs, store
 
 # Statuses the summary strip always shows, even at zero ("0 at risk" is news too).
@@ -445,7 +445,7 @@ def pack_changes(data: Dataset, now: list[MetricStatus], as_of: dt.date, lang: s
     if pack is None:
         return None
     lines = [change_line(change, lang) for change in packs.changes_since(pack, now, lang=lang)]
-    return PackChanges(t("dashboard.pack_changes", lang, title=pack_title(pack, lang), count=len(lines)), lines)
+    return PackChanges(plural("dashboard.pack_changes", lang, len(lines), title=pack_title(pack, lang)), lines)
 
 
 def file_changes(data: Dataset, lang: str, log: bool = True) -> list[dict[str, str]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.lists import format_list as _babel_format_list
 from babel.numbers import format_decimal as _babel_format_decimal
@@ -58,6 +59,21 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     except KeyError as exc:
         raise TranslationError(f"no translation for {key!r}") from exc
     return text.format(**params) if params else text
+
+
+@lru_cache(maxsize=4)
+def _babel_locale(lang: str) -> Locale:
+    return Locale.parse(_LOCALES[normalise_language(lang)])
+
+
+def plural(key: str, lang: str, count: int, **params: Any) -> str:
+    """``1 rad`` / ``2 rader``: the CLDR plural category from babel picks ``key.one`` or ``key.other``.
+
+    Swedish and English have only these two categories; a language with more would fall back to
+    ``other``, never to a wrong singular.
+    """
+    category = _babel_locale(lang).plural_form(abs(count))
+    return t(f"{key}.{'one' if category == 'one' else 'other'}", lang, count=count, **params)
 
 
 def has_key(key: str) -> bool:
