@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.run import _peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "basic"
@@ -130,7 +131,7 @@ def worker(name: str, path: str) -> dict:
     first = problems[0].format("en") if problems else "-"
     return {
         "seconds": seconds,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_mb": _peak_rss_mb(),
         "problems": len(problems),
         "message": first[:110],
     }

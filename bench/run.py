@@ -47,6 +47,15 @@ CHROMIUM_ARGS = [
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. ``VmHWM`` belongs to the process's own address space,
+    which ``exec`` makes anew; ``ru_maxrss`` is carried over from the parent across fork and exec,
+    so a worker started by a big benchmark process would report the parent's peak as its own."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -48,6 +48,13 @@ def base_url():
 
 
 @pytest.fixture(scope="module")
+def example_url():
+    """The dashboard on the bundled example data, shared by the tests that need its long names."""
+    with dashboard(ROOT / "data", ROOT / "targets.yaml") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as playwright:
         chromium = launch(playwright)
@@ -297,37 +304,37 @@ def _inside(inner: dict, outer: dict) -> bool:
 
 
 @pytest.mark.parametrize("path", ["metric?metric=social_followers", "projects", "activities"])
-def test_chart_labels_fit_on_a_phone(browser, path):
+def test_chart_labels_fit_on_a_phone(browser, example_url, path):
     """At 390×844 (and 1280×800) no axis label is cut at the chart's edge, none overlaps another
     or the legend: on the example data, whose long project and package names did that."""
-    with dashboard(ROOT / "data", ROOT / "targets.yaml") as url:
-        for size in SIZES.values():
-            context = browser.new_context(viewport=size)
-            tab = context.new_page()
-            tab.set_default_timeout(60_000)
-            try:
-                for lang in ("sv", "en"):
-                    sep = "&" if "?" in path else "?"
-                    tab.goto(f"{url}/{path}{sep}as_of=2026-10-31&lang={lang}")
-                    wait_idle(tab, 60_000)
-                    tab.locator(".js-plotly-plot .xtick text").first.wait_for()
-                    tab.wait_for_timeout(500)
-                    charts = _axis_layout(tab)
-                    assert charts, path
-                    for chart in charts:
-                        ticks = chart["xticks"] + chart["yticks"]
-                        assert ticks
-                        where = (path, size["width"], lang)
-                        cut = [tick for tick in ticks if not _inside(tick, chart["chart"])]
-                        assert not cut, (where, chart["chart"], cut)
-                        for axis in ("xticks", "yticks"):
-                            # A slanted label's box is the rectangle around it: neighbours' boxes
-                            # overlap though the words do not, so only level labels are compared.
-                            labels = [tick for tick in chart[axis] if not tick["rotated"]]
-                            for i, first in enumerate(labels):
-                                crossed = [other for other in labels[i + 1 :] if _overlap(first, other)]
-                                assert not crossed, (where, first, crossed)
-                        if chart["legend"]:
-                            assert not any(_overlap(tick, chart["legend"]) for tick in ticks), (where, chart["legend"])
-            finally:
-                context.close()
+    url = example_url
+    for size in SIZES.values():
+        context = browser.new_context(viewport=size)
+        tab = context.new_page()
+        tab.set_default_timeout(60_000)
+        try:
+            for lang in ("sv", "en"):
+                sep = "&" if "?" in path else "?"
+                tab.goto(f"{url}/{path}{sep}as_of=2026-10-31&lang={lang}")
+                wait_idle(tab, 60_000)
+                tab.locator(".js-plotly-plot .xtick text").first.wait_for()
+                tab.wait_for_timeout(500)
+                charts = _axis_layout(tab)
+                assert charts, path
+                for chart in charts:
+                    ticks = chart["xticks"] + chart["yticks"]
+                    assert ticks
+                    where = (path, size["width"], lang)
+                    cut = [tick for tick in ticks if not _inside(tick, chart["chart"])]
+                    assert not cut, (where, chart["chart"], cut)
+                    for axis in ("xticks", "yticks"):
+                        # A slanted label's box is the rectangle around it: neighbours' boxes
+                        # overlap though the words do not, so only level labels are compared.
+                        labels = [tick for tick in chart[axis] if not tick["rotated"]]
+                        for i, first in enumerate(labels):
+                            crossed = [other for other in labels[i + 1 :] if _overlap(first, other)]
+                            assert not crossed, (where, first, crossed)
+                    if chart["legend"]:
+                        assert not any(_overlap(tick, chart["legend"]) for tick in ticks), (where, chart["legend"])
+        finally:
+            context.close()
