@@ -50,7 +50,7 @@ status = evaluate(
 )
 
 st.title(escape_markdown(metric.display_name(lang)))  # targets.yaml text: shown as typed
-context = [t("dashboard.area_of", lang, area=config.area_name(metric.area, lang))]
+context = [t("dashboard.area_of", lang, area=escape_markdown(config.area_name(metric.area, lang)))]
 if metric.project:
     project = config.project(metric.project)
     context.append(t("dashboard.project_of", lang, project=localized(project.name, lang)))

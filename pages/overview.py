@@ -15,6 +15,7 @@ from ui import access
 from ui.cards import render_views
 from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome
 from ui.state import changes, dataset, meeting_rows, notices, sidebar, since, statuses
+from ui.text import escape_markdown
 
 state = sidebar()
 lang = state.lang
@@ -38,7 +39,7 @@ if presenting:
         st.stop()
     number = min(max(int(st.session_state.get("present_area", 0)), 0), len(groups) - 1)
     _area_id, area_name, members = groups[number]
-    st.header(area_name)
+    st.header(escape_markdown(area_name))  # targets.yaml is typed by people: text, never Markdown
     st.caption(
         t("meeting.present_position", lang, number=number + 1, total=len(groups))
         + " · "
@@ -106,7 +107,7 @@ elif view == "cards":
     since_section()
 elif view == "areas":
     for _area_id, area_name, members in area_groups(shown_rows, config):
-        st.subheader(area_name, divider="gray")
+        st.subheader(escape_markdown(area_name), divider="gray")
         goal_table(members, lang, area_name)
     since_section()
 else:

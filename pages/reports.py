@@ -26,6 +26,7 @@ from kpi.text.i18n import LANGUAGES, format_date, t
 from kpi.write import packs as snapshots
 from ui import access
 from ui.state import dataset, notices, show_problem_list, sidebar, statuses
+from ui.text import escape_markdown
 
 FORMAT_KEYS = {
     "pdf": "reports.format_pdf",
@@ -96,7 +97,7 @@ def make_report(
         return
     except ValueError as exc:
         st.session_state.pop(RESULT_KEY, None)
-        st.error(f"{t('reports.failed', lang)} {exc}")
+        st.error(f"{t('reports.failed', lang)} {escape_markdown(str(exc))}")
         return
     st.session_state[RESULT_KEY] = {
         "name": build.file_name(content.spec, content.config.own_scope()),
@@ -243,7 +244,11 @@ if latest is not None:
     st.markdown(
         f"**{t('reports.changes_now_heading', lang, date=format_date(latest.meeting_date, lang, 'long'), as_of=format_date(state.as_of, lang, 'long'))}**"
     )
-    st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
+    # Each line holds goal names and the board's comments as typed: text, never Markdown.
+    if lines:
+        st.text("\n".join("• " + line for line in lines))
+    else:
+        st.markdown(t("reports.no_changes", lang))
 
 
 def pack_form(author_default: str) -> None:
@@ -301,7 +306,7 @@ if not history:
     st.info(t("reports.no_packs", lang))
 for entry in history:
     pack = entry.pack
-    with st.expander(pack_title(pack, lang), expanded=entry is history[0]):
+    with st.expander(escape_markdown(pack_title(pack, lang)), expanded=entry is history[0]):
         st.caption(status_counts_text(pack.statuses, lang))
         if entry.previous is None:
             st.markdown(t("reports.pack_first", lang))

@@ -22,8 +22,10 @@ MARKDOWN_KINDS = ("markdown", "caption", "subheader", "header", "title", "info",
 
 
 def hostile_targets(targets: Path) -> None:
-    """Every metric's name (both languages) and description in targets.yaml made hostile."""
+    """Every metric's name (both languages) and description, and every area's name, made hostile."""
     config = yaml.safe_load(targets.read_text(encoding="utf-8"))
+    for number, area in enumerate(config.get("areas") or []):
+        area["name"] = {"sv": f"Område {number} {HOSTILE}", "en": f"Area {number} {HOSTILE}"}
     for number, metric in enumerate(config["metrics"]):
         metric["name"] = {"sv": f"Mål {number} {HOSTILE}", "en": f"Goal {number} {HOSTILE}"}
         metric["description"] = f"Beskrivning {HOSTILE}"
@@ -62,6 +64,18 @@ def test_no_page_renders_a_metric_name_as_markdown(fixture, lang, copy_fixture, 
         found += [(name, "expander", str(box.label)) for box in at.expander if acted_on(str(box.label))]
     assert not found, "\n".join(repr(item) for item in found)
     assert seen_name  # the names were shown somewhere as Markdown-capable text, so the check had work
+
+
+@pytest.mark.parametrize("view", [{"view": "areas"}, {"present": "1"}])
+def test_the_overviews_other_views_show_area_names_as_text(view, copy_fixture, use_data, run_page):
+    data, targets = copy_fixture("basic")
+    hostile_targets(targets)
+    use_data(data, targets)
+    at = run_page("overview", as_of="2026-06-30", **view)
+    assert not at.exception, at.exception
+    headings = [str(element.value) for kind in ("header", "subheader") for element in getattr(at, kind)]
+    assert any("Område" in heading for heading in headings), headings  # the area names were drawn
+    assert not [heading for heading in headings if acted_on(heading)], headings
 
 
 def test_the_check_itself_sees_an_unescaped_name():

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from kpi.report import content as reports
 from kpi.report import images
 from tests.support import ROOT, project_fixture
+from ui.text import escape_markdown
 
 PAGE = ROOT / "pages" / "reports.py"
 
@@ -106,7 +107,10 @@ def test_save_a_board_pack_then_list_it_and_report_from_it(app):
     path = app.data_dir / "snapshots" / "2026-06-30.json"
     assert json.loads(path.read_text(encoding="utf-8"))["author"] == "Anna"
     assert any("Styrelsepaketet för 2026-06-30 sparades" in message.value for message in app.success)
-    assert "Styrelsemöte 30 juni 2026 (sparat av Anna)" in [expander.label for expander in app.expander]
+    # The label is Markdown-escaped (the author's name is typed by a person); it reads as typed.
+    assert escape_markdown("Styrelsemöte 30 juni 2026 (sparat av Anna)") in [
+        expander.label for expander in app.expander
+    ]
     # Saving again without "replace" is refused, and the pack stays as it was.
     before = path.read_bytes()
     app.button(key="pack_save").click().run()
@@ -148,7 +152,7 @@ def test_changes_since_the_last_pack_are_shown(app):
     app.date_input(key="pack_date").set_value(reports.dt.date(2026, 3, 31))
     app.button(key="pack_save").click().run()
     assert not app.exception
-    text = "\n".join(item.value for item in app.markdown)
+    text = "\n".join(item.value for item in [*app.markdown, *app.text])
     # The pack of 31 March against 30 June: office 1,5 → 2,0 turned from off track to reached.
     assert "Förändringar från styrelsepaketet 31 mars 2026 till 30 juni 2026" in text
     assert "Kansli (heltidstjänster): ✖ Efter plan → ✔ Uppnått; 1,5 → 2,0 (+0,5)" in text
