@@ -17,7 +17,7 @@ from kpi.text.i18n import format_list, format_number, has_key, t
 from kpi.write import auth, imports, store
 from kpi.write.forget import forget_member
 from ui import access
-from ui.state import dataset, show_problem_list, sidebar
+from ui.state import dataset, show_problem_list, sidebar, typed_date
 from ui.text import escape_markdown
 
 state = sidebar()
@@ -269,11 +269,8 @@ with tab_quick:
     if is_computed:
         st.info(t("store.quick.computed", lang, file=computed[metric_id]), icon=":material/calculate:")
     with st.form("data_quick_form"):
-        when = st.date_input(
-            t("store.quick.date", lang),
-            value=imports.default_entry_date(today),
-            format="YYYY-MM-DD",
-            key="data_quick_date",
+        when, when_ok = typed_date(
+            t("store.quick.date", lang), lang, default=imports.default_entry_date(today), key="data_quick_date"
         )
         value = st.text_input(t("store.quick.value", lang), key="data_quick_value")
         note = st.text_input(t("store.quick.note", lang), key="data_quick_note", max_chars=200)
@@ -287,7 +284,7 @@ with tab_quick:
             key=f"data_quick_file_{metric_id}",
         )  # a new default per metric
         # A computed metric: the message above says where it is updated; the form cannot be sent.
-        if st.form_submit_button(t("store.quick.preview", lang), disabled=is_computed):
+        if st.form_submit_button(t("store.quick.preview", lang), disabled=is_computed) and when_ok:
             st.session_state["data_quick_preview"] = imports.preview_quick_entry(
                 data_dir,
                 config,
@@ -328,8 +325,8 @@ with tab_quick:
                 format_func=lambda code: code_label("category", code),
             )
             kommun = st.text_input(column_label("kommun"), key="data_member_kommun")
-            joined = st.date_input(column_label("joined"), value=today, format="YYYY-MM-DD", key="data_member_joined")
-            if st.form_submit_button(t("store.quick.preview", lang)):
+            joined, joined_ok = typed_date(column_label("joined"), lang, default=today, key="data_member_joined")
+            if st.form_submit_button(t("store.quick.preview", lang)) and joined_ok:
                 st.session_state["data_member_preview"] = imports.preview_rows(
                     data_dir,
                     config,
@@ -352,8 +349,8 @@ with tab_quick:
                 key="data_leaver_member",
                 format_func=lambda pair: f"{pair[1]} ({pair[0]})",
             )
-            left_on = st.date_input(
-                t("store.quick.leaver_date", lang), value=today, format="YYYY-MM-DD", key="data_leaver_date"
+            left_on, left_ok = typed_date(
+                t("store.quick.leaver_date", lang), lang, default=today, key="data_leaver_date"
             )
             reason = st.selectbox(
                 t("store.quick.leaver_reason", lang),
@@ -361,7 +358,7 @@ with tab_quick:
                 key="data_leaver_reason",
                 format_func=lambda code: code_label("leave_reason", code),
             )
-            if st.form_submit_button(t("store.quick.preview", lang)) and leaver:
+            if st.form_submit_button(t("store.quick.preview", lang)) and leaver and left_ok:
                 st.session_state["data_member_preview"] = imports.preview_rows(
                     data_dir,
                     config,

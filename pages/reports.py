@@ -25,7 +25,7 @@ from kpi.show.status import status_counts_text, status_label
 from kpi.text.i18n import LANGUAGES, format_date, t
 from kpi.write import packs as snapshots
 from ui import access
-from ui.state import dataset, notices, show_problem_list, sidebar, statuses
+from ui.state import dataset, notices, show_problem_list, sidebar, statuses, typed_date
 from ui.text import escape_markdown
 
 FORMAT_KEYS = {
@@ -189,11 +189,11 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
             key="report_scope",
             format_func=lambda key: reports.scope_label(config, key, lang),
         )
-        period_from = left.date_input(
-            t("reports.period_from", lang), value=None, format="YYYY-MM-DD", help=t("reports.period_help", lang)
+        period_from, from_ok = typed_date(
+            t("reports.period_from", lang), lang, required=False, help_text=t("reports.period_help", lang), where=left
         )
-        period_to = right.date_input(t("reports.period_to", lang), value=None, format="YYYY-MM-DD")
-        as_of = left.date_input(t("reports.as_of", lang), value=None, format="YYYY-MM-DD")
+        period_to, to_ok = typed_date(t("reports.period_to", lang), lang, required=False, where=right)
+        as_of, as_of_ok = typed_date(t("reports.as_of", lang), lang, required=False, where=left)
         report_lang = right.segmented_control(
             t("reports.language", lang), list(LANGUAGES), default=lang, key="report_lang"
         )
@@ -213,7 +213,7 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
         comments = st.checkbox(
             t("period.include_comments", lang), value=False, help=t("period.include_comments_help", lang)
         )
-        if st.form_submit_button(t("reports.make", lang), type="primary"):
+        if st.form_submit_button(t("reports.make", lang), type="primary") and from_ok and to_ok and as_of_ok:
             if as_of is None and period_to is None and reports.scope_kind(config, scope) != "project":
                 as_of = state.as_of  # no period: the date the rest of the app shows
             make_report(
@@ -253,7 +253,9 @@ if latest is not None:
 
 def pack_form(author_default: str) -> None:
     """Pick the meeting date, comment per goal, save: the board pack is frozen as the board saw it."""
-    meeting = st.date_input(t("reports.pack_date", lang), value=state.as_of, format="YYYY-MM-DD", key="pack_date")
+    meeting, meeting_ok = typed_date(t("reports.pack_date", lang), lang, default=state.as_of, key="pack_date")
+    if meeting is None or not meeting_ok:
+        return
     author = st.text_input(t("reports.pack_author", lang), value=author_default, key="pack_author", max_chars=200)
     at_meeting = statuses(data, meeting)
     frame = pd.DataFrame(

@@ -309,3 +309,22 @@ def test_the_data_pages_history_says_1_ny_rad(tmp_path, monkeypatch):
     captions = [caption for caption in texts(at, "caption") if caption.startswith("Ångra återställer")]
     assert captions and captions[0].endswith("(1 ny rad, 0 ändrade rader och 0 borttagna rader).")
     assert not any("1 nya" in text for kind in ("caption", "success", "warning", "info") for text in texts(at, kind))
+
+
+def test_quick_entry_date_is_typed_the_swedish_way_and_a_bad_one_saves_nothing(tmp_path, monkeypatch):
+    data = prepare(tmp_path, monkeypatch)
+    before = tree_digest(data)
+    at = log_in(page())
+    at.selectbox(key="data_quick_metric").set_value("stores_local_food_pct").run()
+    assert at.text_input(key="data_quick_date").value == "2026-10-31"  # a text field, not an English calendar
+    at.text_input(key="data_quick_date").input("31/13/2026")
+    at.text_input(key="data_quick_value").input("62,5")
+    at.button[[b.label for b in at.button].index("Förhandsgranska")].click().run()
+    assert not at.exception
+    assert "”31/13/2026” är inget datum. Skriv det som ÅÅÅÅ-MM-DD." in texts(at, "error")
+    assert not [button for button in at.button if button.key == "data_quick_preview_save"]
+    assert tree_digest(data) == before
+    at.text_input(key="data_quick_date").input("20260930")  # ÅÅÅÅMMDD is read too
+    at.button[[b.label for b in at.button].index("Förhandsgranska")].click().run()
+    at.button(key="data_quick_preview_save").click().run()
+    assert "stores_local_food_pct;2026-09-30;62,5" in (data / "metrics" / "manual.csv").read_text(encoding="utf-8-sig")

@@ -19,6 +19,7 @@ from kpi.show.status import tint
 from kpi.show.views import CardView, StatusCount, card, cards, summary_counts
 from kpi.text.i18n import t
 from ui.state import ViewState, dataset, notices, sidebar, statuses
+from ui.text import escape_markdown
 
 METRIC_PAGE = "pages/metric.py"
 CARDS_PER_ROW = 3
@@ -124,7 +125,7 @@ def card_grid(data: Dataset, items: list[MetricStatus], state: ViewState) -> Non
 def area_section(data: Dataset, state: ViewState, area_id: str, intro: str | None = None) -> list[MetricStatus]:
     """The area's heading, its status counts and metric cards; returns the area's statuses."""
     items = [item for item in statuses(data, state.as_of) if item.metric.area == area_id]
-    st.header(data.config.area_name(area_id, state.lang))
+    st.header(escape_markdown(data.config.area_name(area_id, state.lang)))
     if intro:
         st.caption(intro)
     if not items:
@@ -172,7 +173,7 @@ def area_page(area_id: str, intro_key: str | None = None) -> None:
         st.stop()
     notices(data, state)
     if area_id not in data.config.area_ids():
-        st.header(data.config.area_name(area_id, state.lang))
+        st.header(escape_markdown(data.config.area_name(area_id, state.lang)))
         st.info(t("dashboard.area_missing", state.lang, area=area_id))
         return
     items = area_section(data, state, area_id, t(intro_key, state.lang) if intro_key else None)

@@ -127,6 +127,41 @@ def date_field(
     return parsed
 
 
+def typed_date(
+    label: str,
+    lang: str,
+    *,
+    key: str | None = None,
+    default: dt.date | None = None,
+    required: bool = True,
+    help_text: str | None = None,
+    where: Any = None,
+) -> tuple[dt.date | None, bool]:
+    """A date typed as text inside a form or a page (not the URL): Swedish in the Swedish view,
+    for the same reason as :func:`date_field`. Returns the date and whether the text is usable:
+    text that is not a date (or an empty required field) is named in an error under the field,
+    and the caller does nothing with it."""
+    where = where if where is not None else st
+    hint = t("dates.format_hint", lang)
+    typed = where.text_input(
+        label,
+        value=default.isoformat() if default else "",
+        key=key,
+        placeholder=hint,
+        help=" ".join(part for part in (help_text, t("dates.typed_help", lang, hint=hint)) if part),
+        max_chars=40,
+    )
+    if not (typed or "").strip():
+        if required:
+            where.error(t("dates.missing", lang, hint=hint))
+        return None, not required
+    parsed = parse_date(typed)
+    if parsed is None:
+        where.error(t("dates.not_a_date_here", lang, text=escape_markdown(typed), hint=hint))
+        return None, False
+    return parsed, True
+
+
 def _through_the_app() -> None:
     """Run the page through app.py's ``st.navigation``, never as a bare file of ``pages/``.
 
