@@ -16,7 +16,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "Målbild: installing the pinned packages (requirements.txt) with uv; the first time takes a minute"
 .venv/bin/python -m pip install -q --isolated --disable-pip-version-check uv
-.venv/bin/python -m uv pip install -q --python .venv/bin/python -r requirements.txt
+# Compiled once at install, so the dashboard's first page after a start does not compile them.
+.venv/bin/python -m uv pip install -q --compile-bytecode --python .venv/bin/python -r requirements.txt
 echo "Målbild: starting on ${KPI_DATA_DIR:-the example data in data/}"
 echo
 echo "  Open http://127.0.0.1:${port} in your browser. Ctrl+C stops the dashboard."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,12 +121,14 @@ def _same(left: list, right: list) -> bool:
     return all(a == b or (a != a and b != b) for a, b in zip(left, right, strict=True))  # NaN equals NaN
 
 
+@pytest.mark.slow  # hundreds of generated files: in the full suite, not the quick one
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), number_cells()), min_size=1, max_size=40))
 def test_numbers_in_a_semicolon_file_read_as_kpi_number_reads_them(cells):
     assert _same(_typed("kpi_number_comma", cells), _typed("kpi_number", cells))
 
 
+@pytest.mark.slow  # hundreds of generated files: in the full suite, not the quick one
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.none(), date_cells()), min_size=1, max_size=40))
 def test_dates_read_as_kpi_date_reads_them(cells):
@@ -205,6 +208,7 @@ def _as_compared(dataset) -> tuple:
     return series, problems
 
 
+@pytest.mark.slow  # hundreds of generated files: in the full suite, not the quick one
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from([";", ","]),
@@ -225,6 +229,7 @@ def test_a_long_file_loads_exactly_as_with_the_per_cell_macros(delimiter, rows):
         assert _as_compared(fast) == _as_compared(exact)
 
 
+@pytest.mark.slow  # hundreds of generated files: in the full suite, not the quick one
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(date_cells(), number_cells(), number_cells()), min_size=1, max_size=15))
 def test_a_wide_file_loads_exactly_as_with_the_per_cell_macros(rows):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kpi.cli import main
 from kpi.read.targets import load_config
 from kpi.write import imports, store
@@ -27,6 +29,7 @@ def _copies(data) -> list[str]:
     return sorted(p.name for p in (data / store.HISTORY_DIR).rglob("*.csv"))
 
 
+@pytest.mark.slow
 def test_prune_keeps_recent_versions_and_the_last_of_each_file(data, monkeypatch):
     old = dt.datetime(2026, 3, 1, 9)
     _saves(data, monkeypatch, [old + dt.timedelta(days=i) for i in range(4)] + [dt.datetime(2026, 11, 20, 9)] * 2)
@@ -55,6 +58,7 @@ def test_prune_never_removes_what_the_next_undo_needs(data, monkeypatch):
     assert (data / needed).is_file() and store.undo_last(data, "Bo").saved
 
 
+@pytest.mark.slow
 def test_kpi_history_prune_on_the_command_line(data, monkeypatch, capsys):
     _saves(data, monkeypatch, [dt.datetime(2026, 1, 5, 9), dt.datetime(2026, 1, 6, 9), dt.datetime(2026, 1, 7, 9)])
     monkeypatch.setattr(store, "_now", lambda: dt.datetime(2026, 11, 23, 12).astimezone())  # as clock.now()

@@ -41,8 +41,15 @@ def acted_on(value: str) -> list[str]:
     return [piece for piece in RAW if piece in value]
 
 
-@pytest.mark.parametrize("fixture", ["basic", "registers"])
-@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(
+    ("fixture", "lang"),
+    [
+        ("basic", "sv"),
+        pytest.param("basic", "en", marks=pytest.mark.slow),  # the quick suite keeps one sweep
+        pytest.param("registers", "sv", marks=pytest.mark.slow),
+        pytest.param("registers", "en", marks=pytest.mark.slow),
+    ],
+)
 def test_no_page_renders_a_metric_name_as_markdown(fixture, lang, copy_fixture, use_data, run_page):
     data, targets = copy_fixture(fixture)
     hostile_targets(targets)

@@ -211,6 +211,7 @@ def test_the_english_report_says_no_file_or_command_names(example, tmp_path, no_
     assert "work package 1 governance/integration" in lowered
 
 
+@pytest.mark.slow  # four full reports
 def test_comments_only_when_chosen(example, tmp_path, no_charts):
     half = ["--scope", "strukturell", "--from", "2026-01-01", "--to", "2026-06-30"]
     plain, chosen = tmp_path / "plain.html", tmp_path / "chosen.html"
@@ -261,6 +262,7 @@ def test_excel_charts_states_names_and_print_setup(half_year_xlsx):
     assert summary.print_title_rows == "$4:$4" and milestones.print_title_rows == "$4:$4"  # header row repeated
 
 
+@pytest.mark.slow
 def test_every_metric_sheet_has_a_chart(example, tmp_path, no_charts):
     out = tmp_path / "all.xlsx"
     assert main(_args(example) + ["report", "--as-of", "2026-06-30", "--out", str(out)]) == 0
@@ -304,7 +306,7 @@ def test_libreoffice_prints_the_summary_one_page_wide(half_year_xlsx, tmp_path):
 # --- board packs in every format, aggregates only, robustness -------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "xlsx", "csv", "html"])
+@pytest.mark.parametrize("fmt", [pytest.param("pdf", marks=pytest.mark.slow), "xlsx", "csv", "html"])
 def test_a_board_pack_report_in_every_format(example, tmp_path, no_charts, fmt):
     out = tmp_path / f"pack.{fmt}"
     assert main(_args(example) + ["report", "--pack", "2026-06-30", "--out", str(out)]) == 0
