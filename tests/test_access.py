@@ -137,6 +137,7 @@ def test_public_none_shows_only_the_sign_in_prompt(tmp_path, use_data, run_page,
     assert not opened.exception and not opened.info
 
 
+@pytest.mark.slow  # the full suite runs it; the quick suite keeps its budget
 def test_a_signed_in_staff_member_saves_as_their_address(copy_fixture, use_data, run_page, monkeypatch):
     """The Data page with a provider configured: no password, and the change log names the e-mail.
     (The sign-in itself, through a real provider in Chromium, is tests/test_e2e_signin.py.)"""

@@ -53,6 +53,7 @@ def _check_one_winner(data: Path, previews: dict, results: dict) -> None:
     assert series["social_followers"].values[-1] == 10500 and series["newsletter_subscribers"].values[-1] == 7050
 
 
+@pytest.mark.slow  # the full suite runs it; the quick suite keeps its budget
 def test_two_threads_from_stale_previews(data):
     config = load_config(TARGETS)
     previews = _previews(data, config)

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -152,6 +153,7 @@ def test_a_bad_upload_shows_every_problem_and_no_save_button(tmp_path, monkeypat
     assert tree_digest(data) == before
 
 
+@pytest.mark.slow  # the full suite runs it; the quick suite keeps its budget
 def test_someone_else_saved_in_between(tmp_path, monkeypatch):
     data = prepare(tmp_path, monkeypatch)
     path = data / "metrics" / "communication.csv"
@@ -177,6 +179,7 @@ def test_someone_else_saved_in_between(tmp_path, monkeypatch):
     assert b"social_followers,2026-06-30,10500" in path.read_bytes()
 
 
+@pytest.mark.slow  # the full suite runs it; the quick suite keeps its budget
 def test_xlsx_upload_offers_the_sheets(tmp_path, monkeypatch):
     prepare(tmp_path, monkeypatch)
     book = openpyxl.Workbook()
@@ -287,6 +290,7 @@ def test_computed_metrics_are_marked_and_point_to_their_register(tmp_path, monke
     assert tree_digest(data) == before
 
 
+@pytest.mark.slow  # the full suite runs it; the quick suite keeps its budget
 def test_an_editor_name_with_markdown_is_shown_as_typed(tmp_path, monkeypatch):
     prepare(tmp_path, monkeypatch)
     at = choose(log_in(page(), name="**Anna** [x](https://example.com)"))
