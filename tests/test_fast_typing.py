@@ -6,6 +6,7 @@ value for every cell, the same problem (row, column, code, params) for every bad
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -174,7 +175,6 @@ _IDS = ["newsletter_subscribers", "social_followers", "trainings", "office_fte",
 
 
 def _load_both(folder, text: str, name: str):
-    import datetime as dt
     import shutil
 
     from kpi.read import load as load_module
@@ -245,3 +245,29 @@ def test_a_wide_file_loads_exactly_as_with_the_per_cell_macros(rows):
     with tempfile.TemporaryDirectory() as folder:
         fast, exact = _load_both(Path(folder), buffer.getvalue(), "wide.csv")
         assert _as_compared(fast) == _as_compared(exact)
+
+
+def test_problems_on_one_row_of_a_wide_file_come_in_a_fixed_order(tmp_path):
+    """Staff compare two runs of ``kpi validate``; a row's problems must not swap places between them.
+
+    DuckDB hands back ties in any order (a CI run once saw ``trainings`` and ``office_fte`` swap),
+    so every problem query breaks ties by metric.
+    """
+    from kpi.read import load as load_module
+    from tests.support import FIXTURES
+
+    columns = ["social_followers", "trainings", "office_fte", "newsletter_subscribers", "costs_sek"]
+    text = "date;" + ";".join(columns) + "\n"
+    text += ("2026-01-31;" + ";".join("1" for _ in columns) + "\n") * 3
+    text += "9999-12-31;" + ";".join("1" for _ in columns) + "\n"
+    data = tmp_path / "data"
+    (data / "metrics").mkdir(parents=True)
+    (data / "metrics" / "wide.csv").write_text(text, encoding="utf-8")
+    targets = FIXTURES / "basic" / "targets.yaml"
+    runs = []
+    for _ in range(5):
+        dataset = load_module.load_dataset(data, targets, today=dt.date(2026, 11, 23))
+        runs.append([(p.row, p.code, p.params.get("metric")) for p in dataset.problems])
+    duplicates = [(row, metric) for row, code, metric in runs[0] if code == "duplicate_observation"]
+    assert duplicates == [(row, metric) for row in (3, 4) for metric in sorted(columns)]
+    assert all(run == runs[0] for run in runs)

@@ -259,14 +259,14 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
     Returns whether any metric+date repeats, so the caller only deduplicates when it must.
     """
     for metric, file, row in con.execute("""
-        SELECT metric, file, row FROM observations_raw WHERE metric NOT IN (SELECT id FROM metric_meta) ORDER BY file_order, row
+        SELECT metric, file, row FROM observations_raw WHERE metric NOT IN (SELECT id FROM metric_meta) ORDER BY file_order, row, metric
     """).fetchall():
         problems.append(
             Problem(file, "unknown_metric", row=row, column="metric", severity="warning", params={"value": metric})
         )
     for metric, register, file, row in con.execute("""
         SELECT o.metric, m.register, o.file, o.row FROM observations_raw o JOIN metric_meta m ON m.id = o.metric
-        WHERE m.register IS NOT NULL ORDER BY file_order, row
+        WHERE m.register IS NOT NULL ORDER BY file_order, row, o.metric
     """).fetchall():
         problems.append(
             Problem(
@@ -280,7 +280,8 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
         )
     for metric, value, low, high, file, row in con.execute("""
         SELECT o.metric, o.value, m.min, m.max, o.file, o.row FROM observations_raw o JOIN metric_meta m ON m.id = o.metric
-        WHERE (m.min IS NOT NULL AND o.value < m.min) OR (m.max IS NOT NULL AND o.value > m.max) ORDER BY file_order, row
+        WHERE (m.min IS NOT NULL AND o.value < m.min) OR (m.max IS NOT NULL AND o.value > m.max)
+        ORDER BY file_order, row, o.metric
     """).fetchall():
         below = low is not None and value < low
         problems.append(
@@ -303,7 +304,7 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
             SELECT *, first_value(file) OVER w AS first_file, first_value(row) OVER w AS first_row,
                    row_number() OVER w AS n
             FROM observations_raw WINDOW w AS (PARTITION BY metric, date ORDER BY file_order, row)
-        ) WHERE n > 1 ORDER BY file, row
+        ) WHERE n > 1 ORDER BY file, row, metric
     """).fetchall()
     ):
         problems.append(
@@ -317,7 +318,7 @@ def _check_observations(con, problems: list[Problem], today: dt.date) -> bool:
             )
         )
     for date, file, row in con.execute(
-        "SELECT date, file, row FROM observations_raw WHERE date > ? ORDER BY file_order, row", [today]
+        "SELECT date, file, row FROM observations_raw WHERE date > ? ORDER BY file_order, row, metric", [today]
     ).fetchall():
         problems.append(
             Problem(
