@@ -121,31 +121,62 @@ def test_language_switch_changes_labels_and_numbers(base_url, page):
     assert "Newsletter subscribers" in visible(page)
 
 
-def test_every_page_renders_and_is_captured(base_url, browser):
-    """Each page in both languages, photographed at projector size, then narrowed to a phone."""
+@pytest.fixture(scope="module")
+def tour(base_url, browser) -> list[dict]:
+    """Every page in both languages, opened afresh at projector and at phone size, once for all
+    the tests that look at every page: each visit is photographed, measured and run through axe.
+
+    One visit serves several checks because a page load is what costs (1.5 s each, 48 of them).
+    """
     for folder in SIZES:
         (ARTIFACTS / folder).mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=SIZES["1280x800"])
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    try:
-        for lang in ("sv", "en"):
-            for name, path in PAGE_PATHS.items():
-                query = f"{AS_OF}&lang={lang}" + ("&metric=newsletter_subscribers" if name == "metric" else "")
-                tab.set_viewport_size(SIZES["1280x800"])
-                tab.goto(f"{base_url}/{path}?{query}")
-                wait_idle(tab, 60_000)
-                assert tab.locator('[data-testid="stException"]').count() == 0, name
-                assert tab.evaluate("document.documentElement.lang") == lang, name  # hyphenation follows it
-                tab.screenshot(path=str(ARTIFACTS / "1280x800" / f"{name}-{lang}.png"))
-                tab.set_viewport_size(SIZES["390x844"])  # Streamlit folds the sidebar and stacks the columns
-                tab.wait_for_timeout(400)
-                tab.screenshot(path=str(ARTIFACTS / "390x844" / f"{name}-{lang}.png"))
-                # Nothing wider than the phone outside a frame that scrolls on its own.
-                overflow = tab.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
-                assert overflow <= 1, (name, lang, overflow)
-    finally:
-        context.close()
+    visits = []
+    for folder, size in SIZES.items():
+        context = browser.new_context(viewport=size)
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        try:
+            for lang in ("sv", "en"):
+                for name, path in PAGE_PATHS.items():
+                    query = f"{AS_OF}&lang={lang}" + ("&metric=newsletter_subscribers" if name == "metric" else "")
+                    tab.goto(f"{base_url}/{path}?{query}")
+                    wait_idle(tab, 60_000)
+                    tab.screenshot(path=str(ARTIFACTS / folder / f"{name}-{lang}.png"))
+                    visit = {
+                        "size": folder,
+                        "lang": lang,
+                        "page": name,
+                        "exceptions": tab.locator('[data-testid="stException"]').count(),
+                        "lang_attribute": tab.evaluate("document.documentElement.lang"),
+                        # Nothing wider than the window outside a frame that scrolls on its own.
+                        "overflow": tab.evaluate("document.scrollingElement.scrollWidth - window.innerWidth"),
+                        "violations": None,
+                    }
+                    if AXE.exists():
+                        tab.add_script_tag(path=str(AXE))
+                        result = tab.evaluate(
+                            "axe.run(document, {runOnly: {type: 'tag',"
+                            " values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+                        )
+                        visit["violations"] = [
+                            (violation["id"], [node["html"][:120] for node in violation["nodes"][:3]])
+                            for violation in result["violations"]
+                            if violation["impact"] in ("serious", "critical") and not streamlit_only(tab, violation)
+                        ]
+                    visits.append(visit)
+        finally:
+            context.close()
+    return visits
+
+
+def test_every_page_renders_and_is_captured(tour):
+    """Each page in both languages renders without an error, in its language, at both sizes."""
+    assert len(tour) == len(SIZES) * 2 * len(PAGE_PATHS)
+    for visit in tour:
+        where = (visit["size"], visit["lang"], visit["page"])
+        assert visit["exceptions"] == 0, where
+        assert visit["lang_attribute"] == visit["lang"], where  # hyphenation follows it
+        assert visit["overflow"] <= 1, (where, visit["overflow"])
     expected = sorted(f"{name}-{lang}" for name in PAGE_PATHS for lang in ("sv", "en"))
     for folder in SIZES:
         assert sorted(p.stem for p in (ARTIFACTS / folder).glob("*-??.png")) == expected
@@ -224,30 +255,11 @@ def streamlit_only(page, violation) -> bool:
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (scripts/setup-test-env.sh installs it)")
-def test_no_serious_accessibility_violations_on_any_page(base_url, browser):
+def test_no_serious_accessibility_violations_on_any_page(tour):
     """axe-core, WCAG 2.1 A and AA, every page in both languages at projector and phone size."""
-    found = []
-    for size in SIZES.values():
-        context = browser.new_context(viewport=size)
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
-        try:
-            for lang in ("sv", "en"):
-                for name, path in PAGE_PATHS.items():
-                    query = f"{AS_OF}&lang={lang}" + ("&metric=newsletter_subscribers" if name == "metric" else "")
-                    tab.goto(f"{base_url}/{path}?{query}")
-                    wait_idle(tab, 60_000)
-                    tab.add_script_tag(path=str(AXE))
-                    result = tab.evaluate(
-                        "axe.run(document, {runOnly: {type: 'tag',"
-                        " values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-                    )
-                    for violation in result["violations"]:
-                        if violation["impact"] in ("serious", "critical") and not streamlit_only(tab, violation):
-                            nodes = [node["html"][:120] for node in violation["nodes"][:3]]
-                            found.append((size["width"], lang, name, violation["id"], nodes))
-        finally:
-            context.close()
+    found = [
+        (visit["size"], visit["lang"], visit["page"], visit["violations"]) for visit in tour if visit["violations"]
+    ]
     assert found == []
 
 
