@@ -112,6 +112,7 @@ def register_page(use_data: Callable[[Path, Path], None], run_page: Callable[...
     return runner
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook turns the group marks into its groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run one after another on one xdist worker: two Chromiums and two dashboards
     at once on a two-core machine would make their timeouts about the machine, not the app."""
