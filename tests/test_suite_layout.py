@@ -14,7 +14,11 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.support import ROOT
+
+pytestmark = pytest.mark.slow  # a subprocess suite: the full suite checks the layout, the quick one need not
 
 _MODULE = textwrap.dedent(
     """
