@@ -25,6 +25,9 @@ st.markdown(
     "@media (min-width: 1000px){[data-testid='stMainBlockContainer']{padding-left:2rem;padding-right:2rem}}"
     # Captions are grey at 4.2:1 by default; #57606a on white is 6.4:1 (WCAG AA asks 4.5:1).
     "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] p{color:#57606a !important;opacity:1}"
+    # Streamlit's "Press Enter to submit form" under a typed field is English only and cannot be
+    # translated; the fields' own help says it in the user's language ("tryck Enter").
+    "[data-testid='InputInstructions']{display:none}"
     "</style>",
     unsafe_allow_html=True,
 )

@@ -363,3 +363,19 @@ def test_chart_labels_fit_on_a_phone(browser, example_url, path):
                         assert not any(_overlap(tick, chart["legend"]) for tick in ticks), (where, chart["legend"])
         finally:
             context.close()
+
+
+def test_no_english_hint_under_a_typed_field(base_url, page):
+    """Streamlit writes "Press Enter to submit form" under a field being typed in, in English
+    only; the Swedish view hides it (the field's own help says "tryck Enter")."""
+    page.goto(f"{base_url}/reports?{AS_OF}")
+    wait_idle(page, 60_000)
+    page.locator('[data-testid="stExpander"] summary').first.click()
+    box = page.locator('[data-testid="stMain"] input[aria-label="Period från"]')
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.type("2026-0")
+    hint = page.locator('[data-testid="InputInstructions"]')
+    hint.first.wait_for(state="attached")  # Streamlit did draw it ...
+    assert not hint.first.is_visible()  # ... and it is not shown
+    assert "Press Enter" not in page.inner_text("body")
