@@ -4,6 +4,8 @@ Run with ``streamlit run app.py``. Page titles follow the language in the URL (`
 read before the sidebar is drawn, so the menu is in the same language as the page.
 """
 
+import json
+
 import streamlit as st
 
 from kpi.text.i18n import t
@@ -28,6 +30,14 @@ st.markdown(
     # Streamlit's "Press Enter to submit form" under a typed field is English only and cannot be
     # translated; the fields' own help says it in the user's language ("tryck Enter").
     "[data-testid='InputInstructions']{display:none}"
+    # The file uploader's button says "Upload" and its note "5MB per file • CSV, …", in English
+    # only: the note is hidden (the field's label gives the formats and the limit) and the
+    # button's word comes from the translation table. display:none also keeps "Upload" out of
+    # the button's accessible name; the generated text is in it.
+    "[data-testid='stFileUploaderDropzoneInstructions'],"
+    "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{display:none}"
+    "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer']::after"
+    "{content:" + json.dumps(t("dashboard.upload_button", lang), ensure_ascii=False) + "}"
     "</style>",
     unsafe_allow_html=True,
 )

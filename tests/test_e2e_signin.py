@@ -82,6 +82,11 @@ def test_staff_edit_as_their_address(site, browser):
     text = visit(page, site, "data")
     assert "anna@matkluster.se" in text and "Ditt konto har ingen roll" not in text
     assert "lösenord" not in text.lower()  # no shared password is asked for
+    # Streamlit's uploader says "Upload" and "5MB per file • …" in English only: app.py
+    # replaces the word from the translation table and hides the note.
+    word = page.locator('[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]')
+    assert word.evaluate("e => getComputedStyle(e, '::after').content") == '"Välj fil"'
+    assert "Upload" not in page.inner_text("body") and "per file" not in page.inner_text("body")
     context.close()
 
 
