@@ -6,6 +6,7 @@ import streamlit as st
 from kpi.read import registers
 from kpi.show import register_charts
 from kpi.show import registers as register_views
+from kpi.show.style import chart_config
 from kpi.text.i18n import t
 from ui import access
 from ui.cards import area_section
@@ -26,7 +27,11 @@ st.subheader(t("registers.calendar_heading", lang, year=year))
 if calendar.empty:
     st.info(t("registers.nothing", lang))
 else:
-    st.plotly_chart(register_charts.activity_calendar_figure(calendar, year, as_of, lang), width="stretch")
+    st.plotly_chart(
+        register_charts.activity_calendar_figure(calendar, year, as_of, lang),
+        width="stretch",
+        config=chart_config(lang),
+    )
     with st.expander(t("registers.calendar_table", lang, year=year)):
         st.table(
             register_views.display_table(
@@ -37,7 +42,7 @@ else:
 
     st.subheader(t("registers.planned_vs_done_heading", lang, year=year))
     summary = registers.activity_summary(data, year, as_of)
-    st.plotly_chart(register_charts.planned_vs_done_figure(summary, lang), width="stretch")
+    st.plotly_chart(register_charts.planned_vs_done_figure(summary, lang), width="stretch", config=chart_config(lang))
     st.table(register_views.display_table(summary, lang, data), hide_index=True)
 
 st.subheader(t("registers.attendance_heading", lang))
@@ -46,7 +51,9 @@ if attendance.empty:
     st.info(t("registers.nothing", lang))
 else:
     goal = register_views.attendance_goal(data, as_of)
-    st.plotly_chart(register_charts.attendance_figure(attendance, lang, goal), width="stretch")
+    st.plotly_chart(
+        register_charts.attendance_figure(attendance, lang, goal), width="stretch", config=chart_config(lang)
+    )
     st.table(
         register_views.display_table(
             attendance, lang, data, ["date", "type", "title", "members_present", "members", "attendance_pct", "row"]

@@ -8,6 +8,7 @@ import streamlit as st
 from kpi.read import registers
 from kpi.show import register_charts
 from kpi.show import registers as register_views
+from kpi.show.style import chart_config
 from kpi.text.i18n import format_date, format_number, t
 from ui import access
 from ui.cards import area_section
@@ -32,7 +33,7 @@ st.caption(
         date=format_date(as_of, lang),
     )
 )
-st.plotly_chart(register_charts.members_over_time_figure(counts, lang), width="stretch")
+st.plotly_chart(register_charts.members_over_time_figure(counts, lang), width="stretch", config=chart_config(lang))
 
 st.subheader(t("registers.members_changes", lang))
 st.plotly_chart(
@@ -40,6 +41,7 @@ st.plotly_chart(
         registers.member_changes_by_year(data, as_of.year - 4, as_of.year, until=as_of), lang
     ),
     width="stretch",
+    config=chart_config(lang),
 )
 changes = registers.member_changes(data, as_of.year, until=as_of)
 change_counts = registers.member_change_counts(data, as_of.year, until=as_of)
@@ -70,11 +72,14 @@ with left_column:
     st.plotly_chart(
         register_charts.members_by_figure(registers.members_by(data, as_of, "category"), "category", lang),
         width="stretch",
+        config=chart_config(lang),
     )
 with right_column:
     st.markdown("**" + t("registers.col.kommun", lang) + "**")
     st.plotly_chart(
-        register_charts.members_by_figure(registers.members_by(data, as_of, "kommun"), "kommun", lang), width="stretch"
+        register_charts.members_by_figure(registers.members_by(data, as_of, "kommun"), "kommun", lang),
+        width="stretch",
+        config=chart_config(lang),
     )
 
 st.subheader(t("registers.behind_heading", lang))

@@ -13,6 +13,7 @@ from kpi.show import registers as register_views
 from kpi.show.charts import metric_figure
 from kpi.show.registers import register_title
 from kpi.show.status import STATUS_COLOURS, status_label
+from kpi.show.style import chart_config
 from kpi.show.views import forecast_text, observation_table, target_rows
 from kpi.text.i18n import localized, t
 from ui import access
@@ -67,7 +68,7 @@ if outlook:
 
 st.plotly_chart(
     metric_figure(data, status, lang),
-    config={"displaylogo": False, "responsive": True},
+    config=chart_config(lang),
     alt=t("dashboard.chart_alt", lang, name=metric.display_name(lang)),
 )
 

@@ -6,6 +6,7 @@ import streamlit as st
 from kpi.read import registers
 from kpi.show import maps
 from kpi.show import registers as register_views
+from kpi.show.style import chart_config
 from kpi.text.i18n import t
 from ui import access
 from ui.cards import area_section
@@ -21,7 +22,7 @@ if not registers.has_register(data, "agreements"):
     st.stop()
 
 st.subheader(t("registers.map_heading", lang))
-st.plotly_chart(maps.agreements_map(data, as_of, lang), width="stretch")
+st.plotly_chart(maps.agreements_map(data, as_of, lang), width="stretch", config=chart_config(lang))
 st.caption(maps.MAP_ATTRIBUTION[lang])
 
 st.subheader(t("registers.agreements_heading", lang))

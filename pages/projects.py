@@ -6,6 +6,7 @@ import streamlit as st
 from kpi.read import registers
 from kpi.show import register_charts
 from kpi.show import registers as register_views
+from kpi.show.style import chart_config
 from kpi.text.i18n import t
 from ui import access
 from ui.cards import area_section
@@ -23,7 +24,9 @@ if not registers.has_register(data, "milestones"):
 milestones = registers.milestones_table(data, as_of)
 progress = registers.milestone_progress(data, as_of)
 st.subheader(t("registers.progress_heading", lang))
-st.plotly_chart(register_charts.milestone_progress_figure(progress, lang, data), width="stretch")
+st.plotly_chart(
+    register_charts.milestone_progress_figure(progress, lang, data), width="stretch", config=chart_config(lang)
+)
 st.table(
     register_views.display_table(
         progress, lang, data, ["project", "package", "milestones", "done", "overdue", "open", "done_pct", "overdue_pct"]
@@ -32,7 +35,9 @@ st.table(
 )
 
 st.subheader(t("registers.timeline_heading", lang))
-st.plotly_chart(register_charts.milestone_timeline_figure(milestones, as_of, lang, data), width="stretch")
+st.plotly_chart(
+    register_charts.milestone_timeline_figure(milestones, as_of, lang, data), width="stretch", config=chart_config(lang)
+)
 
 st.subheader(t("registers.milestones_heading", lang))
 st.caption(t("registers.milestones_caption", lang))

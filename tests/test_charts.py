@@ -103,3 +103,15 @@ def test_sparkline_has_no_axes():
     fig = sparkline_figure([1, 2, 3])
     assert fig.layout.xaxis.visible is False and fig.layout.height == 60
     assert list(fig.data[0].y) == [1, 2, 3]
+
+
+def test_the_chart_toolbar_is_in_the_users_language():
+    """Plotly's toolbar hints come from the translation table in Swedish; English keeps plotly's own."""
+    from kpi.show.style import _PLOTLY_STRINGS, chart_config
+
+    swedish = chart_config("sv")
+    dictionary = swedish["locales"]["sv"]["dictionary"]
+    assert swedish["locale"] == "sv" and set(dictionary) == set(_PLOTLY_STRINGS)
+    assert dictionary["Download plot as a PNG"] == "Ladda ner diagrammet som PNG"
+    assert all(value and value != key for key, value in dictionary.items())  # each one translated
+    assert "locales" not in chart_config("en") and chart_config("en")["displaylogo"] is False

@@ -379,3 +379,14 @@ def test_no_english_hint_under_a_typed_field(base_url, page):
     hint.first.wait_for(state="attached")  # Streamlit did draw it ...
     assert not hint.first.is_visible()  # ... and it is not shown
     assert "Press Enter" not in page.inner_text("body")
+
+
+def test_the_chart_toolbar_speaks_swedish(base_url, page):
+    page.goto(f"{base_url}/metric?{AS_OF}&metric=newsletter_subscribers")
+    wait_idle(page, 60_000)
+    page.locator(".js-plotly-plot").first.hover()
+    buttons = page.locator(".js-plotly-plot .modebar-btn")
+    buttons.first.wait_for(state="attached")
+    titles = [buttons.nth(i).get_attribute("data-title") for i in range(buttons.count())]
+    assert "Ladda ner diagrammet som PNG" in titles, titles
+    assert not {"Download plot as a PNG", "Zoom", "Pan", "Reset axes", "Autoscale"} & set(titles), titles

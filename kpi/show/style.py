@@ -15,6 +15,45 @@ FONT: dict[str, Any] = dict(family="Source Sans Pro, DejaVu Sans, Arial, sans-se
 SEPARATORS = {"sv": ", ", "en": ".,"}  # plotly: decimal mark, then thousands separator
 AS_OF_COLOUR = "#24292f"
 
+# Plotly's own English strings: the toolbar over a chart (each button's hint) and the hint after a
+# zoom. Plotly looks each up in the chart's ``locales`` dictionary; keys are plotly's own words.
+_PLOTLY_STRINGS = {
+    "Download plot as a PNG": "download_png",
+    "Download plot": "download",
+    "Zoom": "zoom",
+    "Pan": "pan",
+    "Box Select": "box_select",
+    "Lasso Select": "lasso_select",
+    "Zoom in": "zoom_in",
+    "Zoom out": "zoom_out",
+    "Autoscale": "autoscale",
+    "Reset axes": "reset_axes",
+    "Reset view": "reset_view",
+    "Reset views": "reset_view",
+    "Reset": "reset",
+    "Toggle Spike Lines": "spikelines",
+    "Show closest data on hover": "hover_closest",
+    "Compare data on hover": "hover_compare",
+    "Toggle show closest data on hover": "hover_closest",
+    "Double-click to zoom back out": "zoom_back",
+}
+# Streamlit adds one button of its own to that toolbar, "Fullscreen", whose hint plotly does not
+# look up: it stays English (like Streamlit's other control labels).
+
+
+def chart_config(lang: str) -> dict[str, Any]:
+    """The plotly config of every chart on screen: no plotly logo, and its toolbar in ``lang``.
+
+    Streamlit hands this to plotly.js; without ``locales`` the toolbar's hints are English in
+    the Swedish view ("Download plot as a PNG", "Reset axes").
+    """
+    config: dict[str, Any] = {"displaylogo": False, "responsive": True}
+    if lang != "en":
+        dictionary = {english: t("charts.plotly." + key, lang) for english, key in _PLOTLY_STRINGS.items()}
+        config["locale"] = lang
+        config["locales"] = {lang: {"dictionary": dictionary}}
+    return config
+
 
 def as_of_line(fig: Any, as_of: dt.date, lang: str, anchor: str = "auto") -> None:
     """A dash-dot vertical line at the as-of date, labelled "Läge per 30 juni 2026" above the plot."""
