@@ -51,7 +51,8 @@ async def one_view(port: int, query: str, timeout: float = TIMEOUT_S) -> tuple[f
 
 
 def server_cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds the process has used so far (Linux)."""
+    """User + system CPU seconds the process has used so far (Linux), in clock ticks (1/100 s
+    here): a figure per view is only meaningful over many views, as in the full run's N ≥ 10."""
     with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
         fields = handle.read().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")

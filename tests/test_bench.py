@@ -58,7 +58,8 @@ def test_quick_benchmark_produces_its_table(tmp_path):
         assert (
             [row["finished"] for row in sessions.values()] == [row["sessions"] for row in sessions.values()] == [1, 3]
         )
-        assert all(row["deltas"] > 0 and row["cpu_per_view"] > 0 for row in sessions.values())
+        # CPU comes in clock ticks (10 ms): one view of a light page can cost less than one tick.
+        assert all(row["deltas"] > 0 and row["cpu_per_view"] >= 0 for row in sessions.values())
     for fmt in ("pdf", "xlsx"):
         assert "error" not in results["reports"][fmt], results["reports"][fmt]
         assert (tmp_path / f"report.{fmt}").stat().st_size > 1000
