@@ -4,10 +4,9 @@ import streamlit as st
 
 from kpi import paths
 from kpi.model.problems import errors, warnings
-from kpi.show.meeting import plural
 from kpi.show.method import method_intro
 from kpi.show.views import file_rows, rule_lines
-from kpi.text.i18n import format_number, t
+from kpi.text.i18n import format_number, plural, t
 from ui.state import dataset, show_problem_list, shown_path, sidebar
 
 state = sidebar()

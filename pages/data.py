@@ -12,8 +12,7 @@ import streamlit as st
 
 from kpi import clock
 from kpi.model.problems import DataError, warnings
-from kpi.show.meeting import plural
-from kpi.text.i18n import format_list, format_number, has_key, t
+from kpi.text.i18n import format_list, format_number, has_key, plural, t
 from kpi.write import auth, imports, store
 from kpi.write.forget import forget_member
 from ui import access

@@ -8,9 +8,9 @@ each with its reason. Grouping by area and the cards are one click away (``?view
 
 import streamlit as st
 
-from kpi.show.meeting import ORDER, area_groups, ordered, plural
+from kpi.show.meeting import ORDER, area_groups, ordered
 from kpi.show.views import cards, file_changes, summary_counts
-from kpi.text.i18n import format_date, t
+from kpi.text.i18n import format_date, plural, t
 from ui import access
 from ui.cards import render_views
 from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome

@@ -8,10 +8,8 @@ from kpi.show import register_charts
 from kpi.show import registers as register_views
 from kpi.show.style import chart_config
 from kpi.text.i18n import t
-from ui import access
-from ui.cards import area_section
+from ui.cards import area_section, behind_sections
 from ui.state import open_page
-from ui.text import escape_markdown
 
 state, data = open_page()
 lang, as_of = state.lang, state.as_of
@@ -51,7 +49,4 @@ st.table(
     hide_index=True,
 )
 
-for behind in access.visible_behind(data, register_views.behind_tables(data, "projects", as_of, lang), lang):
-    with st.expander(escape_markdown(behind.title)):  # the goal's name from targets.yaml: as typed
-        st.caption(escape_markdown(behind.definition))
-        st.table(behind.table, hide_index=True)
+behind_sections(data, "projects", as_of, lang)

@@ -8,6 +8,7 @@ numbers and texts come ready-made from :mod:`kpi.views`; this module only draws 
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 import streamlit as st
@@ -15,9 +16,11 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from kpi.judge.rules import MetricStatus
 from kpi.model.dataset import Dataset
+from kpi.show import registers as register_views
 from kpi.show.status import tint
 from kpi.show.views import CardView, StatusCount, card, cards, summary_counts
 from kpi.text.i18n import t
+from ui import access
 from ui.state import ViewState, dataset, notices, sidebar, statuses
 from ui.text import escape_markdown
 
@@ -178,3 +181,14 @@ def area_page(area_id: str, intro_key: str | None = None) -> None:
         return
     items = area_section(data, state, area_id, t(intro_key, state.lang) if intro_key else None)
     area_table(items, state.lang)
+
+
+def behind_sections(data: Dataset, page: str, as_of: dt.date, lang: str) -> None:
+    """The page's "which ones?" tables, each in an expander, as far as this viewer may see them.
+
+    Titles and definitions carry goal names from targets.yaml: shown as typed, never as Markdown.
+    """
+    for behind in access.visible_behind(data, register_views.behind_tables(data, page, as_of, lang), lang):
+        with st.expander(escape_markdown(behind.title)):
+            st.caption(escape_markdown(behind.definition))
+            st.table(behind.table, hide_index=True)

@@ -30,7 +30,7 @@ from kpi.read.registers import (
     rows_behind,
     where_value,
 )
-from kpi.text.i18n import format_number, has_key, t
+from kpi.text.i18n import format_number, has_key, plural, t
 
 
 def attendance_goal(dataset: Dataset, as_of: dt.date) -> float | None:
@@ -247,9 +247,6 @@ def behind_table(dataset: Dataset, metric_id: str, as_of: dt.date, lang: str) ->
         column.replace("{flag}", metric.source.flag or "")
         for column in _BEHIND_COLUMNS.get(metric.source.register_name, list(rows.columns))
     ]
-    # Plural by babel's rules ("1 rad", "2 rader"); imported here, as meeting builds on views.
-    from kpi.show.meeting import plural
-
     title = t(
         "registers.behind_title", lang, name=metric.display_name(lang), rows=plural("meeting.rows", lang, len(rows))
     )
