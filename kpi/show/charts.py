@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from kpi.judge.rules import MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.dataset import Dataset
 from kpi.show.status import STATUS_COLOURS
-from kpi.show.style import FONT, SEPARATORS, as_of_line
+from kpi.show.style import FONT, LEGEND_BELOW, SEPARATORS, as_of_line
 from kpi.show.views import format_estimate, format_value, series_until
 from kpi.text.i18n import format_date, t
 
@@ -284,11 +284,6 @@ def _date_ticks(fig: go.Figure, first: dt.date, last: dt.date, lang: str) -> Non
         minor=dict(tickvals=ticks, showgrid=True, gridcolor="#f3f5f7"),
         range=[first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)],
     )
-
-
-# At the container's bottom left: a legend placed below the plot area (yref "paper", y < 0) made
-# plotly widen the left margin by the legend's width and squeeze the plot to the right half.
-LEGEND_BELOW = dict(orientation="h", yanchor="bottom", y=0, yref="container", xanchor="left", x=0, xref="container")
 
 
 def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:

@@ -18,7 +18,7 @@ from kpi.model.dataset import Dataset
 from kpi.model.values import is_missing
 from kpi.read.registers import ACTIVITY_TYPES, LEAVE_REASONS, package_name, project_name
 from kpi.show.registers import milestone_name
-from kpi.show.style import FONT, SEPARATORS, as_of_line
+from kpi.show.style import FONT, LEGEND_BELOW, SEPARATORS, as_of_line
 from kpi.text.i18n import format_date, format_number, t
 
 MEMBERS_COLOUR = "#1f4e3d"
@@ -47,10 +47,7 @@ def layout(fig: go.Figure, lang: str, height: int = 380, legend: bool = True) ->
         margin=dict(l=10, r=10, t=36, b=96 if legend else 10),
         hovermode="closest",
         showlegend=legend,
-        # Below the plot, from the figure's left edge (not the plot's, which long labels push
-        # right), at the container's bottom: on a phone the entries wrap instead of running off
-        # the right side or over the last labels.
-        legend=dict(orientation="h", yanchor="bottom", y=0, yref="container", xanchor="left", x=0, xref="container"),
+        legend=LEGEND_BELOW,
     )
     fig.update_yaxes(gridcolor="#d0d7de", zeroline=False, exponentformat="none")
     fig.update_xaxes(gridcolor="#eaeef2")

@@ -14,6 +14,13 @@ from kpi.text.i18n import format_date, t
 FONT: dict[str, Any] = dict(family="Source Sans Pro, DejaVu Sans, Arial, sans-serif", size=15, color="#1f2328")
 SEPARATORS = {"sv": ", ", "en": ".,"}  # plotly: decimal mark, then thousands separator
 AS_OF_COLOUR = "#24292f"
+# Every chart's legend: below the plot at the container's bottom, from the figure's left edge (not
+# the plot's, which long labels push right), so on a phone the entries wrap instead of running off
+# the right side. Placed below the plot area instead (yref "paper", y < 0), it made plotly widen
+# the left margin by the legend's width and squeeze the plot into the right half.
+LEGEND_BELOW: dict[str, Any] = dict(
+    orientation="h", yanchor="bottom", y=0, yref="container", xanchor="left", x=0, xref="container"
+)
 
 # Plotly's own English strings: the toolbar over a chart (each button's hint) and the hint after a
 # zoom. Plotly looks each up in the chart's ``locales`` dictionary; keys are plotly's own words.
