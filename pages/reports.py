@@ -20,6 +20,7 @@ from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError
 from kpi.report import build
 from kpi.report import content as reports
+from kpi.report.formats import FORMATS, report_format
 from kpi.show.changes import change_line, pack_title
 from kpi.show.status import status_counts_text, status_label
 from kpi.text.i18n import LANGUAGES, format_date, t
@@ -28,12 +29,6 @@ from ui import access
 from ui.state import dataset, notices, show_problem_list, sidebar, statuses, typed_date
 from ui.text import escape_markdown
 
-FORMAT_KEYS = {
-    "pdf": "reports.format_pdf",
-    "xlsx": "reports.format_xlsx",
-    "csv": "reports.format_csv",
-    "html": "reports.format_html",
-}
 RESULT_KEY = "reports_result"
 FLASH_KEY = "reports_pack_flash"
 
@@ -102,8 +97,8 @@ def make_report(
     st.session_state[RESULT_KEY] = {
         "name": build.file_name(content.spec, content.config.own_scope()),
         "data": body,
-        "mime": reports.MEDIA_TYPES[fmt],
-        "label": f"{content.scope_label} · {t(FORMAT_KEYS[fmt], lang)}",
+        "mime": report_format(fmt).media_type,
+        "label": f"{content.scope_label} · {report_format(fmt).label(lang)}",
         "origin": origin,
     }
 
@@ -152,7 +147,7 @@ for project in config.projects:
         quick_fmt = middle.selectbox(
             t("period.quick_format", lang),
             ["pdf", "xlsx"],
-            format_func=lambda key: t(FORMAT_KEYS[key], lang),
+            format_func=lambda key: report_format(key).label(lang),
             key=f"quick_format_{project.id}",
         )
         if right.button(label, key=f"quick_{project.id}", icon=":material/description:", width="stretch"):
@@ -179,9 +174,9 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
         left, right = st.columns(2)
         fmt = left.selectbox(
             t("reports.format", lang),
-            list(reports.FORMATS),
+            list(FORMATS),
             key="report_format",
-            format_func=lambda key: t(FORMAT_KEYS[key], lang),
+            format_func=lambda key: report_format(key).label(lang),
         )
         scope = right.selectbox(
             t("reports.scope", lang),

@@ -11,7 +11,8 @@ from kpi import paths
 from kpi.cli.common import EXIT_OK, EXIT_USAGE, add_common, exit_for, iso_date, open_dataset, print_problems
 from kpi.model.problems import DataError
 from kpi.report.build import render
-from kpi.report.content import CSV_DIALECTS, FORMATS, SCOPE_ALL, ReportSpec, gather
+from kpi.report.content import CSV_DIALECTS, SCOPE_ALL, ReportSpec, gather
+from kpi.report.formats import FORMATS, report_format
 from kpi.report.images import warm_up_renderer
 from kpi.show.status import status_counts_text
 from kpi.text.i18n import format_number, t
@@ -96,7 +97,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if fmt not in FORMATS:
         print(t("reports.cli_no_format", args.lang, formats=", ".join(FORMATS)), file=sys.stderr)
         return EXIT_USAGE
-    if fmt in ("pdf", "html"):
+    if report_format(fmt).draws_charts:
         warm_up_renderer()  # Chromium starts while the data loads
     dataset = open_dataset(args)
     spec = ReportSpec(

@@ -33,13 +33,13 @@ import numpy as np
 
 from kpi.judge.forecast import DAYS_PER_MONTH, Trend, fit_trend, stepwise_on_grid, to_day
 from kpi.model.dataset import Series
+
+# The statuses are defined once, in kpi.model.status; re-exported here, where the rule uses them.
+from kpi.model.status import STATUSES, StatusCode
 from kpi.model.targets import Config, DatedValue, GrowthThresholds, Metric, Thresholds
 from kpi.model.values import as_number, iso
 from kpi.text.i18n import format_date, format_number, t
 
-STATUSES = ("reached", "on_track", "at_risk", "off_track", "moving_away", "no_data", "before_plan")
-# The five statuses that judge a goal; ``no_data`` and ``before_plan`` are counted apart.
-JUDGED = STATUSES[:5]
 STALE_AFTER_DAYS = {"monthly": 62, "quarterly": 135, "yearly": 400}
 
 
@@ -55,7 +55,7 @@ class TargetResult:
 class MetricStatus:
     metric: Metric
     as_of: dt.date
-    status: str
+    status: StatusCode
     value: float | None = None
     value_date: dt.date | None = None
     pace: float | None = None
@@ -264,7 +264,7 @@ def growth_band(growth_pct: float, direction: str, significant: float) -> str:
     return "significant_away"
 
 
-_BAND_STATUS = {
+_BAND_STATUS: dict[str, StatusCode] = {
     "significant_progress": "on_track",
     "moderate_progress": "at_risk",
     "moderate_away": "off_track",
@@ -276,7 +276,7 @@ def meets(value: float, target: float, direction: str) -> bool:
     return value >= target if direction == "increase" else value <= target
 
 
-def _classify(pace: float, thresholds: Thresholds) -> str:
+def _classify(pace: float, thresholds: Thresholds) -> StatusCode:
     if pace >= thresholds.on_track:
         return "on_track"
     if pace >= thresholds.at_risk:
@@ -376,6 +376,7 @@ def _evaluate_milestone(metric: Metric, dates: np.ndarray, values: np.ndarray, a
     due = metric.due_date
     # One answer on the due date: its target is judged that day (met: false when not done), so
     # the status is off track from the due date on, as for every other target.
+    status: StatusCode
     if done_date is not None:
         status = "reached"
     elif as_of < due:
@@ -693,7 +694,7 @@ def evaluate_all(config: Config, series_by_metric: dict[str, Series], as_of: dt.
 
 
 def count_by_status(statuses: list[MetricStatus]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
     for item in statuses:
         counts[item.status] += 1
     return counts

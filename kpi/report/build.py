@@ -11,7 +11,7 @@ import datetime as dt
 from kpi import clock
 from kpi.model.dataset import Dataset
 from kpi.report.content import SCOPE_ALL, ReportContent, ReportSpec, gather
-from kpi.report.csv_table import render_csv
+from kpi.report.formats import report_format
 
 
 def build_report(
@@ -49,20 +49,8 @@ def build_report(
 
 
 def render(content: ReportContent) -> bytes:
-    fmt = content.spec.fmt
-    if fmt == "csv":
-        return render_csv(content)
-    if fmt == "pdf":
-        from kpi.report.pdf import render_pdf
-
-        return render_pdf(content)
-    if fmt == "xlsx":
-        from kpi.report.xlsx import render_xlsx
-
-        return render_xlsx(content)
-    from kpi.report.html import render_html
-
-    return render_html(content)
+    """The content laid out by its format's writer (:data:`kpi.report.formats.REPORT_FORMATS`)."""
+    return report_format(content.spec.fmt).write(content)
 
 
 def file_name(spec: ReportSpec, organisation: str, made: dt.date | None = None) -> str:

@@ -33,8 +33,10 @@ from kpi import clock
 from kpi.judge.rules import MetricStatus, evaluate_all
 from kpi.model.dataset import Dataset, Series
 from kpi.model.problems import DataError, Problem, UsageError, errors
+from kpi.model.status import status
 from kpi.model.targets import Config, Metric
 from kpi.model.values import as_date, text_or_empty
+from kpi.report.formats import FORMATS
 from kpi.show.changes import change_line
 from kpi.show.method import method_intro, rule_items
 from kpi.show.status import status_counts_text, status_label
@@ -42,15 +44,8 @@ from kpi.show.views import group_by_area
 from kpi.text.i18n import format_date, format_number, normalise_language, t
 from kpi.write.packs import BoardPack, Change, changes_since, find_pack, latest_pack
 
-FORMATS = ("pdf", "xlsx", "csv", "html")
 CSV_DIALECTS = ("default", "excel-sv")
 SCOPE_ALL = "all"
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv",
-    "html": "text/html",
-}
 
 
 # --- the choices --------------------------------------------------------------------------------
@@ -364,8 +359,6 @@ def _latest_comments(dataset: Dataset, spec: ReportSpec) -> dict[str, str]:
 
 MILESTONE_STATES = ("done", "late", "open")
 _STATE_KEYS = {"done": "registers.status.done", "late": "registers.status.overdue", "open": "registers.status.open"}
-# How far behind a status is, for the cover's "most behind" list (then the slowest pace first).
-_BEHIND = {"moving_away": 0, "off_track": 1, "at_risk": 2}
 
 
 def milestone_state(item: MetricStatus) -> str:
@@ -399,8 +392,11 @@ class PackageSection:
 
 def behind_most(statuses: list[MetricStatus], count: int = 3) -> list[MetricStatus]:
     """The goals furthest behind: moving away, then off track, then at risk; slowest pace first."""
-    behind = [item for item in statuses if item.status in _BEHIND]
-    return sorted(behind, key=lambda item: (_BEHIND[item.status], item.pace if item.pace is not None else 0.0))[:count]
+    # How far behind a status is comes from the status table; then the slowest pace first.
+    behind = [item for item in statuses if status(item.status).behind is not None]
+    return sorted(behind, key=lambda item: (status(item.status).behind, item.pace if item.pace is not None else 0.0))[
+        :count
+    ]
 
 
 def period_value_rows(content: ReportContent) -> tuple[list[str], list[list[str]]]:
@@ -645,7 +641,8 @@ def summary_table(content: ReportContent) -> tuple[list[str], list[list[str]], l
     header = [t("reports.col_goal", lang), t("reports.col_value", lang), t("reports.col_date", lang)]
     header += [t("reports.col_target_year", lang, year=year) for year in years]
     header += [t("reports.col_status", lang)]
-    rows, codes = [], []
+    rows: list[list[str]] = []
+    codes: list[str] = []
     for item in content.statuses:
         metric = item.metric
         row = [

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from kpi.judge.rules import STATUSES, MetricStatus, year_target
 from kpi.model.dataset import Dataset
+from kpi.model.status import ATTENTION, BOARD_ORDER, status
 from kpi.model.targets import Config
 from kpi.model.values import as_number
 from kpi.show.changes import change_line, pack_title
@@ -36,11 +37,9 @@ from kpi.text.i18n import format_date, plural, t
 from kpi.write import packs
 from kpi.write.packs import BoardPack, Change
 
-# The board's reading order: what needs attention first, then what goes well.
-ATTENTION = ("moving_away", "off_track", "at_risk", "no_data")
-ORDER = (*ATTENTION, "on_track", "reached")
-# How bad a status is, for "got worse" (no data is the worst news: the goal cannot be followed).
-_SEVERITY = {"reached": 0, "on_track": 1, "at_risk": 2, "off_track": 3, "moving_away": 4, "no_data": 5}
+# The board's reading order (what needs attention first, then what goes well, then what is not
+# yet judged) and how bad each status is, from the one status table.
+ORDER = BOARD_ORDER
 
 
 # --- the goal table ------------------------------------------------------------------------------
@@ -92,13 +91,13 @@ def parse_statuses(text: str | None) -> list[str]:
     if not text:
         return []
     wanted = {part.strip() for part in str(text).split(",")}
-    return [status for status in STATUSES if status in wanted]
+    return [code for code in STATUSES if code in wanted]
 
 
 def status_query(statuses: Iterable[str]) -> str:
     """The URL form of a status choice, in the rule's order (so one choice has one link)."""
     chosen = set(statuses)
-    return ",".join(status for status in STATUSES if status in chosen)
+    return ",".join(code for code in STATUSES if code in chosen)
 
 
 def _judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
@@ -300,8 +299,8 @@ def change_group(change: Change) -> int:
     A goal that had no figure (or did not exist) before counts as having been on track: its first
     figure is bad news when it needs attention, good news otherwise.
     """
-    old = _SEVERITY["on_track"] if change.old_status in (None, "no_data") else _SEVERITY[change.old_status]
-    new = _SEVERITY[change.new_status]
+    old = status("on_track").severity if change.old_status in (None, "no_data") else status(change.old_status).severity
+    new = status(change.new_status).severity
     if new > old:
         return 0
     if change.comment_changed:
@@ -313,7 +312,7 @@ def change_group(change: Change) -> int:
 
 def ordered_changes(changes: list[Change]) -> list[Change]:
     """Worse first (the worst new status first), then new comments, then improvements, then the rest."""
-    return sorted(changes, key=lambda change: (change_group(change), -_SEVERITY[change.new_status]))
+    return sorted(changes, key=lambda change: (change_group(change), -status(change.new_status).severity))
 
 
 @dataclass(frozen=True)

@@ -9,33 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from kpi.judge.rules import STATUSES, MetricStatus, count_by_status
-from kpi.text.i18n import t
+from kpi.model.status import STATUS_TABLE, status
 
-# Shapes that differ without colour, in every font we embed (DejaVu Sans has them all).
-# ``before_plan`` (before the plan period: shown, not judged) is counted apart from the five.
-STATUS_ICONS = {
-    "reached": "✔",
-    "on_track": "↗",
-    "at_risk": "⚠",
-    "off_track": "✖",
-    "moving_away": "↘",
-    "no_data": "?",
-    "before_plan": "…",
-}
-STATUS_COLOURS = {
-    "reached": "#1a7f37",
-    "on_track": "#2f81f7",
-    "at_risk": "#bf8700",
-    "off_track": "#cf222e",
-    "moving_away": "#8250df",
-    "no_data": "#6e7781",
-    "before_plan": "#57606a",
-}
+# Lookups derived from the one status table (kpi.model.status), for the writers that colour cells.
+STATUS_ICONS: dict[str, str] = {item.code: item.icon for item in STATUS_TABLE}
+STATUS_COLOURS: dict[str, str] = {item.code: item.colour for item in STATUS_TABLE}
 
 
-def status_label(status: str, lang: str) -> str:
+def status_label(code: str, lang: str) -> str:
     """Icon and word together: status is never carried by colour alone."""
-    return f"{STATUS_ICONS[status]} {t('status.' + status, lang)}"
+    return status(code).label(lang)
 
 
 def tint(colour: str, share: float = 0.14) -> str:
@@ -103,4 +86,4 @@ def status_table(statuses: list[MetricStatus], lang: str) -> tuple[list[str], li
 def status_counts_text(statuses: list[MetricStatus], lang: str) -> str:
     """ "3 ✔ Uppnått · 2 ↗ På väg · 1 ⚠ Risk": a one-line summary, statuses in the rule's order."""
     counts = count_by_status(statuses)
-    return " · ".join(f"{counts[status]} {status_label(status, lang)}" for status in STATUSES if counts[status])
+    return " · ".join(f"{counts[code]} {status_label(code, lang)}" for code in STATUSES if counts[code])
