@@ -1,17 +1,21 @@
 """Målbild: the entry point. Sets up the page and the navigation; each page lives in pages/.
 
-Run with ``streamlit run app.py``. Page titles follow the language in the URL (``?lang=en``),
-read before the sidebar is drawn, so the menu is in the same language as the page.
+Run with ``streamlit run app.py``. The menu comes from the configuration (kpi.show.navigation):
+the built-in pages and one page per area of ``targets.yaml``. Page titles follow the language in
+the URL (``?lang=en``), read before the sidebar is drawn, so the menu is in the same language as
+the page.
 """
 
 import json
 
 import streamlit as st
 
+from kpi.show.navigation import menu
 from kpi.text.i18n import t
 from ui import access
+from ui.area import AREA_PAGE_KEY
 from ui.meeting import page_language
-from ui.state import current_language
+from ui.state import configuration, current_language
 
 st.set_page_config(page_title="Målbild", page_icon="🎯", layout="wide", initial_sidebar_state="auto")
 
@@ -43,32 +47,19 @@ st.markdown(
 )
 
 
-def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(path, title=t("dashboard.page_" + key, lang), icon=icon, default=default)
-
-
+config = configuration()
 navigation = st.navigation(
     {
-        t("dashboard.nav_goals", lang): [
-            page("pages/overview.py", "overview", ":material/flag:", default=True),
-            page("pages/metric.py", "metric", ":material/monitoring:"),
-        ],
-        t("dashboard.nav_areas", lang): [
-            page("pages/members.py", "members", ":material/groups:"),
-            page("pages/communication.py", "communication", ":material/campaign:"),
-            page("pages/municipalities.py", "municipalities", ":material/map:"),
-            page("pages/activities.py", "activities", ":material/school:"),
-            page("pages/organisation.py", "organisation", ":material/account_balance:"),
-            page("pages/business.py", "business", ":material/storefront:"),
-        ],
-        t("dashboard.nav_projects", lang): [
-            page("pages/projects.py", "projects", ":material/hub:"),
-        ],
-        t("dashboard.nav_tools", lang): [
-            page("pages/reports.py", "reports", ":material/description:"),
-            page("pages/data.py", "data", ":material/edit_note:"),
-            page("pages/about.py", "about", ":material/info:"),
-        ],
+        group.title: [
+            st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path, default=page.default)
+            for page in group.pages
+        ]
+        for group in menu(config, lang)
     }
 )
+# The browser's tab names the page and the organisation (st.Page sets only the page's title).
+organisation = config.organisation_name() if config is not None else ""
+st.set_page_config(page_title=" · ".join(part for part in (navigation.title, organisation) if part))
+# The area pages share one file (pages/area.py); it draws the area whose URL path is open.
+st.session_state[AREA_PAGE_KEY] = navigation.url_path
 navigation.run()

@@ -63,7 +63,8 @@ def use_data(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path, Path], None]:
 
 @pytest.fixture
 def run_page() -> Callable[..., Any]:
-    """Run one page (``"overview"``, ``"pages/x.py"`` or ``app.py``) in AppTest with query params.
+    """Run one page (``"overview"``, ``"pages/x.py"`` or ``app.py``) in AppTest with query params; an
+    area's URL path (``"members"``) runs the one area page (pages/area.py) for that area.
 
     Streamlit's caches are shared by every AppTest in the process, so they are cleared first.
     """
@@ -76,7 +77,12 @@ def run_page() -> Callable[..., Any]:
         st.cache_resource.clear()
         st.cache_data.clear()
         path = ROOT / page if page.endswith(".py") else ROOT / "pages" / f"{page}.py"
+        area = None
+        if not path.is_file():  # an area's page ("members", "pages/members.py"): the one area page
+            area, path = path.stem, ROOT / "pages" / "area.py"
         at = AppTest.from_file(str(path), default_timeout=timeout)
+        if area is not None:
+            at.session_state["_area_page"] = area
         if unlocked_as is not None:
             at.session_state["access_password_editor"] = unlocked_as
         for key, value in params.items():

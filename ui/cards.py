@@ -21,7 +21,7 @@ from kpi.show.status import tint
 from kpi.show.views import CardView, StatusCount, card, cards, summary_counts
 from kpi.text.i18n import t
 from ui import access
-from ui.state import ViewState, dataset, notices, sidebar, statuses
+from ui.state import ViewState, statuses
 from ui.text import escape_markdown
 
 METRIC_PAGE = "pages/metric.py"
@@ -168,27 +168,15 @@ def area_table(items: list[MetricStatus], lang: str) -> None:
     )
 
 
-def area_page(area_id: str, intro_key: str | None = None) -> None:
-    """A whole area page (sidebar, notices, cards, summary table), for areas without registers."""
-    state = sidebar()
-    data = dataset(state)
-    if data is None:
-        st.stop()
-    notices(data, state)
-    if area_id not in data.config.area_ids():
-        st.header(escape_markdown(data.config.area_name(area_id, state.lang)))
-        st.info(t("dashboard.area_missing", state.lang, area=area_id))
-        return
-    items = area_section(data, state, area_id, t(intro_key, state.lang) if intro_key else None)
-    area_table(items, state.lang)
-
-
-def behind_sections(data: Dataset, page: str, as_of: dt.date, lang: str) -> None:
+def behind_sections(data: Dataset, area: str, as_of: dt.date, lang: str) -> None:
     """The page's "which ones?" tables, each in an expander, as far as this viewer may see them.
 
     Titles and definitions carry goal names from targets.yaml: shown as typed, never as Markdown.
     """
-    for behind in access.visible_behind(data, register_views.behind_tables(data, page, as_of, lang), lang):
+    visible = access.visible_behind(data, register_views.behind_tables(data, area, as_of, lang), lang)
+    if visible:
+        st.subheader(t("registers.behind_heading", lang))
+    for behind in visible:
         with st.expander(escape_markdown(behind.title)):
             st.caption(escape_markdown(behind.definition))
             st.table(behind.table, hide_index=True)

@@ -26,7 +26,9 @@ from kpi.judge.forecast import months_before
 from kpi.judge.rules import MetricStatus, evaluate_all
 from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, Problem, errors, warnings
+from kpi.model.targets import Config
 from kpi.read.load import data_fingerprint, load_dataset
+from kpi.read.targets import load_config
 from kpi.show.meeting import ChangeGroup, GoalRow, Since, goal_rows, since_changes, since_choice
 from kpi.text.dates import parse_date
 from kpi.text.i18n import LANGUAGES, format_date, normalise_language, plural, t
@@ -188,7 +190,10 @@ def sidebar() -> ViewState:
     """Draw the sidebar's choices and return them; every page calls this first."""
     _through_the_app()
     lang = current_language()
+    settings = configuration()
     with st.sidebar:
+        if settings is not None and settings.organisation is not None:  # whose dashboard this is
+            st.markdown(f"**{escape_markdown(settings.organisation.name)}**")
         # Codes as labels: a format_func would break the URL binding (Streamlit 1.67).
         lang = (
             st.segmented_control(
@@ -213,6 +218,25 @@ def sidebar() -> ViewState:
         data_dir=config.data_dir(),
         targets=config.targets_path(),
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _config(targets: str, stamp: tuple[int, int]) -> Config | None:
+    try:
+        return load_config(Path(targets))
+    except DataError:  # the overview (every page) says what is wrong; the menu lists the built-in pages
+        return None
+
+
+def configuration() -> Config | None:
+    """The configuration (targets.yaml) for the menu and the sidebar, before any page loads the data;
+    read again when the file changes. None when it cannot be read."""
+    path = config.targets_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _config(str(path), (stat.st_mtime_ns, stat.st_size))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -12,7 +12,7 @@ from typing import Any
 from kpi import paths
 from kpi.cli.common import EXIT_DATA, EXIT_OK, add_common, print_problems
 from kpi.model.problems import Problem, UsageError
-from kpi.read.registers import REGISTERS
+from kpi.model.registers import REGISTERS
 from kpi.read.targets import load_config
 from kpi.text.i18n import format_number, t
 from kpi.write import auth, imports

@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kpi.model.registers import PERSONAL_REGISTERS
+
 Role = Literal["board", "staff", "admin"]
 ROLES: tuple[Role, ...] = ("board", "staff", "admin")
 Permission = Literal[
@@ -114,7 +116,7 @@ class Viewer:
 ANONYMOUS = Viewer()
 # Registers whose rows are about people (names, logins, survey answers): listing them ("which ones?")
 # needs view_member_data.
-MEMBER_LEVEL_REGISTERS = frozenset({"members", "logins", "surveys"})
+MEMBER_LEVEL_REGISTERS = PERSONAL_REGISTERS  # defined on each register (kpi.model.registers)
 
 
 def password_editor(name: str) -> Viewer:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kpi.model.registers import REGISTERS
 from kpi.text.i18n import localized
 
 METRIC_ID = re.compile(r"^[a-z0-9_]+$")
@@ -119,9 +120,58 @@ def _yaml_text(value: Any) -> str:
     return str(value)
 
 
+# Pages every configuration has: an area's page may not take their place in the URL.
+RESERVED_PAGES = frozenset({"overview", "metric", "reports", "data", "about"})
+PAGE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+DEFAULT_AREA_ICON = "label"
+
+
 class Area(_Strict):
+    """One area of the plan: a page in the menu with its goals and the registers it shows."""
+
     id: str
     name: LocalizedText
+    # A Material Symbols name (https://fonts.google.com/icons), e.g. ``groups``; default ``label``.
+    icon: str = DEFAULT_AREA_ICON
+    # One line under the page's heading, in the user's language.
+    intro: LocalizedText | None = None
+    # The page's URL path (``/members``); default the area's id. A link saved by the board keeps
+    # opening the same page as long as this stays.
+    page: str | None = None
+    # The registers whose views (charts and lists) the page shows, in order (kpi.model.registers).
+    registers: list[str] = Field(default_factory=list)
+
+    @field_validator("icon")
+    @classmethod
+    def _icon_form(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9_]{1,40}", value):
+            raise ValueError("use a Material Symbols name in lower case, e.g. groups or school")
+        return value
+
+    @field_validator("page")
+    @classmethod
+    def _page_form(cls, value: str | None) -> str | None:
+        if value is not None and not PAGE_SLUG.match(value):
+            raise ValueError("use 1-40 of a-z, 0-9, _ and -, starting with a letter or digit")
+        return value
+
+    @field_validator("registers")
+    @classmethod
+    def _known_registers(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in REGISTERS]
+        if unknown:
+            raise ValueError(f"unknown register {unknown[0]!r}; registers are {', '.join(REGISTERS)}")
+        return value
+
+    @property
+    def slug(self) -> str:
+        """The page's URL path: ``page`` or the id."""
+        return self.page or self.id
+
+    @property
+    def material_icon(self) -> str:
+        """The icon as Streamlit writes it (``:material/groups:``)."""
+        return f":material/{self.icon}:"
 
 
 class Package(_Strict):
@@ -291,6 +341,14 @@ class Config(_Strict):
             if metric.id in seen:
                 raise ValueError(f"metric id {metric.id!r} is used twice")
             seen.add(metric.id)
+        slugs = [area.slug for area in self.areas]
+        for slug in slugs:
+            if slug in RESERVED_PAGES:
+                raise ValueError(
+                    f"area page {slug!r} is the name of a built-in page ({', '.join(sorted(RESERVED_PAGES))})"
+                )
+            if slugs.count(slug) > 1:
+                raise ValueError(f"two areas share the page {slug!r}")
         if self.areas:
             known = {area.id for area in self.areas}
             for metric in self.metrics:
@@ -339,6 +397,25 @@ class Config(_Strict):
             if metric.area not in ordered:
                 ordered.append(metric.area)
         return ordered
+
+    def area_list(self) -> list[Area]:
+        """Every area in display order, with a plain one for an area a metric names but ``areas:`` lacks."""
+        declared = {area.id: area for area in self.areas}
+        return [
+            declared.get(area_id) or Area(id=area_id, name=LocalizedText(sv=area_id.replace("_", " ").capitalize()))
+            for area_id in self.area_ids()
+        ]
+
+    def area(self, area_id: str) -> Area:
+        for area in self.area_list():
+            if area.id == area_id:
+                return area
+        raise KeyError(area_id)
+
+    def is_project_area(self, area_id: str) -> bool:
+        """Whether the area holds project goals only (at least one): the menu lists it under "Projekt"."""
+        goals = [metric for metric in self.metrics if metric.area == area_id]
+        return bool(goals) and bool(self.projects) and all(metric.project is not None for metric in goals)
 
     def area_name(self, area_id: str, lang: str) -> str:
         for area in self.areas:

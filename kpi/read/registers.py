@@ -29,6 +29,7 @@ import pandas as pd
 
 from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.problems import Problem, Severity
+from kpi.model.registers import REGISTERS, Column, Register
 from kpi.model.targets import Config, Metric
 from kpi.model.values import is_missing
 from kpi.read.tables import (
@@ -183,116 +184,7 @@ def _kommun_suggestion(text: str) -> str | None:
     return match[0] if match else None
 
 
-# --- register definitions ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a register: how its cells are read and whether it may be missing or empty."""
-
-    name: str
-    kind: str  # text | date | code | kommun | kommunkod | yesno | count | flag | done
-    required: bool = False  # the column must be in the file's header
-    needed: bool = False  # every row must have a value
-
-
-@dataclass(frozen=True)
-class Register:
-    name: str
-    file: str
-    columns: tuple[Column, ...]
-    filters: tuple[str, ...]  # columns a metric's ``where:`` may name
-
-    def column(self, name: str) -> Column:
-        return next(column for column in self.columns if column.name == name)
-
-    @property
-    def column_names(self) -> tuple[str, ...]:
-        return tuple(column.name for column in self.columns)
-
-
-REGISTERS: dict[str, Register] = {
-    register.name: register
-    for register in (
-        Register(
-            "members",
-            "members.csv",
-            (
-                Column("member_id", "text", required=True, needed=True),
-                Column("name", "text", required=True),
-                Column("category", "code", required=True, needed=True),
-                Column("kommun", "kommun", required=True, needed=True),
-                Column("joined", "date", required=True, needed=True),
-                Column("left", "date"),
-                Column("leave_reason", "code"),
-                Column("uses_member_pages", "flag"),
-                Column("increased_profitability", "flag"),
-            ),
-            filters=("category", "kommun", "leave_reason"),
-        ),
-        Register(
-            "agreements",
-            "agreements.csv",
-            (
-                Column("kommun", "kommun", required=True, needed=True),
-                Column("kommunkod", "kommunkod"),
-                Column("signed", "date", required=True),
-                Column("ends", "date"),
-                Column("status", "code", required=True, needed=True),
-                Column("note", "text"),
-            ),
-            filters=("kommun",),
-        ),
-        Register(
-            "activities",
-            "activities.csv",
-            (
-                Column("date", "date", required=True, needed=True),
-                Column("type", "code", required=True, needed=True),
-                Column("title", "text", required=True),
-                Column("participants", "count"),
-                Column("members_present", "count"),
-                Column("planned", "yesno"),
-                Column("note", "text"),
-            ),
-            filters=("type", "planned"),
-        ),
-        Register(
-            "logins",
-            "logins.csv",
-            (
-                Column("member_id", "text", required=True, needed=True),
-                Column("date", "date", required=True, needed=True),
-            ),
-            filters=(),
-        ),
-        Register(
-            "surveys",
-            "surveys.csv",
-            (
-                Column("member_id", "text", required=True, needed=True),
-                Column("date", "date", required=True, needed=True),
-                Column("question", "text", required=True, needed=True),
-                Column("answer", "yesno", required=True, needed=True),
-            ),
-            filters=("question",),
-        ),
-        Register(
-            "milestones",
-            "milestones.csv",
-            (
-                Column("project", "text", required=True, needed=True),
-                Column("package", "text", required=True),
-                Column("milestone", "text", required=True, needed=True),
-                Column("due", "date", required=True, needed=True),
-                Column("done", "done"),
-                Column("evidence", "text"),
-                Column("id", "text"),  # optional: lets one goal in targets.yaml read exactly one milestone
-            ),
-            filters=("project", "package", "id"),
-        ),
-    )
-}
+# --- register definitions: kpi.model.registers ----------------------------------------------------
 
 _SQL_TYPES = {"date": "DATE", "done": "DATE", "count": "INTEGER"}
 
@@ -531,6 +423,52 @@ MEASURES: dict[tuple[str, str], Measure] = {
     )
 }
 
+
+def _generic_measures(register: Register) -> list[Measure]:
+    """``count`` and ``sum_<column>`` for a register that dates its rows (``date_column``): events
+    counted by that date, so a new register needs no SQL of its own. Identifiers come from the
+    register's definition (kpi.model.registers), never from a file or targets.yaml."""
+    date = register.date_column
+    if date is None:
+        return []
+    table, day = register.name, f'"{date}"'
+    rows = "SELECT * FROM " + table + " WHERE {filter} AND " + day + " BETWEEN $start AND $as_of ORDER BY " + day
+    found = [
+        Measure(
+            table,
+            "count",
+            "events",
+            "SELECT " + day + ", count(*) FROM " + table + " WHERE {filter} GROUP BY 1 ORDER BY 1",
+            rows,
+        )
+    ]
+    for column in register.columns:
+        if column.kind == "count":
+            cell = f'"{column.name}"'
+            found.append(
+                Measure(
+                    table,
+                    "sum_" + column.name,
+                    "events",
+                    "SELECT "
+                    + day
+                    + ", sum("
+                    + cell
+                    + ") FROM "
+                    + table
+                    + " WHERE {filter} AND "
+                    + cell
+                    + " IS NOT NULL GROUP BY 1 ORDER BY 1",
+                    rows,
+                )
+            )
+    return found
+
+
+for _register in REGISTERS.values():
+    for _measure in _generic_measures(_register):
+        MEASURES.setdefault((_measure.register, _measure.name), _measure)
+
 # Which aggregation a measure's values are meant for (a mismatch is reported as a warning).
 _AGGREGATION_FOR = {"level": "latest", "share": "latest", "per_meeting": "latest", "events": "year_to_date"}
 
@@ -725,7 +663,10 @@ class _RowChecker:
                 continue
             ok = self._cell(row, column, text, row_number) and ok
         if ok:
-            ok = getattr(self, "_rules_" + self.register.name)(row, row_number)
+            # The register's own rules across its cells, where it has any (a register without them
+            # is checked by its columns' kinds alone).
+            rules = getattr(self, "_rules_" + self.register.name, None)
+            ok = rules(row, row_number) if rules is not None else True
         return row if ok else None
 
     def _cell(self, row: dict[str, Any], column: Column, text: str, row_number: int) -> bool:
@@ -1305,6 +1246,20 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _query(dataset: Dataset, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
     return _tidy(_run(dataset.con.cursor(), sql, params or {}).df())
+
+
+def register_rows(dataset: Dataset, name: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The rows of a register that dates its rows (``date_column``) from ``start`` to ``end``, newest
+    first: the generic "which rows?" list of any such register. Empty for a register without a date."""
+    date = REGISTERS[name].date_column
+    if date is None:
+        return pd.DataFrame()
+    day = f'"{date}"'
+    return _query(
+        dataset,
+        "SELECT * FROM " + name + " WHERE " + day + " BETWEEN $start AND $end ORDER BY " + day + " DESC, _row",
+        {"start": start, "end": end},
+    )
 
 
 def members_at(dataset: Dataset, date: dt.date) -> pd.DataFrame:

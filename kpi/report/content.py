@@ -36,6 +36,7 @@ from kpi.model.problems import DataError, Problem, UsageError, errors
 from kpi.model.status import status
 from kpi.model.targets import Config, Metric
 from kpi.model.values import as_date, text_or_empty
+from kpi.read.registers import ACTIVITY_TYPES
 from kpi.report.formats import FORMATS
 from kpi.show.changes import change_line
 from kpi.show.method import method_intro, rule_items
@@ -511,26 +512,12 @@ def activity_summary(content: ReportContent) -> tuple[str, list[str], list[list[
             [
                 record["date"].isoformat() if record["date"] else "–",
                 text_or_empty(record["title"]),
-                t("period.activity_type." + kind, lang) if kind in _ACTIVITY_TYPES else kind,
+                t("period.activity_type." + kind, lang) if kind in ACTIVITY_TYPES else kind,
                 "–" if pd.isna(number) else format_number(float(number), lang, 0),
                 t("period.held" if was_held else "period.planned", lang),
             ]
         )
     return line, header, rows
-
-
-_ACTIVITY_TYPES = {
-    "training",
-    "festival",
-    "campaign",
-    "annual_meeting",
-    "autumn_meeting",
-    "food_meeting",
-    "school_collaboration",
-    "uf",
-    "internal_newsletter",
-    "other",
-}
 
 
 def used_files(content: ReportContent) -> set[str]:

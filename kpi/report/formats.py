@@ -11,12 +11,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import Any, cast
 
 from kpi.text.i18n import t
-
-if TYPE_CHECKING:
-    from kpi.report.content import ReportContent
 
 
 @dataclass(frozen=True)
@@ -38,9 +35,11 @@ class ReportFormat:
         """The format in the user's words ("Excel (.xlsx)", "CSV (statustabell)")."""
         return t(self.label_key, lang)
 
-    def write(self, content: ReportContent) -> bytes:
+    def write(self, content: Any) -> bytes:
+        """``content`` is a :class:`kpi.report.content.ReportContent` (not imported here: the
+        content module reads this registry)."""
         module, _, function = self.writer.partition(":")
-        render = cast("Callable[[ReportContent], bytes]", getattr(importlib.import_module(module), function))
+        render = cast("Callable[[Any], bytes]", getattr(importlib.import_module(module), function))
         return render(content)
 
 

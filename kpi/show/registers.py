@@ -16,12 +16,12 @@ import pandas as pd
 
 from kpi.judge.rules import year_target
 from kpi.model.dataset import Dataset
+from kpi.model.registers import REGISTERS
 from kpi.model.targets import Metric
 from kpi.model.values import is_missing
 from kpi.read.registers import (
     FLAG_COLUMNS,
     MEASURES,
-    REGISTERS,
     WINDOW_DAYS,
     has_register,
     package_name,
@@ -161,7 +161,13 @@ def _plain_text(value: Any, lang: str) -> str:
 
 def _header(column: str, lang: str) -> str:
     key = "registers.col." + column
-    return t(key, lang) if has_key(key) else column
+    if has_key(key):
+        return t(key, lang)
+    for register in REGISTERS.values():  # a column named by its register's own definition
+        for item in register.columns:
+            if item.name == column and item.label is not None:
+                return item.label.get(lang)
+    return column
 
 
 # --- "which ones?": the rows behind each register-based number, ready for a page or a report ----
@@ -178,29 +184,13 @@ class BehindTable:
     table: pd.DataFrame  # the same, formatted by :func:`display_table`
 
 
-_BEHIND_COLUMNS = {
-    "members": [
-        "member_id",
-        "name",
-        "category",
-        "kommun",
-        "joined",
-        "left",
-        "leave_reason",
-        "{flag}",
-        "counted",
-        "row",
-    ],
-    "agreements": ["kommun", "kommunkod", "signed", "ends", "status", "row"],
-    "activities": ["date", "type", "title", "participants", "members_present", "members", "attendance_pct", "row"],
-    "milestones": ["project", "package", "milestone", "due", "done", "status", "evidence", "row"],
-}
-
-
 def register_title(name: str, lang: str) -> str:
     """ "medlemsregistret" / "the member register": a register as people name it, never its code."""
     key = "meeting.register." + name
-    return t(key, lang) if has_key(key) else name
+    if has_key(key):
+        return t(key, lang)
+    register = REGISTERS.get(name)
+    return register.title.get(lang) if register is not None and register.title is not None else name
 
 
 def measure_definition(metric: Metric, lang: str) -> str:
@@ -210,7 +200,19 @@ def measure_definition(metric: Metric, lang: str) -> str:
         return ""
     flag = t("registers.col." + source.flag, lang) if source.flag in FLAG_COLUMNS else ""
     window = source.window_days or WINDOW_DAYS
-    text = t(f"registers.measure.{source.register_name}.{source.measure}", lang, flag=flag, window=window)
+    key = f"registers.measure.{source.register_name}.{source.measure}"
+    if has_key(key):
+        text = t(key, lang, flag=flag, window=window)
+    elif source.measure.startswith("sum_"):  # a generic measure of a register that dates its rows
+        column = source.measure.removeprefix("sum_")
+        text = t(
+            "registers.measure.generic.sum",
+            lang,
+            column=_header(column, lang).lower(),
+            register=register_title(source.register_name, lang),
+        )
+    else:
+        text = t("registers.measure.generic.count", lang, register=register_title(source.register_name, lang))
     if source.where:
         register = REGISTERS[source.register_name]
         parts = []
@@ -245,7 +247,7 @@ def behind_table(dataset: Dataset, metric_id: str, as_of: dt.date, lang: str) ->
     rows = rows_behind(dataset, metric.id, as_of)
     columns = [
         column.replace("{flag}", metric.source.flag or "")
-        for column in _BEHIND_COLUMNS.get(metric.source.register_name, list(rows.columns))
+        for column in (REGISTERS[metric.source.register_name].shown or list(rows.columns))
     ]
     title = t(
         "registers.behind_title", lang, name=metric.display_name(lang), rows=plural("meeting.rows", lang, len(rows))

@@ -50,10 +50,10 @@ import pandas as pd
 
 from kpi import clock
 from kpi.model.problems import DataError, Problem, UsageError, errors
+from kpi.model.registers import REGISTERS
 from kpi.model.targets import Config
 from kpi.read import registers
 from kpi.read.load import check_metrics_table, metric_files, read_metrics_file
-from kpi.read.registers import REGISTERS
 from kpi.read.tables import (
     MAX_COLUMNS,
     RawTable,
@@ -82,17 +82,9 @@ _COUNT_CHUNK = 4 * 1024 * 1024
 # A cell in one of the first MAX_COLUMNS + 1 columns (A..GS) whose first child is a formula.
 _FORMULA_CELL = re.compile(rb'<c\s(?:[^>]*\s)?r="(?:[A-Z]|[A-F][A-Z]|G[A-S])[0-9]+"[^>]*>\s*<f[\s>/]')
 
-# The columns that name a row, for the diff and for merging: one observation, one member, ...
-KEYS: dict[str, tuple[str, ...]] = {
-    "metrics": ("metric", "date"),
-    "members": ("member_id",),
-    # Not the kommun alone: a municipality may have an ended agreement and a new one.
-    "agreements": ("kommun", "signed"),
-    "activities": ("date", "type", "title"),
-    "milestones": ("project", "package", "milestone"),
-    # The dated registers (issue 13): one login a day per member, one answer per member, survey and question.
-    "logins": ("member_id", "date"),
-    "surveys": ("member_id", "date", "question"),
+# The columns that name a row, for the diff and for merging: one observation, or a register's keys.
+KEYS: dict[str, tuple[str, ...]] = {"metrics": ("metric", "date")} | {
+    name: register.keys for name, register in REGISTERS.items()
 }
 # Loader warnings that mean "this row (or column) will be ignored" become errors in new rows,
 # with a message that says what to fix instead of what the loader will do.
