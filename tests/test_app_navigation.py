@@ -3,8 +3,6 @@ overview, and every page runs inside it."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest

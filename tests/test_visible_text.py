@@ -19,7 +19,12 @@ from tests.support import ROOT
 
 pytestmark = pytest.mark.slow
 
-PAGES = [path.stem for path in sorted((ROOT / "pages").glob("*.py"))]
+# The built-in pages and every area page of the bundled configuration (one file, pages/area.py).
+AREAS = [
+    area["page"] if "page" in area else area["id"]
+    for area in yaml.safe_load((ROOT / "targets.yaml").read_text(encoding="utf-8"))["areas"]
+]
+PAGES = [path.stem for path in sorted((ROOT / "pages").glob("*.py")) if path.stem != "area"] + AREAS
 
 
 def code_words() -> tuple[set[str], set[str]]:
@@ -56,7 +61,11 @@ def test_no_page_shows_code_or_placeholders(page, lang, monkeypatch):
     monkeypatch.setenv("KPI_TARGETS", str(ROOT / "targets.yaml"))
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    if page in AREAS:
+        at = AppTest.from_file(str(ROOT / "pages" / "area.py"), default_timeout=60)
+        at.session_state["_area_page"] = page
+    else:
+        at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
     at.query_params["lang"] = lang
     if page == "metric":
         at.query_params["metric"] = "members_total"

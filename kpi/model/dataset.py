@@ -64,6 +64,19 @@ class Dataset:
     series: dict[str, Series] = field(default_factory=dict)
     today: dt.date = field(default_factory=clock.today)
 
+    def metrics_in_file(self, label: str) -> list[str]:
+        """The ids of the metrics a metrics file holds observations of, in the order first seen."""
+        cursor = self.con.cursor()
+        try:
+            rows = cursor.execute(
+                "SELECT metric FROM observations WHERE file = ? GROUP BY metric ORDER BY min(row)", [label]
+            ).fetchall()
+        except duckdb.Error:  # no observations table: no metrics file was read
+            return []
+        finally:
+            cursor.close()
+        return [row[0] for row in rows]
+
     def observations(self, metric_id: str) -> pd.DataFrame:
         """The rows behind a metric's numbers, with file and row, so every value can be traced.
 

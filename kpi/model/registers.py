@@ -189,6 +189,25 @@ REGISTERS: dict[str, Register] = {
             shown=("project", "package", "milestone", "due", "done", "status", "evidence", "row"),
             views=("milestone_progress", "milestone_timeline", "milestone_table"),
         ),
+        # A register with no code of its own: its words are here, its rows are checked by their
+        # columns' kinds, and it is counted by the generic measures of a dated register
+        # (``count``, ``sum_stalls``, ``sum_visitors``) and listed by ``register_list``.
+        Register(
+            "market_days",
+            "market_days.csv",
+            (
+                Column("date", "date", required=True, needed=True),
+                Column("place", "text", required=True, needed=True, free_text=True, label=Words("Plats", "Place")),
+                Column("stalls", "count", label=Words("Stånd", "Stalls")),
+                Column("visitors", "count", label=Words("Besökare", "Visitors")),
+                Column("note", "text", free_text=True),
+            ),
+            filters=("place",),
+            keys=("date", "place"),
+            views=("register_list",),
+            date_column="date",
+            title=Words("marknadsdagsregistret", "the market-day register"),
+        ),
     )
 }
 PERSONAL_REGISTERS = frozenset(name for name, register in REGISTERS.items() if register.personal)

@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from kpi.judge.rules import STATUSES, MetricStatus, count_by_status, evaluate_all, meets, year_target
-from kpi.model.dataset import Dataset, Series
+from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.targets import Config, Metric
 from kpi.model.values import text_or_empty
 from kpi.show.changes import change_line, pack_title
 from kpi.show.method import rule_items
+from kpi.show.registers import register_title
 from kpi.show.status import STATUS_COLOURS, status_label
 from kpi.text.i18n import format_date, format_number, format_signed, has_key, plural, t
 from kpi.write import packs, store
@@ -398,6 +399,21 @@ def rule_lines(config: Config, lang: str) -> list[str]:
     return [f"**{label}**: {text}" for label, text in rule_items(config, lang)]
 
 
+def file_title(data: Dataset, info: FileInfo, lang: str, most: int = 3) -> str:
+    """What a data file holds, in the board's words: "Medlemsregistret", or for a metrics file its
+    area and goals ("Kommunikation: Prenumeranter på nyhetsbrevet, Följare i sociala medier")."""
+    if info.kind != "metrics":
+        title = register_title(info.kind, lang)
+        return title[:1].upper() + title[1:]
+    known = set(data.config.metric_ids())
+    metrics = [data.config.metric(metric_id) for metric_id in data.metrics_in_file(info.label) if metric_id in known]
+    if not metrics:
+        return t("dashboard.kind_metrics", lang)
+    areas = list(dict.fromkeys(data.config.area_name(metric.area, lang) for metric in metrics))
+    names = [metric.display_name(lang) for metric in metrics[:most]] + (["…"] if len(metrics) > most else [])
+    return f"{', '.join(areas)}: {', '.join(names)}"
+
+
 def file_rows(data: Dataset, lang: str) -> list[dict[str, str]]:
     """The data files with when each was last changed, rows, encoding and separator."""
     header = {
@@ -413,6 +429,7 @@ def file_rows(data: Dataset, lang: str) -> list[dict[str, str]]:
         modified = info.modified
         rows.append(
             {
+                t("dashboard.file_holds", lang): file_title(data, info, lang),
                 header["name"]: info.label,
                 header["kind"]: t("dashboard.kind_metrics", lang)
                 if info.kind == "metrics"
@@ -458,7 +475,7 @@ def file_changes(data: Dataset, lang: str, log: bool = True) -> list[dict[str, s
         change = logged.get(relative)
         rows.append(
             {
-                t("dashboard.file_name", lang): info.label,
+                t("dashboard.file_holds", lang): file_title(data, info, lang),
                 t("dashboard.file_modified", lang): (
                     format_date(info.modified.date(), lang) + info.modified.strftime(" %H:%M")
                 )
