@@ -3,7 +3,9 @@
 import streamlit as st
 
 from kpi import paths
+from kpi.model.dataset import Dataset
 from kpi.model.problems import errors, warnings
+from kpi.show.maps import MAP_ATTRIBUTION
 from kpi.show.method import method_intro
 from kpi.show.views import file_rows, rule_lines
 from kpi.text.i18n import format_number, plural, t
@@ -12,9 +14,10 @@ from ui.state import dataset, show_problem_list, shown_path, sidebar
 state = sidebar()
 lang = state.lang
 st.title(t("dashboard.about_title", lang))
-data = dataset(state)
-if data is None:
+loaded = dataset(state)
+if loaded is None:
     st.stop()
+data: Dataset = loaded  # a name the page's functions see as loaded
 
 if paths.is_example_data(state.data_dir):
     st.info(t("ui.example_data", lang, path=shown_path(state.data_dir)), icon="ℹ️")
@@ -55,17 +58,9 @@ if found_warnings:
     st.warning(plural("ui.data_warnings", lang, len(found_warnings)))
     show_problem_list(found_warnings, lang)
 
-st.header(t("dashboard.attribution_heading", lang))
-try:
-    from kpi.show.maps import MAP_ATTRIBUTION
-except ImportError:  # the map module has not landed: the credit is still owed
-    MAP_ATTRIBUTION = None
-if isinstance(MAP_ATTRIBUTION, dict):
-    st.markdown(MAP_ATTRIBUTION.get(lang) or MAP_ATTRIBUTION.get("sv", ""))
-elif MAP_ATTRIBUTION:
-    st.markdown(str(MAP_ATTRIBUTION))
-else:
-    st.markdown(t("dashboard.attribution_fallback", lang))
+if any("agreements" in area.registers for area in data.config.area_list()):  # the map is drawn
+    st.header(t("dashboard.attribution_heading", lang))
+    st.markdown(MAP_ATTRIBUTION[lang])
 
 st.header(t("dashboard.example_heading", lang))
 st.markdown(

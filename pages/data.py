@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import clock
+from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, warnings
 from kpi.text.i18n import format_list, format_number, has_key, plural, t
 from kpi.write import auth, imports, store
@@ -31,6 +32,7 @@ def _secrets() -> dict:
         return {}
 
 
+editor: str | None
 if access.sign_in_configured():
     # Named sign-in: staff and administrators edit as their verified e-mail; no shared password.
     editor = access.require("edit_data", lang).label
@@ -73,13 +75,17 @@ else:
                 del st.session_state["data_login_password"]
         st.stop()
 
-data = dataset(state)
-if data is None:
+if editor is None:  # unreachable: every way above ends with a name or a stop
     st.stop()
+editor_name: str = editor  # a name the page's functions see as set
+loaded = dataset(state)
+if loaded is None:
+    st.stop()
+data: Dataset = loaded  # a name the page's functions see as loaded
 config, data_dir, today = data.config, state.data_dir, clock.today()
 
 top = st.columns([4, 1])
-top[0].caption(t("store.signed_in", lang, editor=escape_markdown(editor)) + " " + t("store.intro", lang))
+top[0].caption(t("store.signed_in", lang, editor=escape_markdown(editor_name)) + " " + t("store.intro", lang))
 if top[1].button(t("store.lock", lang), icon=":material/lock:"):
     access.lock()
     for key in [key for key in st.session_state if str(key).startswith("data_")]:
@@ -141,14 +147,17 @@ def show_preview(slot: str) -> None:
         st.info(t("store.preview_unchanged", lang))
     elif preview.clean:
         if preview.removals:  # never "no errors" above a save that removes history: say it, then ask again
-            count = format_number(preview.removals, lang)
-            st.warning(t("store.preview_removes", lang, count=count), icon=":material/delete:")
-            allow_removals = st.checkbox(t("store.confirm_removals", lang, count=count), key=f"{slot}_removals")
+            removals = format_number(preview.removals, lang)
+            st.warning(t("store.preview_removes", lang, count=removals), icon=":material/delete:")
+            allow_removals = st.checkbox(t("store.confirm_removals", lang, count=removals), key=f"{slot}_removals")
         else:
             st.success(t("store.preview_clean", lang))
         comment = st.text_input(t("store.comment", lang), max_chars=store.COMMENT_MAX, key=f"{slot}_comment")
-    buttons = st.columns([1, 1, 4]) if preview.clean else [None, *st.columns([1, 5])]
-    if preview.clean and buttons[0].button(
+    if preview.clean:
+        save_column, discard_column, _ = st.columns([1, 1, 4])
+    else:
+        save_column, (discard_column, _) = None, st.columns([1, 5])
+    if save_column is not None and save_column.button(
         t("store.confirm", lang),
         type="secondary" if preview.removals else "primary",
         key=f"{slot}_save",
@@ -158,7 +167,7 @@ def show_preview(slot: str) -> None:
         result = store.save_preview(
             data_dir,
             preview,
-            editor=editor,
+            editor=editor_name,
             comment=comment,
             config=config,
             today=today,
@@ -174,7 +183,7 @@ def show_preview(slot: str) -> None:
         st.session_state.pop(slot.replace("_preview", "_signature"), None)
         st.session_state["data_flash_error"] = (result.summary(lang), result.problems)
         st.rerun()
-    if buttons[1].button(t("store.discard", lang), key=f"{slot}_discard"):
+    if discard_column.button(t("store.discard", lang), key=f"{slot}_discard"):
         st.session_state.pop(slot, None)
         st.rerun()
 
@@ -190,7 +199,7 @@ tab_upload, tab_quick, tab_edit, tab_history = st.tabs(
 # --- upload -----------------------------------------------------------------------------------------
 with tab_upload:
     targets = imports.upload_files(data_dir)
-    new_file = "__new__"
+    new_file = imports.DataFile("metrics", "")  # the choice "a new file…", never a path
     # No file is preselected: the person chooses where the upload goes.
     choice = st.selectbox(
         t("store.target", lang),
@@ -200,7 +209,7 @@ with tab_upload:
         placeholder=t("store.target_choose", lang),
         format_func=lambda item: t("store.target_new", lang) if item == new_file else target_label(item),
     )
-    target = choice
+    target: imports.DataFile | None = choice
     if choice == new_file:
         name = st.text_input(t("store.target_new_name", lang), key="data_upload_new_name", max_chars=64)
         target = None
@@ -209,7 +218,7 @@ with tab_upload:
                 target = imports.parse_data_file(f"metrics/{name.strip().removesuffix('.csv')}.csv")
             except DataError as exc:
                 show_problem_list(exc.problems, lang)
-    mode = st.radio(
+    mode: imports.Mode = st.radio(
         t("store.mode", lang),
         ["merge", "replace"],  # the monthly sheet's mode first: the default never removes rows
         key="data_upload_mode",
@@ -385,7 +394,7 @@ with tab_edit:
                 current.table.frame(),
                 num_rows="dynamic",
                 width="stretch",
-                key=f"data_edit_{chosen.relpath}_{current.sha256[:12]}",
+                key=f"data_edit_{chosen.relpath}_{(current.sha256 or 'new')[:12]}",
             )
             if st.button(t("store.edit.preview", lang), key="data_edit_make_preview"):
                 st.session_state["data_edit_preview"] = imports.preview_edit(
@@ -424,7 +433,7 @@ with tab_history:
             if access.allowed("undo") and st.button(
                 t("store.history.undo", lang), icon=":material/undo:", key="data_undo"
             ):
-                result = store.undo_last(data_dir, editor)
+                result = store.undo_last(data_dir, editor_name)
                 if result.saved:
                     st.session_state["data_flash"] = result.summary(lang)
                     st.rerun()
@@ -458,12 +467,12 @@ with tab_history:
             sure = st.checkbox(t("access.forget_confirm", lang), key="data_forget_confirm")
             if st.button(t("access.forget_button", lang), key="data_forget", disabled=not (member_id.strip() and sure)):
                 try:
-                    outcome = forget_member(data_dir, member_id.strip(), editor=editor)
+                    forgotten = forget_member(data_dir, member_id.strip(), editor=editor_name)
                 except DataError as exc:
                     st.session_state["data_flash_error"] = (t("access.forget_refused", lang), exc.problems)
                 else:
-                    key = "access.cli.forgotten" if outcome.files else "access.cli.nothing_to_forget"
+                    key = "access.cli.forgotten" if forgotten.files else "access.cli.nothing_to_forget"
                     st.session_state["data_flash"] = t(
-                        key, lang, member=outcome.member_id, pseudonym=outcome.pseudonym, files=len(outcome.files)
+                        key, lang, member=forgotten.member_id, pseudonym=forgotten.pseudonym, files=len(forgotten.files)
                     )
                 st.rerun()

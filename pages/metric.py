@@ -8,7 +8,7 @@ bound selectbox would put the translated name in the URL, which changes with the
 import streamlit as st
 
 from kpi.judge.rules import evaluate
-from kpi.model.dataset import Series
+from kpi.model.dataset import Dataset, Series
 from kpi.show import registers as register_views
 from kpi.show.charts import metric_figure
 from kpi.show.registers import register_title
@@ -23,9 +23,10 @@ from ui.text import escape_markdown
 
 state = sidebar()
 lang = state.lang
-data = dataset(state)
-if data is None:
+loaded = dataset(state)
+if loaded is None:
     st.stop()
+data: Dataset = loaded  # a name the page's functions see as loaded
 notices(data, state)
 
 config = data.config

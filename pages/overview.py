@@ -8,6 +8,7 @@ each with its reason. Grouping by area and the cards are one click away (``?view
 
 import streamlit as st
 
+from kpi.model.dataset import Dataset
 from kpi.show.meeting import ORDER, area_groups, ordered
 from kpi.show.views import cards, file_changes, summary_counts
 from kpi.text.i18n import format_date, plural, t
@@ -22,9 +23,10 @@ lang = state.lang
 presenting = st.query_params.get(PRESENT_PARAM) == "1"
 if not presenting:
     st.title(t("dashboard.overview_title", lang, date=format_date(state.as_of, lang)))
-data = dataset(state)
-if data is None:
+loaded = dataset(state)
+if loaded is None:
     st.stop()
+data: Dataset = loaded  # a name the page's functions see as loaded
 config = data.config
 now = statuses(data, state.as_of)
 moment = since(state)  # shared by every viewer: the rows, the "since" and the changes

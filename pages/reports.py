@@ -35,9 +35,10 @@ FLASH_KEY = "reports_pack_flash"
 state = sidebar()
 lang = state.lang
 st.title(t("reports.page_title", lang))
-data = dataset(state)
-if data is None:
+loaded = dataset(state)
+if loaded is None:
     st.stop()
+data: Dataset = loaded  # a name the page's functions see as loaded
 notices(data, state)
 config = data.config
 
@@ -195,7 +196,7 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
         pack_dates = [info.meeting_date for info in snapshots.list_packs(data.data_dir)]
         pack_choice = left.selectbox(
             t("reports.pack_choice", lang),
-            [None] + pack_dates[::-1],
+            [None, *pack_dates[::-1]],
             format_func=lambda day: t("reports.pack_none", lang) if day is None else day.isoformat(),
             help=t("reports.pack_choice_help", lang),
         )

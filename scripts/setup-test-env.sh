@@ -25,11 +25,12 @@ fi
 
 [ -x .venv/bin/python ] || { echo "Creating the virtualenv .venv"; python3 -m venv .venv; }
 .venv/bin/python -m pip install -q --isolated --disable-pip-version-check uv
-echo "Installing the pinned Python packages (requirements-dev.txt) with uv"
+echo "Installing the locked Python packages (requirements-dev.txt: the whole tree, with hashes) with uv"
 # --compile-bytecode: Python starts in a third of the time (streamlit, pandas, hypothesis: 4.8 s →
 # 1.8 s here) even where PYTHONDONTWRITEBYTECODE keeps Python from writing the caches itself;
 # every test that starts a server, a worker or a subprocess pays that start.
-.venv/bin/python -m uv pip install -q --compile-bytecode --python .venv/bin/python -r requirements-dev.txt
+# sync: exactly the lock, nothing else (a package left from an older lock is removed).
+.venv/bin/python -m uv pip sync -q --compile-bytecode --require-hashes --python .venv/bin/python requirements-dev.txt
 .venv/bin/python -m uv pip install -q --python .venv/bin/python --no-deps -e .  # the `kpi` command
 # A real OpenID Connect provider for the sign-in tests (tests/oidc_server.py), outside the repo.
 oidc_dir="${MALBILD_OIDC_DIR:-$HOME/.cache/malbild-oidc}"

@@ -14,10 +14,10 @@ if [ ! -x .venv/bin/python ]; then
   echo "Målbild: creating the virtualenv .venv ($(python3 --version))"
   python3 -m venv .venv
 fi
-echo "Målbild: installing the pinned packages (requirements.txt) with uv; the first time takes a minute"
+echo "Målbild: installing the locked packages (requirements.txt, with hashes) with uv; the first time takes a minute"
 .venv/bin/python -m pip install -q --isolated --disable-pip-version-check uv
 # Compiled once at install, so the dashboard's first page after a start does not compile them.
-.venv/bin/python -m uv pip install -q --compile-bytecode --python .venv/bin/python -r requirements.txt
+.venv/bin/python -m uv pip install -q --compile-bytecode --require-hashes --python .venv/bin/python -r requirements.txt
 echo "Målbild: starting on ${KPI_DATA_DIR:-the example data in data/}"
 echo
 echo "  Open http://127.0.0.1:${port} in your browser. Ctrl+C stops the dashboard."

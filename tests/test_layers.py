@@ -1,8 +1,9 @@
-"""The architecture, checked: imports inside kpi/ form no cycle, nothing but kpi/cli/ imports the
-command line, the library never imports Streamlit, prints or exits, and the public API resolves.
+"""The architecture, checked: nothing but kpi/cli/ imports the command line, the library never
+imports Streamlit, prints or exits, and the public API resolves.
 
-import-linter (run by .ci/run) checks the layer order; this test reads every import with ``ast``,
-including those inside functions, so a cycle cannot hide behind a late import.
+import-linter (run by .ci/run) checks the layer order, that ui/ sits on kpi/ and, with its
+``acyclic_siblings`` contract, that no import cycle exists at any level of kpi/ or ui/ (grimp reads
+every import, those inside functions included, so a cycle cannot hide behind a late import).
 """
 
 from __future__ import annotations
@@ -42,48 +43,6 @@ def imports_of(path: Path) -> set[str]:
                     else node.module
                 )
     return found
-
-
-def kpi_graph() -> dict[str, set[str]]:
-    modules = {module_name(path): path for path in KPI.rglob("*.py")}
-    return {
-        name: {target for target in imports_of(path) if target in modules and target != name}
-        for name, path in modules.items()
-    }
-
-
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
-    """A cycle as a list of modules, or None (depth-first search with colours)."""
-    colour = dict.fromkeys(graph, 0)
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        colour[node] = 1
-        stack.append(node)
-        for target in sorted(graph[node]):
-            if colour[target] == 1:
-                return stack[stack.index(target) :] + [target]
-            if colour[target] == 0 and (cycle := visit(target)):
-                return cycle
-        stack.pop()
-        colour[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if colour[node] == 0 and (cycle := visit(node)):
-            return cycle
-    return None
-
-
-def test_the_checker_finds_a_cycle_when_there_is_one():
-    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
-    assert find_cycle({"a": {"b"}, "b": set()}) is None
-
-
-def test_there_is_no_import_cycle_in_kpi():
-    graph = kpi_graph()
-    assert len(graph) > 40 and "kpi.read.registers" in graph["kpi.read.load"]
-    assert find_cycle(graph) is None
 
 
 def test_only_the_cli_imports_the_cli():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import Literal
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -83,10 +84,12 @@ def metric_card(view: CardView, lang: str) -> None:
             f"{escape(view.name)}</div>{status_badge_html(view.status_label, view.status_colour)}",
             unsafe_allow_html=True,
         )
-        delta, colour, arrow = None, "gray", "off"
+        delta: str | None = None
+        colour: Literal["green", "red", "gray"] = "gray"
+        arrow: Literal["up", "down", "off"] = "off"
         if view.change is not None:
             delta = view.change_text
-            colour = {True: "green", False: "red"}.get(view.change_good, "gray")
+            colour = "gray" if view.change_good is None else "green" if view.change_good else "red"
             arrow = "up" if view.change > 0 else "down" if view.change < 0 else "off"
         st.metric(
             label=view.date_text,
