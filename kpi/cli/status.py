@@ -85,7 +85,7 @@ def render_table(statuses: list[MetricStatus], as_of: dt.date, lang: str, horizo
     for item in statuses:
         metric = item.metric
         label = status_label(item.status, lang) + (f" ({t('status.stale', lang)})" if item.stale else "")
-        if metric.kind == "milestone":
+        if metric.kind_of.done_or_not:
             value = t("cli.done", lang) if item.done_date else t("cli.not_done", lang)
             due = metric.due
             targets = [

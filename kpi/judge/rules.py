@@ -26,6 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +100,7 @@ class MetricStatus:
         if decimals is None and self.value is not None:
             decimals = 0 if float(self.value).is_integer() else 1
         number = lambda v: format_number(v, lang, decimals)  # noqa: E731
-        if self.metric.kind == "milestone":
+        if self.metric.kind_of.done_or_not:
             if self.done_date:
                 text = t("explain.milestone_done", lang, word=word, done=format_date(self.done_date, lang))
             elif self.status == "off_track":
@@ -114,7 +115,7 @@ class MetricStatus:
             if self.value is None:
                 return t("explain.before_plan_no_value", lang, word=word, start=format_date(start, lang))
             return t("explain.before_plan", lang, word=word, value=number(self.value), start=format_date(start, lang))
-        if self.metric.kind == "direction":
+        if self.metric.kind_of.by_growth:
             text = self._direction_explanation(lang, word, number)
         elif self.missed is not None:
             text = t(
@@ -358,16 +359,37 @@ def evaluate(
     thresholds = thresholds or Thresholds()
     cut = int(np.searchsorted(series.dates, np.datetime64(as_of), side="right"))
     dates, values = _finite(series.dates[:cut], series.values[:cut])
-    if metric.kind == "milestone":
-        result = _evaluate_milestone(metric, dates, values, as_of)
-    elif metric.kind == "direction":
-        result = _evaluate_direction(metric, series, dates, values, as_of, metric.growth_thresholds or growth)
-    elif metric.aggregation == "year_to_date":
-        result = _evaluate_year_to_date(metric, series, dates, values, as_of, thresholds)
-    else:
-        result = _evaluate_latest(metric, series, dates, values, as_of, thresholds)
+    result = JUDGES[metric.kind](_Case(metric, series, dates, values, as_of, thresholds, growth))
     result.thresholds = thresholds
     return result
+
+
+@dataclass(frozen=True)
+class _Case:
+    """What a judge reads: the goal, its series, the values up to ``as_of`` and the bands."""
+
+    metric: Metric
+    series: Series
+    dates: np.ndarray
+    values: np.ndarray
+    as_of: dt.date
+    thresholds: Thresholds
+    growth: GrowthThresholds | None
+
+
+def _judge_metric(case: _Case) -> MetricStatus:
+    judge = _evaluate_year_to_date if case.metric.aggregation == "year_to_date" else _evaluate_latest
+    return judge(case.metric, case.series, case.dates, case.values, case.as_of, case.thresholds)
+
+
+# How each kind of goal (kpi.model.kinds) is judged: the one dispatch on the kind's code.
+JUDGES: dict[str, Callable[[_Case], MetricStatus]] = {
+    "metric": _judge_metric,
+    "milestone": lambda case: _evaluate_milestone(case.metric, case.dates, case.values, case.as_of),
+    "direction": lambda case: _evaluate_direction(
+        case.metric, case.series, case.dates, case.values, case.as_of, case.metric.growth_thresholds or case.growth
+    ),
+}
 
 
 def _evaluate_milestone(metric: Metric, dates: np.ndarray, values: np.ndarray, as_of: dt.date) -> MetricStatus:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kpi.model.kinds import KINDS, MetricKind, MetricKindCode
 from kpi.model.registers import REGISTERS
 from kpi.text.i18n import localized
 
@@ -198,7 +199,7 @@ class Metric(_Strict):
     direction: Literal["increase", "decrease"] = "increase"
     aggregation: Literal["latest", "year_to_date"] = "latest"
     cadence: Literal["monthly", "quarterly", "yearly"] = "monthly"
-    kind: Literal["metric", "milestone", "direction"] = "metric"
+    kind: MetricKindCode = "metric"
     baseline: DatedValue | None = None
     targets: list[DatedValue] = Field(default_factory=list)
     due: dt.date | None = None
@@ -231,28 +232,17 @@ class Metric(_Strict):
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Metric:
-        if self.kind == "milestone":
-            if self.due is None:
-                raise ValueError("a milestone needs a due date (due: YYYY-MM-DD)")
-            if self.targets:
-                raise ValueError("a milestone has a due date, not targets")
-        elif self.kind == "direction":
-            if self.baseline is None or self.due is None:
-                raise ValueError("a direction goal needs a baseline and a due date (baseline:, due:)")
-            if self.targets:
-                raise ValueError("a direction goal has a baseline and a due date, not targets")
-            if self.aggregation != "latest":
-                raise ValueError("a direction goal is judged on its latest value (aggregation: latest)")
-            if self.baseline.date >= self.due:
-                raise ValueError("the baseline must be dated before the due date")
-        else:
-            if not self.targets:
-                raise ValueError("a metric needs at least one target (targets: [{date, value}])")
-            if self.baseline and self.aggregation == "latest" and self.baseline.date >= self.targets[0].date:
-                raise ValueError("the baseline must be dated before the first target")
+        problems = self.kind_of.problems(self)
+        if problems:
+            raise ValueError(problems[0])
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is larger than max")
         return self
+
+    @property
+    def kind_of(self) -> MetricKind:
+        """The goal's kind with what it implies (kpi.model.kinds): ask it, do not compare codes."""
+        return KINDS[self.kind]
 
     @property
     def is_count(self) -> bool:

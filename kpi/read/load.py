@@ -392,7 +392,7 @@ def _check_baselines(dataset: Dataset) -> None:
     """
     for metric in dataset.config.metrics:
         series = dataset.series.get(metric.id)
-        if metric.baseline is None or series is None or metric.kind == "milestone" or metric.aggregation != "latest":
+        if metric.baseline is None or series is None or metric.kind_of.done_or_not or metric.aggregation != "latest":
             continue
         when = np.datetime64(metric.baseline.date)
         index = int(np.searchsorted(series.dates, when, side="right")) - 1

@@ -1030,7 +1030,7 @@ def metric_source_problems(metric: Metric, config: Config | None = None) -> list
     if measure.needs_flag and source.flag not in FLAG_COLUMNS:
         add("register_flag_needed", "flag", value=source.flag or "", known=", ".join(FLAG_COLUMNS))
     wanted = _AGGREGATION_FOR[measure.kind]
-    if metric.kind == "metric" and metric.aggregation != wanted:
+    if metric.kind_of.has_targets and metric.aggregation != wanted:
         problems.append(
             Problem(
                 "targets.yaml",
@@ -1147,7 +1147,7 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
     # A share of members (or milestones) moves in steps of one row of its denominator: 1 of 160
     # members is 0.625 %. The rule judges the expected share in those whole steps.
     steps = np.array([100.0 / row[2] for row in rows], dtype="float64") if measure.kind == "share" else None
-    if metric.kind == "milestone" and measure.kind == "share":
+    if metric.kind_of.done_or_not and measure.kind == "share":
         values = (values >= 100.0 - 1e-9).astype("float64")  # the goal is done when every row is done
         steps = None
     return Series(dates, values, stepwise=measure.stepwise, known_until=dataset.today, steps=steps)

@@ -268,7 +268,7 @@ class ReportContent:
         in an aggregates-only report (a note may name a member)."""
         if not self.spec.member_level:
             return ""
-        day = status.done_date if status.metric.kind == "milestone" else status.value_date
+        day = status.done_date if status.metric.kind_of.done_or_not else status.value_date
         frame = self.all_observations(status.id)
         if day is None or frame.empty:
             return ""
@@ -302,7 +302,7 @@ class ReportContent:
         for item in self.statuses:
             metric = item.metric
             section = sections[metric.package if metric.package in names else None]
-            if metric.kind != "milestone":
+            if not metric.kind_of.done_or_not:
                 section.metrics.append(item)
             elif self.in_period(metric.due) or self.in_period(item.done_date):
                 section.milestones.append(item)
@@ -412,7 +412,7 @@ def period_value_rows(content: ReportContent) -> tuple[list[str], list[list[str]
     ]
     rows = []
     for item in content.statuses:
-        if item.metric.kind != "metric":
+        if not item.metric.kind_of.has_targets:
             continue
         before = content.start.get(item.id)
         start_value = before.value if before is not None else None
@@ -434,7 +434,7 @@ def milestone_period_counts(content: ReportContent) -> dict[str, int]:
     """Due in the period (and of those: done, late, open), and done in the period."""
     counts = {"due": 0, "done_in_period": 0, **dict.fromkeys(MILESTONE_STATES, 0)}
     for item in content.statuses:
-        if item.metric.kind != "milestone":
+        if not item.metric.kind_of.done_or_not:
             continue
         if content.in_period(item.metric.due):
             counts["due"] += 1
@@ -599,7 +599,7 @@ def default_period(periods: list[ReportingPeriod], today: dt.date) -> int:
 def value_text(status: MetricStatus, lang: str) -> str:
     """A metric's value as a board member reads it ("7 100", "62 %", "klart 1 mars 2026")."""
     metric = status.metric
-    if metric.kind == "milestone":
+    if metric.kind_of.done_or_not:
         return t("cli.done", lang) if status.done_date else t("cli.not_done", lang)
     return number_text(metric, status.value, lang)
 
@@ -615,7 +615,9 @@ def number_text(metric: Metric, value: float | None, lang: str) -> str:
 
 def target_years(statuses: list[MetricStatus]) -> list[int]:
     """The target years the summary shows as columns: the plan's years (at most three)."""
-    years = sorted({target.date.year for item in statuses if item.metric.kind == "metric" for target in item.targets})
+    years = sorted(
+        {target.date.year for item in statuses if item.metric.kind_of.has_targets for target in item.targets}
+    )
     if len(years) > 3:
         years = [years[0], years[-1]]
     return years
@@ -635,12 +637,12 @@ def summary_table(content: ReportContent) -> tuple[list[str], list[list[str]], l
         row = [
             metric.display_name(lang),
             value_text(item, lang),
-            format_date(item.done_date if metric.kind == "milestone" else item.value_date, lang, "iso")
+            format_date(item.done_date if metric.kind_of.done_or_not else item.value_date, lang, "iso")
             if (item.done_date or item.value_date)
             else "–",
         ]
         for year in years:
-            if metric.kind == "milestone":
+            if metric.kind_of.done_or_not:
                 due = metric.due_date
                 row.append(t("reports.due_short", lang, date=due.isoformat()) if due.year == year else "")
             else:
@@ -712,7 +714,7 @@ def target_lines(status: MetricStatus, lang: str) -> list[str]:
     metric = status.metric
     lines = []
     for target in status.targets:
-        if metric.kind == "milestone":
+        if metric.kind_of.done_or_not:
             goal = t("reports.due_short", lang, date=format_date(target.date, lang))
         else:
             goal = f"{format_date(target.date, lang)}: {number_text(metric, target.value, lang)}"
@@ -729,7 +731,7 @@ def target_lines(status: MetricStatus, lang: str) -> list[str]:
 def forecast_sentence(status: MetricStatus, lang: str) -> str:
     """Where the trend leads and what is still needed per month (empty when reached or no data)."""
     metric = status.metric
-    if metric.kind == "milestone" or status.status in ("reached", "no_data") or status.next_target is None:
+    if metric.kind_of.done_or_not or status.status in ("reached", "no_data") or status.next_target is None:
         return ""
     parts = []
     if status.trend is not None:

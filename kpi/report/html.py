@@ -222,7 +222,7 @@ def _metric(content: ReportContent, item, images) -> str:
         parts += [f"<li>{escape(line)}</li>\n" for line in lines]
         parts.append("</ul>\n")
     header, rows, total = observation_rows(content, metric.id, OBS_ROWS)
-    if rows and metric.kind == "metric" and content.spec.member_level:
+    if rows and metric.kind_of.has_targets and content.spec.member_level:
         parts.append(
             f"<p><strong>{escape(t('reports.observations_heading', lang, shown=len(rows), total=total))}</strong></p>\n"
         )

@@ -215,7 +215,7 @@ def charted(content: ReportContent) -> list:
     """The statuses that get their own chart: every one, except a project's milestones, which
     are drawn together on their package's timeline."""
     if content.kind == "project":
-        return [item for item in content.statuses if item.metric.kind != "milestone"]
+        return [item for item in content.statuses if not item.metric.kind_of.done_or_not]
     return list(content.statuses)
 
 

@@ -423,7 +423,7 @@ def _metric_parts(pdf: ReportPDF, item, images) -> list[tuple]:
         parts.append(("para", t("reports.targets_heading", lang), 9.5, True, INK, 5))
         parts += [("para", "• " + line, 9, False, INK, 4.5) for line in lines]
     header, rows, total = observation_rows(content, item.id, OBS_ROWS)
-    if rows and item.metric.kind == "metric" and content.spec.member_level:
+    if rows and item.metric.kind_of.has_targets and content.spec.member_level:
         parts.append(("gap", 1))
         parts.append(("para", t("reports.observations_heading", lang, shown=len(rows), total=total), 9.5, True, INK, 5))
         parts.append(("table", header, rows))

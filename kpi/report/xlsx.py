@@ -69,7 +69,7 @@ def render_xlsx(content: ReportContent) -> bytes:
     for _area_id, area_name, members in content.groups():
         # Milestones are on the Milestones sheet with their chart; an area sheet holds the
         # metrics, each with its chart, so no sheet is left without one.
-        measured = [item for item in members if item.metric.kind == "metric"]
+        measured = [item for item in members if item.metric.kind_of.has_targets]
         if not measured:
             continue
         sheet = workbook.add_worksheet(_sheet_name(area_name, used_names))
@@ -196,7 +196,7 @@ SUMMARY_WIDTHS = {
 def summary_columns(content: ReportContent) -> list[str]:
     """The Summary's header keys in order (translated as ``reports.xlsx_<key>``; years added)."""
     keys = ["name", "area", "status_label", "value"]
-    if content.spec.period_from is not None and any(item.metric.kind == "metric" for item in content.statuses):
+    if content.spec.period_from is not None and any(item.metric.kind_of.has_targets for item in content.statuses):
         keys += ["start_value", "change"]
     keys += ["value_date", "pace", "expected", "next_target_value", "next_target_date"]
     keys += [f"target_{year}" for year in target_years(content.statuses)]
@@ -244,16 +244,16 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
             "stale": t("reports.yes", lang) if data["stale"] else "",
         }
         before = content.start.get(item.id)
-        start_value = before.value if before is not None and item.metric.kind == "metric" else None
+        start_value = before.value if before is not None and item.metric.kind_of.has_targets else None
         for col, key in enumerate(keys):
-            if key == "value" and item.metric.kind == "milestone":
+            if key == "value" and item.metric.kind_of.done_or_not:
                 _text(sheet, row, col, milestone_state_text(item, lang))  # words, not 0/1
             elif key == "start_value":
                 _number(sheet, row, col, start_value, number)
             elif key == "change":
                 if start_value is not None and item.value is not None:
                     _number(sheet, row, col, item.value - start_value, number)
-            elif key == "next_target_value" and item.metric.kind == "milestone":
+            elif key == "next_target_value" and item.metric.kind_of.done_or_not:
                 continue  # a milestone's "target" is done (1): its due date says all
             elif key in ("value", "expected", "next_target_value"):
                 value = (data["next_target"] or {}).get("value") if key == "next_target_value" else data[key]
@@ -266,10 +266,10 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
                 _date(sheet, row, col, (data["next_target"] or {}).get("date"), styles.date)
             elif key.startswith("target_"):
                 year = int(key.split("_")[1])
-                target = item.target_for_year(year) if item.metric.kind == "metric" else None
+                target = item.target_for_year(year) if item.metric.kind_of.has_targets else None
                 if target is not None:
                     _number(sheet, row, col, target.value, number)
-                elif item.metric.kind == "milestone" and item.metric.due_date.year == year:
+                elif item.metric.kind_of.done_or_not and item.metric.due_date.year == year:
                     _text(sheet, row, col, t("reports.due_short", lang, date=item.metric.due_date.isoformat()))
             else:
                 _text(
@@ -394,7 +394,7 @@ def _area_sheet(
         _text(sheet, row + 1, 0, status_label(item.status, lang), styles.status[item.status])
         _text(sheet, row + 2, 0, item.explanation(lang))
         start = row + 4
-        if metric.kind == "milestone":
+        if metric.kind_of.done_or_not:
             _text(sheet, start, 0, t("reports.col_due", lang), styles.header)
             _text(sheet, start, 1, t("reports.col_done", lang), styles.header)
             _date(sheet, start + 1, 0, metric.due, styles.date)
@@ -530,7 +530,7 @@ def milestone_groups(content: ReportContent) -> list[tuple[str, list[MetricStatu
     groups: dict[str, list[MetricStatus]] = {}
     for item in content.statuses:
         metric = item.metric
-        if metric.kind != "milestone":
+        if not metric.kind_of.done_or_not:
             continue
         label = content.config.area_name(metric.area, lang)
         if metric.project:

@@ -30,7 +30,7 @@ TARGET_COLOUR = "#7d4e00"
 def metric_figure(data: Dataset, status: MetricStatus, lang: str, title: bool = False, height: int = 440) -> go.Figure:
     """The metric's story: observations, the dashed expected path, targets, trend, the as-of line."""
     metric = status.metric
-    if metric.kind == "milestone":
+    if metric.kind_of.done_or_not:
         fig = _milestone_figure(status, lang)
     elif metric.aggregation == "year_to_date":
         fig = _year_to_date_figure(data, status, lang)

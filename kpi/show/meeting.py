@@ -102,7 +102,7 @@ def status_query(statuses: Iterable[str]) -> str:
 
 def _judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
     metric = item.metric
-    if metric.kind == "milestone":
+    if metric.kind_of.done_or_not:
         return None
     if metric.aggregation == "year_to_date" and metric.targets:
         goal = year_target(metric.targets, item.as_of.year, item.as_of)
@@ -128,7 +128,7 @@ def reason(item: MetricStatus, lang: str) -> str:
     "10 950; enligt planen borde det vara 11 971 nu. Med nuvarande takt nås 12 500 i maj 2028."
     """
     metric = item.metric
-    if metric.kind == "milestone":
+    if metric.kind_of.done_or_not:
         if item.done_date:
             return t("meeting.reason_milestone_done", lang, date=format_date(item.done_date, lang))
         if metric.due is None:
@@ -192,7 +192,7 @@ def bar(item: MetricStatus, lang: str) -> Bar | None:
 def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
     """One goal as the board's table shows it."""
     metric = item.metric
-    if metric.kind == "milestone":
+    if metric.kind_of.done_or_not:
         value_text = t("dashboard.milestone_done" if item.done_date else "dashboard.milestone_open", lang)
         date_text = format_date(item.done_date, lang) if item.done_date else ""
         target_text = t("meeting.target_due", lang, date=format_date(metric.due, lang)) if metric.due else "–"

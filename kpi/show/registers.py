@@ -116,7 +116,7 @@ def milestone_name(dataset: Dataset | None, name: Any, lang: str) -> str:
     if lang == "sv" or dataset is None:
         return text
     for metric in dataset.config.metrics:
-        if metric.kind == "milestone" and metric.name.sv == text and metric.name.en:
+        if metric.kind_of.done_or_not and metric.name.sv == text and metric.name.en:
             return metric.name.en
     return f"{text} {t('registers.in_swedish', lang)}"
 

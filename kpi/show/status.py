@@ -30,7 +30,9 @@ def tint(colour: str, share: float = 0.14) -> str:
 
 def status_table(statuses: list[MetricStatus], lang: str) -> tuple[list[str], list[list[Any]]]:
     """The flat status table (one row per metric) shared by the CSV output and the reports."""
-    years = sorted({target.date.year for item in statuses for target in item.targets if item.metric.kind == "metric"})
+    years = sorted(
+        {target.date.year for item in statuses for target in item.targets if item.metric.kind_of.has_targets}
+    )
     header = [
         "id",
         "name",
@@ -77,7 +79,7 @@ def status_table(statuses: list[MetricStatus], lang: str) -> tuple[list[str], li
             data["done_date"],
         ]
         for year in years:
-            target = item.target_for_year(year) if item.metric.kind == "metric" else None
+            target = item.target_for_year(year) if item.metric.kind_of.has_targets else None
             row += [target.value if target else None, target.met if target else None]
         rows.append(row)
     return header, rows

@@ -145,7 +145,7 @@ def changes(before: list[MetricStatus], now: list[MetricStatus]) -> dict[str, fl
     result: dict[str, float | None] = {}
     for item in now:
         other = earlier.get(item.id)
-        if item.metric.kind == "milestone" or other is None or item.value is None or other.value is None:
+        if item.metric.kind_of.done_or_not or other is None or item.value is None or other.value is None:
             result[item.id] = None
         else:
             result[item.id] = item.value - other.value
@@ -163,7 +163,7 @@ def series_until(series: Series | None, as_of: dt.date) -> tuple[np.ndarray, np.
 def sparkline_values(metric: Metric, series: Series | None, as_of: dt.date, points: int = 24) -> list[float]:
     """The last ``points`` values up to ``as_of``; for a yearly count, this year's running total."""
     dates, values = series_until(series, as_of)
-    if metric.kind == "milestone":
+    if metric.kind_of.done_or_not:
         return []
     if metric.aggregation == "year_to_date":
         in_year = dates >= np.datetime64(dt.date(as_of.year, 1, 1))
@@ -184,7 +184,7 @@ def progress_targets(
     year's sum.
     """
     metric = status.metric
-    if metric.kind in ("milestone", "direction"):  # a direction goal has no number to fill a bar toward
+    if metric.kind_of.has_due:  # a direction goal has no number to fill a bar toward
         return []
     if metric.aggregation == "year_to_date":
         goal = year_target(metric.targets, status.as_of.year, status.as_of)
@@ -244,7 +244,7 @@ def card(
         date_text="",
         stale=status.stale,
         explanation=status.explanation(lang),
-        milestone=metric.kind == "milestone",
+        milestone=metric.kind_of.done_or_not,
         sparkline=sparkline_values(metric, series, status.as_of),
     )
     if view.milestone:
@@ -332,7 +332,7 @@ def target_rows(status: MetricStatus, lang: str) -> list[TargetRow]:
             judged = format_value(metric, target.value_at_date, lang) if target.value_at_date is not None else "–"
         target_text = (
             t("dashboard.milestone_done", lang)
-            if metric.kind == "milestone"
+            if metric.kind_of.done_or_not
             else format_value(metric, target.value, lang)
         )
         rows.append(TargetRow(format_date(target.date, lang), target_text, met, judged))
@@ -342,7 +342,7 @@ def target_rows(status: MetricStatus, lang: str) -> list[TargetRow]:
 def forecast_text(status: MetricStatus, lang: str) -> str:
     """One sentence on the trend: where it leads and what is still needed per month."""
     metric = status.metric
-    if metric.kind == "milestone" or status.status in ("reached", "no_data"):
+    if metric.kind_of.done_or_not or status.status in ("reached", "no_data"):
         return ""
     parts = []
     if status.trend is not None and status.next_target is not None:
