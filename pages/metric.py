@@ -7,6 +7,7 @@ bound selectbox would put the translated name in the URL, which changes with the
 
 import streamlit as st
 
+from kpi.judge.explain import explanation
 from kpi.judge.rules import evaluate
 from kpi.model.dataset import Dataset, Series
 from kpi.show import registers as register_views
@@ -62,7 +63,7 @@ if metric.project:
 st.caption(" · ".join(context))
 
 st.markdown(status_badge_html(status_label(status.status, lang), STATUS_COLOURS[status.status]), unsafe_allow_html=True)
-st.markdown(f"#### {status.explanation(lang)}")
+st.markdown(f"#### {explanation(status, lang)}")
 outlook = forecast_text(status, lang)
 if outlook:
     st.markdown(outlook)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kpi.judge.explain import explanation, status_record
 from kpi.judge.rules import compound_growth_pct, evaluate, growth_band
 from kpi.model.targets import DatedValue, GrowthThresholds
 from kpi.read.targets import load_config
@@ -42,15 +43,15 @@ def test_the_four_bands(value, growth, status):
     result = evaluate(businesses(), series(("2026-12-31", value)), d("2027-01-15"))
     assert result.growth_pct == pytest.approx(growth, abs=1e-4)
     assert result.status == status
-    assert result.to_dict()["growth_pct_per_year"] == pytest.approx(growth, abs=1e-4)
+    assert status_record(result)["growth_pct_per_year"] == pytest.approx(growth, abs=1e-4)
 
 
 def test_a_change_of_one_is_not_reached_before_the_due_date():
     # 2 357 (one more) after a year: 0.0425 % a year → moderate progress, not "reached".
     result = evaluate(businesses(), series(("2026-12-31", 2357)), d("2027-01-15"))
     assert result.status == "at_risk" and result.targets[0].met is None
-    assert "måttliga framsteg" in result.explanation("sv")
-    assert "moderate progress" in result.explanation("en")
+    assert "måttliga framsteg" in explanation(result, "sv")
+    assert "moderate progress" in explanation(result, "en")
 
 
 def test_at_the_due_date_met_means_above_the_baseline():
@@ -104,7 +105,7 @@ def test_unchanged_before_one_whole_unit_of_growth_was_due_is_on_track():
     restaurants = businesses(unit="members", baseline={"date": "2025-12-31", "value": 12}, due="2026-12-31")
     unchanged = evaluate(restaurants, series(("2020-01-01", 12), stepwise=True), d("2026-01-02"))
     assert unchanged.status == "on_track" and unchanged.growth_pct is None
-    assert "ingen ökning väntades ännu" in unchanged.explanation("sv")
+    assert "ingen ökning väntades ännu" in explanation(unchanged, "sv")
     # 2 356 businesses unchanged on 2026-02-28 (59 days): 2 356 × (1.01^(59/365.25) − 1) = 3.79 → 3
     # whole businesses were due at the significant rate: 0 % a year is moderate progress → at risk.
     flat = evaluate(businesses(), series(("2026-02-28", 2356)), d("2026-03-01"))

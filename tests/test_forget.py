@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kpi.cli import main
+from kpi.judge.explain import status_record
 from kpi.judge.rules import evaluate_all
 from kpi.model.problems import UsageError
 from kpi.read.load import load_dataset
@@ -50,7 +51,7 @@ def folder(tmp_path, monkeypatch) -> tuple[Path, Path]:
 
 def statuses(data: Path, targets: Path) -> list[list[dict]]:
     dataset = load_dataset(data, targets, today=TODAY)
-    return [[item.to_dict("sv") for item in evaluate_all(dataset.config, dataset.series, day)] for day in DATES]
+    return [[status_record(item, "sv") for item in evaluate_all(dataset.config, dataset.series, day)] for day in DATES]
 
 
 def holds_name(data: Path) -> list[str]:

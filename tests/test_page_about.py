@@ -53,9 +53,21 @@ def test_about_page_in_swedish(fixture_env):
     ]
     assert list(files["Teckenkodning"]) == ["UTF-8", "Windows-1252", "Windows-1252"]
     assert list(files["Rader"]) == ["6", "1", "5"]
+    # What each file holds, in the board's words, before its name.
+    assert list(files["Innehåll"]) == [
+        "Kommunikation: Prenumeranter på nyhetsbrevet, Följare i sociala medier",
+        "Aktiviteter: Samverkan med UF",
+        "Aktiviteter, Organisation: Utbildningar, Kansli (heltidstjänster), Kostnader (tkr)",
+    ]
     assert at.success[0].value == "Inga problem hittades i datafilerna."
-    assert "SCB" in text and "CC BY 4.0" in text
+    assert "SCB" not in text  # no map in this configuration: no credit for its boundaries
     assert "inte märkt som exempeldata" in text
+
+
+def test_the_map_s_boundaries_are_credited_where_the_map_is_drawn(fixture_env):
+    fixture_env(FIXTURES / "registers")  # an area shows the agreements register, and so the map
+    text = texts(run())
+    assert "SCB" in text and "CC BY 4.0" in text
 
 
 def test_about_page_in_english_with_own_thresholds_and_example_marker(fixture_env, tmp_path):
@@ -77,8 +89,15 @@ def test_about_page_in_english_with_own_thresholds_and_example_marker(fixture_en
     assert "**↗ On track**: the pace is at least 90% of what was expected." in text
     assert "**Thresholds in force: on track at pace ≥ 0.90, at risk at pace ≥ 0.50.**" in text
     assert at.info[0].value.startswith("Example data:")
-    assert list(at.table[0].value.columns) == ["File", "Kind", "Last modified", "Rows", "Encoding", "Separator"]
-    assert "Statistics Sweden" in text or "SCB" in text
+    assert list(at.table[0].value.columns) == [
+        "Holds",
+        "File",
+        "Kind",
+        "Last modified",
+        "Rows",
+        "Encoding",
+        "Separator",
+    ]
 
 
 def test_problems_are_listed(fixture_env, tmp_path):

@@ -354,8 +354,12 @@ def test_since_is_the_last_board_pack_and_the_same_date_everywhere(fixture_env, 
     assert newsletter.proto.delta_description == "sedan 31 mars 2026"
     assert newsletter.proto.delta == "+350"  # 6 900 − 6 550 (31 March), not − 6 300 (30 March)
     files = at.table[-1].value
-    assert sorted(files["Fil"].tolist()) == sorted(
-        ["data/metrics/communication.csv", "data/metrics/organisation.csv", "data/metrics/milestones.csv"]
+    assert sorted(files["Innehåll"].tolist()) == sorted(  # what each file holds, not its path
+        [
+            "Kommunikation: Prenumeranter på nyhetsbrevet, Följare i sociala medier",
+            "Aktiviteter: Samverkan med UF",
+            "Aktiviteter, Organisation: Utbildningar, Kansli (heltidstjänster), Kostnader (tkr)",
+        ]
     )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kpi.cli import main
+from kpi.judge.explain import status_record
 from kpi.model.problems import DataError
 from kpi.report import build
 from kpi.report import content as reports
@@ -98,8 +99,8 @@ def test_statuses_are_those_of_the_rule(fixture_data):
     from kpi.judge.rules import evaluate_all
 
     content = reports.gather(fixture_data, reports.ReportSpec(fmt="csv", as_of=AS_OF))
-    expected = [item.to_dict("sv") for item in evaluate_all(fixture_data.config, fixture_data.series, AS_OF)]
-    assert [item.to_dict("sv") for item in content.statuses] == expected
+    expected = [status_record(item, "sv") for item in evaluate_all(fixture_data.config, fixture_data.series, AS_OF)]
+    assert [status_record(item, "sv") for item in content.statuses] == expected
     assert [item.status for item in content.statuses][:8] == [
         "on_track",
         "off_track",

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from kpi.judge.explain import explanation
 from kpi.judge.rules import evaluate, pace_decimals, whole_units, year_target
 from kpi.model.dataset import Series
 from kpi.model.targets import DatedValue, Thresholds
@@ -167,7 +168,7 @@ def test_a_year_before_the_first_yearly_target_is_shown_not_judged():
     data = register(("2025-03-01", 10), ("2025-09-01", 8))
     result = evaluate(members_new, data, d("2025-12-31"))
     assert result.status == "before_plan" and result.value == 18 and result.pace is None
-    assert "1 Jan 2026" in result.explanation("en")
+    assert "1 Jan 2026" in explanation(result, "en")
     # A later year without its own target carries 20 on to 2027-12-31: 2027-07-02 is day 182 of
     # 364 → expected 10; 5 joined → pace 0.5 → off track.
     later = evaluate(members_new, register(("2027-03-01", 5), known_until=d("2027-12-01")), d("2027-07-02"))
@@ -187,7 +188,7 @@ def test_a_missed_mid_year_target_is_not_reached_later():
     assert result.status == "off_track" and result.missed is not None and result.missed.value_at_date == 4
     assert result.pace == pytest.approx(4 / 6)
     assert result.targets[0].met is False
-    assert "nåddes inte" in result.explanation("sv") and "missed" in result.explanation("en")
+    assert "nåddes inte" in explanation(result, "sv") and "missed" in explanation(result, "en")
     # Before the date: Jan 1 → Jun 15 is 165 of 180 days: 6 × 165/180 = 5.5 → 5 due; pace 4/5 = 0.8.
     before = evaluate(mid, data, d("2026-06-15"))
     assert before.expected == 5 and before.pace == pytest.approx(0.8) and before.status == "at_risk"
@@ -226,7 +227,7 @@ def test_the_explanation_never_prints_a_risk_pace_as_0_95():
     result = evaluate(line, series(("2026-04-10", 94.96)), d("2026-04-11"))
     assert result.expected == pytest.approx(100) and result.pace == pytest.approx(0.9496)
     assert result.status == "at_risk"
-    assert "0,9496" in result.explanation("sv") and "0.9496" in result.explanation("en")
+    assert "0,9496" in explanation(result, "sv") and "0.9496" in explanation(result, "en")
 
 
 # NaN and infinity never reach a status -------------------------------------------------------------
@@ -262,7 +263,7 @@ def test_the_worked_examples_in_docs_method():
     )
     result = evaluate(newsletter, series(("2026-09-30", 7150)), d("2026-10-15"))
     assert result.expected == 7172 and result.pace == pytest.approx(950 / 972)
-    assert result.explanation("sv") == "På väg: 7\u00a0150 mot förväntat 7\u00a0172, takt 0,98."
+    assert explanation(result, "sv") == "På väg: 7\u00a0150 mot förväntat 7\u00a0172, takt 0,98."
 
 
 def test_a_register_share_is_judged_in_whole_members():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kpi.judge.explain import explanation, status_record
 from kpi.judge.rules import evaluate, expected_latest, expected_year_to_date, year_target
 from kpi.model.targets import DatedValue, Thresholds
 from tests.support import d, metric, series
@@ -232,12 +233,12 @@ def test_register_series_is_current_at_the_as_of_date():
 def test_explanation_names_the_numbers(newsletter):
     result = evaluate(newsletter, series(("2026-09-30", 7150)), d("2026-10-15"))
     # Swedish groups thousands with a no-break space, so "7 150" never wraps across lines.
-    assert result.explanation("sv") == "På väg: 7\u00a0150 mot förväntat 7\u00a0172, takt 0,98."
-    assert result.explanation("en") == "On track: 7,150 against an expected 7,172, pace 0.98."
+    assert explanation(result, "sv") == "På väg: 7\u00a0150 mot förväntat 7\u00a0172, takt 0,98."
+    assert explanation(result, "en") == "On track: 7,150 against an expected 7,172, pace 0.98."
 
 
 def test_json_contract_fields(newsletter):
-    data = evaluate(newsletter, series(("2026-09-30", 7150)), d("2026-10-15")).to_dict("sv")
+    data = status_record(evaluate(newsletter, series(("2026-09-30", 7150)), d("2026-10-15")), "sv")
     for key in (
         "id",
         "name",

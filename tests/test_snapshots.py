@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from kpi.judge.explain import explanation, status_record
 from kpi.judge.rules import evaluate_all
 from kpi.model.problems import DataError
 from kpi.read.load import load_dataset
@@ -107,7 +108,7 @@ def test_load_pack_gives_the_statuses_of_the_meeting(folder):
     snapshots.save_pack(dataset, d("2026-06-30"), {}, "")
     pack = snapshots.find_pack(folder[0], d("2026-06-30"))
     live = evaluate_all(dataset.config, dataset.series, d("2026-06-30"))
-    assert [item.to_dict("en") for item in pack.statuses] == [item.to_dict("en") for item in live]
+    assert [status_record(item, "en") for item in pack.statuses] == [status_record(item, "en") for item in live]
     assert list(pack.dataset.observations("newsletter_subscribers")["value"]) == [6300, 6550, 6900]
 
 
@@ -209,7 +210,7 @@ def test_a_report_from_a_pack_keeps_the_numbers_after_the_data_is_corrected(fold
     snapshot_digest = tree_digest(data / "snapshots")
     content = reports.gather(corrected, reports.ReportSpec(fmt="html", pack=d("2026-06-30")))
     assert content.spec.as_of == d("2026-06-30") and content.comments == {"newsletter_subscribers": "Bra kampanj"}
-    assert content.statuses[0].explanation("sv") == "På väg: 6\u00a0900 mot förväntat 6\u00a0738, takt 1,30."
+    assert explanation(content.statuses[0], "sv") == "På väg: 6\u00a0900 mot förväntat 6\u00a0738, takt 1,30."
     assert tree_digest(data / "snapshots") == snapshot_digest  # reading a pack changes nothing
 
 

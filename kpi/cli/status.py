@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from kpi import clock, paths
 from kpi.cli.common import EXIT_DATA, EXIT_OK, add_common, exit_for, iso_date, open_dataset, print_problems
+from kpi.judge.explain import status_record
 from kpi.judge.rules import MetricStatus, evaluate_all
 from kpi.model.problems import DataError, errors, warnings
 from kpi.read.access import load_access
@@ -52,7 +53,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     as_of = args.as_of or clock.today()
     statuses = evaluate_all(dataset.config, dataset.series, as_of)
     if args.format == "json":
-        json.dump([item.to_dict(args.lang) for item in statuses], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([status_record(item, args.lang) for item in statuses], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif args.format == "csv":
         write_status_csv(statuses, sys.stdout, args.lang)

@@ -38,8 +38,6 @@ from kpi.model.dataset import Series
 # The statuses are defined once, in kpi.model.status; re-exported here, where the rule uses them.
 from kpi.model.status import STATUSES, StatusCode
 from kpi.model.targets import Config, DatedValue, GrowthThresholds, Metric, Thresholds
-from kpi.model.values import as_number, iso
-from kpi.text.i18n import format_date, format_number, t
 
 STALE_AFTER_DAYS = {"monthly": 62, "quarterly": 135, "yearly": 400}
 
@@ -88,157 +86,14 @@ class MetricStatus:
                 return target
         return None
 
-    def explanation(self, lang: str = "sv") -> str:
-        """The sentence that says why, with the numbers the rule used.
-
-        The pace is printed with as many decimals as it takes for the printed number to be on the
-        same side of every threshold as the pace itself (0.9496 is "0,9496", never "0,95" next to
-        "Risk"), so the words and the number never disagree.
-        """
-        word = t("status." + self.status, lang)
-        decimals = self.metric.decimals
-        if decimals is None and self.value is not None:
-            decimals = 0 if float(self.value).is_integer() else 1
-        number = lambda v: format_number(v, lang, decimals)  # noqa: E731
-        if self.metric.kind_of.done_or_not:
-            if self.done_date:
-                text = t("explain.milestone_done", lang, word=word, done=format_date(self.done_date, lang))
-            elif self.status == "off_track":
-                text = t("explain.milestone_late", lang, word=word, due=format_date(self.metric.due, lang))
-            else:
-                text = t("explain.milestone_open", lang, word=word, due=format_date(self.metric.due, lang))
-            return text
-        if self.status == "no_data":
-            return t("explain.no_data", lang, word=word, as_of=format_date(self.as_of, lang))
-        if self.status == "before_plan":
-            start = self.plan_start()
-            if self.value is None:
-                return t("explain.before_plan_no_value", lang, word=word, start=format_date(start, lang))
-            return t("explain.before_plan", lang, word=word, value=number(self.value), start=format_date(start, lang))
-        if self.metric.kind_of.by_growth:
-            text = self._direction_explanation(lang, word, number)
-        elif self.missed is not None:
-            text = t(
-                "explain.missed",
-                lang,
-                word=word,
-                target=number(self.missed.value),
-                target_date=format_date(self.missed.date, lang),
-                judged=number(self.missed.value_at_date or 0.0),
-                value=number(self.value),
-            )
-        elif self.status == "reached" and self.next_target is not None:
-            text = t(
-                "explain.reached",
-                lang,
-                word=word,
-                value=number(self.value),
-                target=number(self.next_target.value),
-                target_date=format_date(self.next_target.date, lang),
-            )
-        elif self.pace is not None:
-            text = t(
-                "explain.pace",
-                lang,
-                word=word,
-                value=number(self.value),
-                expected=number(self.expected),
-                pace=format_number(self.pace, lang, pace_decimals(self.pace, self.thresholds)),
-            )
-        else:
-            baseline = self.baseline.value if self.baseline else 0
-            key = "explain.no_pace_ok" if self.status == "on_track" else "explain.no_pace_away"
-            text = t(key, lang, word=word, value=number(self.value), baseline=number(baseline))
-        if self.stale:
-            text += " " + t(
-                "explain.stale",
-                lang,
-                value_date=format_date(self.value_date, lang),
-                cadence=t("cadence." + self.metric.cadence, lang),
-            )
-        return text
-
-    def _direction_explanation(self, lang: str, word: str, number: Any) -> str:
-        baseline = self.baseline.value if self.baseline else 0.0
-        if self.growth_pct is None:
-            key = "explain.no_pace_ok" if self.status in ("on_track", "reached") else "explain.no_pace_away"
-            return t(key, lang, word=word, value=number(self.value), baseline=number(baseline))
-        band = self.growth_thresholds.significant
-        limits = (band, 0.0, -band)
-        return t(
-            "explain.direction",
-            lang,
-            word=word,
-            value=number(self.value),
-            baseline=number(baseline),
-            baseline_date=format_date(self.baseline.date if self.baseline else None, lang),
-            growth=format_number(self.growth_pct, lang, _decimals_for(self.growth_pct, limits, 1)),
-            band=t("growth." + growth_band(self.growth_pct, self.metric.direction, band), lang),
-            significant=format_number(band, lang, None if not float(band).is_integer() else 0),
-        )
-
     def plan_start(self) -> dt.date | None:
         """Where the plan period starts: the baseline date, or 1 January of the first target's year."""
         if self.metric.aggregation == "year_to_date" and self.metric.targets:
             return dt.date(self.metric.targets[0].date.year, 1, 1)
         return self.metric.baseline.date if self.metric.baseline else None
 
-    def to_dict(self, lang: str = "sv") -> dict[str, Any]:
-        """The JSON contract of ``kpi status --format json`` (keys are relied on by other tools)."""
-        metric = self.metric
-        return {
-            "id": metric.id,
-            "name": metric.display_name(lang),
-            "area": metric.area,
-            "kind": metric.kind,
-            "unit": metric.unit,
-            "direction": metric.direction,
-            "aggregation": metric.aggregation,
-            "as_of": self.as_of.isoformat(),
-            "value": _four(self.value),
-            "value_date": iso(self.value_date),
-            "status": self.status,
-            "status_label": t("status." + self.status, lang),
-            "pace": _four(self.pace),
-            "expected": _four(self.expected),
-            "stale": self.stale,
-            "baseline": {"date": iso(self.baseline.date), "value": self.baseline.value} if self.baseline else None,
-            "targets": [
-                {"date": target.date.isoformat(), "value": target.value, "met": target.met} for target in self.targets
-            ],
-            "next_target": (
-                {"date": self.next_target.date.isoformat(), "value": self.next_target.value}
-                if self.next_target
-                else None
-            ),
-            "projected": [{"date": item["date"].isoformat(), "value": _four(item["value"])} for item in self.projected],
-            "eta": iso(self.eta),
-            "needed_per_month": _four(self.needed_per_month),
-            "growth_pct_per_year": _four(self.growth_pct),
-            "missed_target": (
-                {
-                    "date": self.missed.date.isoformat(),
-                    "value": self.missed.value,
-                    "value_at_date": self.missed.value_at_date,
-                }
-                if self.missed
-                else None
-            ),
-            "due": iso(metric.due),
-            "done_date": iso(self.done_date),
-            "project": metric.project,
-            "package": metric.package,
-            "source": metric.source.model_dump(by_alias=True) if metric.source else None,
-            "explanation": self.explanation(lang),
-        }
 
-
-def _four(value: float | None) -> float | int | None:
-    """A number in the JSON contract: four decimals, whole numbers as integers."""
-    return None if value is None else as_number(value, 4)
-
-
-def _decimals_for(value: float, limits: tuple[float, ...], start: int) -> int:
+def decimals_for(value: float, limits: tuple[float, ...], start: int) -> int:
     """The fewest decimals (from ``start``, at most 6) at which ``value`` printed is on the same
     side of every limit as ``value`` itself."""
     for digits in range(start, 7):
@@ -250,7 +105,7 @@ def _decimals_for(value: float, limits: tuple[float, ...], start: int) -> int:
 
 def pace_decimals(pace: float, thresholds: Thresholds) -> int:
     """Decimals for a printed pace: 2, or more when 2 would round it across a threshold (or 0)."""
-    return _decimals_for(pace, (thresholds.on_track, thresholds.at_risk, 0.0), 2)
+    return decimals_for(pace, (thresholds.on_track, thresholds.at_risk, 0.0), 2)
 
 
 def growth_band(growth_pct: float, direction: str, significant: float) -> str:

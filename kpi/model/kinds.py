@@ -17,13 +17,29 @@ here, its judge there and its words in the translation table.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from kpi.model.targets import Metric
+from typing import Literal, Protocol
 
 MetricKindCode = Literal["metric", "milestone", "direction"]
+
+
+class _Dated(Protocol):
+    @property
+    def date(self) -> dt.date: ...
+
+
+class _Goal(Protocol):
+    """What a kind checks of a goal (a :class:`kpi.model.targets.Metric`, which reads this module)."""
+
+    @property
+    def due(self) -> dt.date | None: ...
+    @property
+    def targets(self) -> Sequence[_Dated]: ...
+    @property
+    def baseline(self) -> _Dated | None: ...
+    @property
+    def aggregation(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +55,7 @@ class MetricKind:
     # Judged by its compound yearly growth since the baseline (Eurostat's bands).
     by_growth: bool = False
 
-    def problems(self, metric: Metric) -> list[str]:
+    def problems(self, metric: _Goal) -> list[str]:
         """What ``metric`` lacks or has too much of for this kind (validation messages, in English)."""
         found: list[str] = []
         if self.code == "milestone":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
+from kpi.judge.explain import explanation
 from kpi.report.content import (
     ReportContent,
     activity_summary,
@@ -197,7 +198,7 @@ def _metric(content: ReportContent, item, images) -> str:
     parts = [
         f'<section class="metric" id="metric-{escape(metric.id)}">\n<h3>{escape(name)}</h3>\n',
         f"<p>{_badge(item.status, lang, stale)}</p>\n",
-        f"<p>{escape(item.explanation(lang))}</p>\n",
+        f"<p>{escape(explanation(item, lang))}</p>\n",
     ]
     forecast = forecast_sentence(item, lang)
     if forecast:

@@ -19,6 +19,7 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
+from kpi.judge.explain import explanation
 from kpi.report.content import (
     ReportContent,
     activity_summary,
@@ -402,7 +403,7 @@ def _metric_parts(pdf: ReportPDF, item, images) -> list[tuple]:
     parts: list[tuple] = [("para", item.metric.display_name(lang), 12.5, True, INK, 6.5)]
     label = status_label(item.status, lang) + (f" ({t('status.stale', lang)})" if item.stale else "")
     parts.append(("para", label, 10.5, True, _hex_rgb(STATUS_COLOURS[item.status]), 5.5))
-    parts.append(("para", item.explanation(lang), 10, False, INK, 5))
+    parts.append(("para", explanation(item, lang), 10, False, INK, 5))
     forecast = forecast_sentence(item, lang)
     if forecast:
         parts.append(("para", forecast, 9.5, False, MUTED, 5))

@@ -20,6 +20,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from kpi.judge.explain import explanation, status_record
 from kpi.judge.rules import STATUSES, MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.values import as_text
 from kpi.report.content import (
@@ -230,7 +231,7 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
         _text(sheet, header_row, col, label, styles.header)
     for index, item in enumerate(content.statuses):
         row = header_row + 1 + index
-        data = item.to_dict(lang)
+        data = status_record(item, lang)
         number = styles.number(item.metric.decimals)
         values = {
             "id": data["id"],
@@ -392,7 +393,7 @@ def _area_sheet(
         number = styles.number(metric.decimals)
         _text(sheet, row, 0, metric.display_name(lang), styles.title)
         _text(sheet, row + 1, 0, status_label(item.status, lang), styles.status[item.status])
-        _text(sheet, row + 2, 0, item.explanation(lang))
+        _text(sheet, row + 2, 0, explanation(item, lang))
         start = row + 4
         if metric.kind_of.done_or_not:
             _text(sheet, start, 0, t("reports.col_due", lang), styles.header)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kpi.judge.explain import status_record
 from kpi.judge.rules import STATUSES, MetricStatus, count_by_status
 from kpi.model.status import STATUS_TABLE, status
 
@@ -57,7 +58,7 @@ def status_table(statuses: list[MetricStatus], lang: str) -> tuple[list[str], li
         header += [f"target_{year}", f"met_{year}"]
     rows = []
     for item in statuses:
-        data = item.to_dict(lang)
+        data = status_record(item, lang)
         row = [
             data["id"],
             data["name"],

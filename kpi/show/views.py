@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kpi.judge.explain import explanation
 from kpi.judge.rules import STATUSES, MetricStatus, count_by_status, evaluate_all, meets, year_target
 from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.targets import Config, Metric
@@ -243,7 +244,7 @@ def card(
         value_text="–",
         date_text="",
         stale=status.stale,
-        explanation=status.explanation(lang),
+        explanation=explanation(status, lang),
         milestone=metric.kind_of.done_or_not,
         sparkline=sparkline_values(metric, series, status.as_of),
     )

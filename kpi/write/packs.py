@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import clock
+from kpi.judge.explain import status_record
 from kpi.judge.rules import MetricStatus, evaluate_all
 from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.problems import DataError, Problem
@@ -72,8 +73,8 @@ def pack_document(
     statuses = evaluate_all(config, dataset.series, meeting_date)
     metrics = []
     for item in statuses:
-        record = item.to_dict("sv")
-        english = item.to_dict("en")
+        record = status_record(item, "sv")
+        english = status_record(item, "en")
         record["en"] = {key: english[key] for key in ("name", "status_label", "explanation")}
         record["comment"] = comments.get(item.id, "")
         series = dataset.series.get(item.id)
@@ -386,7 +387,7 @@ def _parse_datetime(text: Any) -> dt.datetime | None:
 
 
 def _apply_record(status: MetricStatus, record: dict[str, Any]) -> None:
-    current = status.to_dict("sv")
+    current = status_record(status, "sv")
     for key in _FROZEN_FIELDS:
         if key not in record or current.get(key) == record[key]:
             continue
