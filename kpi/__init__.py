@@ -42,7 +42,7 @@ _PUBLIC = {
     "UsageError": "kpi.model.problems",
     "build_report": "kpi.report.build",
     "save_pack": "kpi.write.packs",
-    "load_pack": "kpi.write.packs",
+    "load_pack": "kpi.show.packs",
     "preview_upload": "kpi.write.imports",
     "save_preview": "kpi.write.store",
     "undo_last": "kpi.write.store",

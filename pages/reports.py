@@ -21,6 +21,7 @@ from kpi.model.problems import DataError
 from kpi.report import build
 from kpi.report import content as reports
 from kpi.report.formats import FORMATS, report_format
+from kpi.show import packs as board_packs
 from kpi.show.changes import change_line, pack_title
 from kpi.show.status import status_counts_text, status_label
 from kpi.text.i18n import LANGUAGES, format_date, t
@@ -44,11 +45,11 @@ config = data.config
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _cached_pack(path: str, modified: int) -> snapshots.BoardPack:
-    return snapshots.load_pack(Path(path))
+def _cached_pack(path: str, modified: int) -> board_packs.BoardPack:
+    return board_packs.load_pack(Path(path))
 
 
-def _load_pack(path: Path) -> snapshots.BoardPack:
+def _load_pack(path: Path) -> board_packs.BoardPack:
     return _cached_pack(str(path), path.stat().st_mtime_ns)
 
 
@@ -193,7 +194,7 @@ with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):
         report_lang = right.segmented_control(
             t("reports.language", lang), list(LANGUAGES), default=lang, key="report_lang"
         )
-        pack_dates = [info.meeting_date for info in snapshots.list_packs(data.data_dir)]
+        pack_dates = [info.meeting_date for info in board_packs.list_packs(data.data_dir)]
         pack_choice = left.selectbox(
             t("reports.pack_choice", lang),
             [None, *pack_dates[::-1]],
@@ -233,10 +234,10 @@ st.caption(t("reports.packs_help", lang))
 if not access.allowed("view_comments"):  # packs carry the board's comments: for signed-in roles
     st.info(t("access.need_sign_in", lang), icon=":material/lock:")
     st.stop()
-latest = snapshots.latest_pack(data.data_dir, before=state.as_of)
+latest = board_packs.latest_pack(data.data_dir, before=state.as_of)
 if latest is not None:
     now = statuses(data, state.as_of)
-    lines = [change_line(change, lang) for change in snapshots.changes_since(latest, now, lang=lang)]
+    lines = [change_line(change, lang) for change in board_packs.changes_since(latest, now, lang=lang)]
     st.markdown(
         f"**{t('reports.changes_now_heading', lang, date=format_date(latest.meeting_date, lang, 'long'), as_of=format_date(state.as_of, lang, 'long'))}**"
     )
@@ -297,7 +298,7 @@ if access.allowed("comment_packs"):
 else:
     st.info(t("reports.pack_locked", lang), icon=":material/lock:")
 
-history, broken = snapshots.pack_history(data.data_dir, lang, loader=_load_pack)
+history, broken = board_packs.pack_history(data.data_dir, lang, loader=_load_pack)
 if broken:
     show_problem_list(broken, lang)
 if not history:

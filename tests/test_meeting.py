@@ -21,8 +21,8 @@ from kpi.show.meeting import (
     since_choice,
     status_query,
 )
+from kpi.show.packs import Change
 from kpi.write import packs
-from kpi.write.packs import Change
 from tests.support import FIXTURES
 
 NBSP = "\u00a0"

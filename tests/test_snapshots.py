@@ -15,6 +15,7 @@ from kpi.model.problems import DataError
 from kpi.read.load import load_dataset
 from kpi.report import build
 from kpi.report import content as reports
+from kpi.show import packs as board_packs
 from kpi.show.changes import change_line
 from kpi.write import packs as snapshots
 from tests.support import d, project_fixture, tree_digest
@@ -67,7 +68,7 @@ def test_an_existing_pack_is_not_overwritten_unless_asked(folder):
     assert "2026-06-30" in caught.value.problems[0].message("sv")
     assert path.read_bytes() == before
     snapshots.save_pack(dataset, d("2026-06-30"), {"trainings": "Två till i höst"}, "Bo", replace=True)
-    assert snapshots.load_pack(path).comments == {"trainings": "Två till i höst"}
+    assert board_packs.load_pack(path).comments == {"trainings": "Två till i höst"}
 
 
 def test_two_simultaneous_saves_one_wins_the_other_is_told(folder):
@@ -106,7 +107,7 @@ def test_comments_must_name_known_metrics(folder):
 def test_load_pack_gives_the_statuses_of_the_meeting(folder):
     dataset = load(folder)
     snapshots.save_pack(dataset, d("2026-06-30"), {}, "")
-    pack = snapshots.find_pack(folder[0], d("2026-06-30"))
+    pack = board_packs.find_pack(folder[0], d("2026-06-30"))
     live = evaluate_all(dataset.config, dataset.series, d("2026-06-30"))
     assert [status_record(item, "en") for item in pack.statuses] == [status_record(item, "en") for item in live]
     assert list(pack.dataset.observations("newsletter_subscribers")["value"]) == [6300, 6550, 6900]
@@ -127,13 +128,13 @@ def test_list_latest_and_missing(folder):
     for day in ("2026-03-31", "2026-06-30"):
         snapshots.save_pack(dataset, d(day), {}, "")
     (folder[0] / "snapshots" / "notes.txt").write_text("not a pack", encoding="utf-8")
-    assert [info.meeting_date for info in snapshots.list_packs(folder[0])] == [d("2026-03-31"), d("2026-06-30")]
-    assert snapshots.latest_pack(folder[0]).meeting_date == d("2026-06-30")
+    assert [info.meeting_date for info in board_packs.list_packs(folder[0])] == [d("2026-03-31"), d("2026-06-30")]
+    assert board_packs.latest_pack(folder[0]).meeting_date == d("2026-06-30")
     # "Since the last meeting" on the day of a meeting means the meeting before.
-    assert snapshots.latest_pack(folder[0], before=d("2026-06-30")).meeting_date == d("2026-03-31")
-    assert snapshots.latest_pack(folder[0], before=d("2026-03-31")) is None
+    assert board_packs.latest_pack(folder[0], before=d("2026-06-30")).meeting_date == d("2026-03-31")
+    assert board_packs.latest_pack(folder[0], before=d("2026-03-31")) is None
     with pytest.raises(DataError) as caught:
-        snapshots.find_pack(folder[0], d("2026-05-01"))
+        board_packs.find_pack(folder[0], d("2026-05-01"))
     assert "2026-03-31, 2026-06-30" in caught.value.problems[0].message("en")
 
 
@@ -141,10 +142,10 @@ def test_a_broken_pack_is_reported_not_fatal(folder):
     dataset = load(folder)
     snapshots.save_pack(dataset, d("2026-03-31"), {}, "")
     (folder[0] / "snapshots" / "2026-06-30.json").write_text("{not json", encoding="utf-8")
-    entries, problems = snapshots.pack_history(folder[0])
+    entries, problems = board_packs.pack_history(folder[0])
     assert [entry.pack.meeting_date for entry in entries] == [d("2026-03-31")]
     assert problems[0].code == "reports_pack_broken" and problems[0].file == "snapshots/2026-06-30.json"
-    assert snapshots.latest_pack(folder[0]).meeting_date == d("2026-03-31")
+    assert board_packs.latest_pack(folder[0]).meeting_date == d("2026-03-31")
 
 
 def test_changes_since_the_last_pack(folder):
@@ -157,9 +158,9 @@ def test_changes_since_the_last_pack(folder):
     """
     dataset = load(folder)
     snapshots.save_pack(dataset, d("2026-03-31"), {}, "")
-    pack = snapshots.latest_pack(folder[0])
+    pack = board_packs.latest_pack(folder[0])
     later = evaluate_all(dataset.config, dataset.series, d("2026-06-30"))
-    changes = snapshots.changes_since(pack, later, {"trainings": "Två utbildningar till i höst"})
+    changes = board_packs.changes_since(pack, later, {"trainings": "Två utbildningar till i höst"})
     summary = {change.metric_id: (change.old_status, change.new_status, change.delta) for change in changes}
     assert summary == {
         "newsletter_subscribers": ("on_track", "on_track", 350),
@@ -178,7 +179,7 @@ def test_pack_history_compares_each_pack_with_the_one_before(folder):
     dataset = load(folder)
     snapshots.save_pack(dataset, d("2026-03-31"), {}, "")
     snapshots.save_pack(dataset, d("2026-06-30"), {"costs_sek": "Hyran höjdes"}, "")
-    entries, problems = snapshots.pack_history(folder[0], "en")
+    entries, problems = board_packs.pack_history(folder[0], "en")
     assert not problems
     assert [entry.pack.meeting_date for entry in entries] == [d("2026-06-30"), d("2026-03-31")]
     assert entries[1].previous is None and entries[1].changes == []
@@ -222,6 +223,6 @@ def test_stored_numbers_win_over_a_changed_rule(folder):
     record = next(item for item in document["metrics"] if item["id"] == "social_followers")
     record["status"], record["pace"] = "at_risk", 0.7  # as if an older rule had judged it so
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
-    pack = snapshots.load_pack(path)
+    pack = board_packs.load_pack(path)
     followers = next(item for item in pack.statuses if item.id == "social_followers")
     assert (followers.status, followers.pace) == ("at_risk", 0.7)

@@ -13,8 +13,8 @@ import pytest
 from kpi.judge import rules
 from kpi.model.status import ATTENTION, BOARD_ORDER, JUDGED, STATUS_TABLE, STATUSES, StatusCode, status
 from kpi.show import meeting
+from kpi.show.packs import Change
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
-from kpi.write.packs import Change
 from tests.support import metric
 
 

@@ -14,10 +14,11 @@ from kpi.report.build import render
 from kpi.report.content import CSV_DIALECTS, SCOPE_ALL, ReportSpec, gather
 from kpi.report.formats import FORMATS, report_format
 from kpi.report.images import warm_up_renderer
+from kpi.show.packs import list_packs, load_pack
 from kpi.show.status import status_counts_text
 from kpi.text.i18n import format_number, t
 from kpi.write.atomic import atomic_write
-from kpi.write.packs import list_packs, load_pack, save_pack
+from kpi.write.packs import save_pack
 
 
 def register(commands: Any) -> None:

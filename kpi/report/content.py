@@ -40,10 +40,10 @@ from kpi.read.registers import ACTIVITY_TYPES
 from kpi.report.formats import FORMATS
 from kpi.show.changes import change_line
 from kpi.show.method import method_intro, rule_items
+from kpi.show.packs import BoardPack, Change, changes_since, find_pack, latest_pack
 from kpi.show.status import status_counts_text, status_label
 from kpi.show.views import group_by_area
 from kpi.text.i18n import format_date, format_number, normalise_language, t
-from kpi.write.packs import BoardPack, Change, changes_since, find_pack, latest_pack
 
 CSV_DIALECTS = ("default", "excel-sv")
 SCOPE_ALL = "all"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from kpi.show.packs import BoardPack, Change
 from kpi.show.status import status_label
 from kpi.text.i18n import format_date, format_number, format_signed, t
-from kpi.write.packs import BoardPack, Change
 
 
 def change_line(change: Change, lang: str) -> str:

@@ -30,12 +30,12 @@ from kpi.model.dataset import Dataset
 from kpi.model.status import ATTENTION, BOARD_ORDER, status
 from kpi.model.targets import Config
 from kpi.model.values import as_number
+from kpi.show import packs
 from kpi.show.changes import change_line, pack_title
+from kpi.show.packs import BoardPack, Change
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
 from kpi.show.views import format_estimate, format_value
 from kpi.text.i18n import format_date, plural, t
-from kpi.write import packs
-from kpi.write.packs import BoardPack, Change
 
 # The board's reading order (what needs attention first, then what goes well, then what is not
 # yet judged) and how bad each status is, from the one status table.

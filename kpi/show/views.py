@@ -19,12 +19,13 @@ from kpi.judge.rules import STATUSES, MetricStatus, count_by_status, evaluate_al
 from kpi.model.dataset import Dataset, FileInfo, Series
 from kpi.model.targets import Config, Metric
 from kpi.model.values import text_or_empty
+from kpi.show import packs
 from kpi.show.changes import change_line, pack_title
 from kpi.show.method import rule_items
 from kpi.show.registers import register_title
 from kpi.show.status import STATUS_COLOURS, status_label
 from kpi.text.i18n import format_date, format_number, format_signed, has_key, plural, t
-from kpi.write import packs, store
+from kpi.write import store
 
 # Statuses the summary strip always shows, even at zero ("0 at risk" is news too).
 ALWAYS_COUNTED = ("reached", "on_track", "at_risk", "off_track")
