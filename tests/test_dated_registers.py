@@ -15,6 +15,7 @@ import pytest
 from kpi.judge.rules import evaluate_all
 from kpi.read import registers
 from kpi.read.load import load_dataset
+from kpi.show import listings
 from tests.support import TODAY, d
 
 LOGINS = """member_id;date
@@ -189,12 +190,12 @@ def test_after_today_the_rows_behind_are_those_of_the_day_the_value_is_counted(d
 
 def test_the_member_list_shows_the_old_flag_columns_only_when_the_file_has_them(dated):
     data, targets = dated
-    with_flags = registers.members_at(load_dataset(data, targets, today=TODAY), d("2026-06-30"))
+    with_flags = listings.members_at(load_dataset(data, targets, today=TODAY), d("2026-06-30"))
     assert {"uses_member_pages", "increased_profitability"} <= set(with_flags.columns)
     members = data / "members.csv"
     lines = members.read_bytes().decode("cp1252").splitlines()
     members.write_text("\n".join(";".join(line.split(";")[:7]) for line in lines) + "\n", encoding="utf-8")
-    without = registers.members_at(load_dataset(data, targets, today=TODAY), d("2026-06-30"))
+    without = listings.members_at(load_dataset(data, targets, today=TODAY), d("2026-06-30"))
     assert len(without) == len(with_flags) and not {"uses_member_pages", "increased_profitability"} & set(
         without.columns
     )

@@ -15,7 +15,7 @@ from kpi.judge.rules import evaluate, evaluate_all
 from kpi.model.dataset import Series
 from kpi.read import registers
 from kpi.read.load import load_dataset
-from kpi.show import maps, register_charts
+from kpi.show import listings, maps, register_charts
 from kpi.show import registers as register_views
 from tests.support import FIXTURES, d
 
@@ -67,7 +67,7 @@ def test_fixture_has_no_problems_and_lists_its_register_files(data):
 def test_members_total_at_dates(data, when, members):
     assert value_at(data.series["members_total"], when) == members
     if members is not None:
-        assert len(registers.members_at(data, d(when))) == members
+        assert len(listings.members_at(data, d(when))) == members
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_joins_and_leavers_in_a_year(data):
     assert evaluate(config.metric("members_new"), data.series["members_new"], TODAY).value == 4
     left = evaluate(config.metric("members_left_unnatural"), data.series["members_left_unnatural"], TODAY)
     assert left.value == 1  # M04 ("other"); M03 left too, but sold is a natural reason
-    changes = registers.member_changes(data, 2026)
+    changes = listings.member_changes(data, 2026)
     assert list(zip(changes["change"], changes["member_id"])) == [
         ("joined", "M06"),
         ("left", "M04"),
@@ -96,15 +96,15 @@ def test_joins_and_leavers_in_a_year(data):
     ]
     leavers = changes[changes["change"] == "left"]
     assert list(leavers["leave_reason"]) == ["other", "sold"] and list(leavers["natural"]) == [False, True]
-    assert list(registers.member_changes(data, 2026, until=d("2026-06-30"))["member_id"]) == [
+    assert list(listings.member_changes(data, 2026, until=d("2026-06-30"))["member_id"]) == [
         "M06",
         "M04",
         "M07",
         "M03",
         "M08",
     ]
-    assert registers.member_change_counts(data, 2026, until=d("2026-06-30")) == {"joined": 3, "left": 2}
-    by_year = registers.member_changes_by_year(data, 2025, 2026)
+    assert listings.member_change_counts(data, 2026, until=d("2026-06-30")) == {"joined": 3, "left": 2}
+    by_year = listings.member_changes_by_year(data, 2025, 2026)
     assert by_year.to_dict("records") == [
         {"year": 2025, "change": "joined", "reason": None, "members": 1},
         {"year": 2026, "change": "joined", "reason": None, "members": 4},
@@ -159,9 +159,9 @@ def test_attendance_per_meeting(data):
     assert list(series.dates.astype(str)) == ["2026-04-15", "2026-04-20", "2026-10-12"]
     # 3 of 6 members (M03 is still a member on 2026-04-15), 2 of 6, 4 of 7.
     assert list(series.values) == pytest.approx([50.0, 100 * 2 / 6, 100 * 4 / 7])
-    table = registers.attendance_table(data)
+    table = listings.attendance_table(data)
     assert list(table["members"]) == [6, 6, 7] and list(table["members_present"]) == [3, 2, 4]
-    assert list(registers.attendance_table(data, until=d("2026-06-30"))["date"]) == [d("2026-04-15"), d("2026-04-20")]
+    assert list(listings.attendance_table(data, until=d("2026-06-30"))["date"]) == [d("2026-04-15"), d("2026-04-20")]
 
 
 def test_milestone_shares(data):
@@ -202,7 +202,7 @@ def test_statuses_on_2026_06_30(data):
 
 
 def test_members_by_category_and_kommun(data):
-    by_category = registers.members_by(data, d("2026-06-30"), "category")
+    by_category = listings.members_by(data, d("2026-06-30"), "category")
     assert by_category.to_dict("records") == [
         {"category": "restaurant", "members": 2},
         {"category": "hospitality", "members": 1},
@@ -211,16 +211,16 @@ def test_members_by_category_and_kommun(data):
         {"category": "retail", "members": 1},
         {"category": "other", "members": 0},
     ]
-    by_kommun = registers.members_by(data, d("2026-06-30"), "kommun")
+    by_kommun = listings.members_by(data, d("2026-06-30"), "kommun")
     # "Nyköpings kommun" (M08) is read as Nyköping.
     assert by_kommun.iloc[0].to_dict() == {"kommun": "Nyköping", "members": 2}
     assert by_kommun["members"].sum() == 6
     with pytest.raises(ValueError):
-        registers.members_by(data, d("2026-06-30"), "name")
+        listings.members_by(data, d("2026-06-30"), "name")
 
 
 def test_member_counts_over_time_monthly(data):
-    counts = registers.member_counts_over_time(data, d("2026-01-01"), d("2026-06-30"))
+    counts = listings.member_counts_over_time(data, d("2026-01-01"), d("2026-06-30"))
     assert list(counts["date"]) == [
         d("2026-01-31"),
         d("2026-02-28"),
@@ -233,14 +233,14 @@ def test_member_counts_over_time_monthly(data):
     assert list(counts["joined"]) == [1, 0, 1, 0, 1, 0]
     assert list(counts["left"]) == [0, 1, 0, 1, 0, 0]
     # A mid-month end date is the last row.
-    assert registers.member_counts_over_time(data, d("2026-08-01"), d("2026-09-10"))["date"].tolist() == [
+    assert listings.member_counts_over_time(data, d("2026-08-01"), d("2026-09-10"))["date"].tolist() == [
         d("2026-08-31"),
         d("2026-09-10"),
     ]
 
 
 def test_agreements_table_and_states(data):
-    table = registers.agreements_table(data, d("2026-06-30"))
+    table = listings.agreements_table(data, d("2026-06-30"))
     assert list(zip(table["kommun"], table["active"])) == [
         ("Eskilstuna", False),
         ("Flen", True),
@@ -250,7 +250,7 @@ def test_agreements_table_and_states(data):
         ("Trosa", False),
     ]
     assert list(table["status"]) == ["active", "active", "negotiating", "active", "ended", "active"]
-    states = registers.agreement_states(data, d("2026-06-30"), ["0428"]).set_index("kommun")["state"].to_dict()
+    states = listings.agreement_states(data, d("2026-06-30"), ["0428"]).set_index("kommun")["state"].to_dict()
     assert states == {
         "Vingåker": "none",
         "Gnesta": "negotiating",
@@ -259,28 +259,28 @@ def test_agreements_table_and_states(data):
         "Eskilstuna": "none",
         "Trosa": "ended",
     }
-    later = registers.agreement_states(data, d("2026-10-01")).set_index("kommun")["state"].to_dict()
+    later = listings.agreement_states(data, d("2026-10-01")).set_index("kommun")["state"].to_dict()
     assert later["Trosa"] == "active" and later["Eskilstuna"] == "active"
 
 
 def test_activities_calendar_planned_versus_done(data):
-    calendar = registers.activities_in_year(data, 2026, d("2026-06-30"))
+    calendar = listings.activities_in_year(data, 2026, d("2026-06-30"))
     assert len(calendar) == 8
     assert list(calendar["state"]) == ["done"] * 5 + ["upcoming"] * 3
-    summary = registers.activity_summary(data, 2026, TODAY).set_index("type")
+    summary = listings.activity_summary(data, 2026, TODAY).set_index("type")
     # Trainings: two held, 2026-09-15 passed but still "planned", 2026-12-01 ahead.
     assert summary.loc["training"].to_dict() == {"total": 4, "held": 2, "upcoming": 1, "unconfirmed": 1}
     assert summary.loc["autumn_meeting"].to_dict() == {"total": 1, "held": 1, "upcoming": 0, "unconfirmed": 0}
 
 
 def test_milestones_overdue_first_and_progress(data):
-    table = registers.milestones_table(data, d("2026-06-30"))
+    table = listings.milestones_table(data, d("2026-06-30"))
     assert list(table["status"]) == ["overdue", "open", "done", "done", "done", "done"]
     assert table.iloc[0]["milestone"] == "Starta branschkluster" and table.iloc[0]["days_overdue"] == 181
     # Before its due date the same milestone is open.
-    early = registers.milestones_table(data, d("2025-12-30"))
+    early = listings.milestones_table(data, d("2025-12-30"))
     assert early.set_index("milestone").loc["Starta branschkluster", "status"] == "open"
-    progress = registers.milestone_progress(data, d("2026-06-30"))
+    progress = listings.milestone_progress(data, d("2026-06-30"))
     rows = {(row["project"], row["package"]): row for row in progress.to_dict("records")}
     total = rows[("strukturell", None)]
     assert total["total"] and (total["milestones"], total["done"], total["overdue"], total["open"]) == (4, 2, 1, 1)
@@ -324,7 +324,7 @@ def test_behind_tables_are_translated_with_the_definition(data):
 
 def test_display_table_formats_numbers_dates_and_codes(data):
     table = register_views.display_table(
-        registers.attendance_table(data), "sv", data, ["date", "type", "members_present", "attendance_pct"]
+        listings.attendance_table(data), "sv", data, ["date", "type", "members_present", "attendance_pct"]
     )
     assert table.to_dict("records")[1] == {
         "Datum": "2026-04-20",
@@ -333,7 +333,7 @@ def test_display_table_formats_numbers_dates_and_codes(data):
         "Närvaro": "33,3 %",
     }
     projects = register_views.display_table(
-        registers.milestones_table(data, d("2026-06-30")), "en", data, ["status", "project", "package"]
+        listings.milestones_table(data, d("2026-06-30")), "en", data, ["status", "project", "package"]
     )
     assert projects.iloc[0].to_dict() == {
         "Status": "✖ Off track",
@@ -456,7 +456,7 @@ def test_rows_with_errors_are_left_out(tmp_path):
         },
     )
     assert len(errors := [p for p in data.problems if p.severity == "error"]) == 2 and errors[0].row == 3
-    assert sorted(registers.members_at(data, TODAY)["member_id"]) == ["M1", "M3"]
+    assert sorted(listings.members_at(data, TODAY)["member_id"]) == ["M1", "M3"]
     assert data.series["members_total"].values[-1] == 2
 
 
@@ -492,7 +492,7 @@ def test_missing_required_column(tmp_path):
     assert messages(data) == [
         'data/members.csv:1:joined: column "joined" is missing (found: member_id, name, category, kommun)'
     ]
-    assert "members_total" not in data.series and len(registers.members_at(data, TODAY)) == 0
+    assert "members_total" not in data.series and len(listings.members_at(data, TODAY)) == 0
 
 
 def test_unknown_column_is_a_warning(tmp_path):
@@ -511,8 +511,8 @@ def test_missing_register_is_a_problem_only_when_a_metric_uses_it(tmp_path):
         "computed from the members register; put the file in the data folder (see docs/registers.md)"
     ]
     # agreements.csv is read although no metric uses it; activities.csv and milestones.csv are absent: fine.
-    assert len(registers.agreements_table(data, TODAY)) == 1
-    assert registers.activities_in_year(data, 2026, TODAY).empty
+    assert len(listings.agreements_table(data, TODAY)) == 1
+    assert listings.activities_in_year(data, 2026, TODAY).empty
 
 
 def test_members_present_larger_than_members(tmp_path):
@@ -527,7 +527,7 @@ def test_members_present_larger_than_members(tmp_path):
     assert messages(data) == [
         "data/activities.csv:2:members_present: 5 members present, but the register has only 2 members on 2026-04-15"
     ]
-    assert list(registers.attendance_table(data)["date"]) == [d("2026-04-20")]
+    assert list(listings.attendance_table(data)["date"]) == [d("2026-04-20")]
 
 
 def test_activity_and_agreement_rules(tmp_path):
@@ -565,8 +565,8 @@ def test_activity_and_agreement_rules(tmp_path):
         "data/activities.csv:6:date: the date 2029-06-01 is more than two years ahead (after 2028-11-23); is the year right?",
     ]
     # Planned activities may lie ahead (up to two years): 2027-06-01 is kept.
-    assert len(registers.activities_in_year(data, 2027, TODAY)) == 1
-    assert list(registers.agreements_table(data, TODAY)["kommun"]) == ["Strängnäs"]
+    assert len(listings.activities_in_year(data, 2027, TODAY)) == 1
+    assert list(listings.agreements_table(data, TODAY)["kommun"]) == ["Strängnäs"]
 
 
 def test_milestone_done_must_be_a_date(tmp_path):
@@ -583,7 +583,7 @@ def test_milestone_done_must_be_a_date(tmp_path):
         'data/milestones.csv:2:done: "ja" in done is not a date; write the day the milestone '
         "was done (YYYY-MM-DD) or leave it empty"
     ]
-    assert len(registers.milestones_table(data, TODAY)) == 1
+    assert len(listings.milestones_table(data, TODAY)) == 1
 
 
 def test_milestone_project_names_are_checked_against_targets(tmp_path):
@@ -749,26 +749,24 @@ def test_map_names_every_municipality_with_its_state_in_text(data):
 
 def test_register_charts_carry_words_not_only_colours(data):
     when = d("2026-06-30")
-    timeline = register_charts.milestone_timeline_figure(registers.milestones_table(data, when), when, "sv", data)
+    timeline = register_charts.milestone_timeline_figure(listings.milestones_table(data, when), when, "sv", data)
     assert [trace.name for trace in timeline.data] == ["✖ Efter plan", "○ Pågår", "✔ Klart"]
-    calendar = register_charts.activity_calendar_figure(
-        registers.activities_in_year(data, 2026, when), 2026, when, "en"
-    )
+    calendar = register_charts.activity_calendar_figure(listings.activities_in_year(data, 2026, when), 2026, when, "en")
     assert [trace.name for trace in calendar.data] == ["✔ Held", "○ Planned"]
-    attendance = register_charts.attendance_figure(registers.attendance_table(data), "sv", 50)
+    attendance = register_charts.attendance_figure(listings.attendance_table(data), "sv", 50)
     assert list(attendance.data[0].text) == ["50,0 %", "33,3 %", "57,1 %"]
-    changes = register_charts.member_changes_figure(registers.member_changes_by_year(data, 2025, 2026), "sv")
+    changes = register_charts.member_changes_figure(listings.member_changes_by_year(data, 2025, 2026), "sv")
     assert [trace.name for trace in changes.data] == ["Nytt medlemskap", "Utträde: Såld", "Utträde: Annan orsak"]
     assert list(changes.data[0].y) == [1, 4] and list(changes.data[0].text) == ["1", "4"]
     assert list(changes.data[2].y) == [0, 1] and list(changes.data[2].base) == [0, 1]  # stacked on "sold"
     assert list(changes.data[2].text) == ["0", "2"]  # leavers per year, on top of the stack
     over_time = register_charts.members_over_time_figure(
-        registers.member_counts_over_time(data, d("2026-01-01"), when), "sv"
+        listings.member_counts_over_time(data, d("2026-01-01"), when), "sv"
     )
     assert list(over_time.data[0].y) == [6, 5, 6, 5, 6, 6]
-    progress = register_charts.milestone_progress_figure(registers.milestone_progress(data, when), "sv", data)
+    progress = register_charts.milestone_progress_figure(listings.milestone_progress(data, when), "sv", data)
     assert [trace.name for trace in progress.data] == ["✔ Klart", "✖ Efter plan", "○ Pågår"]
-    by = register_charts.members_by_figure(registers.members_by(data, when, "category"), "category", "sv")
+    by = register_charts.members_by_figure(listings.members_by(data, when, "category"), "category", "sv")
     assert list(by.data[0].y)[-1] == "Restaurang"  # largest on top
 
 
@@ -806,7 +804,7 @@ def test_attendance_goal_is_the_years_target(data):
 
 def test_progress_table_names_total_rows(data):
     table = register_views.display_table(
-        registers.milestone_progress(data, d("2026-06-30")), "sv", data, ["project", "package", "done_pct"]
+        listings.milestone_progress(data, d("2026-06-30")), "sv", data, ["project", "package", "done_pct"]
     )
     assert table.iloc[0].to_dict() == {"Projekt": "KISMET", "Arbetspaket": "Totalt", "Andel klara": "100,0 %"}
     assert table.iloc[1]["Arbetspaket"] == "1 Styrning/Integration"
@@ -882,7 +880,7 @@ def test_names_sort_in_swedish_order(tmp_path):
             + "\n"
         },
     )
-    assert list(registers.members_at(data, TODAY)["name"]) == ["Zetas bröd", "Åsens kök", "Ängens lamm", "Örby gård"]
+    assert list(listings.members_at(data, TODAY)["name"]) == ["Zetas bröd", "Åsens kök", "Ängens lamm", "Örby gård"]
 
 
 def test_a_milestone_project_in_where_must_be_a_project(tmp_path):

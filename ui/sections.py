@@ -16,7 +16,7 @@ import streamlit as st
 from kpi.model.dataset import Dataset
 from kpi.model.registers import REGISTERS
 from kpi.read import registers
-from kpi.show import maps, register_charts
+from kpi.show import listings, maps, register_charts
 from kpi.show import registers as register_views
 from kpi.show.registers import register_title
 from kpi.show.style import chart_config
@@ -36,7 +36,7 @@ def _chart(figure: object, lang: str) -> None:
 def members_over_time(data: Dataset, state: ViewState, name: str) -> None:
     lang, as_of = state.lang, state.as_of
     st.subheader(t("registers.members_over_time", lang))
-    counts = registers.member_counts_over_time(data, dt.date(as_of.year - 2, 1, 1), as_of)
+    counts = listings.member_counts_over_time(data, dt.date(as_of.year - 2, 1, 1), as_of)
     st.caption(
         t(
             "registers.members_now",
@@ -53,12 +53,12 @@ def member_changes(data: Dataset, state: ViewState, name: str) -> None:
     st.subheader(t("registers.members_changes", lang))
     _chart(
         register_charts.member_changes_figure(
-            registers.member_changes_by_year(data, as_of.year - 4, as_of.year, until=as_of), lang
+            listings.member_changes_by_year(data, as_of.year - 4, as_of.year, until=as_of), lang
         ),
         lang,
     )
-    changes = registers.member_changes(data, as_of.year, until=as_of)
-    change_counts = registers.member_change_counts(data, as_of.year, until=as_of)
+    changes = listings.member_changes(data, as_of.year, until=as_of)
+    change_counts = listings.member_change_counts(data, as_of.year, until=as_of)
     st.markdown(
         t(
             "registers.members_changes_year",
@@ -87,12 +87,12 @@ def members_by(data: Dataset, state: ViewState, name: str) -> None:
     for column, by in ((left_column, "category"), (right_column, "kommun")):
         with column:
             st.markdown("**" + t("registers.col." + by, lang) + "**")
-            _chart(register_charts.members_by_figure(registers.members_by(data, as_of, by), by, lang), lang)
+            _chart(register_charts.members_by_figure(listings.members_by(data, as_of, by), by, lang), lang)
 
 
 def member_list(data: Dataset, state: ViewState, name: str) -> None:
     lang, as_of = state.lang, state.as_of
-    members = registers.members_at(data, as_of)
+    members = listings.members_at(data, as_of)
     if access.allowed("view_member_data"):
         with st.expander(
             t("registers.members_list", lang, count=format_number(len(members), lang), date=format_date(as_of, lang))
@@ -112,13 +112,13 @@ def agreements_table(data: Dataset, state: ViewState, name: str) -> None:
     lang = state.lang
     st.subheader(t("registers.agreements_heading", lang))
     st.caption(t("registers.measure.agreements.active_count", lang))
-    st.table(register_views.display_table(registers.agreements_table(data, state.as_of), lang, data), hide_index=True)
+    st.table(register_views.display_table(listings.agreements_table(data, state.as_of), lang, data), hide_index=True)
 
 
 def activity_calendar(data: Dataset, state: ViewState, name: str) -> None:
     lang, as_of = state.lang, state.as_of
     year = as_of.year
-    calendar = registers.activities_in_year(data, year, as_of)
+    calendar = listings.activities_in_year(data, year, as_of)
     st.subheader(t("registers.calendar_heading", lang, year=year))
     if calendar.empty:
         st.info(t("registers.nothing", lang))
@@ -132,7 +132,7 @@ def activity_calendar(data: Dataset, state: ViewState, name: str) -> None:
             hide_index=True,
         )
     st.subheader(t("registers.planned_vs_done_heading", lang, year=year))
-    summary = registers.activity_summary(data, year, as_of)
+    summary = listings.activity_summary(data, year, as_of)
     _chart(register_charts.planned_vs_done_figure(summary, lang), lang)
     st.table(register_views.display_table(summary, lang, data), hide_index=True)
 
@@ -140,7 +140,7 @@ def activity_calendar(data: Dataset, state: ViewState, name: str) -> None:
 def attendance(data: Dataset, state: ViewState, name: str) -> None:
     lang, as_of = state.lang, state.as_of
     st.subheader(t("registers.attendance_heading", lang))
-    table = registers.attendance_table(data, until=as_of)
+    table = listings.attendance_table(data, until=as_of)
     if table.empty:
         st.info(t("registers.nothing", lang))
         return
@@ -156,7 +156,7 @@ def attendance(data: Dataset, state: ViewState, name: str) -> None:
 
 def milestone_progress(data: Dataset, state: ViewState, name: str) -> None:
     lang = state.lang
-    progress = registers.milestone_progress(data, state.as_of)
+    progress = listings.milestone_progress(data, state.as_of)
     st.subheader(t("registers.progress_heading", lang))
     _chart(register_charts.milestone_progress_figure(progress, lang, data), lang)
     st.table(
@@ -173,7 +173,7 @@ def milestone_progress(data: Dataset, state: ViewState, name: str) -> None:
 def milestone_timeline(data: Dataset, state: ViewState, name: str) -> None:
     lang = state.lang
     st.subheader(t("registers.timeline_heading", lang))
-    milestones = registers.milestones_table(data, state.as_of)
+    milestones = listings.milestones_table(data, state.as_of)
     _chart(register_charts.milestone_timeline_figure(milestones, state.as_of, lang, data), lang)
 
 
@@ -183,7 +183,7 @@ def milestone_table(data: Dataset, state: ViewState, name: str) -> None:
     st.caption(t("registers.milestones_caption", lang))
     st.table(
         register_views.display_table(
-            registers.milestones_table(data, state.as_of),
+            listings.milestones_table(data, state.as_of),
             lang,
             data,
             ["status", "project", "package", "milestone", "due", "done", "days_overdue", "evidence", "row"],
@@ -202,7 +202,7 @@ def register_list(data: Dataset, state: ViewState, name: str) -> None:
     if REGISTERS[name].personal and not access.allowed("view_member_data"):
         st.caption(t("access.members_hidden", lang))
         return
-    rows = registers.register_rows(data, name, dt.date(as_of.year, 1, 1), as_of)
+    rows = listings.register_rows(data, name, dt.date(as_of.year, 1, 1), as_of)
     if rows.empty:
         st.info(t("registers.nothing", lang))
         return

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from kpi.model.dataset import Dataset
 from kpi.model.values import is_missing
-from kpi.read.registers import agreement_states
+from kpi.show.listings import agreement_states
 from kpi.show.register_charts import layout
 from kpi.text.i18n import format_date, t
 

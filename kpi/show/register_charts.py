@@ -16,7 +16,8 @@ import plotly.graph_objects as go
 
 from kpi.model.dataset import Dataset
 from kpi.model.values import is_missing
-from kpi.read.registers import ACTIVITY_TYPES, LEAVE_REASONS, package_name, project_name
+from kpi.read.registers import ACTIVITY_TYPES, LEAVE_REASONS
+from kpi.show.listings import package_name, project_name
 from kpi.show.registers import milestone_name
 from kpi.show.style import FONT, LEGEND_BELOW, SEPARATORS, as_of_line
 from kpi.text.i18n import format_date, format_number, t
