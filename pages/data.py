@@ -1,7 +1,7 @@
 """Data (staff only): upload, quick entry, table edits, history and undo, behind the editor password.
 
-The page only renders: reading, checking, diffing and saving are kpi.imports and kpi.store, the
-password is kpi.auth. A preview is kept in the session with the hash of the file it was made from,
+The page only renders: reading, checking, diffing and saving are kpi.write.imports and kpi.write.store, the
+password is kpi.write.auth. A preview is kept in the session with the hash of the file it was made from,
 so "Spara" saves exactly what was shown, or is refused if someone saved the file in between.
 """
 

@@ -1,7 +1,7 @@
 """Rapporter / Reports: funder and board reports to download, and board packs.
 
 Two clicks for a funder's report: the project's button makes the PDF, the download button
-saves it. Every report comes from :func:`kpi.build.build_report`, the same function as
+saves it. Every report comes from :func:`kpi.report.build.build_report`, the same function as
 ``python -m kpi report``. Board packs freeze the status at a meeting with the board's comments
 (:mod:`kpi.write.packs`). Who may see what is :func:`kpi.model.access.may` (through ui.access):
 anonymous visitors get aggregates only, member-level rows and comments need the board's role,

@@ -1,7 +1,7 @@
 """Every bad upload is refused with a message that says what to fix, and changes nothing.
 
 Each file in tests/bad_inputs/ is imported into a temporary copy of a data folder twice: through
-kpi.imports + kpi.store (the Data page's path) and through ``python -m kpi import``. Afterwards
+kpi.write.imports + kpi.write.store (the Data page's path) and through ``python -m kpi import``. Afterwards
 every file under the data folder has the same sha256 as before (tests/conftest.py tree_digest).
 """
 

@@ -8,7 +8,7 @@ import pytest
 
 from kpi.judge.rules import evaluate_all
 from kpi.read.load import load_dataset
-from kpi.show.charts import date_ticks, metric_figure, sparkline_figure
+from kpi.show.charts import date_ticks, metric_figure
 from tests.support import FIXTURES, d
 
 NBSP = "\u00a0"
@@ -97,12 +97,6 @@ def test_date_ticks():
         d("2026-10-01"),
     ]
     assert date_ticks(d("2025-12-31"), d("2030-12-31"))[:2] == [d("2025-01-01"), d("2026-01-01")]
-
-
-def test_sparkline_has_no_axes():
-    fig = sparkline_figure([1, 2, 3])
-    assert fig.layout.xaxis.visible is False and fig.layout.height == 60
-    assert list(fig.data[0].y) == [1, 2, 3]
 
 
 def test_the_chart_toolbar_is_in_the_users_language():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 from pathlib import Path
@@ -19,7 +20,12 @@ def test_every_key_has_both_languages_and_same_placeholders():
 
 def test_every_key_used_in_code_exists():
     used = set()
-    for path in list((ROOT / "kpi").rglob("*.py")) + list((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]:
+    for path in [
+        *(ROOT / "kpi").rglob("*.py"),
+        *(ROOT / "ui").rglob("*.py"),
+        *(ROOT / "pages").glob("*.py"),
+        ROOT / "app.py",
+    ]:
         if path.exists():
             used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
     missing = sorted(key for key in used if key not in translations())
@@ -44,3 +50,40 @@ def test_dates():
 def test_language_fallback_and_status_words():
     assert normalise_language("EN-gb") == "en" and normalise_language("de") == "sv" and normalise_language(None) == "sv"
     assert t("status.on_track", "sv") == "På väg" and t("status.on_track", "en") == "On track"
+
+
+def _code_strings() -> tuple[set[str], set[str]]:
+    """Every string literal in the code (``@detail.x`` counts as ``detail.x``) and every literal
+    prefix a key is built from (``"status." + code``, ``f"store.mode.{item}"``)."""
+    literals: set[str] = set()
+    prefixes: set[str] = set()
+    files = [
+        *(ROOT / "kpi").rglob("*.py"),
+        *(ROOT / "ui").rglob("*.py"),
+        *(ROOT / "pages").glob("*.py"),
+        ROOT / "app.py",
+    ]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value.lstrip("@"))
+                if re.fullmatch(r"@?[a-z0-9_]+(\.[a-z0-9_]+)*[._]", node.value):
+                    prefixes.add(node.value.lstrip("@"))
+            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                first = node.values[0].value
+                if isinstance(first, str) and re.fullmatch(r"[a-z0-9_.]+", first):
+                    prefixes.add(first)
+    return literals, {prefix for prefix in prefixes if len(prefix) > 3}
+
+
+def test_every_key_in_the_table_is_used():
+    """A key no code reaches is a word nobody reads: it goes (plural keys count by their base)."""
+    literals, prefixes = _code_strings()
+    unused = sorted(
+        key
+        for key in translations()
+        if key not in literals
+        and re.sub(r"\.(one|other)$", "", key) not in literals
+        and not any(key.startswith(prefix) for prefix in prefixes)
+    )
+    assert unused == []

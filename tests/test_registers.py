@@ -798,7 +798,7 @@ def test_a_dated_flag_counts_for_365_days_then_stops(tmp_path):
 
 def test_attendance_goal_is_the_years_target(data):
     assert register_views.attendance_goal(data, d("2026-06-30")) == 50.0
-    # No target of its own in 2027: the 2026 target carries on (kpi.rules.year_target).
+    # No target of its own in 2027: the 2026 target carries on (kpi.judge.rules.year_target).
     assert register_views.attendance_goal(data, d("2027-03-01")) == 50.0
 
 

@@ -15,7 +15,6 @@ from kpi.show.views import (
     cards,
     changes,
     file_rows,
-    filter_statuses,
     forecast_text,
     format_value,
     group_by_area,
@@ -147,18 +146,8 @@ def test_past_target_shows_the_value_it_was_judged_on(data):
     ]
 
 
-def test_filter_and_group_in_config_order(data):
+def test_group_in_config_order(data):
     june = list(at(data, "2026-06-30").values())
-    assert [item.id for item in filter_statuses(june, ["communication"])] == [
-        "newsletter_subscribers",
-        "social_followers",
-    ]
-    assert [item.id for item in filter_statuses(june, None, ["reached"])] == ["office_fte", "uf_collaboration"]
-    assert [item.id for item in filter_statuses(june, ["activities"], ["reached", "at_risk"])] == [
-        "trainings",
-        "uf_collaboration",
-    ]
-    assert filter_statuses(june, [], []) == june
     groups = group_by_area(data.config, june, "en")
     assert [(area, name, len(items)) for area, name, items in groups] == [
         ("communication", "Communication", 2),
@@ -230,7 +219,7 @@ def test_views_do_not_import_streamlit():
 
 
 def test_area_summary_lists_only_the_statuses_it_has(data):
-    communication = filter_statuses(list(at(data, "2026-06-30").values()), ["communication"])
+    communication = [item for item in at(data, "2026-06-30").values() if item.metric.area == "communication"]
     assert [(item.status, item.count) for item in summary_counts(communication, "sv", always=())] == [
         ("on_track", 1),
         ("off_track", 1),

@@ -3,7 +3,7 @@
 A card shows what a board member needs in ten seconds: name, value and its date, the status as
 icon *and* word (colour only repeats it), progress toward the 2026 and 2030 targets, a sparkline,
 the change since the comparison date, a stale mark, and a link to the metric's detail page. The
-numbers and texts come ready-made from :mod:`kpi.views`; this module only draws them.
+numbers and texts come ready-made from :mod:`kpi.show.views`; this module only draws them.
 """
 
 from __future__ import annotations

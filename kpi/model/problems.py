@@ -50,17 +50,6 @@ class Problem:
         prefix = "" if self.severity == "error" else t("severity.warning", lang) + ": "
         return f"{self.location()}: {prefix}{self.message(lang)}"
 
-    def as_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "row": self.row,
-            "column": self.column,
-            "severity": self.severity,
-            "code": self.code,
-            "message": self.message(lang),
-            "text": self.format(lang),
-        }
-
 
 class KpiError(Exception):
     """The root of the library's named exceptions; the CLI turns each kind into its exit code."""

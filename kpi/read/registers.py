@@ -4,7 +4,7 @@ Staff keep lists, not time series. This module reads the four register files in 
 (``members.csv``, ``agreements.csv``, ``activities.csv``, ``milestones.csv``; each optional) with
 the project's one CSV reader, checks every row (problems name file, row and column; a row with an
 error is left out rather than counted wrongly), stores them as DuckDB tables of the same names, and
-computes one :class:`~kpi.load.Series` per metric whose ``source`` in ``targets.yaml`` names a
+computes one :class:`~kpi.read.load.Series` per metric whose ``source`` in ``targets.yaml`` names a
 register measure. The small, named set of measures (:data:`MEASURES`) is written once, in DuckDB
 SQL with parameters, and documented in ``docs/registers.md``; the listings the pages and reports
 show ("which ones?") are computed here too, from the same SQL definitions of "a member on a date",
@@ -479,7 +479,7 @@ _AGGREGATION_FOR = {"level": "latest", "share": "latest", "per_meeting": "latest
 def load_registers(dataset: Dataset) -> None:
     """Read the register files and add one series per register-based metric to ``dataset``.
 
-    Called by :func:`kpi.load.load_dataset`. Every register table exists afterwards (empty if its
+    Called by :func:`kpi.read.load.load_dataset`. Every register table exists afterwards (empty if its
     file is absent), so the listings below always work. A missing file is a problem only when a
     metric in targets.yaml uses that register.
     """

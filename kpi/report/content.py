@@ -1,11 +1,11 @@
 """Reports for funders and the board: one function under the CLI and the app's Rapporter page.
 
-:func:`build_report` turns a loaded :class:`~kpi.load.Dataset` (or a saved board pack) into the
+:func:`build_report` turns a loaded :class:`~kpi.read.load.Dataset` (or a saved board pack) into the
 bytes of a PDF, an Excel workbook, a CSV status table or a self-contained HTML page. Every number
-comes from :func:`kpi.rules.evaluate_all` (so a report says exactly what ``kpi status`` and the
-dashboard say), every chart is :func:`kpi.charts.metric_figure` rendered to an image, and every
+comes from :func:`kpi.judge.rules.evaluate_all` (so a report says exactly what ``kpi status`` and the
+dashboard say), every chart is :func:`kpi.show.charts.metric_figure` rendered to an image, and every
 sentence is in the chosen language from the translation table. The format modules
-(:mod:`kpi.report_pdf`, :mod:`kpi.report_xlsx`, :mod:`kpi.report_html`) only lay out what
+(:mod:`kpi.report.pdf`, :mod:`kpi.report.xlsx`, :mod:`kpi.report.html`) only lay out what
 :class:`ReportContent` has prepared here.
 
 Choices, as the coordinator makes them:
@@ -832,7 +832,7 @@ def shows_map_credit(content: ReportContent) -> bool:
 
 
 def map_attribution(lang: str) -> str:
-    """The credit the municipality map requires (SCB, CC BY 4.0), from kpi.maps when it is there."""
+    """The credit the municipality map requires (SCB, CC BY 4.0), from kpi.show.maps when it is there."""
     try:
         from kpi.show import maps  # the registers feature owns the map and its attribution
 

@@ -224,7 +224,7 @@ def timeline_key(section: Any) -> str:
 
 
 def chart_images(content: ReportContent, fmt: str = "jpeg") -> ChartImages:
-    """Render each metric's dashboard figure (:func:`kpi.charts.metric_figure`) to an image, and
+    """Render each metric's dashboard figure (:func:`kpi.show.charts.metric_figure`) to an image, and
     for a project one milestone timeline per work package (:mod:`kpi.report.timeline`).
 
     A missing browser or a crash must never cost the coordinator the report: on any failure

@@ -1,6 +1,6 @@
 """The PDF report (A4): title page, summary, one section per area with charts, milestones, method.
 
-Laid out with fpdf2 from what :class:`kpi.reports.ReportContent` prepared. The text font is an
+Laid out with fpdf2 from what :class:`kpi.report.content.ReportContent` prepared. The text font is an
 embedded Unicode TrueType font (DejaVu Sans from Debian's ``fonts-dejavu-core``, else
 reportlab's Vera if installed), because the core PDF fonts are Latin-1 only and cannot show
 "–", "≥", "→" or the status icons. Should no Unicode font be found, the report is still made
@@ -152,13 +152,6 @@ class ReportPDF(FPDF):
     def paragraph(self, text: str, size: float = 10, bold: bool = False, colour=INK, height: float = 5) -> None:
         self.font(size, bold=bold, colour=colour)
         self.multi_cell(PAGE_WIDTH, height, self.clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def status_text(self, status: str) -> None:
-        """The status as icon and word, in the status colour (the word carries the meaning)."""
-        self.font(10.5, bold=True, colour=_hex_rgb(STATUS_COLOURS[status]))
-        self.multi_cell(
-            PAGE_WIDTH, 5.5, self.clean(status_label(status, self.lang)), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
 
     def grid(
         self,

@@ -2,7 +2,7 @@
 
 Written with xlsxwriter so the charts are Excel's own (the board can restyle them) and open in
 LibreOffice Calc too. Numbers are numbers, dates are real dates with a date format, and every
-text cell is written with ``write_string`` after :func:`kpi.cells.neutralise`, so a note typed as
+text cell is written with ``write_string`` after :func:`kpi.text.cells.neutralise`, so a note typed as
 ``=HYPERLINK(...)`` stays inert text. The values in the Summary are exactly those of
 ``kpi status --format json`` (same rounding), so a spreadsheet and the CLI can be compared.
 """

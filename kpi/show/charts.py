@@ -1,9 +1,9 @@
 """Plotly figures of a metric against its plan: the same figure on screen and in the reports.
 
 No Streamlit here (the reports render these figures to PNG with kaleido). The expected path is
-read off :func:`kpi.rules.expected_latest` / :func:`kpi.rules.expected_year_to_date` at its corner
+read off :func:`kpi.judge.rules.expected_latest` / :func:`kpi.judge.rules.expected_year_to_date` at its corner
 dates, never re-derived, so the dashed line is exactly what the status rule compares with. Hover
-texts are formatted in Python with :mod:`kpi.i18n` (plotly's d3 formats are English only), and the
+texts are formatted in Python with :mod:`kpi.text.i18n` (plotly's d3 formats are English only), and the
 axis separators follow the language (Swedish: space for thousands, comma for decimals).
 """
 
@@ -301,17 +301,3 @@ def _layout(fig: go.Figure, lang: str, height: int, title: str | None) -> None:
     # "," groups thousands with the layout's separator ("11 000" in Swedish), never "11k".
     fig.update_yaxes(gridcolor="#d0d7de", zeroline=False, tickformat=",", exponentformat="none")
     fig.update_xaxes(gridcolor="#eaeef2")
-
-
-def sparkline_figure(values: list[float], colour: str = OBSERVED_COLOUR, height: int = 60) -> go.Figure:
-    """A tiny line without axes, for cards and report tables."""
-    fig = go.Figure(go.Scatter(y=values, mode="lines", line=dict(color=colour, width=2), hoverinfo="skip"))
-    fig.update_layout(
-        height=height,
-        margin=dict(l=0, r=0, t=0, b=0),
-        showlegend=False,
-        template="plotly_white",
-        xaxis=dict(visible=False),
-        yaxis=dict(visible=False),
-    )
-    return fig

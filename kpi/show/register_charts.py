@@ -2,7 +2,7 @@
 attendance, and project milestones on a timeline.
 
 No Streamlit here (reports render the same figures to images). The figures take the plain
-DataFrames of :mod:`kpi.registers`, so what a chart shows is exactly what the tables beside it list.
+DataFrames of :mod:`kpi.read.registers`, so what a chart shows is exactly what the tables beside it list.
 Every status is carried by a symbol and a word in the legend or label as well as by colour.
 """
 

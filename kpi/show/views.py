@@ -1,8 +1,8 @@
 """The view-model of the dashboard: what each page shows, computed once, outside Streamlit.
 
 Pages stay thin (they read the user's choices and draw); every number and every sentence they
-show is prepared here, from :mod:`kpi.rules` results, so the reports and the tests can check the
-same texts without a browser. Nothing here decides a status: that is ``kpi.rules.evaluate`` alone.
+show is prepared here, from :mod:`kpi.judge.rules` results, so the reports and the tests can check the
+same texts without a browser. Nothing here decides a status: that is ``kpi.judge.rules.evaluate`` alone.
 """
 
 from __future__ import annotations
@@ -94,15 +94,6 @@ def summary_counts(
         StatusCount(status, counts[status], status_label(status, lang), STATUS_COLOURS[status])
         for status in STATUSES
         if counts[status] or status in always
-    ]
-
-
-def filter_statuses(
-    statuses: list[MetricStatus], areas: list[str] | None = None, wanted: list[str] | None = None
-) -> list[MetricStatus]:
-    """Keep the metrics in the chosen areas and statuses; an empty choice means "all"."""
-    return [
-        item for item in statuses if (not areas or item.metric.area in areas) and (not wanted or item.status in wanted)
     ]
 
 
@@ -459,7 +450,7 @@ class PackChanges:
 
 
 def pack_changes(data: Dataset, now: list[MetricStatus], as_of: dt.date, lang: str) -> PackChanges | None:
-    """ "Since the last board meeting": status and value changes and new comments (kpi.snapshots)."""
+    """ "Since the last board meeting": status and value changes and new comments (kpi.write.packs)."""
     pack = packs.latest_pack(data.data_dir, before=as_of)
     if pack is None:
         return None

@@ -3,9 +3,9 @@
 Staff update the figures from Excel: a sheet saved as CSV (Swedish Excel's semicolons, decimal
 commas, Windows-1252 or UTF-8 with BOM) or the ``.xlsx`` workbook itself. Both are read into a
 :class:`TextTable` (every cell as the text a person typed), judged by exactly the rules and
-messages of :mod:`kpi.load` (and :mod:`kpi.read.registers` for registers), compared with the current
+messages of :mod:`kpi.read.load` (and :mod:`kpi.read.registers` for registers), compared with the current
 file (rows added, changed, removed) and serialised to the bytes a confirm would write. Saving is
-:mod:`kpi.store`'s job; this module never writes anything.
+:mod:`kpi.write.store`'s job; this module never writes anything.
 
 Decisions, each tested in ``tests/test_imports.py``:
 
@@ -17,7 +17,7 @@ Decisions, each tested in ``tests/test_imports.py``:
   formula cell is an error asking for values ("Klistra in special → Värden"), because its cached
   result may be stale and its text is not data. Only the first sheet is read unless one is chosen.
 * A text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or CR and is not a number is kept
-  as text and stored with an apostrophe in front (:func:`kpi.cells.neutralise`), with a warning,
+  as text and stored with an apostrophe in front (:func:`kpi.text.cells.neutralise`), with a warning,
   so that Excel opening the data file never runs it. Negative numbers are numbers, not formulas.
 * The uploaded file's name is only ever shown in messages; where it is saved is the chosen target.
 * Saved files are UTF-8 with a BOM (Excel opens å, ä, ö correctly, and the loader reads it) with
@@ -251,7 +251,7 @@ def _table_from_raw(con: duckdb.DuckDBPyConnection, raw: RawTable) -> TextTable:
 
 
 def _to_duckdb(con: duckdb.DuckDBPyConnection, table: TextTable, label: str, name: str) -> RawTable:
-    """Put a text table into DuckDB as :func:`kpi.load.read_table` would, with its row numbers."""
+    """Put a text table into DuckDB as :func:`kpi.read.tables.read_table` would, with its row numbers."""
     frame = pd.DataFrame([list(row) for row in table.rows], columns=list(table.columns), dtype="string")
     frame.insert(0, "_row", pd.Series(table.row_numbers, dtype="int64"))
     con.execute("DROP TABLE IF EXISTS " + _identifier(name))
@@ -591,13 +591,6 @@ def _canonical_numbers(table: TextTable) -> TextTable:
                     row[slot] = canonical_number(cell, table.delimiter)
         rows.append(row)
     return dataclasses.replace(table, rows=rows)
-
-
-def xlsx_sheets(data: bytes) -> list[str]:
-    """The sheet names of a workbook (after the zip checks), for choosing another sheet."""
-    problems: list[Problem] = []
-    upload = _read_xlsx(data, "upload", problems, None, 1) if data.startswith(b"PK\x03\x04") else None
-    return upload.sheets if upload else []
 
 
 # --- validation ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ goes through :func:`save_table`:
    is fsynced: a crash leaves either the old file or the new one, never half of one;
 6. one line is appended to ``data/changelog.csv`` (time, editor, file, rows added/changed/removed,
    sha256 before and after, comment) with a single ``write`` on an ``O_APPEND`` descriptor under a
-   lock of its own. The password is never part of it (:func:`kpi.auth.redact`).
+   lock of its own. The password is never part of it (:func:`kpi.write.auth.redact`).
 
 :func:`undo_last` restores the file as it was before the most recent change not yet undone,
 through the same steps, after checking that the file is still the one that change wrote. It does
