@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kpi.text.dates import parse_date
+from kpi.text.dates import parse_typed_date
 
 OCT_12 = dt.date(2026, 10, 12)
 
@@ -16,12 +16,12 @@ OCT_12 = dt.date(2026, 10, 12)
     ["2026-10-12", " 2026-10-12 ", "20261012", "12/10/2026", "12.10.2026", "12-10-2026", "2026/10/12", "2026.10.12"],
 )
 def test_the_swedish_ways_of_writing_a_date_are_read(typed):
-    assert parse_date(typed) == OCT_12
+    assert parse_typed_date(typed) == OCT_12
 
 
 def test_single_digit_month_and_day_are_fine():
-    assert parse_date("2026-1-5") == dt.date(2026, 1, 5)
-    assert parse_date("5.1.2026") == dt.date(2026, 1, 5)
+    assert parse_typed_date("2026-1-5") == dt.date(2026, 1, 5)
+    assert parse_typed_date("5.1.2026") == dt.date(2026, 1, 5)
 
 
 @pytest.mark.parametrize(
@@ -41,14 +41,14 @@ def test_single_digit_month_and_day_are_fine():
     ],
 )
 def test_anything_else_is_not_a_date(typed):
-    assert parse_date(typed) is None
+    assert parse_typed_date(typed) is None
 
 
 def test_a_date_object_passes_through_and_other_types_are_not_dates():
-    assert parse_date(OCT_12) == OCT_12
-    assert parse_date(dt.datetime(2026, 10, 12, 8, 30)) == OCT_12
-    assert parse_date(None) is None
-    assert parse_date(20261012) is None
+    assert parse_typed_date(OCT_12) == OCT_12
+    assert parse_typed_date(dt.datetime(2026, 10, 12, 8, 30)) == OCT_12
+    assert parse_typed_date(None) is None
+    assert parse_typed_date(20261012) is None
 
 
 # The sidebar's date fields, on the overview (its title names the as-of date).

@@ -9,7 +9,7 @@ import pytest
 from kpi.model.problems import DataError
 from kpi.read.load import load_dataset
 from kpi.read.sniff import decode, detect_delimiter
-from kpi.read.tables import parse_date, parse_number
+from kpi.read.tables import parse_file_date, parse_number
 from tests.support import FIXTURES
 
 TARGETS = FIXTURES / "basic" / "targets.yaml"
@@ -95,10 +95,10 @@ def test_sql_and_python_read_numbers_the_same():
 
 
 def test_dates_strict_but_tolerate_excel_midnight():
-    assert str(parse_date("2026-01-31")) == "2026-01-31"
-    assert str(parse_date("2026-01-31 00:00:00")) == "2026-01-31"
+    assert str(parse_file_date("2026-01-31")) == "2026-01-31"
+    assert str(parse_file_date("2026-01-31 00:00:00")) == "2026-01-31"
     for text in ("31/01/2026", "2026-1-31", "2026-02-30", "20260131", ""):
-        assert parse_date(text) is None
+        assert parse_file_date(text) is None
 
 
 def test_delimiter_from_header_not_from_decimal_commas():

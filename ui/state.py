@@ -30,7 +30,7 @@ from kpi.model.targets import Config
 from kpi.read.load import data_fingerprint, load_dataset
 from kpi.read.targets import load_config
 from kpi.show.meeting import ChangeGroup, GoalRow, Since, goal_rows, since_changes, since_choice
-from kpi.text.dates import parse_date
+from kpi.text.dates import parse_typed_date
 from kpi.text.i18n import LANGUAGES, format_date, normalise_language, plural, t
 from kpi.write.packs import snapshots_dir
 from ui import access
@@ -72,7 +72,7 @@ def _apply_typed_date(key: str, default: dt.date) -> None:
     """On Enter: a date goes back into the field (and the URL) as ISO; anything else is remembered
     to be named in an error, and the field returns to the last good date."""
     typed = st.session_state.get(key)
-    parsed = parse_date(typed)
+    parsed = parse_typed_date(typed)
     if parsed is None:
         st.session_state[_bad_key(key)] = str(typed or "")
         st.session_state[key] = st.session_state.get(_good_key(key)) or default.isoformat()
@@ -93,7 +93,7 @@ def date_field(
     "Choose date", weeks from Sunday), a text field is Swedish in the Swedish view.
 
     The field is bound to the URL under ``key`` (always ISO there, ``?as_of=2026-10-12``); it reads
-    ``2026-10-12``, ``20261012`` and ``12/10/2026`` (:func:`kpi.text.dates.parse_date`). Text that
+    ``2026-10-12``, ``20261012`` and ``12/10/2026`` (:func:`kpi.text.dates.parse_typed_date`). Text that
     is not a date is named in an error in the user's language, and the last good date stays.
     """
     hint = t("dates.format_hint", lang)
@@ -117,11 +117,11 @@ def date_field(
             args=(key,),
             help=t("dates.today_help", lang),
         )
-    parsed = parse_date(typed)
+    parsed = parse_typed_date(typed)
     bad = st.session_state.pop(_bad_key(key), None)
     if parsed is None:  # not a date in the URL itself: say so, and show the last good date (or the default)
         bad = typed if bad is None else bad
-        parsed = parse_date(st.session_state.get(_good_key(key))) or default
+        parsed = parse_typed_date(st.session_state.get(_good_key(key))) or default
     else:
         st.session_state[_good_key(key)] = parsed.isoformat()
     if bad is not None:
@@ -157,7 +157,7 @@ def typed_date(
         if required:
             where.error(t("dates.missing", lang, hint=hint))
         return None, not required
-    parsed = parse_date(typed)
+    parsed = parse_typed_date(typed)
     if parsed is None:
         where.error(t("dates.not_a_date_here", lang, text=escape_markdown(typed), hint=hint))
         return None, False

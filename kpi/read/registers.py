@@ -37,7 +37,7 @@ from kpi.read.tables import (
     file_label,
     forget_file,
     modified_time,
-    parse_date,
+    parse_file_date,
     parse_number,
     read_table,
     unreadable,
@@ -674,7 +674,7 @@ class _RowChecker:
         if kind == "text":
             row[name] = text
         elif kind in ("date", "done"):
-            day = parse_date(text)
+            day = parse_file_date(text)
             if day is None:
                 self.problem(row_number, name, "register_done_not_date" if kind == "done" else "bad_date", value=text)
                 return False
@@ -722,7 +722,7 @@ class _RowChecker:
                 return False
             row[name] = int(number)
         elif kind == "flag":
-            value, date = yes_no(text), parse_date(text)
+            value, date = yes_no(text), parse_file_date(text)
             if value is None and date is None:
                 self.problem(row_number, name, "register_bad_flag", value=text)
                 return False

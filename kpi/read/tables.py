@@ -13,12 +13,15 @@ Windows-1252 files go to the system's temporary folder.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
 import re
 import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +98,7 @@ def parse_number(text: str | float | int | None) -> float | None:
     return None
 
 
-def parse_date(text: str | dt.date | None) -> dt.date | None:
+def parse_file_date(text: str | dt.date | None) -> dt.date | None:
     """The same reading of a date as the SQL macro ``kpi_date``: ``YYYY-MM-DD``, nothing looser."""
     if text is None:
         return None
@@ -127,11 +130,25 @@ def sql_with(template: str, **identifiers: str) -> str:
     return template.format(**identifiers)
 
 
+# Every connection this process opened and has not yet dropped, closed once at exit: a connection
+# still held then (a cached dataset, a board pack) is otherwise torn down after its bindings, and
+# DuckDB's bindings report it as "nanobind: leaked" on every run's last lines.
+_OPEN: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+
+
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the project's parsing macros; nothing is written to disk."""
     con = duckdb.connect(":memory:")
     con.execute(_MACROS)
+    _OPEN.add(con)
     return con
+
+
+@atexit.register
+def _close_all() -> None:
+    for con in list(_OPEN):
+        with contextlib.suppress(duckdb.Error):  # already closed, or mid-query in a thread being torn down
+            con.close()
 
 
 # Swedish column names, as staff type them in Excel, and the column each one means. Matched after

@@ -1,6 +1,6 @@
 """Dates as people type them: the sidebar's text fields (``st.date_input`` cannot be localised).
 
-One pure function, :func:`parse_date`, with no Streamlit and nothing from the other ``kpi``
+One pure function, :func:`parse_typed_date`, with no Streamlit and nothing from the other ``kpi``
 packages. It accepts the ways a date is written in Sweden (and in British English, also day first):
 
 * ISO, year first: ``2026-10-12``, also ``2026-1-5``, ``2026/10/12``, ``2026.10.12``, ``2026 10 12``;
@@ -21,7 +21,7 @@ _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 
 
-def parse_date(text: object) -> dt.date | None:
+def parse_typed_date(text: object) -> dt.date | None:
     """The date ``text`` means, or ``None`` when it is not exactly one real date.
 
     Surrounding spaces are ignored; anything else that is not one of the forms above, and any

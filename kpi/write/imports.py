@@ -60,7 +60,7 @@ from kpi.read.tables import (
     connect,
     file_label,
     normalise_header,
-    parse_date,
+    parse_file_date,
     parse_number,
     read_table,
     sql_with,
@@ -917,7 +917,7 @@ def _row_key(table: TextTable, row: list[str | None], key: tuple[str, ...]) -> t
     parts = []
     for name in key:
         cell = (row[table.columns.index(name)] or "").strip()
-        parsed = parse_date(cell)
+        parsed = parse_file_date(cell)
         cell = parsed.isoformat() if parsed else cell.casefold()
         parts.append(cell)
     return tuple(parts)
