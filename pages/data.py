@@ -311,7 +311,7 @@ with tab_quick:
     left, right = st.columns(2)
     with left:
         st.subheader(t("store.quick.member", lang))
-        from kpi.read import registers  # the allowed codes come from the register definitions
+        from kpi.read import vocab  # the allowed codes of the register columns
 
         def code_label(column: str, code: str) -> str:
             key = f"registers.{column}.{code}"
@@ -328,7 +328,7 @@ with tab_quick:
             member_name = st.text_input(column_label("name"), key="data_member_name")
             category = st.selectbox(
                 column_label("category"),
-                list(registers.CATEGORIES),
+                list(vocab.CATEGORIES),
                 key="data_member_category",
                 format_func=lambda code: code_label("category", code),
             )
@@ -362,7 +362,7 @@ with tab_quick:
             )
             reason = st.selectbox(
                 t("store.quick.leaver_reason", lang),
-                list(registers.LEAVE_REASONS),
+                list(vocab.LEAVE_REASONS),
                 key="data_leaver_reason",
                 format_func=lambda code: code_label("leave_reason", code),
             )

@@ -12,7 +12,7 @@ from kpi.judge.rules import JUDGES
 from kpi.model import access
 from kpi.model.kinds import KINDS, MetricKindCode
 from kpi.model.registers import REGISTERS
-from kpi.read.registers import MEASURES
+from kpi.read.measures import MEASURES
 from kpi.show.registers import register_title
 from kpi.text.i18n import has_key
 from kpi.write import imports

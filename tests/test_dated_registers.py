@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kpi.judge.rules import evaluate_all
-from kpi.read import registers
+from kpi.read import measures
 from kpi.read.load import load_dataset
 from kpi.show import listings
 from tests.support import TODAY, d
@@ -110,11 +110,11 @@ def test_new_logins_and_answers_leave_the_past_as_it_was(dated):
 
 def test_the_rows_behind_list_who_is_counted(dated):
     dataset = load_dataset(*dated, today=TODAY)
-    rows = registers.rows_behind(dataset, "pages_logins_pct", d("2026-06-30"))
+    rows = measures.rows_behind(dataset, "pages_logins_pct", d("2026-06-30"))
     counted = rows.loc[rows["counted"], "member_id"].tolist()
     assert sorted(counted) == ["M01", "M05", "M08"]
     assert rows.loc[rows["member_id"] == "M01", "last_login"].iloc[0] == d("2026-05-10")
-    survey = registers.rows_behind(dataset, "profit_survey_pct", d("2026-11-23"))
+    survey = measures.rows_behind(dataset, "profit_survey_pct", d("2026-11-23"))
     assert survey.loc[survey["counted"], "member_id"].tolist() == ["M02"]
 
 
@@ -172,7 +172,7 @@ def test_attendance_over_the_years_meetings_together(copy_fixture):
     # The latest meeting alone (the other measure): 2 of 6 on 06-30, 4 of 7 later.
     assert june["meeting_attendance_pct"].value == pytest.approx(100 * 2 / 6)
     assert november["meeting_attendance_pct"].value == pytest.approx(100 * 4 / 7)
-    rows = registers.rows_behind(dataset, "year_attendance", d("2026-06-30"))
+    rows = measures.rows_behind(dataset, "year_attendance", d("2026-06-30"))
     assert rows["date"].tolist() == [d("2026-04-20"), d("2026-04-15")]
 
 
@@ -180,8 +180,8 @@ def test_after_today_the_rows_behind_are_those_of_the_day_the_value_is_counted(d
     # On 2027-06-30 the logins are counted on today (2026-11-23): the same members as today,
     # not an empty list because every login has "expired" by a date nobody has reached.
     dataset = load_dataset(*dated, today=TODAY)
-    later = registers.rows_behind(dataset, "pages_logins_pct", d("2027-06-30"))
-    now = registers.rows_behind(dataset, "pages_logins_pct", TODAY)
+    later = measures.rows_behind(dataset, "pages_logins_pct", d("2027-06-30"))
+    now = measures.rows_behind(dataset, "pages_logins_pct", TODAY)
     assert later.equals(now)
     statuses = {s.id: s for s in evaluate_all(dataset.config, dataset.series, d("2027-06-30"))}
     assert statuses["pages_logins_pct"].value_date == TODAY

@@ -18,7 +18,7 @@ import pytest
 from kpi.judge.rules import evaluate_all
 from kpi.model.dataset import Dataset
 from kpi.read import load as load_module
-from kpi.read import registers
+from kpi.read import measures, registers
 from tests.support import TODAY, load
 
 FAILURES = [
@@ -130,9 +130,9 @@ def test_a_register_file_that_fails_costs_only_that_file(copy_fixture, monkeypat
     monkeypatch.setattr(registers, "_store", failing)
     bad = load(data, targets)
     monkeypatch.setattr(registers, "_store", real)
-    assert not registers.has_register(bad, "members")
+    assert not measures.has_register(bad, "members")
     assert bad.con.execute("SELECT count(*) FROM members").fetchall() == [(0,)]
-    assert registers.has_register(bad, "agreements")
+    assert measures.has_register(bad, "agreements")
     (data / "members.csv").rename(data.parent / "members.csv.aside")
     clean = load(data, targets)
     _expect_isolated(bad, clean, label, kind, type(failure).__name__)

@@ -13,7 +13,7 @@ import pytest
 
 from kpi.judge.rules import evaluate, evaluate_all
 from kpi.model.dataset import Series
-from kpi.read import registers
+from kpi.read import measures, registers, vocab
 from kpi.read.load import load_dataset
 from kpi.show import listings, maps, register_charts
 from kpi.show import registers as register_views
@@ -120,7 +120,7 @@ def test_flag_shares_yes_or_a_date_within_365_days(data):
     # 2026-09-01: M09 joins without a login: 4 of 7.
     assert value_at(pages, "2026-09-01") == pytest.approx(100 * 4 / 7)
     # M04's login of 2025-03-01 counts for 365 days: on 2026-02-14 (350 days later) it still does.
-    rows = registers.rows_behind(data, "member_pages_usage_pct", d("2026-02-14"))
+    rows = measures.rows_behind(data, "member_pages_usage_pct", d("2026-02-14"))
     assert bool(dict(zip(rows["member_id"], rows["counted"]))["M04"])
     assert value_at(pages, "2026-02-14") == pytest.approx(100 * 3 / 6)  # M01 not yet, M02 M04 M05 of 6
     profit = data.series["members_profitability_pct"]
@@ -291,7 +291,7 @@ def test_milestones_overdue_first_and_progress(data):
 
 def test_rows_behind_each_register_metric(data):
     when = d("2026-06-30")
-    behind = lambda metric: registers.rows_behind(data, metric, when)  # noqa: E731
+    behind = lambda metric: measures.rows_behind(data, metric, when)  # noqa: E731
     assert sorted(behind("members_total")["member_id"]) == ["M01", "M02", "M05", "M06", "M07", "M08"]
     assert sorted(behind("members_restaurants")["member_id"]) == ["M06", "M08"]
     assert list(behind("members_new")["member_id"]) == ["M06", "M07", "M08"]
@@ -305,7 +305,7 @@ def test_rows_behind_each_register_metric(data):
     assert attendance.iloc[0]["attendance_pct"] == pytest.approx(100 * 2 / 6)
     assert list(behind("strukturell_done_pct")["status"]) == ["overdue", "open", "done", "done"]
     with pytest.raises(KeyError):
-        registers.rows_behind(data, "no_such_metric", when)
+        measures.rows_behind(data, "no_such_metric", when)
 
 
 def test_behind_tables_are_translated_with_the_definition(data):
@@ -346,18 +346,18 @@ def test_display_table_formats_numbers_dates_and_codes(data):
 
 
 def test_codes_kommuner_and_yes_no_as_staff_write_them():
-    assert registers.normalise_code("category", "Restaurang") == "restaurant"
-    assert registers.normalise_code("type", "Årsmöte") == "annual_meeting"
-    assert registers.normalise_code("type", "annual meeting") == "annual_meeting"
-    assert registers.normalise_code("leave_reason", "pension") == "retired"
-    assert registers.normalise_code("category", "bakery") is None
-    assert registers.normalise_kommun("Nyköpings kommun") == "0480"
-    assert registers.normalise_kommun("480") == "0480"  # Excel dropped the leading zero
-    assert registers.normalise_kommun("strängnäs") == "0486"
-    assert registers.normalise_kommun("Södertälje") == "0181"  # a neighbour outside Sörmland is fine
-    assert registers.normalise_kommun("Atlantis") is None
-    assert len(registers.municipalities()) == 290
-    assert [registers.yes_no(v) for v in ("Ja", "nej", "x", "", "kanske")] == ["yes", "no", "yes", None, None]
+    assert vocab.normalise_code("category", "Restaurang") == "restaurant"
+    assert vocab.normalise_code("type", "Årsmöte") == "annual_meeting"
+    assert vocab.normalise_code("type", "annual meeting") == "annual_meeting"
+    assert vocab.normalise_code("leave_reason", "pension") == "retired"
+    assert vocab.normalise_code("category", "bakery") is None
+    assert vocab.normalise_kommun("Nyköpings kommun") == "0480"
+    assert vocab.normalise_kommun("480") == "0480"  # Excel dropped the leading zero
+    assert vocab.normalise_kommun("strängnäs") == "0486"
+    assert vocab.normalise_kommun("Södertälje") == "0181"  # a neighbour outside Sörmland is fine
+    assert vocab.normalise_kommun("Atlantis") is None
+    assert len(vocab.municipalities()) == 290
+    assert [vocab.yes_no(v) for v in ("Ja", "nej", "x", "", "kanske")] == ["yes", "no", "yes", None, None]
 
 
 MEMBERS_HEADER = "member_id;name;category;kommun;joined;left;leave_reason"
@@ -710,7 +710,7 @@ def test_where_takes_swedish_values_and_lists(tmp_path):
     )
     assert data.problems == []
     assert list(data.series["food_people"].values) == [1.0, 2.0]
-    assert sorted(registers.rows_behind(data, "food_people", TODAY)["member_id"]) == ["M1", "M2"]
+    assert sorted(measures.rows_behind(data, "food_people", TODAY)["member_id"]) == ["M1", "M2"]
 
 
 def test_where_values_cannot_inject_sql(tmp_path):

@@ -15,7 +15,7 @@ import streamlit as st
 
 from kpi.model.dataset import Dataset
 from kpi.model.registers import REGISTERS
-from kpi.read import registers
+from kpi.read import measures
 from kpi.show import listings, maps, register_charts
 from kpi.show import registers as register_views
 from kpi.show.registers import register_title
@@ -230,7 +230,7 @@ VIEWS: dict[str, View] = {
 
 def draw_register(data: Dataset, state: ViewState, name: str) -> None:
     """Every view the register declares, or one line saying the register has no rows yet."""
-    if not registers.has_register(data, name):
+    if not measures.has_register(data, name):
         st.info(t("registers.no_register", state.lang, register=escape_markdown(register_title(name, state.lang))))
         return
     for view in REGISTERS[name].views:

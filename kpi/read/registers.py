@@ -13,25 +13,22 @@ show ("which ones?") are computed here too, from the same SQL definitions of "a 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import difflib
 import logging
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from kpi.model.dataset import Dataset, FileInfo, Series
+from kpi.model.dataset import Dataset, FileInfo
 from kpi.model.problems import Problem, Severity
 from kpi.model.registers import REGISTERS, Column, Register
 from kpi.model.targets import Config, Metric
-from kpi.model.values import is_missing
+from kpi.read.measures import (
+    has_register,
+    metric_series,
+    needs_members,
+)
 from kpi.read.tables import (
     RawTable,
     file_label,
@@ -42,147 +39,21 @@ from kpi.read.tables import (
     read_table,
     unreadable,
 )
+from kpi.read.vocab import (
+    CODES,
+    FAR_FUTURE_YEARS,
+    FLAG_VALID_DAYS,
+    SIGNED_STATUSES,
+    kommun_suggestion,
+    municipalities,
+    normalise_code,
+    normalise_kommun,
+    package_id,
+    project_id,
+    yes_no,
+)
 
 _log = logging.getLogger(__name__)
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
-
-# --- allowed values ---------------------------------------------------------------------------------
-# Codes are stored in English (stable for targets.yaml and other tools); staff may type the Swedish
-# word, which is read as the code. Case, spaces and hyphens do not matter ("Årsmöte", "annual meeting").
-CATEGORIES = ("producer", "processor", "restaurant", "retail", "hospitality", "other")
-LEAVE_REASONS = ("closed", "retired", "sold", "merged", "other")
-NATURAL_LEAVE_REASONS = ("closed", "retired", "sold", "merged")
-ACTIVITY_TYPES = (
-    "training",
-    "festival",
-    "campaign",
-    "annual_meeting",
-    "autumn_meeting",
-    "food_meeting",
-    "school_collaboration",
-    "uf",
-    "internal_newsletter",
-    "other",
-)
-MEETING_TYPES = ("annual_meeting", "autumn_meeting", "food_meeting")
-AGREEMENT_STATUSES = ("active", "negotiating", "ended", "none")
-# An agreement with one of these statuses has been signed; its dates say when it was in force.
-SIGNED_STATUSES = ("active", "ended")
-MILESTONE_STATES = ("overdue", "open", "done")
-FLAG_COLUMNS = ("uses_member_pages", "increased_profitability")
-# A dated flag (a last login, the date of a survey answer) counts for this many days; so does a
-# login or a survey answer in the dated registers, unless a metric sets ``source.window_days``.
-FLAG_VALID_DAYS = 365
-WINDOW_DAYS = 365
-FAR_FUTURE_YEARS = 2
-
-_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "category": {
-        "producer": ("producent", "primärproducent", "lantbrukare", "odlare"),
-        "processor": ("förädlare", "förädling", "livsmedelsförädlare"),
-        "restaurant": ("restaurang", "krog", "café", "kafé"),
-        "retail": ("handel", "butik", "dagligvaruhandel", "gårdsbutik"),
-        "hospitality": ("besöksnäring", "turism", "upplevelse"),
-        "other": ("övrigt", "övriga", "annat", "annan"),
-    },
-    "leave_reason": {
-        "closed": ("nedlagd", "lagt_ned", "lade_ned", "upphört", "stängd", "avvecklad"),
-        "retired": ("pension", "pensionerad", "pensionering"),
-        "sold": ("såld", "sålt", "försäljning"),
-        "merged": ("sammanslagen", "sammanslagning", "fusion", "fusionerad"),
-        "other": ("annat", "övrigt", "annan", "utträde", "egen_begäran"),
-    },
-    "type": {
-        "training": ("utbildning", "kurs", "webbinarium"),
-        "festival": ("matfest", "festival", "skördefest", "mataktivitet"),
-        "campaign": ("kampanj", "temakampanj"),
-        "annual_meeting": ("årsmöte",),
-        "autumn_meeting": ("höstmöte",),
-        "food_meeting": ("matmöte", "sörmländskt_matmöte"),
-        "school_collaboration": ("skolsamverkan", "restaurangskola", "skola"),
-        "uf": ("ung_företagsamhet", "ung_företagsverksamhet"),
-        "internal_newsletter": ("internt_nyhetsbrev", "nyhetsbrev", "medlemsbrev"),
-        "other": ("övrigt", "annat", "övrig"),
-    },
-    "status": {
-        "active": ("aktiv", "aktivt", "gällande", "signed", "signerat", "tecknat"),
-        "negotiating": ("förhandling", "under_förhandling", "dialog", "pågående", "planned", "planerat"),
-        "ended": ("avslutad", "avslutat", "upphört", "uppsagt", "expired", "utgånget"),
-        "none": ("inget", "ingen", "inget_avtal", "saknas", "nej"),
-    },
-}
-_CODES = {"category": CATEGORIES, "leave_reason": LEAVE_REASONS, "type": ACTIVITY_TYPES, "status": AGREEMENT_STATUSES}
-_YES = {"yes", "ja", "j", "y", "true", "sant", "x", "1"}
-_NO = {"no", "nej", "n", "false", "falskt", "0"}
-
-
-def _key(text: str) -> str:
-    return re.sub(r"[\s\-]+", "_", text.strip().casefold())
-
-
-@cache
-def _code_lookup(column: str) -> dict[str, str]:
-    lookup = {code: code for code in _CODES[column]}
-    for code, words in _ALIASES[column].items():
-        lookup.update({_key(word): code for word in words})
-    return lookup
-
-
-def normalise_code(column: str, text: str) -> str | None:
-    """The code for a typed value (``"Restaurang"`` → ``"restaurant"``), or ``None`` if unknown."""
-    return _code_lookup(column).get(_key(text))
-
-
-def yes_no(text: str | None) -> str | None:
-    """``"yes"``/``"no"`` for the ways people write it (ja, nej, x, 1 …); ``None`` when empty or unknown."""
-    if text is None or not str(text).strip():
-        return None
-    key = _key(str(text))
-    return "yes" if key in _YES else "no" if key in _NO else None
-
-
-# --- municipalities ---------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def municipalities() -> dict[str, str]:
-    """All 290 Swedish municipalities, ``{kommunkod: name}`` (SCB, see kpi/assets/ATTRIBUTION.md).
-
-    The whole country, not only Sörmland: a member may be based in a neighbouring county, and
-    another organisation may use the registers; a misspelling is still caught.
-    """
-    with (ASSETS / "kommuner.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["kommunkod"]: row["kommun"] for row in csv.DictReader(handle)}
-
-
-@lru_cache(maxsize=1)
-def _kommun_lookup() -> dict[str, str]:
-    lookup = {}
-    for code, name in municipalities().items():
-        lookup[code] = code
-        lookup[name.casefold()] = code
-    return lookup
-
-
-def normalise_kommun(text: str) -> str | None:
-    """The kommunkod for ``Nyköping``, ``nyköpings kommun`` or ``0480``; ``None`` if not a municipality."""
-    lookup = _kommun_lookup()
-    key = re.sub(r"\s+", " ", text.strip().casefold())
-    if key.isdigit() and len(key) == 3:
-        key = "0" + key  # Excel drops the leading zero of 0480
-    key = key.removesuffix(" kommun").strip()
-    if key in lookup:
-        return lookup[key]
-    if key.endswith("s") and key[:-1] in lookup:  # "Nyköpings kommun"
-        return lookup[key[:-1]]
-    return None
-
-
-def _kommun_suggestion(text: str) -> str | None:
-    names = list(municipalities().values())
-    match = difflib.get_close_matches(text.strip().title(), names, n=1, cutoff=0.75)
-    return match[0] if match else None
-
 
 # --- register definitions: kpi.model.registers ----------------------------------------------------
 
@@ -213,264 +84,6 @@ CREATE OR REPLACE MACRO kpi_agreement_on(status, signed, ends, d) AS
 CREATE OR REPLACE MACRO kpi_milestone_state(done, due, d) AS CASE
     WHEN done IS NOT NULL AND done <= d THEN 'done' WHEN due < d THEN 'overdue' ELSE 'open' END;
 """
-
-
-# --- measures -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A named computation over one register (see docs/registers.md for each exact definition).
-
-    ``series_sql`` gives ``(day, value)`` rows; ``rows_sql`` the register rows behind the value on
-    ``$as_of`` (events from ``$start``). ``{filter}`` is replaced by a predicate built from
-    whitelisted column names and ``$w…`` parameters, ``{flag}`` by a whitelisted flag column.
-    """
-
-    register: str
-    name: str
-    kind: str  # level | events | share | per_meeting
-    series_sql: str
-    rows_sql: str
-    stepwise: bool = True
-    needs_flag: bool = False
-    # The register's dated facts after today (an agreement's end date) are applied on their own
-    # dates; other measures stop at today (a login window running out next spring has not).
-    dated_facts: bool = False
-    default_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-
-MEASURES: dict[tuple[str, str], Measure] = {
-    (m.register, m.name): m
-    for m in (
-        Measure(
-            "members",
-            "active_count",
-            "level",
-            """
-        WITH m AS (SELECT * FROM members WHERE {filter})
-        SELECT day, sum(sum(delta)) OVER (ORDER BY day) FROM (
-            SELECT joined AS day, 1 AS delta FROM m
-            UNION ALL SELECT "left", -1 FROM m WHERE "left" IS NOT NULL)
-        GROUP BY day ORDER BY day""",
-            """
-        SELECT * FROM members WHERE {filter} AND kpi_member_on(joined, "left", $as_of)
-        ORDER BY name COLLATE sv, member_id""",
-        ),
-        Measure(
-            "members",
-            "joined_count",
-            "events",
-            """
-        SELECT joined, count(*) FROM members WHERE {filter} GROUP BY joined ORDER BY joined""",
-            """
-        SELECT * FROM members WHERE {filter} AND joined BETWEEN $start AND $as_of ORDER BY joined, name COLLATE sv""",
-        ),
-        Measure(
-            "members",
-            "left_count",
-            "events",
-            """
-        SELECT "left", count(*) FROM members WHERE {filter} AND "left" IS NOT NULL GROUP BY "left" ORDER BY 1""",
-            """
-        SELECT * FROM members WHERE {filter} AND "left" BETWEEN $start AND $as_of ORDER BY "left", name COLLATE sv""",
-        ),
-        Measure(
-            "members",
-            "active_share_pct",
-            "share",
-            f"""
-        WITH m AS (SELECT * FROM members WHERE {{filter}}),
-        days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
-                 UNION SELECT {{flag}}_date FROM m WHERE {{flag}}_date IS NOT NULL
-                 UNION SELECT {{flag}}_date + {FLAG_VALID_DAYS + 1} FROM m WHERE {{flag}}_date IS NOT NULL)
-        SELECT day, 100.0 * count(*) FILTER (WHERE kpi_flag_on({{flag}}_yes, {{flag}}_date, day)) / count(*), count(*)
-        FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
-        GROUP BY day ORDER BY day""",
-            """
-        SELECT *, kpi_flag_on({flag}_yes, {flag}_date, $as_of) AS counted FROM members
-        WHERE {filter} AND kpi_member_on(joined, "left", $as_of) ORDER BY counted DESC, name COLLATE sv, member_id""",
-            needs_flag=True,
-        ),
-        Measure(
-            "logins",
-            "active_share_pct",
-            "share",
-            """
-        WITH m AS (SELECT * FROM members), l AS (SELECT * FROM logins WHERE {filter}),
-        days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
-                 UNION SELECT date FROM l UNION SELECT date + $window FROM l)
-        SELECT day, 100.0 * count(DISTINCT m.member_id) FILTER (WHERE l.member_id IS NOT NULL)
-                    / count(DISTINCT m.member_id), count(DISTINCT m.member_id)
-        FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
-        LEFT JOIN l ON l.member_id = m.member_id AND l.date > day - $window AND l.date <= day
-        GROUP BY day ORDER BY day""",
-            """
-        SELECT * FROM (
-            SELECT m.member_id, m.name, m.category, m.kommun, m.joined, m."left", max(l.date) AS last_login,
-                   max(l.date) IS NOT NULL AS counted, m._row
-            FROM members m LEFT JOIN (SELECT * FROM logins WHERE {filter}) l
-                 ON l.member_id = m.member_id AND l.date > $as_of - $window AND l.date <= $as_of
-            WHERE kpi_member_on(m.joined, m."left", $as_of) GROUP BY ALL)
-        ORDER BY counted DESC, name COLLATE sv, member_id""",
-        ),
-        Measure(
-            "surveys",
-            "yes_share_pct",
-            "share",
-            """
-        WITH m AS (SELECT * FROM members), s AS (SELECT * FROM surveys WHERE {filter}),
-        days AS (SELECT joined AS day FROM m UNION SELECT "left" FROM m WHERE "left" IS NOT NULL
-                 UNION SELECT date FROM s UNION SELECT date + $window FROM s),
-        latest AS (
-            SELECT day, m.member_id, arg_max(s.answer, s.date) AS answer
-            FROM days JOIN m ON kpi_member_on(m.joined, m."left", day)
-            LEFT JOIN s ON s.member_id = m.member_id AND s.date > day - $window AND s.date <= day
-            GROUP BY day, m.member_id)
-        SELECT day, 100.0 * count(*) FILTER (WHERE answer = 'yes') / count(*), count(*) FROM latest
-        GROUP BY day ORDER BY day""",
-            """
-        SELECT * FROM (
-            SELECT m.member_id, m.name, m.category, m.kommun, m.joined, m."left",
-                   arg_max(s.answer, s.date) AS answer, max(s.date) AS answered,
-                   coalesce(arg_max(s.answer, s.date) = 'yes', false) AS counted, m._row
-            FROM members m LEFT JOIN (SELECT * FROM surveys WHERE {filter}) s
-                 ON s.member_id = m.member_id AND s.date > $as_of - $window AND s.date <= $as_of
-            WHERE kpi_member_on(m.joined, m."left", $as_of) GROUP BY ALL)
-        ORDER BY counted DESC, name COLLATE sv, member_id""",
-        ),
-        Measure(
-            "agreements",
-            "active_count",
-            "level",
-            """
-        WITH a AS (SELECT * FROM agreements WHERE {filter} AND status IN ('active', 'ended') AND signed IS NOT NULL),
-        days AS (SELECT signed AS day FROM a UNION SELECT ends + 1 FROM a WHERE ends IS NOT NULL)
-        SELECT day, count(DISTINCT a.kommun) FILTER (WHERE kpi_agreement_on(a.status, a.signed, a.ends, day))
-        FROM days CROSS JOIN a GROUP BY day ORDER BY day""",
-            """
-        SELECT * FROM agreements WHERE {filter} AND kpi_agreement_on(status, signed, ends, $as_of)
-        ORDER BY kommun COLLATE sv, signed""",
-            dated_facts=True,
-        ),
-        Measure(
-            "activities",
-            "count",
-            "events",
-            """
-        SELECT date, count(*) FROM activities WHERE {filter} GROUP BY date ORDER BY date""",
-            """
-        SELECT * FROM activities WHERE {filter} AND date BETWEEN $start AND $as_of ORDER BY date, title""",
-            default_where=(("planned", ("no",)),),
-        ),
-        Measure(
-            "activities",
-            "attendance_pct",
-            "per_meeting",
-            """
-        WITH counted AS (
-            SELECT a.date, a.members_present,
-                   (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
-            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL)
-        SELECT date, 100.0 * sum(members_present) / sum(members) FROM counted WHERE members > 0
-        GROUP BY date ORDER BY date""",
-            """
-        SELECT * FROM (
-            SELECT a.*, (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
-            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL
-              AND a.date <= $as_of)
-        WHERE members > 0 ORDER BY date DESC, title""",
-            stepwise=False,
-            default_where=(("type", MEETING_TYPES),),
-        ),
-        Measure(
-            "activities",
-            "year_attendance_pct",
-            "per_meeting",
-            """
-        WITH counted AS (
-            SELECT a.date, a.members_present,
-                   (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
-            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL),
-        per_day AS (SELECT date, sum(members_present) AS present, sum(members) AS members FROM counted
-                    WHERE members > 0 GROUP BY date)
-        SELECT date, 100.0 * sum(present) OVER w / sum(members) OVER w FROM per_day
-        WINDOW w AS (PARTITION BY year(date) ORDER BY date) ORDER BY date""",
-            """
-        WITH held AS (
-            SELECT a.*, (SELECT count(*) FROM members m WHERE kpi_member_on(m.joined, m."left", a.date)) AS members
-            FROM activities a WHERE {filter} AND a.planned = 'no' AND a.members_present IS NOT NULL
-              AND a.date <= $as_of)
-        SELECT * FROM held WHERE members > 0 AND year(date) = (SELECT max(year(date)) FROM held WHERE members > 0)
-        ORDER BY date DESC, title""",
-            stepwise=False,
-            default_where=(("type", MEETING_TYPES),),
-        ),
-        Measure(
-            "milestones",
-            "done_share_pct",
-            "share",
-            """
-        WITH ms AS (SELECT * FROM milestones WHERE {filter}),
-        days AS (SELECT done AS day FROM ms WHERE done IS NOT NULL
-                 UNION SELECT CAST($start AS DATE) WHERE $start IS NOT NULL)
-        SELECT day, 100.0 * count(*) FILTER (WHERE ms.done <= day) / count(*), count(*)
-        FROM days CROSS JOIN ms GROUP BY day ORDER BY day""",
-            """
-        SELECT *, kpi_milestone_state(done, due, $as_of) AS status FROM milestones WHERE {filter}
-        ORDER BY list_position(['overdue', 'open', 'done'], kpi_milestone_state(done, due, $as_of)), due, milestone""",
-        ),
-    )
-}
-
-
-def _generic_measures(register: Register) -> list[Measure]:
-    """``count`` and ``sum_<column>`` for a register that dates its rows (``date_column``): events
-    counted by that date, so a new register needs no SQL of its own. Identifiers come from the
-    register's definition (kpi.model.registers), never from a file or targets.yaml."""
-    date = register.date_column
-    if date is None:
-        return []
-    table, day = register.name, f'"{date}"'
-    rows = "SELECT * FROM " + table + " WHERE {filter} AND " + day + " BETWEEN $start AND $as_of ORDER BY " + day
-    found = [
-        Measure(
-            table,
-            "count",
-            "events",
-            "SELECT " + day + ", count(*) FROM " + table + " WHERE {filter} GROUP BY 1 ORDER BY 1",
-            rows,
-        )
-    ]
-    for column in register.columns:
-        if column.kind == "count":
-            cell = f'"{column.name}"'
-            found.append(
-                Measure(
-                    table,
-                    "sum_" + column.name,
-                    "events",
-                    "SELECT "
-                    + day
-                    + ", sum("
-                    + cell
-                    + ") FROM "
-                    + table
-                    + " WHERE {filter} AND "
-                    + cell
-                    + " IS NOT NULL GROUP BY 1 ORDER BY 1",
-                    rows,
-                )
-            )
-    return found
-
-
-for _register in REGISTERS.values():
-    for _measure in _generic_measures(_register):
-        MEASURES.setdefault((_measure.register, _measure.name), _measure)
-
-# Which aggregation a measure's values are meant for (a mismatch is reported as a warning).
-_AGGREGATION_FOR = {"level": "latest", "share": "latest", "per_meeting": "latest", "events": "year_to_date"}
 
 
 # --- loading --------------------------------------------------------------------------------------
@@ -511,27 +124,9 @@ def _register_users(metrics: Iterable[Metric]) -> dict[str, list[str]]:
         if metric.source is None:
             continue
         users.setdefault(metric.source.register_name, []).append(metric.id)
-        if _needs_members(metric.source.register_name, metric.source.measure):
+        if needs_members(metric.source.register_name, metric.source.measure):
             users.setdefault("members", []).append(metric.id)
     return users
-
-
-_ATTENDANCE = {("activities", "attendance_pct"), ("activities", "year_attendance_pct")}
-
-
-def _needs_members(register: str, measure: str) -> bool:
-    """Measures over another register whose denominator is the member list."""
-    return register in ("logins", "surveys") or (register, measure) in _ATTENDANCE
-
-
-def has_register(dataset: Dataset, name: str) -> bool:
-    """Whether the register's file was found and read with its required columns (some rows may
-    still have had problems): only then are its numbers computed and its listings shown."""
-    return bool(
-        _run(dataset.con.cursor(), "SELECT count(*) FROM register_columns WHERE register = $r", {"r": name}).fetchall()[
-            0
-        ][0]
-    )
 
 
 def _load_register(dataset: Dataset, register: Register, used_by: list[str]) -> None:
@@ -688,14 +283,14 @@ class _RowChecker:
             code = normalise_code(name, text)
             if code is None:
                 self.problem(
-                    row_number, name, "register_unknown_value", value=text, column=name, allowed=", ".join(_CODES[name])
+                    row_number, name, "register_unknown_value", value=text, column=name, allowed=", ".join(CODES[name])
                 )
                 return False
             row[name] = code
         elif kind == "kommun":
             code = normalise_kommun(text)
             if code is None:
-                suggestion = _kommun_suggestion(text)
+                suggestion = kommun_suggestion(text)
                 if suggestion:
                     self.problem(row_number, name, "register_unknown_kommun_near", value=text, suggestion=suggestion)
                 else:
@@ -846,7 +441,7 @@ class _RowChecker:
                 today=self.today.isoformat(),
             )
         if self.projects:
-            project = _project_id(self.projects, row["project"])
+            project = project_id(self.projects, row["project"])
             if project is None:
                 self.problem(
                     row_number,
@@ -860,7 +455,7 @@ class _RowChecker:
                 row["project"] = project
                 packages = {package.id: package for package in self.projects[project].packages}
                 if row["package"] and packages:
-                    package = _package_id(packages, row["package"])
+                    package = package_id(packages, row["package"])
                     if package is None:
                         self.problem(
                             row_number,
@@ -874,23 +469,6 @@ class _RowChecker:
                     else:
                         row["package"] = package
         return True
-
-
-def _project_id(projects: dict, text: str) -> str | None:
-    """A project named by its id or by its name in either language, as staff may write it."""
-    key = text.casefold()
-    for project_id, project in projects.items():
-        if key in {project_id.casefold(), project.name.sv.casefold(), (project.name.en or "").casefold()}:
-            return project_id
-    return None
-
-
-def _package_id(packages: dict, text: str) -> str | None:
-    key = text.casefold()
-    for package_id, package in packages.items():
-        if key in {package_id.casefold(), package.name.sv.casefold(), (package.name.en or "").casefold()}:
-            return package_id
-    return None
 
 
 def _store(con, register: Register, rows: list[dict[str, Any]]) -> None:
@@ -968,281 +546,3 @@ def _check_member_references(dataset: Dataset) -> None:
                     params={"value": member_id},
                 )
             )
-
-
-# --- metrics from registers -------------------------------------------------------------------------
-
-
-def metric_source_problems(metric: Metric, config: Config | None = None) -> list[Problem]:
-    """What is wrong with a metric's ``source:`` (unknown register, measure, where column or value;
-    with ``config``, a milestone project that is not among its projects)."""
-    source = metric.source
-    if source is None:
-        return []
-    problems: list[Problem] = []
-
-    def add(code: str, field: str, **params: Any) -> None:
-        problems.append(Problem("targets.yaml", code, column=f"source.{field}", params={"metric": metric.id, **params}))
-
-    register = REGISTERS.get(source.register_name)
-    if register is None:
-        add("register_unknown_register", "register", value=source.register_name, known=", ".join(REGISTERS))
-        return problems
-    measure = MEASURES.get((register.name, source.measure))
-    if measure is None:
-        known = ", ".join(name for reg, name in MEASURES if reg == register.name)
-        add("register_unknown_measure", "measure", value=source.measure, register=register.name, known=known)
-        return problems
-    for column, values in source.where.items():
-        if column not in register.filters:
-            add(
-                "register_unknown_where",
-                "where",
-                value=column,
-                register=register.name,
-                known=", ".join(register.filters),
-            )
-            continue
-        for value in [values] if isinstance(values, str) else values:
-            if where_value(register, column, value) is None:
-                add(
-                    "register_bad_where_value",
-                    f"where.{column}",
-                    value=value,
-                    column=column,
-                    allowed=_allowed_text(register, column),
-                )
-            elif (
-                (register.name, column) == ("milestones", "project")
-                and config is not None
-                and config.projects
-                and _project_id({p.id: p for p in config.projects}, value) is None
-            ):
-                add(
-                    "register_bad_where_value",
-                    "where.project",
-                    value=value,
-                    column=column,
-                    allowed=", ".join(p.id for p in config.projects),
-                )
-    if register.name == "surveys" and "question" not in source.where:
-        add("register_question_needed", "where", register=register.name)
-    if measure.needs_flag and source.flag not in FLAG_COLUMNS:
-        add("register_flag_needed", "flag", value=source.flag or "", known=", ".join(FLAG_COLUMNS))
-    wanted = _AGGREGATION_FOR[measure.kind]
-    if metric.kind_of.has_targets and metric.aggregation != wanted:
-        problems.append(
-            Problem(
-                "targets.yaml",
-                "register_aggregation",
-                column="aggregation",
-                severity="warning",
-                params={"metric": metric.id, "measure": f"{register.name}.{measure.name}", "aggregation": wanted},
-            )
-        )
-    return problems
-
-
-def where_value(register: Register, column: str, value: str) -> str | None:
-    kind = register.column(column).kind
-    if kind == "code":
-        return normalise_code(column, value)
-    if kind == "kommun":
-        code = normalise_kommun(value)
-        return municipalities()[code] if code else None
-    if kind == "yesno":
-        return yes_no(value)
-    return value.strip()
-
-
-def _allowed_text(register: Register, column: str) -> str:
-    kind = register.column(column).kind
-    if kind == "code":
-        return ", ".join(_CODES[column])
-    if kind == "yesno":
-        return "yes, no"
-    return "—"
-
-
-def _where(metric: Metric, measure: Measure, dataset: Dataset | None = None) -> dict[str, list[str]]:
-    """The metric's ``where`` with values normalised to codes; a measure's default applies if unset."""
-    register = REGISTERS[measure.register]
-    where: dict[str, list[str]] = {column: list(values) for column, values in measure.default_where}
-    for column, values in metric.register_source.where.items():
-        values = [values] if isinstance(values, str) else values
-        # metric_source_problems has refused unknown values before any query is built
-        where[column] = [where_value(register, column, value) or value for value in values]
-    if measure.register == "milestones" and dataset is not None and dataset.config.projects:
-        # Milestone rows were normalised to project and package ids; so are the filter values.
-        projects = {project.id: project for project in dataset.config.projects}
-        if "project" in where:
-            where["project"] = [_project_id(projects, value) or value for value in where["project"]]
-        if "package" in where:
-            packages = {package.id: package for project in dataset.config.projects for package in project.packages}
-            where["package"] = [_package_id(packages, value) or value for value in where["package"]]
-    return where
-
-
-def _filter(where: dict[str, list[str]], alias: str = "") -> tuple[str, dict[str, Any]]:
-    """A SQL predicate over whitelisted columns; the values travel as parameters ``$w0``, ``$w1`` …"""
-    parts, params = ["TRUE"], {}
-    for index, (column, values) in enumerate(sorted(where.items())):
-        if not re.fullmatch(r"[a-z_]+", column):  # already checked against the register's filters
-            raise ValueError(column)
-        parts.append(f'list_contains($w{index}, {alias}"{column}")')
-        params[f"w{index}"] = [str(value) for value in values]
-    return " AND ".join(parts), params
-
-
-def _run(con, sql: str, params: dict[str, Any]):
-    """Execute with only the named parameters the statement uses (DuckDB refuses extra ones)."""
-    used = set(re.findall(r"\$(\w+)", sql))
-    return con.execute(sql, {name: value for name, value in params.items() if name in used})
-
-
-def _measure_sql(template: str, where: dict[str, list[str]], flag: str | None, attendance: bool) -> tuple[str, dict]:
-    predicate, params = _filter(where, "a." if attendance else "")
-    return template.replace("{filter}", predicate).replace("{flag}", flag or "uses_member_pages"), params
-
-
-def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | None = None) -> Series | None:
-    """The series of a register-based metric, or ``None`` (with problems) when it cannot be computed."""
-    found = metric_source_problems(metric, dataset.config)
-    if problems is not None:
-        problems.extend(found)
-    if any(problem.severity == "error" for problem in found):
-        return None
-    source = metric.register_source
-    measure = MEASURES[(source.register_name, source.measure)]
-    if not has_register(dataset, measure.register) or (
-        _needs_members(measure.register, measure.name) and not has_register(dataset, "members")
-    ):
-        return None
-    if measure.needs_flag and not has_column(dataset, "members", source.flag):
-        if problems is not None:
-            label = next(info.label for info in dataset.files if info.kind == "members")
-            problems.append(
-                Problem(
-                    label,
-                    "register_flag_column_missing",
-                    row=1,
-                    column=source.flag,
-                    params={"metric": metric.id, "name": source.flag},
-                )
-            )
-        return None
-    where = _where(metric, measure, dataset)
-    sql, params = _measure_sql(measure.series_sql, where, source.flag, measure.kind == "per_meeting")
-    params["start"] = _series_start(dataset, metric)
-    params["window"] = source.window_days or WINDOW_DAYS
-    # Values up to today only: a series is what has happened (a flag expiring next spring has not);
-    # a measure's dated facts (an agreement ending) count on their own dates.
-    rows = [
-        row
-        for row in _run(dataset.con.cursor(), sql, params).fetchall()
-        if measure.dated_facts or row[0] <= dataset.today
-    ]
-    dates = np.array([row[0] for row in rows], dtype="datetime64[D]")
-    values = np.array([float(row[1]) for row in rows], dtype="float64")
-    # A share of members (or milestones) moves in steps of one row of its denominator: 1 of 160
-    # members is 0.625 %. The rule judges the expected share in those whole steps.
-    steps = np.array([100.0 / row[2] for row in rows], dtype="float64") if measure.kind == "share" else None
-    if metric.kind_of.done_or_not and measure.kind == "share":
-        values = (values >= 100.0 - 1e-9).astype("float64")  # the goal is done when every row is done
-        steps = None
-    return Series(dates, values, stepwise=measure.stepwise, known_until=dataset.today, steps=steps)
-
-
-def has_column(dataset: Dataset, register: str, column: str | None) -> bool:
-    """Whether an optional column was in the register's file (an absent flag column is not "no")."""
-    return bool(
-        _run(
-            dataset.con.cursor(),
-            'SELECT count(*) FROM register_columns WHERE register = $r AND "column" = $c',
-            {"r": register, "c": column},
-        ).fetchall()[0][0]
-    )
-
-
-def _series_start(dataset: Dataset, metric: Metric) -> dt.date | None:
-    """Where a share of milestones starts at 0 %: the metric's baseline, else its project's start."""
-    if metric.baseline is not None:
-        return metric.baseline.date
-    project_ids = metric.source.where.get("project") if metric.source else None
-    project_id = metric.project or (
-        project_ids
-        if isinstance(project_ids, str)
-        else project_ids[0]
-        if project_ids and len(project_ids) == 1
-        else None
-    )
-    for project in dataset.config.projects:
-        if project.id == project_id:
-            return project.start
-    return None
-
-
-def rows_behind(dataset: Dataset, metric_id: str, as_of: dt.date) -> pd.DataFrame:
-    """The register rows behind a register-based metric's value at ``as_of``: "which ones?".
-
-    Levels list the rows counted on ``as_of`` (members, agreements in force); event counts with
-    ``aggregation: year_to_date`` the events from 1 January to ``as_of``; shares list every row of
-    the denominator with ``counted`` (members) or ``status`` (milestones); attendance lists the
-    meetings up to ``as_of``, newest first (the first row is the value shown).
-    """
-    metric = dataset.config.metric(metric_id)
-    if metric.source is None or any(p.severity == "error" for p in metric_source_problems(metric)):
-        return pd.DataFrame()
-    measure = MEASURES[(metric.source.register_name, metric.source.measure)]
-    where = _where(metric, measure, dataset)
-    sql, params = _measure_sql(measure.rows_sql, where, metric.source.flag, measure.kind == "per_meeting")
-    # The rows behind the value: counted on the day the value is (min(T, today); a measure with
-    # dated facts, such as agreements ending, on T itself).
-    params["as_of"] = as_of if measure.dated_facts else min(as_of, dataset.today)
-    params["window"] = metric.source.window_days or WINDOW_DAYS
-    if measure.kind == "events":
-        if metric.aggregation == "year_to_date":
-            params["start"] = dt.date(as_of.year, 1, 1)
-        else:
-            series = dataset.series.get(metric_id, Series.empty())
-            cut = int(np.searchsorted(series.dates, np.datetime64(as_of), side="right"))
-            params["start"] = series.dates[cut - 1].astype(dt.date) if cut else as_of
-    if measure.needs_flag and not has_column(dataset, "members", metric.source.flag):
-        return pd.DataFrame()
-    frame = _run(dataset.con.cursor(), sql, params).df()
-    if measure.kind == "per_meeting" and len(frame):
-        frame["attendance_pct"] = 100.0 * frame["members_present"] / frame["members"]
-    return tidy(frame)
-
-
-# --- register rows as frames (the listings for the pages and reports are in kpi.show.listings) --------
-
-_HIDDEN = {
-    "uses_member_pages_yes",
-    "uses_member_pages_date",
-    "increased_profitability_yes",
-    "increased_profitability_date",
-    "kommunkod_given",
-}
-
-
-def tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates as ``datetime.date`` (``None`` when empty), ``_row`` as ``row``, helper columns dropped."""
-    frame = frame.drop(columns=[c for c in frame.columns if c in _HIDDEN]).rename(columns={"_row": "row"})
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = pd.Series(
-                [None if pd.isna(v) else v.date() for v in frame[column]], index=frame.index, dtype="object"
-            )
-        elif pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
-            # Text as plain Python strings with None for empty cells (pandas 3 would use NaN).
-            values = frame[column].astype(object)
-            frame[column] = pd.Series([None if is_missing(v) else v for v in values], index=frame.index, dtype="object")
-    for column in ("members", "members_present", "participants", "row", "milestones", "done", "overdue", "open"):
-        if column in frame.columns and pd.api.types.is_float_dtype(frame[column]) and not frame[column].isna().any():
-            frame[column] = frame[column].astype("int64")
-    return frame.reset_index(drop=True)
-
-
-def query(dataset: Dataset, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-    return tidy(_run(dataset.con.cursor(), sql, params or {}).df())

@@ -36,7 +36,7 @@ from kpi.model.problems import DataError, Problem, UsageError, errors
 from kpi.model.status import status
 from kpi.model.targets import Config, Metric
 from kpi.model.values import as_date, text_or_empty
-from kpi.read.registers import ACTIVITY_TYPES
+from kpi.read.vocab import ACTIVITY_TYPES
 from kpi.report.formats import FORMATS
 from kpi.show.changes import change_line
 from kpi.show.method import method_intro, rule_items
@@ -461,7 +461,7 @@ def activities_in_period(content: ReportContent) -> pd.DataFrame | None:
     """The activities register's rows dated in the period, or None when there is no register."""
     if content.pack is not None or not shows_activities(content):
         return None
-    from kpi.read.registers import has_register
+    from kpi.read.measures import has_register
 
     try:
         if not has_register(content.data, "activities"):

@@ -16,16 +16,15 @@ import pandas as pd
 from kpi.model.dataset import Dataset
 from kpi.model.registers import REGISTERS
 from kpi.model.targets import Metric
-from kpi.read.registers import (
+from kpi.read.measures import has_column, query
+from kpi.read.vocab import (
     ACTIVITY_TYPES,
     CATEGORIES,
     FLAG_COLUMNS,
     LEAVE_REASONS,
     MEETING_TYPES,
     NATURAL_LEAVE_REASONS,
-    has_column,
     municipalities,
-    query,
 )
 
 

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from kpi.model.dataset import Dataset
 from kpi.model.values import is_missing
-from kpi.read.registers import ACTIVITY_TYPES, LEAVE_REASONS
+from kpi.read.vocab import ACTIVITY_TYPES, LEAVE_REASONS
 from kpi.show.listings import package_name, project_name
 from kpi.show.registers import milestone_name
 from kpi.show.style import FONT, LEGEND_BELOW, SEPARATORS, as_of_line

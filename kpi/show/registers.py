@@ -19,7 +19,8 @@ from kpi.model.dataset import Dataset
 from kpi.model.registers import REGISTERS
 from kpi.model.targets import Metric
 from kpi.model.values import is_missing
-from kpi.read.registers import FLAG_COLUMNS, MEASURES, WINDOW_DAYS, has_register, rows_behind, where_value
+from kpi.read.measures import MEASURES, has_register, rows_behind, where_value
+from kpi.read.vocab import FLAG_COLUMNS, WINDOW_DAYS
 from kpi.show.listings import package_name, project_name, register_metrics
 from kpi.text.i18n import format_number, has_key, plural, t
 
