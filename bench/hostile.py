@@ -102,6 +102,7 @@ def worker(name: str, path: str) -> dict:
     from kpi.model.problems import DataError
     from kpi.read.load import load_dataset
     from kpi.read.targets import load_config
+    from kpi.write import files as write_files
     from kpi.write import imports
 
     kind = INPUTS[name][0]
@@ -114,7 +115,7 @@ def worker(name: str, path: str) -> dict:
         preview = imports.preview_upload(
             data,
             config,
-            imports.parse_data_file("metrics/communication.csv"),
+            write_files.parse_data_file("metrics/communication.csv"),
             target.read_bytes(),
             target.name,
             today=TODAY,

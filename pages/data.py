@@ -14,7 +14,9 @@ from kpi import clock
 from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, warnings
 from kpi.text.i18n import format_list, format_number, has_key, plural, t
-from kpi.write import auth, imports, store
+from kpi.write import auth, imports, store, upload
+from kpi.write import diff as diffs
+from kpi.write import files as write_files
 from kpi.write.forget import forget_member
 from ui import access
 from ui.state import dataset, show_problem_list, sidebar, typed_date
@@ -188,7 +190,7 @@ def show_preview(slot: str) -> None:
         st.rerun()
 
 
-def target_label(target: imports.DataFile) -> str:
+def target_label(target: write_files.DataFile) -> str:
     return target.relpath
 
 
@@ -199,7 +201,7 @@ tab_upload, tab_quick, tab_edit, tab_history = st.tabs(
 # --- upload -----------------------------------------------------------------------------------------
 with tab_upload:
     targets = imports.upload_files(data_dir)
-    new_file = imports.DataFile("metrics", "")  # the choice "a new file…", never a path
+    new_file = write_files.DataFile("metrics", "")  # the choice "a new file…", never a path
     # No file is preselected: the person chooses where the upload goes.
     choice = st.selectbox(
         t("store.target", lang),
@@ -209,16 +211,16 @@ with tab_upload:
         placeholder=t("store.target_choose", lang),
         format_func=lambda item: t("store.target_new", lang) if item == new_file else target_label(item),
     )
-    target: imports.DataFile | None = choice
+    target: write_files.DataFile | None = choice
     if choice == new_file:
         name = st.text_input(t("store.target_new_name", lang), key="data_upload_new_name", max_chars=64)
         target = None
         if name.strip():
             try:
-                target = imports.parse_data_file(f"metrics/{name.strip().removesuffix('.csv')}.csv")
+                target = write_files.parse_data_file(f"metrics/{name.strip().removesuffix('.csv')}.csv")
             except DataError as exc:
                 show_problem_list(exc.problems, lang)
-    mode: imports.Mode = st.radio(
+    mode: diffs.Mode = st.radio(
         t("store.mode", lang),
         ["merge", "replace"],  # the monthly sheet's mode first: the default never removes rows
         key="data_upload_mode",
@@ -227,7 +229,7 @@ with tab_upload:
         help=t("store.mode_help", lang),
     )
     uploaded = st.file_uploader(
-        t("store.upload", lang, limit=imports.megabytes(imports.MAX_UPLOAD_BYTES)),
+        t("store.upload", lang, limit=upload.megabytes(upload.MAX_UPLOAD_BYTES)),
         type=["csv", "txt", "xlsx", "xlsm"],
         key="data_upload_file",
     )
@@ -306,7 +308,7 @@ with tab_quick:
             )
     show_preview("data_quick_preview")
 
-    members_target = imports.DataFile("members", "members")
+    members_target = write_files.DataFile("members", "members")
     members_now = imports.read_current(data_dir, members_target, config, today)
     left, right = st.columns(2)
     with left:

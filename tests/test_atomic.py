@@ -15,7 +15,7 @@ import pytest
 from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
 from kpi.write import atomic, imports, store
-from kpi.write.imports import DataFile
+from kpi.write.files import DataFile
 from tests.support import FIXTURES, ROOT, TODAY
 
 BASIC = FIXTURES / "basic"
@@ -85,7 +85,7 @@ KILLED_SAVE = textwrap.dedent("""
     data, targets, marker = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     config = load_config(targets)
     upload = b"metric;date;value\\nsocial_followers;2026-06-30;10500\\n"
-    preview = imports.preview_upload(data, config, imports.DataFile("metrics", "communication"), upload, "juni.csv",
+    preview = imports.preview_upload(data, config, write_files.DataFile("metrics", "communication"), upload, "juni.csv",
                                      today=dt.date(2026, 11, 23), mode="merge")
 
     def pause(temp, final):

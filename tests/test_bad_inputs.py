@@ -15,7 +15,8 @@ import pytest
 
 from kpi.cli import main
 from kpi.read.targets import load_config
-from kpi.write import imports, store
+from kpi.write import files as write_files
+from kpi.write import imports, store, upload
 from tests.support import FIXTURES, tree_digest
 
 BAD = Path(__file__).parent / "bad_inputs"
@@ -162,7 +163,7 @@ def _generated(tmp_path: Path, name: str) -> Path:
     if name == "million_columns.csv":  # 10**6 empty columns never finished before the column cap
         path.write_bytes(b"metric;date;value" + b";" * 10**6 + b"\n" + row)
     elif name == "huge_rows.csv":
-        path.write_bytes(b"metric;date;value\n" + row * (imports.MAX_ROWS + 1))
+        path.write_bytes(b"metric;date;value\n" + row * (upload.MAX_ROWS + 1))
     else:
         path.write_bytes(
             b"metric;date;value;note\n"
@@ -196,7 +197,7 @@ def test_refused_through_the_page_path(tmp_path, name, monkeypatch):
     config = load_config(targets)
     before = tree_digest(data)
     preview = imports.preview_upload(
-        data, config, imports.parse_data_file(into), source.read_bytes(), name, today=TODAY
+        data, config, write_files.parse_data_file(into), source.read_bytes(), name, today=TODAY
     )
     _check(preview.problems, [problem.format("en") for problem in preview.problems], name, name)
     assert not preview.clean and preview.errors
@@ -243,7 +244,7 @@ def test_swedish_messages_say_what_to_do(tmp_path):
     preview = imports.preview_upload(
         data,
         load_config(targets),
-        imports.parse_data_file(into),
+        write_files.parse_data_file(into),
         (BAD / "formulas.xlsx").read_bytes(),
         "formulas.xlsx",
         today=TODAY,

@@ -15,7 +15,7 @@ from kpi.model.registers import REGISTERS
 from kpi.read.measures import MEASURES
 from kpi.show.registers import register_title
 from kpi.text.i18n import has_key
-from kpi.write import imports
+from kpi.write import files as write_files
 from tests.support import metric
 from ui.sections import VIEWS
 
@@ -45,7 +45,7 @@ def test_every_register_has_what_every_layer_needs(name):
     assert set(register.filters) <= columns
     assert set(register.free_text_columns) <= columns
     assert all(view in VIEWS for view in register.views), "every view a register offers is drawn by ui.sections"
-    assert imports.KEYS[name] == register.keys  # the import reads the register's own keys
+    assert write_files.KEYS[name] == register.keys  # the import reads the register's own keys
     assert access.member_level(name) == register.personal
     for lang in ("sv", "en"):
         title = register_title(name, lang)

@@ -11,7 +11,7 @@ import pytest
 from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
 from kpi.write import imports, store
-from kpi.write.imports import DataFile
+from kpi.write.files import DataFile
 from tests.support import FIXTURES, TODAY
 
 BASIC = FIXTURES / "basic"

@@ -17,10 +17,11 @@ import pytest
 
 from kpi.read.targets import load_config
 from kpi.write import atomic, imports, store
+from kpi.write import files as write_files
 from tests.support import FIXTURES, TODAY
 
 TARGETS = FIXTURES / "basic" / "targets.yaml"
-COMMUNICATION = imports.DataFile("metrics", "communication")
+COMMUNICATION = write_files.DataFile("metrics", "communication")
 JUNE = b"metric;date;value\nsocial_followers;2026-06-30;10500\n"
 # ("step", name) kills at a named step of the commit; ("rename", n) between writing and renaming
 # the n-th file (1: journal entry, 2: backup, 3: data file).

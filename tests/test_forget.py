@@ -14,6 +14,7 @@ from kpi.judge.rules import evaluate_all
 from kpi.model.problems import UsageError
 from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
+from kpi.write import files as write_files
 from kpi.write import forget, imports, packs, store
 from tests.support import FIXTURES, TODAY, d, tree_digest
 
@@ -33,7 +34,7 @@ def folder(tmp_path, monkeypatch) -> tuple[Path, Path]:
         "M02;Mejeriet i Flen;processor".encode("cp1252"), "M02;Mejeriet i Flen;retail".encode("cp1252")
     )
     change = imports.preview_upload(
-        data, config, imports.DataFile("members", "members"), edited, "members.csv", today=TODAY, mode="replace"
+        data, config, write_files.DataFile("members", "members"), edited, "members.csv", today=TODAY, mode="replace"
     )
     saved = store.save_preview(data, change, editor="Anna", comment=f"före {NAME}", config=config)
     assert saved.saved, [problem.format("en") for problem in change.problems]

@@ -9,11 +9,12 @@ import pytest
 
 from kpi.cli import main
 from kpi.read.targets import load_config
+from kpi.write import files as write_files
 from kpi.write import imports, store
 from tests.support import FIXTURES, TODAY
 
 TARGETS = FIXTURES / "basic" / "targets.yaml"
-COMMUNICATION = imports.DataFile("metrics", "communication")
+COMMUNICATION = write_files.DataFile("metrics", "communication")
 
 
 def _saves(data, monkeypatch, times: list[dt.datetime]) -> None:

@@ -18,8 +18,11 @@ import pytest
 from kpi.model.problems import DataError
 from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
+from kpi.write import diff as diffs
 from kpi.write import imports, store
-from kpi.write.imports import DataFile, diff, parse_data_file
+from kpi.write import upload as uploads
+from kpi.write.diff import diff
+from kpi.write.files import DataFile, parse_data_file
 from tests.support import FIXTURES, TODAY, tree_digest
 
 BASIC = FIXTURES / "basic"
@@ -105,7 +108,7 @@ def test_uploaded_names_are_only_shown_never_used_as_paths(data, config):
         ("\x1b[31mröd.csv", "[31mröd.csv"),
         ("", "upload"),
     ):
-        assert imports.display_name(hostile) == shown
+        assert uploads.display_name(hostile) == shown
     before = tree_digest(data.parent)
     preview = imports.preview_upload(
         data,
@@ -430,9 +433,9 @@ def test_diff_by_key_hand_computed():
 
 
 def test_comparable_treats_equal_values_as_equal():
-    assert {imports.comparable(v) for v in (6300, 6300.0, "6300", " 6300 ")} == {"6300"}
-    assert {imports.comparable(v) for v in (None, float("nan"), pd.NA, pd.NaT, "")} == {""}
-    assert imports.comparable(pd.Timestamp("2026-06-30")) == imports.comparable(dt.date(2026, 6, 30)) == "2026-06-30"
+    assert {diffs.comparable(v) for v in (6300, 6300.0, "6300", " 6300 ")} == {"6300"}
+    assert {diffs.comparable(v) for v in (None, float("nan"), pd.NA, pd.NaT, "")} == {""}
+    assert diffs.comparable(pd.Timestamp("2026-06-30")) == diffs.comparable(dt.date(2026, 6, 30)) == "2026-06-30"
 
 
 # --- the round trip: what is previewed is what the loader reads back ---------------------------------
@@ -457,8 +460,8 @@ def test_saved_file_reads_back_exactly_as_previewed(data, config):
         again = imports.read_current(data, target, config, TODAY)
         assert again.data == preview.data
         assert (
-            again.rows[columns].map(imports.comparable).values.tolist()
-            == preview.rows[columns].map(imports.comparable).values.tolist()
+            again.rows[columns].map(diffs.comparable).values.tolist()
+            == preview.rows[columns].map(diffs.comparable).values.tolist()
         )
         assert again.rows["note"].tolist() == [row[3] for row in tricky]
     dataset = load_dataset(data, BASIC / "targets.yaml", today=TODAY)
@@ -578,7 +581,7 @@ def test_numbers_are_saved_in_the_files_own_form(data, config):
         'newsletter_subscribers,2026-06-30,7245,"sju tusen, ungefär",',
         "stores_local_food_pct,2026-06-30,63.5,,",
     ]
-    assert imports.canonical_number("1\u202f234,5", ";") == "1234,5" and imports.canonical_number("x", ";") == "x"
+    assert uploads.canonical_number("1\u202f234,5", ";") == "1234,5" and uploads.canonical_number("x", ";") == "x"
 
 
 def test_a_sheet_full_of_problems_is_read_only_up_to_a_bound(data, config):
@@ -586,8 +589,8 @@ def test_a_sheet_full_of_problems_is_read_only_up_to_a_bound(data, config):
     book = workbook(("Blad1", rows))
     preview = imports.preview_upload(data, config, COMMUNICATION, book, "many.xlsx", today=TODAY)
     found = messages(preview)
-    assert len(found) == imports.MAX_CELL_PROBLEMS + 1
+    assert len(found) == uploads.MAX_CELL_PROBLEMS + 1
     assert (
         found[-1]
-        == f"many.xlsx:{imports.MAX_CELL_PROBLEMS + 2}: reading stopped after the first 200 problems, and there are 800 more; fix them and upload again"
+        == f"many.xlsx:{uploads.MAX_CELL_PROBLEMS + 2}: reading stopped after the first 200 problems, and there are 800 more; fix them and upload again"
     )

@@ -13,7 +13,8 @@ import pytest
 
 from kpi.read.targets import load_config
 from kpi.write import imports
-from kpi.write.imports import DataFile
+from kpi.write import upload as uploads
+from kpi.write.files import DataFile
 from tests.support import FIXTURES, TODAY
 
 COMMUNICATION = DataFile("metrics", "communication")
@@ -33,7 +34,7 @@ def _book(rows: list[list]) -> bytes:
 def _last(data, rows: list[list]) -> tuple[str, str, int]:
     preview = imports.preview_upload(data, CONFIG, COMMUNICATION, _book(rows), "many.xlsx", today=TODAY)
     problems = preview.problems
-    assert len(problems) == imports.MAX_CELL_PROBLEMS + 1
+    assert len(problems) == uploads.MAX_CELL_PROBLEMS + 1
     return problems[-1].code, problems[-1].format("sv"), problems[-1].row
 
 
@@ -48,7 +49,7 @@ def test_the_rest_is_counted_exactly_outside_cells_and_formulas_alike(data):
     rows += [["social_followers", "2026-06-30", "=1+1", "stray"] for _ in range(30)]
     rows += [[None, None, None]] * 10 + [["social_followers", "2026-06-30", 5]] * 5
     code, text, row = _last(data, rows)
-    assert (code, row) == ("import_stopped_more", imports.MAX_CELL_PROBLEMS + 2)
+    assert (code, row) == ("import_stopped_more", uploads.MAX_CELL_PROBLEMS + 2)
     assert text == (
         f"many.xlsx:{row}: läsningen avbröts efter de första 200 problemen, och 110 problem till finns; "
         "rätta dem och ladda upp igen"
@@ -72,8 +73,8 @@ def test_a_sheet_over_the_row_limit_counts_one_more_where_the_full_read_would_st
 
 
 def test_a_huge_count_is_bounded_and_says_at_least(data, monkeypatch):
-    monkeypatch.setattr(imports, "COUNT_CELLS", 300)
-    monkeypatch.setattr(imports, "_COUNT_CHUNK", 4096)  # several chunks, each ended at a row's end
+    monkeypatch.setattr(uploads, "COUNT_CELLS", 300)
+    monkeypatch.setattr(uploads, "_COUNT_CHUNK", 4096)  # several chunks, each ended at a row's end
     rows = [["metric", "date", "value"], *_formula_rows(5000)]
     code, text, _row = _last(data, rows)
     assert code == "import_stopped_at_least"
@@ -83,7 +84,7 @@ def test_a_huge_count_is_bounded_and_says_at_least(data, monkeypatch):
 
 @pytest.mark.parametrize("cells", [300, 50_000])
 def test_the_exact_and_the_scanned_count_agree(data, monkeypatch, cells):
-    monkeypatch.setattr(imports, "COUNT_CELLS", cells)
+    monkeypatch.setattr(uploads, "COUNT_CELLS", cells)
     rows = [["metric", "date", "value"], *_formula_rows(3000)]
     preview = imports.preview_upload(data, CONFIG, COMMUNICATION, _book(rows), "many.xlsx", today=TODAY)
     assert preview.problems[-1].params["more"] == "2\u00a0800"

@@ -6,6 +6,7 @@ import datetime as dt
 
 from kpi.cli import main
 from kpi.read.targets import load_config
+from kpi.write import files as write_files
 from kpi.write import imports, store
 from tests.support import FIXTURES, tree_digest
 
@@ -50,7 +51,7 @@ def test_replace_that_removes_rows_needs_allow_removals(data, tmp_path, capsys):
 
 def test_the_library_refuses_unconfirmed_removals(data):
     config = load_config(TARGETS)
-    target = imports.parse_data_file("metrics/communication.csv")
+    target = write_files.parse_data_file("metrics/communication.csv")
     before = tree_digest(data)
     merged = imports.preview_upload(data, config, target, JUNE, "juni.csv", today=TODAY)
     assert merged.mode == "merge" and merged.removals == 0

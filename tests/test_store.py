@@ -14,7 +14,8 @@ from kpi.cli import main
 from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
 from kpi.write import imports, store
-from kpi.write.imports import DataFile
+from kpi.write import upload as uploads
+from kpi.write.files import DataFile
 from tests.support import FIXTURES, TODAY, tree_digest
 
 BASIC = FIXTURES / "basic"
@@ -393,7 +394,7 @@ def test_cli_missing_file_and_missing_into(data, tmp_path, capsys):
 
 
 def test_cli_too_large_file_is_not_read_whole(data, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 1000)
     big = tmp_path / "big.csv"
     big.write_bytes(b"metric;date;value\n" + b"social_followers;2026-06-30;1\n" * 200_000)
     code, _, err = run(

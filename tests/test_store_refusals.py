@@ -11,10 +11,11 @@ import pytest
 
 from kpi.read.targets import load_config
 from kpi.write import atomic, imports, store
+from kpi.write import files as write_files
 from tests.support import FIXTURES, TODAY, tree_digest
 
 TARGETS = FIXTURES / "basic" / "targets.yaml"
-COMMUNICATION = imports.DataFile("metrics", "communication")
+COMMUNICATION = write_files.DataFile("metrics", "communication")
 JUNE = b"metric;date;value\nsocial_followers;2026-06-30;10500\n"
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from kpi.read.tables import SWEDISH_HEADERS, normalise_header
 from kpi.read.targets import load_config
+from kpi.write import files as write_files
 from kpi.write import imports, store
 
 TODAY = dt.date(2026, 11, 23)
@@ -15,7 +16,7 @@ TODAY = dt.date(2026, 11, 23)
 def test_a_swedish_monthly_sheet_is_merged_into_an_english_file(copy_fixture):
     data, targets = copy_fixture("basic")
     config = load_config(targets)
-    target = imports.parse_data_file("metrics/communication.csv")
+    target = write_files.parse_data_file("metrics/communication.csv")
     upload = "Mätetal;Datum;Värde;Kommentar;Källa\nsocial_followers;2026-06-30;10500;juni;Meta\n".encode("cp1252")
     preview = imports.preview_upload(data, config, target, upload, "juni.csv", today=TODAY)
     assert preview.problems == [] and preview.clean and preview.diff.counts == (1, 0, 0)
@@ -31,7 +32,7 @@ def test_a_members_register_with_swedish_headers(copy_fixture):
     header = "Medlems-id;Namn;Kategori;Kommun;Inträde;Utträde;Utträdesorsak;Medlemssidorna;Ökad lönsamhet"
     upload = "\n".join([header, *current[1:]]).encode("cp1252")
     preview = imports.preview_upload(
-        data, config, imports.parse_data_file("members"), upload, "m.csv", today=TODAY, mode="replace"
+        data, config, write_files.parse_data_file("members"), upload, "m.csv", today=TODAY, mode="replace"
     )
     assert preview.errors == [] and preview.unchanged
 

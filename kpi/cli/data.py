@@ -15,9 +15,11 @@ from kpi.model.problems import Problem, UsageError
 from kpi.model.registers import REGISTERS
 from kpi.read.targets import load_config
 from kpi.text.i18n import format_number, t
-from kpi.write import auth, imports
-from kpi.write.imports import megabytes, parse_data_file, preview_upload
+from kpi.write import auth, upload
+from kpi.write.files import parse_data_file
+from kpi.write.imports import preview_upload
 from kpi.write.store import HISTORY_DIR, KEEP_DAYS, KEEP_VERSIONS, prune_history, save_preview
+from kpi.write.upload import megabytes
 
 PROBLEMS_SHOWN = 200
 
@@ -92,7 +94,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     source = Path(args.file)
     try:
         with source.open("rb") as stream:  # at most one byte over the limit, whatever the file is
-            data = stream.read(imports.MAX_UPLOAD_BYTES + 1)
+            data = stream.read(upload.MAX_UPLOAD_BYTES + 1)
             size = os.fstat(stream.fileno()).st_size
     except FileNotFoundError:
         raise UsageError([Problem(args.file, "file_missing")]) from None
@@ -100,13 +102,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(
             [Problem(args.file, "store_cli_unreadable", params={"detail": exc.strerror or str(exc)})]
         ) from None
-    if len(data) > imports.MAX_UPLOAD_BYTES:
+    if len(data) > upload.MAX_UPLOAD_BYTES:
         print_problems(
             [
                 Problem(
                     args.file,
                     "import_too_large",
-                    params={"size": megabytes(max(size, len(data))), "limit": megabytes(imports.MAX_UPLOAD_BYTES)},
+                    params={"size": megabytes(max(size, len(data))), "limit": megabytes(upload.MAX_UPLOAD_BYTES)},
                 )
             ],
             lang,

@@ -29,7 +29,8 @@ from kpi.model.problems import DataError, Problem, UsageError
 from kpi.model.values import is_missing
 from kpi.read.sniff import decode
 from kpi.write.atomic import atomic_write
-from kpi.write.imports import DataFile, sha256_hex
+from kpi.write.files import DataFile
+from kpi.write.imports import sha256_hex
 from kpi.write.store import (
     CHANGELOG,
     CHANGELOG_COLUMNS,

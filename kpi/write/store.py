@@ -45,7 +45,10 @@ from kpi.text.cells import neutralise
 from kpi.text.i18n import format_number, t
 from kpi.write import auth
 from kpi.write.atomic import atomic_write, fsync_dir, remove_stale_temp_files
-from kpi.write.imports import DataFile, Preview, TextTable, diff, parse_data_file, sha256_hex, validate_bytes
+from kpi.write.diff import diff
+from kpi.write.files import DataFile, parse_data_file
+from kpi.write.imports import Preview, sha256_hex, validate_bytes
+from kpi.write.upload import TextTable
 
 HISTORY_DIR = ".history"
 LOCK_DIR = ".locks"
