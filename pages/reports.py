@@ -20,6 +20,7 @@ from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError
 from kpi.report import build
 from kpi.report import content as reports
+from kpi.report import period as report_period
 from kpi.report.formats import FORMATS, report_format
 from kpi.show import packs as board_packs
 from kpi.show.changes import change_line, pack_title
@@ -133,7 +134,7 @@ def save_board_pack(
 st.subheader(t("reports.quick_heading", lang))
 st.caption(t("reports.quick_help", lang))
 for project in config.projects:
-    periods = reports.reporting_periods(config, project.id, data.today, lang)
+    periods = report_period.reporting_periods(config, project.id, data.today, lang)
     label = project.name.get(lang) + (f" ({project.funder})" if project.funder else "")
     with st.container(border=True):
         left, middle, right = st.columns([3, 1, 2], vertical_alignment="bottom")
@@ -142,7 +143,7 @@ for project in config.projects:
             chosen = left.selectbox(
                 t("period.quick_period", lang),
                 periods,
-                index=reports.default_period(periods, data.today),
+                index=report_period.default_period(periods, data.today),
                 format_func=lambda period: period.label,
                 key=f"quick_period_{project.id}",
             )

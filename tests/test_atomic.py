@@ -80,6 +80,7 @@ KILLED_SAVE = textwrap.dedent("""
     import datetime as dt, sys, time
     from pathlib import Path
     from kpi.write import atomic, imports, store
+    from kpi.write import files as write_files
     from kpi.read.targets import load_config
 
     data, targets, marker = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])

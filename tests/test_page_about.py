@@ -57,7 +57,7 @@ def test_about_page_in_swedish(fixture_env):
     assert list(files["Innehåll"]) == [
         "Kommunikation: Prenumeranter på nyhetsbrevet, Följare i sociala medier",
         "Aktiviteter: Samverkan med UF",
-        "Aktiviteter, Organisation: Utbildningar, Kansli (heltidstjänster), Kostnader (tkr)",
+        "Aktiviteter, Organisation: Utbildningar, Kostnader (tkr), Kansli (heltidstjänster)",
     ]
     assert at.success[0].value == "Inga problem hittades i datafilerna."
     assert "SCB" not in text  # no map in this configuration: no credit for its boundaries

@@ -358,7 +358,7 @@ def test_since_is_the_last_board_pack_and_the_same_date_everywhere(fixture_env, 
         [
             "Kommunikation: Prenumeranter på nyhetsbrevet, Följare i sociala medier",
             "Aktiviteter: Samverkan med UF",
-            "Aktiviteter, Organisation: Utbildningar, Kansli (heltidstjänster), Kostnader (tkr)",
+            "Aktiviteter, Organisation: Utbildningar, Kostnader (tkr), Kansli (heltidstjänster)",
         ]
     )
 

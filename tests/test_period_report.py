@@ -26,6 +26,8 @@ from kpi.cli import main
 from kpi.model.dataset import Series
 from kpi.report import build, images
 from kpi.report import content as reports
+from kpi.report import period as report_period
+from kpi.report import texts as report_texts
 from tests.support import ROOT, d, load, project_fixture
 
 KISMET_PACKAGES = ["1 Styrning/Integration", "2 Hållbar konsumtion", "3 Hållbar produktion – Ekodistrikt Sörmland"]
@@ -84,7 +86,7 @@ def test_as_of_defaults_to_the_period_end_capped_at_today(example):
 
 def test_reporting_periods_offer_the_project_and_its_half_years(example):
     config = load(*example).config
-    periods = reports.reporting_periods(config, "strukturell", d("2026-11-23"), "sv")
+    periods = report_period.reporting_periods(config, "strukturell", d("2026-11-23"), "sv")
     assert [(p.start, p.end) for p in periods] == [
         (d("2024-07-01"), d("2027-06-30")),
         (d("2026-07-01"), d("2026-12-31")),
@@ -94,16 +96,16 @@ def test_reporting_periods_offer_the_project_and_its_half_years(example):
         (d("2024-07-01"), d("2024-12-31")),
     ]
     assert periods[2].label == "Halvår 1 2026 (2026-01-01 – 2026-06-30)"
-    assert reports.default_period(periods, d("2026-11-23")) == 2  # the newest half-year that has ended
-    kismet = reports.reporting_periods(config, "kismet", d("2026-11-23"), "sv")
-    assert reports.default_period(kismet, d("2026-11-23")) == 0  # ended: the final report
+    assert report_period.default_period(periods, d("2026-11-23")) == 2  # the newest half-year that has ended
+    kismet = report_period.reporting_periods(config, "kismet", d("2026-11-23"), "sv")
+    assert report_period.default_period(kismet, d("2026-11-23")) == 0  # ended: the final report
 
 
 def test_start_and_end_values_and_the_change(example):
     dataset = load(*example)
     spec = reports.ReportSpec(scope="communication", period_from=d("2026-01-01"), period_to=d("2026-06-30"))
     content = reports.gather(dataset, spec)
-    header, rows = reports.period_value_rows(content)
+    header, rows = report_period.period_value_rows(content)
     assert header[1:3] == ["Värde 2026-01-01", "Värde 2026-06-30"]
     for item, row in zip([s for s in content.statuses if s.metric.kind == "metric"], rows):
         start = content.start[item.id].value
@@ -114,7 +116,7 @@ def test_start_and_end_values_and_the_change(example):
 
 def test_milestones_due_and_done_in_the_period(example):
     content = reports.gather(load(*example), reports.ReportSpec(scope="kismet"))
-    counts = reports.milestone_period_counts(content)
+    counts = report_period.milestone_period_counts(content)
     assert counts == {"due": 6, "done": 5, "late": 0, "open": 1, "done_in_period": 5}
     assert [section.name for section in content.package_sections()] == KISMET_PACKAGES
     half = reports.ReportSpec(scope="strukturell", period_from=d("2026-01-01"), period_to=d("2026-06-30"))
@@ -128,18 +130,18 @@ def test_milestones_due_and_done_in_the_period(example):
 
 def test_activities_held_against_planned_with_participants(example):
     spec = reports.ReportSpec(scope="all", period_from=d("2026-01-01"), period_to=d("2026-06-30"))
-    line, header, rows = reports.activity_summary(reports.gather(load(*example), spec))
+    line, header, rows = report_period.activity_summary(reports.gather(load(*example), spec))
     assert header == ["Datum", "Aktivitet", "Slag", "Deltagare", "Genomförd"]
     held = [row for row in rows if row[4] == "✔ genomförd"]
     assert rows and line.startswith(f"{len(held)} genomförda aktiviteter")
     assert all("2026-01-01" <= row[0] <= "2026-06-30" for row in rows)
     # a project's report leaves the association's activities out (activities.csv names no project)
-    assert reports.activity_summary(reports.gather(load(*example), reports.ReportSpec(scope="kismet")))[0] == ""
+    assert report_period.activity_summary(reports.gather(load(*example), reports.ReportSpec(scope="kismet")))[0] == ""
 
 
 def test_sources_are_only_those_the_scope_uses_named_for_a_reader(example):
     content = reports.gather(load(*example), reports.ReportSpec(scope="kismet"))
-    _, rows = reports.source_rows(content)
+    _, rows = report_texts.source_rows(content)
     assert [row[0] for row in rows] == ["Projektens milstolpar"]
 
 
@@ -363,9 +365,9 @@ def test_an_infinite_value_does_not_crash_the_workbook(tmp_path, no_charts):
 
 def test_the_cover_names_the_three_goals_furthest_behind(example):
     content = reports.gather(load(*example), reports.ReportSpec(as_of=d("2026-06-30")))
-    behind = reports.behind_most(content.statuses)
+    behind = report_period.behind_most(content.statuses)
     order = {"moving_away": 0, "off_track": 1, "at_risk": 2}
     assert len(behind) == 3 and all(item.status in order for item in behind)
     assert [order[item.status] for item in behind] == sorted(order[item.status] for item in behind)
-    facts = dict(reports.title_facts(content))
+    facts = dict(report_texts.title_facts(content))
     assert facts["Mest efter"].startswith(behind[0].metric.display_name("sv"))

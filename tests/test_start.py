@@ -34,7 +34,7 @@ def test_start_script_says_what_it_does_and_serves_the_url_it_prints():
             if line.strip().startswith("Open "):
                 break
         assert f"  Open {url} in your browser. Ctrl+C stops the dashboard." in lines, lines
-        assert any("installing the pinned packages" in line for line in lines)
+        assert any("installing the locked packages" in line for line in lines)
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:

@@ -69,7 +69,7 @@ class Dataset:
         cursor = self.con.cursor()
         try:
             rows = cursor.execute(
-                "SELECT metric FROM observations WHERE file = ? GROUP BY metric ORDER BY min(row)", [label]
+                "SELECT metric FROM observations WHERE file = ? GROUP BY metric ORDER BY min(row), metric", [label]
             ).fetchall()
         except duckdb.Error:  # no observations table: no metrics file was read
             return []

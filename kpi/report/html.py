@@ -12,17 +12,16 @@ import base64
 from html import escape
 
 from kpi.judge.explain import explanation
-from kpi.report.content import (
-    ReportContent,
-    activity_summary,
+from kpi.report.content import ReportContent, milestone_state_text
+from kpi.report.images import chart_images, timeline_key
+from kpi.report.period import activity_summary, period_value_rows
+from kpi.report.texts import (
     change_lines,
     changes_heading,
     forecast_sentence,
     map_attribution,
     method_lines,
-    milestone_state_text,
     observation_rows,
-    period_value_rows,
     problem_note,
     shows_map_credit,
     source_rows,
@@ -30,7 +29,6 @@ from kpi.report.content import (
     target_lines,
     title_facts,
 )
-from kpi.report.images import chart_images, timeline_key
 from kpi.show.status import STATUS_COLOURS, status_label, tint
 from kpi.text.i18n import t
 

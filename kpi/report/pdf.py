@@ -20,17 +20,16 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from kpi.judge.explain import explanation
-from kpi.report.content import (
-    ReportContent,
-    activity_summary,
+from kpi.report.content import ReportContent, milestone_state_text
+from kpi.report.images import CHART_HEIGHT, CHART_WIDTH, chart_images, timeline_key
+from kpi.report.period import activity_summary, period_value_rows
+from kpi.report.texts import (
     change_lines,
     changes_heading,
     forecast_sentence,
     map_attribution,
     method_lines,
-    milestone_state_text,
     observation_rows,
-    period_value_rows,
     problem_note,
     shows_map_credit,
     source_rows,
@@ -38,7 +37,6 @@ from kpi.report.content import (
     target_lines,
     title_facts,
 )
-from kpi.report.images import CHART_HEIGHT, CHART_WIDTH, chart_images, timeline_key
 from kpi.report.timeline import timeline_height
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
 from kpi.text.i18n import t

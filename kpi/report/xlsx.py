@@ -23,16 +23,13 @@ from xlsxwriter.worksheet import Worksheet
 from kpi.judge.explain import explanation, status_record
 from kpi.judge.rules import STATUSES, MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.values import as_text
-from kpi.report.content import (
-    MILESTONE_STATES,
-    ReportContent,
-    activity_summary,
+from kpi.report.content import MILESTONE_STATES, ReportContent, milestone_state, milestone_state_text
+from kpi.report.period import activity_summary
+from kpi.report.texts import (
     change_lines,
     changes_heading,
     map_attribution,
     method_lines,
-    milestone_state,
-    milestone_state_text,
     period_text,
     shows_map_credit,
     source_rows,

@@ -398,8 +398,8 @@ def file_title(data: Dataset, info: FileInfo, lang: str, most: int = 3) -> str:
     if info.kind != "metrics":
         title = register_title(info.kind, lang)
         return title[:1].upper() + title[1:]
-    known = set(data.config.metric_ids())
-    metrics = [data.config.metric(metric_id) for metric_id in data.metrics_in_file(info.label) if metric_id in known]
+    held = set(data.metrics_in_file(info.label))
+    metrics = [metric for metric in data.config.metrics if metric.id in held]  # in the plan's order
     if not metrics:
         return t("dashboard.kind_metrics", lang)
     areas = list(dict.fromkeys(data.config.area_name(metric.area, lang) for metric in metrics))
