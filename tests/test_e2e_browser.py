@@ -264,23 +264,27 @@ def test_no_serious_accessibility_violations_on_any_page(tour):
 
 
 def test_a_page_opened_directly_first_shows_the_translated_menu(browser):
-    """The first visit after a start lands on /members, not /: the menu is still app.py's
-    translated st.navigation, not Streamlit's file-name list ("app", "about", …)."""
+    """The first visit after a start lands on an area's page (/communication), not /: the menu is
+    still app.py's translated st.navigation of this configuration's areas, not Streamlit's
+    file-name list ("app", "area", "about", …)."""
     with dashboard(FIXTURES / "basic" / "data", FIXTURES / "basic" / "targets.yaml") as fresh:
         context = browser.new_context(viewport=SIZES["1280x800"])
         tab = context.new_page()
         tab.set_default_timeout(30_000)
         try:
             for path, expected in (
-                ("members", ["Översikt", "Medlemmar", "Metod & data"]),
-                ("about?lang=en", ["Overview", "Members"]),
+                ("communication", ["Översikt", "Kommunikation", "Metod & data"]),
+                ("about?lang=en", ["Overview", "Communication"]),
             ):
                 tab.goto(f"{fresh}/{path}")
                 wait_idle(tab, 60_000)
                 nav = tab.locator('[data-testid="stSidebarNav"]')
                 names = [name.strip() for name in nav.get_by_role("link").all_inner_texts()]
                 assert all(any(entry in name for name in names) for entry in expected), names
-                assert not any(name in ("app", "about", "members", "overview") for name in names), names
+                assert not any(name in ("app", "area", "about", "communication", "overview") for name in names), names
+                assert not any("Medlemmar" in name or "Members" in name for name in names), (
+                    names
+                )  # not this configuration's
         finally:
             context.close()
 
