@@ -149,3 +149,18 @@ def test_the_command_line_answers_for_every_organisation(name, tmp_path):
     report = run("report", "--format", "xlsx", "--as-of", AS_OF, "--out", str(out))
     assert report.returncode == 0, report.stderr
     assert Path(out).stat().st_size > 0
+
+
+def test_a_register_of_its_own_kind_is_counted_and_listed(monkeypatch):
+    """examples/gardsforening: market_days.csv, defined only in kpi.model.registers, on /marknad."""
+    at = start("gardsforening", "sv", monkeypatch)
+    open_page(at, menu_hashes(at)["marknad"])
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "Marknadsdagsregistret 2026"
+    rows = at.table[0].value
+    assert list(rows.columns) == ["Datum", "Plats", "Stånd", "Besökare", "Anteckning"]  # no file rows
+    assert list(rows["Datum"])[:2] == ["2026-10-10", "2026-09-19"]  # newest first
+    assert len(rows) == 8
+    # 520 + 610 + 380 + 740 + 690 + 410 + 560 + 470 = 4 380 visitors; 8 market days.
+    cards = " ".join(element.value for element in at.metric)
+    assert "8" in [element.value for element in at.metric] and "4\u00a0380" in cards

@@ -206,7 +206,8 @@ def register_list(data: Dataset, state: ViewState, name: str) -> None:
     if rows.empty:
         st.info(t("registers.nothing", lang))
         return
-    st.table(register_views.display_table(rows, lang, data), hide_index=True)
+    # The register's own columns, in its order: the file's row numbers are for staff, not this list.
+    st.table(register_views.display_table(rows, lang, data, list(REGISTERS[name].column_names)), hide_index=True)
 
 
 VIEWS: dict[str, View] = {
