@@ -125,3 +125,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop the datasets the run's pages cached (Streamlit's caches, the shared overview cache) and
+    close their DuckDB connections before the interpreter tears DuckDB's bindings down: a
+    connection still alive then is reported as "nanobind: leaked …" on the run's last lines."""
+    import gc
+    import sys
+
+    if "streamlit" in sys.modules:
+        import streamlit as st
+
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    state = sys.modules.get("ui.state")
+    if state is not None:
+        state._SHARED.clear()
+    gc.collect()
+    from kpi.read import tables
+
+    tables._close_all()
