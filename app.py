@@ -22,6 +22,8 @@ st.set_page_config(page_title="Målbild", page_icon="🎯", layout="wide", initi
 lang = current_language()
 page_language(lang)  # <html lang> follows the language: the browser hyphenates Swedish as Swedish
 if not access.allowed("view_dashboard"):  # access.yaml says public: none
+    # A navigation with no menu: without one, Streamlit lists the files of pages/ ("app", "area", …).
+    st.navigation([st.Page("pages/overview.py", default=True)], position="hidden")
     st.title("Målbild")
     access.require("view_dashboard", lang)
 # Streamlit leaves 6rem above the first line; 4rem still clears its 3.75rem header bar, and on a

@@ -2,7 +2,7 @@
 # Installs everything the test suite needs on a fresh Debian/Ubuntu machine, idempotently:
 # Debian's chromium (end-to-end tests, chart images), poppler-utils (pdftotext/pdftoppm),
 # DejaVu fonts (PDF), LibreOffice Calc (opens the Excel exports), faketime (CI runs the quick suite
-# on other calendar days), then a virtualenv in .venv
+# on other calendar days), nginx (the reverse proxy of a many-organisation deployment), then a virtualenv in .venv
 # with requirements-dev.txt. Playwright drives Debian's chromium; it never downloads a browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)  # the proxy in tests/test_hosting.py
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
