@@ -19,9 +19,12 @@ MAX_SESSIONS = 100
 TIMEOUT_S = 120.0
 
 
-async def one_view(port: int, query: str, timeout: float = TIMEOUT_S) -> tuple[float | None, int]:
+async def one_view(
+    port: int, query: str, timeout: float = TIMEOUT_S, path: str = "", cookie: str | None = None
+) -> tuple[float | None, int]:
     """Seconds until the script finished for one new session (None: not within ``timeout``), and
-    how many delta messages the page sent."""
+    how many delta messages the page sent. ``path``: the app's base path behind a proxy
+    (``/matkluster``); ``cookie``: the browser's XSRF cookie, the proxy's sticky key."""
     import websockets
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -29,8 +32,13 @@ async def one_view(port: int, query: str, timeout: float = TIMEOUT_S) -> tuple[f
     deltas = 0
     start = time.perf_counter()
     try:
+        headers = {"Cookie": f"_streamlit_xsrf={cookie}"} if cookie else None
         async with websockets.connect(
-            f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None, open_timeout=timeout
+            f"ws://127.0.0.1:{port}{path}/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=timeout,
+            additional_headers=headers,
         ) as socket:
             message = BackMsg()
             message.rerun_script.query_string = query
