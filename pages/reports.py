@@ -58,7 +58,7 @@ def make_report(
     origin: str,
     fmt: str,
     scope: str,
-    report_lang: str,
+    report_lang: str | None,
     as_of: dt.date | None,
     period_from: dt.date | None = None,
     period_to: dt.date | None = None,
@@ -158,7 +158,7 @@ for project in config.projects:
                 "quick",
                 quick_fmt,
                 project.id,
-                lang,
+                project.report_language or lang,  # the funder's language (Interreg: English)
                 None,  # judged at the period's end (at most today)
                 chosen.start if chosen else None,
                 chosen.end if chosen else None,

@@ -145,7 +145,8 @@ def test_a_project_period_as_excel_with_aggregates_only(public_app):
     assert result["name"] == "matkluster-kismet-2026-01-01_2026-12-31.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(result["data"]))
     # An anonymous visitor: aggregates only (no rows of single observations).
-    assert "Observationer" not in workbook.sheetnames and "Milstolpar" in workbook.sheetnames
+    # The one-click report of an Interreg project is in English (issue 24), whatever the sidebar says.
+    assert "Observations" not in workbook.sheetnames and "Milestones" in workbook.sheetnames
 
 
 def test_changes_since_the_last_pack_are_shown(app):
@@ -184,4 +185,4 @@ def test_a_signed_in_board_gets_the_rows_behind_the_numbers(app):
     app.run()
     app.button(key="quick_kismet").click().run()
     workbook = openpyxl.load_workbook(io.BytesIO(_result(app)["data"]))
-    assert "Observationer" in workbook.sheetnames
+    assert "Observations" in workbook.sheetnames  # KISMET (Interreg): in English

@@ -84,19 +84,25 @@ def test_as_of_defaults_to_the_period_end_capped_at_today(example):
     assert chosen.as_of == d("2025-06-30")  # a date given is a date kept
 
 
-def test_reporting_periods_offer_the_project_and_its_half_years(example):
+def test_reporting_periods_offer_the_project_and_its_decisions_periods(example):
     config = load(*example).config
     periods = report_period.reporting_periods(config, "strukturell", d("2026-11-23"), "sv")
+    # The funding decision's periods (issue 24), not calendar half-years.
     assert [(p.start, p.end) for p in periods] == [
         (d("2024-07-01"), d("2027-06-30")),
-        (d("2026-07-01"), d("2026-12-31")),
+        (d("2026-07-01"), d("2027-02-28")),
         (d("2026-01-01"), d("2026-06-30")),
         (d("2025-07-01"), d("2025-12-31")),
-        (d("2025-01-01"), d("2025-06-30")),
-        (d("2024-07-01"), d("2024-12-31")),
+        (d("2025-04-01"), d("2025-06-30")),
+        (d("2024-07-01"), d("2025-03-31")),
     ]
-    assert periods[2].label == "Halvår 1 2026 (2026-01-01 – 2026-06-30)"
-    assert report_period.default_period(periods, d("2026-11-23")) == 2  # the newest half-year that has ended
+    assert periods[2].label == "Rapport 4: 2026-01-01 – 2026-06-30, ska in 2026-08-31"
+    assert report_period.default_period(periods, d("2026-11-23")) == 2  # the newest period that has ended
+    no_decision = config.model_copy(
+        update={"projects": [p.model_copy(update={"reporting_periods": []}) for p in config.projects]}
+    )
+    halves = report_period.reporting_periods(no_decision, "strukturell", d("2026-11-23"), "sv")
+    assert halves[2].label == "Halvår 1 2026 (2026-01-01 – 2026-06-30)"  # without a decision: half-years
     kismet = report_period.reporting_periods(config, "kismet", d("2026-11-23"), "sv")
     assert report_period.default_period(kismet, d("2026-11-23")) == 0  # ended: the final report
 
@@ -115,7 +121,7 @@ def test_start_and_end_values_and_the_change(example):
 
 
 def test_milestones_due_and_done_in_the_period(example):
-    content = reports.gather(load(*example), reports.ReportSpec(scope="kismet"))
+    content = reports.gather(load(*example), reports.ReportSpec(scope="kismet", lang="sv"))
     counts = report_period.milestone_period_counts(content)
     assert counts == {"due": 6, "done": 5, "late": 0, "open": 1, "done_in_period": 5}
     assert [section.name for section in content.package_sections()] == KISMET_PACKAGES
@@ -140,7 +146,7 @@ def test_activities_held_against_planned_with_participants(example):
 
 
 def test_sources_are_only_those_the_scope_uses_named_for_a_reader(example):
-    content = reports.gather(load(*example), reports.ReportSpec(scope="kismet"))
+    content = reports.gather(load(*example), reports.ReportSpec(scope="kismet", lang="sv"))
     _, rows = report_texts.source_rows(content)
     assert [row[0] for row in rows] == ["Projektens milstolpar"]
 
@@ -163,7 +169,7 @@ def test_file_names_carry_organisation_scope_and_period(example):
 @pytest.fixture(scope="module")
 def kismet_pdf(example, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("kismet") / "kismet.pdf"
-    assert main(_args(example) + ["report", "--scope", "kismet", "--out", str(out)]) == 0
+    assert main(_args(example) + ["report", "--scope", "kismet", "--lang", "sv", "--out", str(out)]) == 0
     return out
 
 

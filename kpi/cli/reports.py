@@ -107,7 +107,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         period_from=args.period_from,
         period_to=args.period_to,
         scope=args.scope,
-        lang=args.lang,
+        lang=args.lang if getattr(args, "lang_chosen", True) else None,
         pack=args.pack,
         csv_dialect=args.csv_dialect,
         include_comments=args.comments,

@@ -180,6 +180,24 @@ class Package(_Strict):
     name: LocalizedText
 
 
+class DecisionPeriod(_Strict):
+    """One reporting period of the funding decision: the report numbered ``number`` covers
+    ``start`` … ``end`` and is due on ``due`` (the funder's date, not a calendar half-year)."""
+
+    number: int = Field(ge=1)
+    start: dt.date
+    end: dt.date
+    due: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DecisionPeriod:
+        if self.end < self.start:
+            raise ValueError(f"reporting period {self.number} ends before it starts")
+        if self.due is not None and self.due < self.end:
+            raise ValueError(f"reporting period {self.number} is due before it ends")
+        return self
+
+
 class Project(_Strict):
     id: str
     name: LocalizedText
@@ -187,6 +205,45 @@ class Project(_Strict):
     start: dt.date | None = None
     end: dt.date | None = None
     packages: list[Package] = Field(default_factory=list)
+    # As the funder knows the project: its reference ("C025", the decision's case number), the
+    # programme, who leads it and who takes part, and the language the funder reads reports in.
+    reference: str | None = None
+    programme: str | None = None
+    lead_partner: str | None = None
+    partners: list[str] = Field(default_factory=list)
+    language: Literal["sv", "en"] | None = None
+    # The reports the funding decision asks for, in order, each with its due date.
+    reporting_periods: list[DecisionPeriod] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _periods_fit(self) -> Project:
+        periods = self.reporting_periods
+        numbers = [period.number for period in periods]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"project {self.id!r}: two reporting periods share a number")
+        for before, after in zip(periods, periods[1:]):
+            if after.start <= before.end:
+                raise ValueError(
+                    f"project {self.id!r}: reporting period {after.number} starts before period {before.number} ends"
+                )
+        for period in periods:
+            if (self.start and period.start < self.start) or (self.end and period.end > self.end):
+                raise ValueError(
+                    f"project {self.id!r}: reporting period {period.number} lies outside the project's start and end"
+                )
+        return self
+
+    @property
+    def report_language(self) -> str | None:
+        """The language the funder reads: ``language``, else English for an Interreg programme."""
+        if self.language:
+            return self.language
+        text = f"{self.programme or ''} {self.funder or ''}".lower()
+        return "en" if "interreg" in text else None
+
+    def is_final(self, period_end: dt.date | None) -> bool:
+        """Whether a report ending on ``period_end`` is the project's final report."""
+        return self.end is not None and period_end is not None and period_end >= self.end
 
 
 class Metric(_Strict):

@@ -64,7 +64,7 @@ def file_name(spec: ReportSpec, organisation: str, made: dt.date | None = None) 
     scope = "alla" if spec.scope == SCOPE_ALL else spec.scope
     stem = organisation if scope == organisation else f"{organisation}-{scope}"
     if spec.pack:
-        stem += "-styrelsepaket" if spec.lang == "sv" else "-board-pack"
+        stem += "-board-pack" if spec.lang == "en" else "-styrelsepaket"
         when = spec.pack.isoformat()
     else:
         end = spec.period_to or spec.as_of or made or clock.today()

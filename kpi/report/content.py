@@ -33,7 +33,7 @@ from kpi import clock
 from kpi.judge.rules import MetricStatus, evaluate_all
 from kpi.model.dataset import Dataset, Series
 from kpi.model.problems import DataError, Problem, UsageError
-from kpi.model.targets import Config, Metric
+from kpi.model.targets import Config, DecisionPeriod, Metric, Project
 from kpi.model.values import as_date, text_or_empty
 from kpi.report.formats import FORMATS
 from kpi.show.packs import BoardPack, Change, changes_since, find_pack, latest_pack
@@ -56,7 +56,9 @@ class ReportSpec:
     period_from: dt.date | None = None
     period_to: dt.date | None = None
     scope: str = SCOPE_ALL
-    lang: str = "sv"
+    # None: the funder's language for a project's report (``language`` in targets.yaml; English
+    # for Interreg), else Swedish.
+    lang: str | None = None
     pack: dt.date | None = None
     csv_dialect: str = "default"
     # The board's comments (and the changes since the last board pack) are board material: a
@@ -165,8 +167,9 @@ def resolve_spec(spec: ReportSpec, config: Config, today: dt.date) -> ReportSpec
                 )
             ]
         )
+    lang = spec.lang or (project.report_language if project else None)
     return dataclasses.replace(
-        spec, as_of=as_of, period_from=period_from, period_to=period_to, lang=normalise_language(spec.lang)
+        spec, as_of=as_of, period_from=period_from, period_to=period_to, lang=normalise_language(lang)
     )
 
 
@@ -199,7 +202,7 @@ class ReportContent:
 
     @property
     def lang(self) -> str:
-        return self.spec.lang
+        return normalise_language(self.spec.lang)
 
     @property
     def kind(self) -> str:
@@ -215,10 +218,28 @@ class ReportContent:
         return scope_label(self.config, self.spec.scope, self.lang)
 
     @property
+    def project(self) -> Project | None:
+        """The project reported on, or None for any other scope."""
+        return self.config.project(self.spec.scope) if self.kind == "project" else None
+
+    @property
     def funder(self) -> str | None:
-        if self.kind != "project":
+        return self.project.funder if self.project else None
+
+    @property
+    def final(self) -> bool:
+        """A project's final report: the period ends on the project's end (or later)."""
+        return self.project is not None and self.project.is_final(self.spec.period_to)
+
+    @property
+    def decision_period(self) -> DecisionPeriod | None:
+        """The funding decision's reporting period the report covers exactly, if any."""
+        if self.project is None:
             return None
-        return self.config.project(self.spec.scope).funder
+        for item in self.project.reporting_periods:
+            if (item.start, item.end) == (self.spec.period_from, self.spec.period_to):
+                return item
+        return None
 
     @property
     def project_name(self) -> str | None:
@@ -229,7 +250,7 @@ class ReportContent:
     @property
     def title(self) -> str:
         if self.kind == "project":
-            return t("period.title_project", self.lang)
+            return t("funders.title_final" if self.final else "period.title_project", self.lang)
         return t("reports.title", self.lang)
 
     def groups(self) -> list[tuple[str, str, list[MetricStatus]]]:
@@ -339,7 +360,7 @@ def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
         start=start,
     )
     if previous is not None:
-        content.changes = changes_since(previous, statuses, content.comments, spec.lang)
+        content.changes = changes_since(previous, statuses, content.comments, content.lang)
     return content
 
 

@@ -170,18 +170,37 @@ def used_files(content: ReportContent) -> set[str]:
 
 @dataclass(frozen=True)
 class ReportingPeriod:
-    """A period a funder asks a report for: the whole project, or one half-year of it."""
+    """A period a funder asks a report for: the whole project, one period of the funding decision
+    (numbered, with its due date) or, for a project without them, one half-year."""
 
     start: dt.date
     end: dt.date
     label: str
+    number: int | None = None
+    due: dt.date | None = None
+
+
+def decision_period_label(number: int, start: dt.date, end: dt.date, due: dt.date | None, lang: str) -> str:
+    """The period in words: "Rapport 3: 2025-07-01 – 2025-12-31, ska in 2026-01-31"."""
+    if due is None:
+        return t("funders.period_label", lang, number=number, start=start.isoformat(), end=end.isoformat())
+    return t(
+        "funders.period_label_due",
+        lang,
+        number=number,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        due=due.isoformat(),
+    )
 
 
 def reporting_periods(config: Config, project_id: str, today: dt.date, lang: str) -> list[ReportingPeriod]:
-    """The whole project, then its half-years (newest first) that have begun by ``today``.
+    """The whole project, then the periods of the funding decision (newest first) that have begun
+    by ``today``; a project whose decision lists none gets its half-years instead.
 
-    Tillväxtverket and Region Sörmland ask for progress per half-year; Interreg for the whole
-    project at its end. A half-year is cut to the project's own start and end.
+    The periods and due dates are the funder's (``reporting_periods`` in targets.yaml): a
+    payment claim to Tillväxtverket or a progress report in Interreg's system covers exactly
+    them. A half-year is cut to the project's own start and end.
     """
     project = config.project(project_id)
     if project.start is None:
@@ -194,6 +213,19 @@ def reporting_periods(config: Config, project_id: str, today: dt.date, lang: str
             t("period.whole_project", lang, start=project.start.isoformat(), end=end.isoformat()),
         )
     ]
+    if project.reporting_periods:
+        decided = [
+            ReportingPeriod(
+                item.start,
+                item.end,
+                decision_period_label(item.number, item.start, item.end, item.due, lang),
+                item.number,
+                item.due,
+            )
+            for item in project.reporting_periods
+            if item.start <= today
+        ]
+        return periods + decided[::-1]
     halves = []
     year, half = project.start.year, 1 if project.start.month <= 6 else 2
     while True:
@@ -222,3 +254,11 @@ def default_period(periods: list[ReportingPeriod], today: dt.date) -> int:
         if period.end < today:
             return index
     return 0
+
+
+def next_due_report(config: Config, project_id: str, today: dt.date) -> tuple[int, dt.date, dt.date, dt.date] | None:
+    """The decision's next report not yet due by ``today``: ``(number, start, end, due)``, or None."""
+    for item in config.project(project_id).reporting_periods:
+        if item.due is not None and item.due >= today:
+            return item.number, item.start, item.end, item.due
+    return None
