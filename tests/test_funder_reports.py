@@ -14,7 +14,8 @@ from kpi.model.targets import Project
 from kpi.read.targets import load_config
 from kpi.report import content as reports
 from kpi.report import period as report_period
-from tests.support import ROOT, d
+from kpi.report.indicators import indicator_results, indicator_rows
+from tests.support import ROOT, d, load, project_fixture
 
 PROJECT = {"id": "p", "name": {"sv": "P"}, "start": "2024-07-01", "end": "2027-06-30"}
 
@@ -90,3 +91,95 @@ def test_a_projects_report_is_in_the_funders_language_by_default():
     assert reports.resolve_spec(reports.ReportSpec(scope="kismet", lang="sv"), config, today).lang == "sv"
     assert reports.resolve_spec(reports.ReportSpec(scope="strukturell"), config, today).lang == "sv"
     assert reports.resolve_spec(reports.ReportSpec(), config, today).lang == "sv"
+
+
+# --- indicators, counted by hand from fixture registers ------------------------------------------
+
+FUNDER_KEYS = """
+    reporting_periods:
+      - {number: 1, start: 2026-01-01, end: 2026-06-30, due: 2026-08-31}
+      - {number: 2, start: 2026-07-01, end: 2026-12-31, due: 2027-02-28}
+    indicators:
+      - code: RCO 84
+        name: {sv: Gemensamt utvecklade och genomförda pilotverksamheter, en: Pilot actions developed jointly and implemented}
+        unit: {sv: piloter, en: pilot actions}
+        target: 8
+        count: {register: activities, where: {indicator: RCO 84}}
+      - code: RCO 87
+        name: {sv: Organisationer som samarbetar över gränserna, en: Organisations cooperating across borders}
+        target: 5
+        count: {register: participants, distinct: org_number}
+      - code: RCO 116
+        name: {sv: Gemensamt utvecklade lösningar, en: Jointly developed solutions}
+        target: 1
+        count: {register: activities, where: {indicator: RCO 116}}
+"""
+ACTIVITIES = """date,type,title,participants,members_present,planned,project,package,indicator
+2026-02-10,other,Pilot A: lokal mat i skolkök,12,,no,kismet,fa2,RCO 84
+2026-03-01,training,Utbildning utan projekt,20,,no,,,
+2026-04-01,other,En annan projekts pilot,7,,no,annat,,RCO 84
+2026-05-20,other,Pilot B: matsvinn i Flen,8,,no,kismet,fa2,RCO 84
+2026-06-30,other,Pilot C: upphandling i Vingåker,5,,no,kismet,fa2,RCO 84
+2026-07-01,other,Pilot D: ekodistrikt Gnesta,9,,no,kismet,fa1,RCO 84
+2026-09-15,other,Pilot E: planerad,,,yes,kismet,fa1,RCO 84
+2026-10-01,other,Gemensam lösning: verktygslåda för kommuner,,,no,kismet,fa1,RCO 116
+"""
+PARTICIPANTS = """date,activity,project,organisation,org_number,email,kommun,org_kind
+2026-02-10,Pilot A: lokal mat i skolkök,kismet,Gårdsbutiken AB,556000-0001,info@gard.example,Flen,företag
+2026-02-10,Pilot A: lokal mat i skolkök,kismet,Flens kommun,212000-0001,kost@flen.example,Flen,kommun
+2026-05-20,Pilot B: matsvinn i Flen,kismet,Gårdsbutiken AB,556000-0001,info@gard.example,Flen,företag
+2026-07-01,Pilot D: ekodistrikt Gnesta,kismet,Gnesta kommun,212000-0002,,Gnesta,kommun
+2026-07-01,Pilot D: ekodistrikt Gnesta,kismet,Mejeriet i Gnesta,,mejeri@example.se,Gnesta,företag
+2026-08-01,Annat,annat,Annan AB,556000-0009,,Nyköping,företag
+"""
+
+
+@pytest.fixture
+def funder_data(tmp_path):
+    data, targets = project_fixture(tmp_path)
+    text = targets.read_text(encoding="utf-8")
+    anchor = '      - {id: fa2, name: {sv: "2 Hållbar konsumtion", en: "2 Sustainable consumption"}}\n'
+    assert anchor in text
+    targets.write_text(text.replace(anchor, anchor + FUNDER_KEYS.lstrip("\n")), encoding="utf-8")
+    (data / "activities.csv").write_text(ACTIVITIES, encoding="utf-8")
+    (data / "participants.csv").write_text(PARTICIPANTS, encoding="utf-8")
+    dataset = load(data, targets)
+    assert not [p for p in dataset.problems if p.severity == "error"], dataset.problems
+    return dataset
+
+
+def _results(dataset, start, end):
+    spec = reports.ReportSpec(scope="kismet", lang="sv", period_from=d(start), period_to=d(end))
+    content = reports.gather(dataset, spec)
+    return {r.indicator.code: r for r in indicator_results(content)}, content
+
+
+def test_indicators_per_period_and_in_total(funder_data):
+    # Period 1 (2026-01-01 – 06-30): pilots A, B and C (C on the period's last day); not the
+    # other project's pilot, not the training without a project.
+    first, _ = _results(funder_data, "2026-01-01", "2026-06-30")
+    assert (first["RCO 84"].in_period, first["RCO 84"].total) == (3, 3)
+    assert [e.text for e in first["RCO 84"].evidence] == [
+        "Pilot A: lokal mat i skolkök",
+        "Pilot B: matsvinn i Flen",
+        "Pilot C: upphandling i Vingåker",
+    ]
+    assert first["RCO 84"].evidence[0].day == d("2026-02-10") and first["RCO 84"].evidence[0].detail == "fa2"
+    # Organisations: Gårdsbutiken (twice: once) and Flens kommun.
+    assert (first["RCO 87"].in_period, first["RCO 87"].total) == (2, 2)
+    assert [e.text for e in first["RCO 87"].evidence] == ["Gårdsbutiken AB", "Flens kommun"]
+    assert (first["RCO 116"].in_period, first["RCO 116"].total) == (0, 0)
+    # Period 2 (2026-07-01 – 12-31): pilot D (E is only planned); Gnesta kommun (the dairy has no
+    # organisation number, the other project's company is not counted); the toolbox.
+    second, _ = _results(funder_data, "2026-07-01", "2026-12-31")
+    assert (second["RCO 84"].in_period, second["RCO 84"].total) == (1, 4)
+    assert (second["RCO 87"].in_period, second["RCO 87"].total) == (1, 3)
+    assert [e.text for e in second["RCO 87"].evidence] == ["Gnesta kommun"]
+    assert (second["RCO 116"].in_period, second["RCO 116"].total) == (1, 1)
+    assert second["RCO 116"].share_of_target() == 1.0
+    # The whole project: everything.
+    whole, content = _results(funder_data, "2026-01-01", "2026-12-31")
+    assert [(r.in_period, r.total) for r in whole.values()] == [(4, 4), (3, 3), (1, 1)]
+    header, rows = indicator_rows(content)
+    assert header == ["Kod", "Indikator", "Mål enligt ansökan", "Uppnått i perioden", "Uppnått totalt"]
+    assert rows[0] == ["RCO 84", "Gemensamt utvecklade och genomförda pilotverksamheter", "8 piloter", "4", "4"]

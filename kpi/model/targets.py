@@ -198,6 +198,48 @@ class DecisionPeriod(_Strict):
         return self
 
 
+class IndicatorCount(_Strict):
+    """How an indicator is counted from a register: its rows of the project (``where`` narrows
+    them, e.g. ``{indicator: RCO 84}``), or the distinct values of one column (``distinct:
+    org_number``: organisations, each counted once, in the period it first took part)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    register_name: str = Field(alias="register")
+    where: dict[str, str] = Field(default_factory=dict)
+    distinct: str | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> IndicatorCount:
+        register = REGISTERS.get(self.register_name)
+        if register is None:
+            raise ValueError(f"unknown register {self.register_name!r}; registers are {', '.join(REGISTERS)}")
+        if register.date_column is None:
+            raise ValueError(f"register {self.register_name!r} has no date: its rows cannot be counted per period")
+        for column in [*self.where, *([self.distinct] if self.distinct else [])]:
+            if column not in register.column_names:
+                raise ValueError(f"register {self.register_name!r} has no column {column!r}")
+        return self
+
+
+class Indicator(_Strict):
+    """One of the funder's indicators (programme output or result), with the application's
+    target, counted from a register (``count``) or read from a goal's observations (``metric``)."""
+
+    code: str
+    name: LocalizedText
+    unit: LocalizedText | None = None
+    target: float = Field(ge=0)
+    count: IndicatorCount | None = None
+    metric: str | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Indicator:
+        if (self.count is None) == (self.metric is None):
+            raise ValueError(f"indicator {self.code!r}: give either count (a register) or metric (observations)")
+        return self
+
+
 class Project(_Strict):
     id: str
     name: LocalizedText
@@ -214,6 +256,8 @@ class Project(_Strict):
     language: Literal["sv", "en"] | None = None
     # The reports the funding decision asks for, in order, each with its due date.
     reporting_periods: list[DecisionPeriod] = Field(default_factory=list)
+    # The funder's indicators with the application's targets.
+    indicators: list[Indicator] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _periods_fit(self) -> Project:
@@ -412,6 +456,14 @@ class Config(_Strict):
                 raise ValueError(
                     f"metric {metric.id!r}: package {metric.package!r} is not a package of {metric.project!r}"
                 )
+        known = {metric.id for metric in self.metrics}
+        for project in self.projects:
+            for indicator in project.indicators:
+                if indicator.metric is not None and indicator.metric not in known:
+                    raise ValueError(
+                        f"project {project.id!r}: indicator {indicator.code!r} reads metric {indicator.metric!r}, "
+                        "which is not among metrics"
+                    )
         return self
 
     # Lookups the UI and reports need; kept here so no page re-derives them.
