@@ -149,7 +149,8 @@ for project in config.projects:
             )
         quick_fmt = middle.selectbox(
             t("period.quick_format", lang),
-            ["pdf", "xlsx"],
+            # The participant list names contacts: only for those who may see member data.
+            ["pdf", "xlsx"] + (["participants"] if access.allowed("view_member_data") else []),
             format_func=lambda key: report_format(key).label(lang),
             key=f"quick_format_{project.id}",
         )

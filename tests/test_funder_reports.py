@@ -7,14 +7,19 @@ the two real projects' reporting periods.
 
 from __future__ import annotations
 
+import dataclasses
+import io
+
+import openpyxl
 import pytest
 from pydantic import ValidationError
 
 from kpi.model.targets import Project
 from kpi.read.targets import load_config
+from kpi.report import build
 from kpi.report import content as reports
 from kpi.report import period as report_period
-from kpi.report.indicators import indicator_results, indicator_rows
+from kpi.report.indicators import indicator_results, indicator_rows, participant_lines, participant_list
 from tests.support import ROOT, d, load, project_fixture
 
 PROJECT = {"id": "p", "name": {"sv": "P"}, "start": "2024-07-01", "end": "2027-06-30"}
@@ -183,3 +188,82 @@ def test_indicators_per_period_and_in_total(funder_data):
     header, rows = indicator_rows(content)
     assert header == ["Kod", "Indikator", "Mål enligt ansökan", "Uppnått i perioden", "Uppnått totalt"]
     assert rows[0] == ["RCO 84", "Gemensamt utvecklade och genomförda pilotverksamheter", "8 piloter", "4", "4"]
+
+
+def test_a_project_report_lists_its_activities_per_package_with_participants(funder_data):
+    _, content = _results(funder_data, "2026-01-01", "2026-06-30")
+    line, header, rows = report_period.activity_summary(content)
+    assert header[2] == "Arbetspaket"
+    # Only KISMET's activities, work package 1 before 2 (none of fa1 in period 1).
+    assert [row[1] for row in rows] == [
+        "Pilot A: lokal mat i skolkök",
+        "Pilot B: matsvinn i Flen",
+        "Pilot C: upphandling i Vingåker",
+    ]
+    assert rows[0][2] == "2 Hållbar konsumtion"
+    # Gårdsbutiken twice, Flens kommun once: two organisations, one of each kind, both in Flen.
+    assert participant_lines(content) == [
+        "2 deltagande organisationer i perioden, per slag: företag 1, kommun 1.",
+        "Per kommun: Flen 2.",
+    ]
+
+
+def test_the_participant_list_has_the_funders_columns(funder_data):
+    spec = reports.ReportSpec(
+        fmt="participants",
+        scope="kismet",
+        lang="sv",
+        period_from=d("2026-07-01"),
+        period_to=d("2026-12-31"),
+        member_level=True,
+    )
+    content = reports.gather(funder_data, spec)
+    header, rows = participant_list(content)
+    assert header == [
+        "Organisation",
+        "Organisationsnummer",
+        "E-post",
+        "Kommun",
+        "Slag av organisation",
+        "Aktivitet",
+        "Datum",
+    ]
+    assert rows == [
+        ["Gnesta kommun", "212000-0002", "", "Gnesta", "kommun", "Pilot D: ekodistrikt Gnesta", "2026-07-01"],
+        [
+            "Mejeriet i Gnesta",
+            "",
+            "mejeri@example.se",
+            "Gnesta",
+            "företag",
+            "Pilot D: ekodistrikt Gnesta",
+            "2026-07-01",
+        ],
+    ]
+    workbook = openpyxl.load_workbook(io.BytesIO(build.render(content)))
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[4]] == header
+    assert sheet["A5"].value == "Gnesta kommun" and sheet["C6"].value == "mejeri@example.se"
+    assert sheet.print_title_rows == "$4:$4"
+    assert build.file_name(content.spec, "matkluster") == "matkluster-kismet-deltagare-2026-07-01_2026-12-31.xlsx"
+    # Aggregates only (the public page): no e-mail column.
+    public = reports.gather(funder_data, dataclasses.replace(spec, member_level=False))
+    assert "E-post" not in participant_list(public)[0]
+
+
+def test_the_final_report_says_not_delivered(funder_data):
+    # The fixture's project ends 2026-12-31: kismet_plan (due 2026-04-30) was never done.
+    final = reports.gather(funder_data, reports.ReportSpec(scope="kismet", lang="sv"))
+    assert final.final and final.title == "Slutrapport för projektet"
+    counts = report_period.milestone_period_counts(final)
+    assert (counts["done"], counts["not_delivered"], counts["late"], counts["open"]) == (1, 1, 0, 0)
+    assert report_period.milestone_summary_line(final).startswith("2 med sista datum i perioden (1 genomförda, 1 ej")
+    states = {item.id: reports.report_state_text(item, True, "sv") for item in final.statuses}
+    assert states["kismet_plan"] == "✘ Ej genomfört"
+    progress = reports.gather(
+        funder_data,
+        reports.ReportSpec(scope="kismet", lang="en", period_from=d("2026-01-01"), period_to=d("2026-06-30")),
+    )
+    assert not progress.final and progress.title == "Project progress report"
+    english_final = reports.gather(funder_data, reports.ReportSpec(scope="kismet"))  # Interreg: English
+    assert english_final.lang == "en" and english_final.title == "Final report"

@@ -123,7 +123,9 @@ def test_start_and_end_values_and_the_change(example):
 def test_milestones_due_and_done_in_the_period(example):
     content = reports.gather(load(*example), reports.ReportSpec(scope="kismet", lang="sv"))
     counts = report_period.milestone_period_counts(content)
-    assert counts == {"due": 6, "done": 5, "late": 0, "open": 1, "done_in_period": 5}
+    # The final report (issue 24): the milestone not done by the project's end is not delivered,
+    # neither "late" nor "open".
+    assert counts == {"due": 6, "done": 5, "late": 0, "open": 0, "not_delivered": 1, "done_in_period": 5}
     assert [section.name for section in content.package_sections()] == KISMET_PACKAGES
     half = reports.ReportSpec(scope="strukturell", period_from=d("2026-01-01"), period_to=d("2026-06-30"))
     content = reports.gather(load(*example), half)
@@ -141,14 +143,15 @@ def test_activities_held_against_planned_with_participants(example):
     held = [row for row in rows if row[4] == "✔ genomförd"]
     assert rows and line.startswith(f"{len(held)} genomförda aktiviteter")
     assert all("2026-01-01" <= row[0] <= "2026-06-30" for row in rows)
-    # a project's report leaves the association's activities out (activities.csv names no project)
-    assert report_period.activity_summary(reports.gather(load(*example), reports.ReportSpec(scope="kismet")))[0] == ""
+    # A project's report lists its own activities (issue 24: activities.csv names the project).
+    kismet = report_period.activity_summary(reports.gather(load(*example), reports.ReportSpec(scope="kismet")))
+    assert kismet[2] and all("Pilot" in row[1] or "partner" in row[1] or "Verktyg" in row[1] for row in kismet[2])
 
 
 def test_sources_are_only_those_the_scope_uses_named_for_a_reader(example):
     content = reports.gather(load(*example), reports.ReportSpec(scope="kismet", lang="sv"))
     _, rows = report_texts.source_rows(content)
-    assert [row[0] for row in rows] == ["Projektens milstolpar"]
+    assert [row[0] for row in rows] == ["Aktivitetsregistret", "Projektens milstolpar", "Deltagarregistret"]
 
 
 def test_file_names_carry_organisation_scope_and_period(example):
@@ -243,7 +246,12 @@ def half_year_xlsx(example, tmp_path_factory) -> Path:
 
 def test_excel_charts_states_names_and_print_setup(half_year_xlsx):
     workbook = openpyxl.load_workbook(half_year_xlsx)
-    assert workbook.sheetnames == ["Sammanfattning", "Milstolpar", "Metod"]  # no single observations here
+    assert workbook.sheetnames == [
+        "Sammanfattning",
+        "Milstolpar",
+        "Aktiviteter i perioden",
+        "Metod",
+    ]  # no single observations here
     summary = workbook["Sammanfattning"]
     header = [cell.value for cell in summary[4]]
     assert header[0] == "Mål" and header[-1] == "Id"

@@ -188,6 +188,8 @@ REGISTERS: dict[str, Register] = {
                 Column("done", "done"),
                 Column("evidence", "text", free_text=True),
                 Column("id", "text"),  # optional: lets one goal in targets.yaml read exactly one milestone
+                # Optional: why it was late, changed or not delivered (a final report prints it).
+                Column("deviation", "text", free_text=True, label=Words("Avvikelse", "Deviation")),
             ),
             filters=("project", "package", "id"),
             keys=("project", "package", "milestone"),

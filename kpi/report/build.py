@@ -70,4 +70,7 @@ def file_name(spec: ReportSpec, organisation: str, made: dt.date | None = None) 
         end = spec.period_to or spec.as_of or made or clock.today()
         when = f"{spec.period_from.isoformat()}_{end.isoformat()}" if spec.period_from else end.isoformat()
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
-    return f"{safe}-{when}.{spec.fmt}"
+    kind = report_format(spec.fmt)
+    if kind.suffix:  # a participant list: named as such, with its own extension
+        safe += "-" + ("participants" if spec.lang == "en" else "deltagare")
+    return f"{safe}-{when}.{kind.extension}"

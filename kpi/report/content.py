@@ -312,9 +312,9 @@ class ReportContent:
         project = self.config.project(self.spec.scope)
         names = {package.id: package.name.get(self.lang) for package in project.packages}
         sections: dict[str | None, PackageSection] = {
-            package_id: PackageSection(package_id, name, [], []) for package_id, name in names.items()
+            package_id: PackageSection(package_id, name, [], [], self.final) for package_id, name in names.items()
         }
-        sections[None] = PackageSection(None, t("reports.no_package", self.lang), [], [])
+        sections[None] = PackageSection(None, t("reports.no_package", self.lang), [], [], self.final)
         for item in self.statuses:
             metric = item.metric
             section = sections[metric.package if metric.package in names else None]
@@ -393,6 +393,28 @@ def milestone_state_text(item: MetricStatus, lang: str) -> str:
     return t(_STATE_KEYS[milestone_state(item)], lang)
 
 
+# In a final report nothing is still under way: a milestone not done is not delivered.
+REPORT_STATES = (*MILESTONE_STATES, "not_delivered")
+REPORT_STATE_KEYS = {
+    "done": "registers.status.done",
+    "late": "registers.status.overdue",
+    "open": "registers.status.open",
+    "not_delivered": "funders.state_not_delivered",
+}
+
+
+def report_state(item: MetricStatus, final: bool) -> str:
+    """:func:`milestone_state`, except that a final report says ``not_delivered`` for any
+    milestone not done by the project's end (neither "late" nor "open": the project is over)."""
+    state = milestone_state(item)
+    return "not_delivered" if final and state != "done" else state
+
+
+def report_state_text(item: MetricStatus, final: bool, lang: str) -> str:
+    """The state in words with its symbol; "✘ Ej genomfört" / "✘ Not delivered" in a final report."""
+    return t(REPORT_STATE_KEYS[report_state(item, final)], lang)
+
+
 @dataclass
 class PackageSection:
     """One work package (or focus area) of a project: its milestones in the period and its metrics."""
@@ -401,11 +423,12 @@ class PackageSection:
     name: str
     milestones: list[MetricStatus]
     metrics: list[MetricStatus]
+    final: bool = False
 
     def state_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(MILESTONE_STATES, 0)
+        counts = dict.fromkeys(REPORT_STATES, 0)
         for item in self.milestones:
-            counts[milestone_state(item)] += 1
+            counts[report_state(item, self.final)] += 1
         return counts
 
 

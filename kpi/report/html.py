@@ -12,7 +12,7 @@ import base64
 from html import escape
 
 from kpi.judge.explain import explanation
-from kpi.report.content import ReportContent, milestone_state_text
+from kpi.report.content import ReportContent, report_state_text
 from kpi.report.images import chart_images, timeline_key
 from kpi.report.period import activity_summary, period_value_rows
 from kpi.report.texts import (
@@ -114,7 +114,7 @@ def render_html(content: ReportContent) -> bytes:
                         item.metric.display_name(lang),
                         item.metric.due_date.isoformat(),
                         item.done_date.isoformat() if item.done_date else "–",
-                        milestone_state_text(item, lang),
+                        report_state_text(item, content.final, lang),
                     ]
                     for item in section.milestones
                 ]

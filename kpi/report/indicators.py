@@ -172,3 +172,63 @@ def evidence_lines(result: IndicatorResult, lang: str) -> list[str]:
         detail = f" ({item.detail})" if item.detail else ""
         lines.append(f"{day} – {item.text}{detail}")
     return lines or [t("funders.no_evidence", lang)]
+
+
+def participants_in_period(content: ReportContent) -> pd.DataFrame | None:
+    """The reported project's participant rows dated in the period (None without the register)."""
+    frame = project_rows(content, "participants")
+    if frame is None:
+        return None
+    return frame[[content.in_period(day) for day in frame["date"]]].reset_index(drop=True)
+
+
+def participant_lines(content: ReportContent) -> list[str]:
+    """How the target group was reached: organisations taking part in the period, each counted
+    once, by kind of organisation and by kommun ("14 organisationer: företag 10, kommun 4")."""
+    frame = participants_in_period(content)
+    if frame is None or frame.empty:
+        return []
+    lang = content.lang
+    keys = [
+        text_or_empty(number) or text_or_empty(name) for number, name in zip(frame["org_number"], frame["organisation"])
+    ]
+    unique = frame.assign(_key=keys).drop_duplicates(subset=["_key"], keep="first")
+
+    def counted(column: str) -> str:
+        counts = unique[column].map(text_or_empty).replace("", "–").value_counts()
+        ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        return ", ".join(f"{name} {format_number(float(count), lang, 0)}" for name, count in ordered)
+
+    return [
+        t("funders.participants_by_kind", lang, count=len(unique), kinds=counted("org_kind")),
+        t("funders.participants_by_kommun", lang, kommuner=counted("kommun")),
+    ]
+
+
+PARTICIPANT_COLUMNS = ("organisation", "org_number", "email", "kommun", "org_kind", "activity", "date")
+
+
+def participant_list(content: ReportContent) -> tuple[list[str], list[list[str]]]:
+    """The funder's participant list ("deltagarlista") for the period: one row per organisation
+    and activity, with the organisation's name, number and e-mail first."""
+    lang = content.lang
+    definition = register_def("participants")
+    # An e-mail address names a person: only in a report for those who may see member data.
+    columns = [name for name in PARTICIPANT_COLUMNS if content.spec.member_level or name != "email"]
+    header = []
+    for name in columns:
+        label = definition.column(name).label
+        header.append(label.get(lang) if label else name)
+    frame = participants_in_period(content)
+    if frame is None:
+        return header, []
+    rows = []
+    for _, record in frame.iterrows():
+        rows.append(
+            [
+                record[name].isoformat() if name == "date" and record[name] else text_or_empty(record[name])
+                for name in columns
+            ]
+        )
+    rows.sort(key=lambda row: (row[0].casefold(), row[-1], row[-2]))
+    return header, rows

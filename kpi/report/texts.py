@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kpi.judge.rules import MetricStatus
 from kpi.model.problems import errors
+from kpi.model.registers import REGISTERS
 from kpi.model.targets import Config
 from kpi.model.values import text_or_empty
 from kpi.report.content import ReportContent, ReportSpec, number_text, value_text
@@ -252,7 +253,13 @@ def source_rows(content: ReportContent) -> tuple[list[str], list[list[str]]]:
             kind = t("reports.kind_metrics", lang)
         else:
             key = f"period.source.{info.kind}"
-            name = t(key, lang) if info.kind in ("members", "agreements", "activities", "milestones") else info.kind
+            title = REGISTERS[info.kind].title if info.kind in REGISTERS else None
+            if info.kind in ("members", "agreements", "activities", "milestones"):
+                name = t(key, lang)
+            elif title is not None:  # a register that names itself ("Deltagarregistret")
+                name = title.get(lang)[:1].upper() + title.get(lang)[1:]
+            else:
+                name = info.kind
             kind = t("period.source_register", lang)
         modified = f"{info.modified:%Y-%m-%d %H:%M}" if info.modified else "–"
         rows.append([name, kind, format_number(info.rows, lang), modified])

@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from kpi.judge.explain import explanation, status_record
 from kpi.judge.rules import STATUSES, MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.values import as_text
-from kpi.report.content import MILESTONE_STATES, ReportContent, milestone_state, milestone_state_text
+from kpi.report.content import MILESTONE_STATES, ReportContent, report_state, report_state_text
 from kpi.report.period import activity_summary
 from kpi.report.texts import (
     change_lines,
@@ -245,7 +245,7 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
         start_value = before.value if before is not None and item.metric.kind_of.has_targets else None
         for col, key in enumerate(keys):
             if key == "value" and item.metric.kind_of.done_or_not:
-                _text(sheet, row, col, milestone_state_text(item, lang))  # words, not 0/1
+                _text(sheet, row, col, report_state_text(item, content.final, lang))  # words, not 0/1
             elif key == "start_value":
                 _number(sheet, row, col, start_value, number)
             elif key == "change":
@@ -571,7 +571,7 @@ def _milestone_sheet(
             _text(sheet, row, 1, label, styles.wrap)
             _date(sheet, row, 2, item.metric.due, styles.date)
             _date(sheet, row, 3, item.done_date, styles.date)
-            _text(sheet, row, 4, milestone_state_text(item, lang))
+            _text(sheet, row, 4, report_state_text(item, content.final, lang))
             _text(sheet, row, 5, status_label(item.status, lang), styles.status[item.status])
             _text(sheet, row, 6, item.id)
             _fit_row(sheet, row, [(item.metric.display_name(lang), 52), (label, 34)])
@@ -581,20 +581,21 @@ def _milestone_sheet(
     sheet.freeze_panes(header_row + 1, 1)
     # The chart's own table: one row per package, done / late / open.
     table = row + 3
-    names = [t("period.col_package", lang)] + [t(_STATE_WORDS[state], lang) for state in MILESTONE_STATES]
+    states = ("done", "not_delivered") if content.final else MILESTONE_STATES
+    names = [t("period.col_package", lang)] + [t(_STATE_WORDS[state], lang) for state in states]
     for col, text in enumerate(names):
         _text(sheet, table, col, text, styles.header)
     for offset, (label, items) in enumerate(groups, start=1):
-        counts = dict.fromkeys(MILESTONE_STATES, 0)
+        counts = dict.fromkeys(states, 0)
         for item in items:
-            counts[milestone_state(item)] += 1
+            counts[report_state(item, content.final)] += 1
         _text(sheet, table + offset, 0, label)
-        for col, state in enumerate(MILESTONE_STATES, start=1):
+        for col, state in enumerate(states, start=1):
             sheet.write_number(table + offset, col, counts[state])
     first, last = table + 1, table + len(groups)
     name = sheet.get_name()
     chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
-    for col, state in enumerate(MILESTONE_STATES, start=1):
+    for col, state in enumerate(states, start=1):
         colour = _STATE_COLOURS[state]
         chart.add_series(
             {
@@ -618,10 +619,20 @@ def _milestone_sheet(
     return header_row
 
 
-_STATE_WORDS = {"done": "registers.status.done", "late": "registers.status.overdue", "open": "registers.status.open"}
-_STATE_COLOURS = {"done": "#1A7F37", "late": "#CF222E", "open": "#2F81F7"}
+_STATE_WORDS = {
+    "done": "registers.status.done",
+    "late": "registers.status.overdue",
+    "open": "registers.status.open",
+    "not_delivered": "funders.state_not_delivered",
+}
+_STATE_COLOURS = {"done": "#1A7F37", "late": "#CF222E", "open": "#2F81F7", "not_delivered": "#CF222E"}
 # A pattern as well as a colour, so the states differ in a black-and-white print too.
-_STATE_PATTERNS = {"done": None, "late": "wide_upward_diagonal", "open": "percent_20"}
+_STATE_PATTERNS = {
+    "done": None,
+    "late": "wide_upward_diagonal",
+    "open": "percent_20",
+    "not_delivered": "wide_upward_diagonal",
+}
 
 
 def _activities_sheet(sheet: Worksheet, line: str, header: list[str], rows: list[list[str]], styles: _Styles) -> int:
