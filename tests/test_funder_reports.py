@@ -169,7 +169,10 @@ def test_indicators_per_period_and_in_total(funder_data):
         "Pilot B: matsvinn i Flen",
         "Pilot C: upphandling i Vingåker",
     ]
-    assert first["RCO 84"].evidence[0].day == d("2026-02-10") and first["RCO 84"].evidence[0].detail == "fa2"
+    assert (
+        first["RCO 84"].evidence[0].day == d("2026-02-10")
+        and first["RCO 84"].evidence[0].detail == "2 Hållbar konsumtion"
+    )
     # Organisations: Gårdsbutiken (twice: once) and Flens kommun.
     assert (first["RCO 87"].in_period, first["RCO 87"].total) == (2, 2)
     assert [e.text for e in first["RCO 87"].evidence] == ["Gårdsbutiken AB", "Flens kommun"]

@@ -108,14 +108,14 @@ def _from_register(content: ReportContent, indicator: Indicator) -> IndicatorRes
     in_period = frame[[content.in_period(day) for day in frame[date_column]]]
     label = _LABELS.get(count.register_name, count.distinct or date_column)
     detail = _DETAILS.get(count.register_name)
-    evidence = [
-        Evidence(
-            record[date_column],
-            text_or_empty(record[label]),
-            text_or_empty(record[detail]) if detail else "",
-        )
-        for _, record in in_period.iterrows()
-    ]
+    # A work package by its name, not its id.
+    names = (
+        {package.id: package.name.get(content.lang) for package in content.project.packages} if content.project else {}
+    )
+    evidence = []
+    for _, record in in_period.iterrows():
+        extra = text_or_empty(record[detail]) if detail else ""
+        evidence.append(Evidence(record[date_column], text_or_empty(record[label]), names.get(extra, extra)))
     return IndicatorResult(indicator, float(len(in_period)), float(len(frame)), evidence)
 
 
