@@ -15,11 +15,13 @@ import pytest
 from pydantic import ValidationError
 
 from kpi.model.targets import Project
+from kpi.read.load import load_dataset
 from kpi.read.targets import load_config
-from kpi.report import build
+from kpi.report import build, narratives
 from kpi.report import content as reports
 from kpi.report import period as report_period
 from kpi.report.indicators import indicator_results, indicator_rows, participant_lines, participant_list
+from kpi.write import store
 from tests.support import ROOT, d, load, project_fixture
 
 PROJECT = {"id": "p", "name": {"sv": "P"}, "start": "2024-07-01", "end": "2027-06-30"}
@@ -270,3 +272,96 @@ def test_the_final_report_says_not_delivered(funder_data):
     assert not progress.final and progress.title == "Project progress report"
     english_final = reports.gather(funder_data, reports.ReportSpec(scope="kismet"))  # Interreg: English
     assert english_final.lang == "en" and english_final.title == "Final report"
+
+
+# --- the funder's narrative sections --------------------------------------------------------------
+
+
+def test_strukturell_period_3_has_its_four_sections_and_limits(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    data, targets = tmp_path / "data", ROOT / "targets.yaml"
+    config = load_config(targets)
+    project = config.project("strukturell")
+    period = narratives.period_key(project, d("2025-07-01"), d("2025-12-31"))
+    assert period == "3"
+    assert [s.name.get("sv") for s in narratives.sections_for(project, final=False)] == [
+        "Övergripande uppgifter",
+        "Arbetssätt och organisation",
+        "Aktiviteter",
+        "Projektets resultat",
+    ]
+    assert len(narratives.sections_for(project, final=True)) == 8  # the final report adds four
+    # Over the limit (2 000): refused with its count, nothing written.
+    refused = narratives.save_text(
+        data, config, "strukturell", period, "overview", "x" * 2001, editor="Anna", today=d("2026-02-01")
+    )
+    assert isinstance(refused, list) and refused[0].format("sv").endswith(
+        "texten i ”Övergripande uppgifter” har 2001 tecken, högst 2000 får plats; korta den och spara igen"
+    )
+    assert not (data / "narratives.csv").exists()
+    # At the limit, with a line break and a formula-looking start: saved as text.
+    text = "=Vi har nått 24 företag.\n*Inte* markdown."
+    result = narratives.save_text(
+        data, config, "strukturell", period, "overview", text, editor="Anna", today=d("2026-02-01")
+    )
+    assert not isinstance(result, list) and result.saved, result
+    assert narratives.stored_texts(data, "strukturell", "3") == {"overview": text}
+    dataset = load_dataset(data, targets, today=d("2026-02-01"))
+    spec = reports.ReportSpec(fmt="text", scope="strukturell", period_from=d("2025-07-01"), period_to=d("2025-12-31"))
+    content = reports.gather(dataset, spec)
+    exported = build.render(content).decode("utf-8")
+    assert (
+        "== Övergripande uppgifter (41 av högst 2 000 tecken) ==\n=Vi har nått 24 företag.\n*Inte* markdown."
+        in exported.replace("\u00a0", " ")
+    )
+    for name in ("Arbetssätt och organisation", "Aktiviteter", "Projektets resultat"):
+        assert f"== {name} (0 av högst" in exported
+    assert "Avvikelser i tid och budget" not in exported  # not a final report
+    assert "Rapport 3 av 6" not in exported and "Företag Företag som deltar i projektet" in exported
+    # Logged and undoable like any data file.
+    log = store.read_changelog(data)
+    assert log[-1].file == "narratives.csv"
+    undone = store.undo_last(data, "Anna", config=config)
+    assert undone.saved and not (data / "narratives.csv").exists()
+
+
+def test_a_narrative_text_survives_a_kill_during_its_save(tmp_path):
+    import os
+    import shutil
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    data = tmp_path / "data"
+    config = load_config(ROOT / "targets.yaml")
+    first = narratives.save_text(
+        data, config, "kismet", "6", "main_achievements", "Eight pilots.", editor="Anna", today=d("2026-02-01")
+    )
+    assert not isinstance(first, list) and first.saved
+    pid = os.fork()
+    if pid == 0:  # the child dies while the new file replaces the old one
+        try:
+            store._crash_point = lambda name: os._exit(137) if name == "replace" else None
+            narratives.save_text(
+                data, config, "kismet", "6", "main_achievements", "Half-written", editor="Bo", today=d("2026-02-01")
+            )
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 137
+    store.recover(data)
+    texts = narratives.stored_texts(data, "kismet", "6")
+    assert texts["main_achievements"] in ("Eight pilots.", "Half-written")  # one whole version, never half
+    # A save after recovery works and is logged.
+    again = narratives.save_text(
+        data,
+        config,
+        "kismet",
+        "6",
+        "main_achievements",
+        "Eight pilots, one toolbox.",
+        editor="Anna",
+        today=d("2026-02-01"),
+    )
+    assert not isinstance(again, list) and again.saved
+    assert narratives.stored_texts(data, "kismet", "6") == {"main_achievements": "Eight pilots, one toolbox."}

@@ -247,6 +247,21 @@ REGISTERS: dict[str, Register] = {
             shown=("date", "activity", "organisation", "org_kind", "kommun", "row"),
             title=Words("deltagarregistret", "the participant register"),
         ),
+        # The texts a coordinator writes for the funder's form: one per project, reporting period
+        # and section (targets.yaml: a project's ``sections``). Saved like any data file.
+        Register(
+            "narratives",
+            "narratives.csv",
+            (
+                Column("project", "text", required=True, needed=True, label=Words("Projekt", "Project")),
+                Column("period", "text", required=True, needed=True, label=Words("Period", "Period")),
+                Column("section", "text", required=True, needed=True, label=Words("Avsnitt", "Section")),
+                Column("text", "text", required=True, free_text=True, label=Words("Text", "Text")),
+            ),
+            filters=(),
+            keys=("project", "period", "section"),
+            title=Words("rapporttexterna", "the report texts"),
+        ),
     )
 }
 PERSONAL_REGISTERS = frozenset(name for name, register in REGISTERS.items() if register.personal)

@@ -240,6 +240,24 @@ class Indicator(_Strict):
         return self
 
 
+class NarrativeSection(_Strict):
+    """One free-text field of the funder's form ("Main achievements", "Arbetssätt och
+    organisation"), with its character limit; ``final: true`` only in the final report."""
+
+    id: str
+    name: LocalizedText
+    limit: int | None = Field(default=None, ge=1)
+    help: LocalizedText | None = None
+    final: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, value: str) -> str:
+        if not METRIC_ID.match(value):
+            raise ValueError("use only a-z, 0-9 and _")
+        return value
+
+
 class Project(_Strict):
     id: str
     name: LocalizedText
@@ -258,6 +276,8 @@ class Project(_Strict):
     reporting_periods: list[DecisionPeriod] = Field(default_factory=list)
     # The funder's indicators with the application's targets.
     indicators: list[Indicator] = Field(default_factory=list)
+    # The free-text sections of the funder's report form, in its order, with their limits.
+    sections: list[NarrativeSection] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _periods_fit(self) -> Project:

@@ -71,6 +71,6 @@ def file_name(spec: ReportSpec, organisation: str, made: dt.date | None = None) 
         when = f"{spec.period_from.isoformat()}_{end.isoformat()}" if spec.period_from else end.isoformat()
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
     kind = report_format(spec.fmt)
-    if kind.suffix:  # a participant list: named as such, with its own extension
+    if kind.name == "participants":  # a participant list: named as such
         safe += "-" + ("participants" if spec.lang == "en" else "deltagare")
     return f"{safe}-{when}.{kind.extension}"

@@ -23,6 +23,7 @@ from kpi.judge.explain import explanation
 from kpi.report.content import REPORT_STATE_KEYS, REPORT_STATES, ReportContent, report_state_text
 from kpi.report.images import CHART_HEIGHT, CHART_WIDTH, chart_images, timeline_key
 from kpi.report.indicators import evidence_lines, indicator_results, indicator_rows, participant_lines
+from kpi.report.narratives import report_sections
 from kpi.report.period import activity_summary, milestone_notes, period_value_rows
 from kpi.report.texts import (
     change_lines,
@@ -196,6 +197,7 @@ def render_pdf(content: ReportContent) -> bytes:
     _title_page(pdf)
     _summary(pdf)
     _changes(pdf)
+    _narratives(pdf)
     _indicators(pdf)
     _period_values(pdf)
     _activities(pdf)
@@ -212,6 +214,21 @@ def render_pdf(content: ReportContent) -> bytes:
                 _metric_section(pdf, item, images)
     _method_and_sources(pdf)
     return bytes(pdf.output())
+
+
+def _narratives(pdf: ReportPDF) -> None:
+    """The funder's sections as the coordinator wrote them (plain text, never Markdown)."""
+    content = pdf.content
+    sections = report_sections(content)
+    if not any(item.text for item in sections):
+        return
+    lang = content.lang
+    pdf.ln(3)
+    pdf.heading(t("funders.sections_heading", lang), 13)
+    for item in sections:
+        pdf.paragraph(item.name(lang), 10.5, bold=True)
+        pdf.paragraph(item.text or "–", 9.5)
+        pdf.ln(2)
 
 
 def _indicators(pdf: ReportPDF) -> None:
