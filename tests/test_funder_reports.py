@@ -365,3 +365,60 @@ def test_a_narrative_text_survives_a_kill_during_its_save(tmp_path):
     )
     assert not isinstance(again, list) and again.saved
     assert narratives.stored_texts(data, "kismet", "6") == {"main_achievements": "Eight pilots, one toolbox."}
+
+
+# --- the KISMET final report read back ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_copy(tmp_path_factory):
+    import shutil
+
+    folder = tmp_path_factory.mktemp("example24")
+    shutil.copytree(ROOT / "data", folder / "data")
+    shutil.copy(ROOT / "targets.yaml", folder / "targets.yaml")
+    return folder / "data", folder / "targets.yaml"
+
+
+def _cli(example_copy, *args: str) -> int:
+    from kpi.cli import main
+
+    return main(["--data", str(example_copy[0]), "--targets", str(example_copy[1]), *args])
+
+
+def test_the_kismet_final_report_in_word_is_english_with_indicators(example_copy, tmp_path):
+    import docx
+
+    config = load_config(example_copy[1])
+    saved = narratives.save_text(
+        example_copy[0],
+        config,
+        "kismet",
+        "2023-01-01_2025-12-31",
+        "main_achievements",
+        "Eight local pilots ran.",
+        editor="Anna",
+    )
+    assert not isinstance(saved, list) and saved.saved
+    out = tmp_path / "kismet.docx"
+    assert _cli(example_copy, "report", "--scope", "kismet", "--out", str(out)) == 0  # no --lang: English
+    document = docx.Document(str(out))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "Final report" in text and "Project reference: C025" in text and "Lead partner: Södertälje kommun" in text
+    assert "6 due in the period (5 delivered, 1 not delivered)" in text
+    assert "deviation: Handlingsplanen remissbehandlas" in text  # the not-delivered milestone's comment
+    assert "evidence: Kommunikationsplan v1.0" in text and "Eight local pilots ran." in text
+    for name in ("Main achievements", "Problems encountered and solutions", "Durability of the project's outputs"):
+        assert name in text  # every section of the form, the final one's own too
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    indicators = next(table for table in tables if table[0][0] == "Code")
+    assert indicators[1] == [
+        "RCO 84",
+        "Pilot actions developed jointly and implemented in projects",
+        "8 pilot actions",
+        "8",
+        "8",
+    ]
+    assert indicators[3][0] == "RCO 116" and indicators[3][3:] == ["1", "1"]
+    states = [row[3] for table in tables if table[0][0] == "Milestone" for row in table[1:]]
+    assert "✘ Not delivered" in states and "○ Open" not in states

@@ -58,6 +58,12 @@ REPORT_FORMATS: dict[str, ReportFormat] = {
         ),
         ReportFormat("csv", "text/csv", "kpi.report.csv_table:render_csv"),
         ReportFormat("html", "text/html", "kpi.report.html:render_html", draws_charts=True),
+        # The funder's report as a Word document (issue 24).
+        ReportFormat(
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "kpi.report.word:render_docx",
+        ),
         # Every narrative section as plain text, to paste into the funder's web form (issue 24).
         ReportFormat("text", "text/plain", "kpi.report.narratives:render_text", suffix="txt"),
         # The funder's participant list for a project's period (issue 24).
