@@ -150,7 +150,7 @@ for project in config.projects:
         quick_fmt = middle.selectbox(
             t("period.quick_format", lang),
             # The participant list names contacts: only for those who may see member data.
-            ["pdf", "xlsx"] + (["participants"] if access.allowed("view_member_data") else []),
+            ["pdf", "docx", "xlsx", "text"] + (["participants"] if access.allowed("view_member_data") else []),
             format_func=lambda key: report_format(key).label(lang),
             key=f"quick_format_{project.id}",
         )

@@ -137,7 +137,7 @@ def test_a_project_period_as_excel_with_aggregates_only(public_app):
     periods = app.selectbox(key="quick_period_kismet")
     assert periods.options[0].startswith("Hela projektet (2026-01-01 – 2026-12-31)")
     periods.select_index(0)
-    app.selectbox(key="quick_format_kismet").select_index(1)  # Excel
+    app.selectbox(key="quick_format_kismet").select_index(2)  # Excel (after PDF and Word)
     app.run()
     app.button(key="quick_kismet").click().run()
     assert not app.exception
@@ -181,7 +181,7 @@ def test_a_signed_in_board_gets_the_rows_behind_the_numbers(app):
     import openpyxl
 
     app.selectbox(key="quick_period_kismet").select_index(0)
-    app.selectbox(key="quick_format_kismet").select_index(1)  # Excel
+    app.selectbox(key="quick_format_kismet").select_index(2)  # Excel (after PDF and Word)
     app.run()
     app.button(key="quick_kismet").click().run()
     workbook = openpyxl.load_workbook(io.BytesIO(_result(app)["data"]))

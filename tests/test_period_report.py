@@ -184,12 +184,14 @@ def test_kismet_final_report_pdf(kismet_pdf):
     ).stdout
     flat = _normal(text)
     assert "1 januari 2023 – 31 december 2025" in flat and "31 december 2025 (2025-12-31)" in flat
-    assert "Interreg Baltic Sea Region" in flat and "Lägesrapport för projektet" in flat
+    # The final report (issue 24): its title, and the milestone not done is not delivered.
+    assert "Interreg Baltic Sea Region" in flat and "Slutrapport för projektet" in flat
     for package in KISMET_PACKAGES:
         assert f"Arbetspaket {package}" in flat
     for name in ("Intern kommunikationsplan", "Offentlig upphandling används", "Strategi och handlingsplan"):
         assert name in flat
-    assert "✔ Klart" in flat and "○ Pågår" in flat  # states in words and symbols
+    assert "✔ Klart" in flat and "✘ Ej genomfört" in flat and "○ Pågår" not in flat  # states in words and symbols
+    assert "avvikelse: Handlingsplanen remissbehandlas" in flat and "RCO 84" in flat
     lowered = flat.lower()
     for word in BOARD_WORDS + TECH_WORDS:
         assert word not in lowered, word
