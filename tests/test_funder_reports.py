@@ -422,3 +422,26 @@ def test_the_kismet_final_report_in_word_is_english_with_indicators(example_copy
     assert indicators[3][0] == "RCO 116" and indicators[3][3:] == ["1", "1"]
     states = [row[3] for table in tables if table[0][0] == "Milestone" for row in table[1:]]
     assert "✘ Not delivered" in states and "○ Open" not in states
+
+
+@pytest.mark.slow
+def test_every_period_of_both_decisions_makes_word_excel_and_text(example_copy):
+    import docx
+
+    dataset = load_dataset(*example_copy, today=d("2027-10-01"))
+    for project in dataset.config.projects:
+        for period in project.reporting_periods:
+            for fmt in ("docx", "xlsx", "text"):
+                spec = reports.ReportSpec(fmt=fmt, scope=project.id, period_from=period.start, period_to=period.end)
+                content = reports.gather(dataset, spec)
+                body = build.render(content)
+                assert body, (project.id, period.number, fmt)
+                if fmt == "text":
+                    text = body.decode("utf-8")
+                    # Every section of the form, the final report's own ones only in the last period.
+                    for section in narratives.sections_for(project, content.final):
+                        assert f"== {section.name.get(content.lang)} (" in text
+                    assert content.final == (period.end == project.end)
+                if fmt == "docx":
+                    words = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+                    assert ("Final report" in words or "Slutrapport" in words) == content.final
