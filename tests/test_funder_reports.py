@@ -445,3 +445,26 @@ def test_every_period_of_both_decisions_makes_word_excel_and_text(example_copy):
                 if fmt == "docx":
                     words = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
                     assert ("Final report" in words or "Slutrapport" in words) == content.final
+
+
+def test_the_html_report_escapes_a_narrative_and_carries_the_indicators(funder_data, tmp_path):
+    config = funder_data.config
+    sections = [{"id": "main", "name": {"sv": "Resultat", "en": "Main achievements"}, "limit": 100}]
+    project = config.project("kismet").model_copy(
+        update={"sections": [narratives.NarrativeSection(**item) for item in sections]}
+    )
+    dataset = dataclasses.replace(
+        funder_data,
+        config=config.model_copy(update={"projects": [project]}),
+        data_dir=tmp_path,
+    )
+    saved = narratives.save_text(
+        tmp_path, dataset.config, "kismet", "1", "main", "<b>fet</b> **inte markdown**", editor="Anna"
+    )
+    assert isinstance(saved, list) is False
+    spec = reports.ReportSpec(
+        fmt="html", scope="kismet", lang="en", period_from=d("2026-01-01"), period_to=d("2026-06-30")
+    )
+    page = build.render(reports.gather(dataset, spec)).decode("utf-8")
+    assert "<p>&lt;b&gt;fet&lt;/b&gt; **inte markdown**</p>" in page and "<b>fet</b>" not in page
+    assert "<h2>Indicators</h2>" in page and "Pilot A: lokal mat i skolkök" in page
