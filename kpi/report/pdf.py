@@ -244,7 +244,7 @@ def _indicators(pdf: ReportPDF) -> None:
     pdf.grid(
         header,
         rows,
-        [24, PAGE_WIDTH - 24 - 34 - 28 - 26, 34, 28, 26],
+        [32, PAGE_WIDTH - 32 - 34 - 28 - 26, 34, 28, 26],
         size=9,
         align=["LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"],
     )
