@@ -23,7 +23,9 @@ from kpi.write.packs import save_pack
 
 def register(commands: Any) -> None:
     """``kpi report`` and ``kpi snapshot save|list`` (board packs)."""
-    report = commands.add_parser("report", help="a report for funders or the board: pdf, xlsx, csv, html, docx, text or participants")
+    report = commands.add_parser(
+        "report", help="a report for funders or the board: pdf, xlsx, csv, html, docx, text or participants"
+    )
     add_common(report)
     report.add_argument(
         "--format", dest="report_format", choices=FORMATS, default=None, help="default: from the --out file's extension"
