@@ -18,7 +18,7 @@ import streamlit as st
 
 from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError
-from kpi.report import build
+from kpi.report import build, narratives
 from kpi.report import content as reports
 from kpi.report import period as report_period
 from kpi.report.formats import FORMATS, report_format
@@ -58,7 +58,7 @@ def make_report(
     origin: str,
     fmt: str,
     scope: str,
-    report_lang: str,
+    report_lang: str | None,
     as_of: dt.date | None,
     period_from: dt.date | None = None,
     period_to: dt.date | None = None,
@@ -149,7 +149,8 @@ for project in config.projects:
             )
         quick_fmt = middle.selectbox(
             t("period.quick_format", lang),
-            ["pdf", "xlsx"],
+            # The participant list names contacts: only for those who may see member data.
+            ["pdf", "docx", "xlsx", "text"] + (["participants"] if access.allowed("view_member_data") else []),
             format_func=lambda key: report_format(key).label(lang),
             key=f"quick_format_{project.id}",
         )
@@ -158,7 +159,7 @@ for project in config.projects:
                 "quick",
                 quick_fmt,
                 project.id,
-                lang,
+                project.report_language or lang,  # the funder's language (Interreg: English)
                 None,  # judged at the period's end (at most today)
                 chosen.start if chosen else None,
                 chosen.end if chosen else None,
@@ -170,6 +171,56 @@ for index, scope in enumerate([config.own_scope(), reports.SCOPE_ALL]):
         make_report("quick", "pdf", scope, lang, state.as_of)
 download("quick")
 st.caption(t("period.aggregates_only", lang))
+
+
+# --- the funder's narrative sections: written here, saved as data (editors only) ------------------
+def narrative_editor(project, periods: list) -> None:
+    """Each section of the funder's form for one period, with a live count against its limit
+    (the text box counts as the person types); saved through the data store, undoable."""
+    chosen = st.selectbox(
+        t("period.quick_period", lang),
+        periods,
+        index=report_period.default_period(periods, data.today),
+        format_func=lambda period: period.label,
+        key=f"narrative_period_{project.id}",
+    )
+    period = narratives.period_key(project, chosen.start, chosen.end)
+    final = project.is_final(chosen.end)
+    stored = narratives.stored_texts(data.data_dir, project.id, period)
+    viewer = access.current_viewer()
+    editor = viewer.name or viewer.email or ""
+    with st.form(f"narratives_{project.id}_{period}"):
+        texts = {}
+        for section in narratives.sections_for(project, final):
+            texts[section.id] = st.text_area(
+                section.name.get(lang),
+                value=stored.get(section.id, ""),
+                max_chars=section.limit,
+                help=section.help.get(lang) if section.help else None,
+                key=f"narrative_{project.id}_{period}_{section.id}",
+            )
+        if st.form_submit_button(t("funders.save_texts", lang), type="primary"):
+            for section_id, text in texts.items():
+                if text.strip() == stored.get(section_id, "").strip():
+                    continue
+                result = narratives.save_text(
+                    data.data_dir, config, project.id, period, section_id, text, editor=editor or "?"
+                )
+                if isinstance(result, list):
+                    show_problem_list(result, lang)
+                elif not result.saved:
+                    show_problem_list(result.problems, lang)
+                else:
+                    st.success(result.summary(lang))
+
+
+if config.projects and any(project.sections for project in config.projects) and access.allowed("edit_data"):
+    st.subheader(t("funders.sections_heading", lang))
+    for project in config.projects:
+        project_periods = report_period.reporting_periods(config, project.id, data.today, lang)
+        if project.sections and project_periods:
+            with st.expander(project.name.get(lang), icon=":material/edit_note:"):
+                narrative_editor(project, project_periods)
 
 # --- 2. any report: format, scope, period, language, as-of date, board pack -----------------------
 with st.expander(t("reports.custom_heading", lang), icon=":material/tune:"):

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -583,6 +584,76 @@ EVENTS = [
 ]
 
 
+# --- project activities and their participants (issue 24; fictional) ---------------------------
+
+# date, project, work package, the funder's indicator it counts for ("" none), title
+PROJECT_ACTIVITIES = [
+    (dt.date(2023, 3, 15), "kismet", "fa1", "", "Uppstartsmöte med projektets partner"),
+    (dt.date(2023, 10, 12), "kismet", "fa2", "RCO 84", "Pilot 1: Diet for a Green Planet i skolkök"),
+    (dt.date(2024, 2, 8), "kismet", "fa2", "RCO 84", "Pilot 2: Klimatsmart meny i äldreomsorgen"),
+    (dt.date(2024, 4, 17), "kismet", "fa2", "RCO 84", "Pilot 3: Lokal upphandling av grönsaker"),
+    (dt.date(2024, 9, 30), "kismet", "fa3", "RCO 84", "Pilot 4: Nätverk för ekologiska producenter"),
+    (dt.date(2025, 2, 12), "kismet", "fa2", "RCO 84", "Pilot 5: Matsvinnsmätning i förskolor"),
+    (dt.date(2025, 4, 9), "kismet", "fa3", "RCO 84", "Pilot 6: REKO-ring på kommunal mark"),
+    (dt.date(2025, 6, 11), "kismet", "fa3", "RCO 84", "Pilot 7: Skolodling tillsammans med lantbrukare"),
+    (dt.date(2025, 9, 24), "kismet", "fa1", "RCO 84", "Pilot 8: Lokala livsmedel i kommunens beredskap"),
+    (dt.date(2025, 11, 26), "kismet", "fa1", "RCO 116", "Verktygslåda för hållbara matmiljöer (gemensam lösning)"),
+    (dt.date(2024, 9, 18), "strukturell", "wp1", "", "Dialogmöte med länets kostchefer"),
+    (dt.date(2024, 11, 20), "strukturell", "wp2", "KLUSTER", "Branschträff: mejeri och ost"),
+    (dt.date(2025, 2, 19), "strukturell", "wp2", "KLUSTER", "Branschträff: bageri och kvarn"),
+    (dt.date(2025, 5, 14), "strukturell", "wp4", "", "Studiebesök för besöksnäringen: gårdsbutiker"),
+    (dt.date(2025, 9, 10), "strukturell", "wp2", "KLUSTER", "Branschträff: grönsaksodlare"),
+    (dt.date(2025, 10, 22), "strukturell", "wp1", "", "Matchmaking: offentliga kök möter producenter"),
+    (dt.date(2025, 12, 3), "strukturell", "wp3", "", "Workshop: den sörmländska matidentiteten"),
+    (dt.date(2026, 2, 25), "strukturell", "wp2", "KLUSTER", "Branschträff: kött och chark"),
+    (dt.date(2026, 4, 15), "strukturell", "wp1", "", "Upphandlingsdag med kommunerna"),
+    (dt.date(2026, 5, 20), "strukturell", "wp4", "", "Matturism: paketering av upplevelser"),
+    (dt.date(2026, 9, 16), "strukturell", "wp2", "KLUSTER", "Branschträff: dryck"),
+    (dt.date(2026, 10, 21), "strukturell", "wp3", "", "Seminarium: lokal mat i besöksnäringen"),
+]
+SORMLAND = ["Eskilstuna", "Flen", "Gnesta", "Katrineholm", "Nyköping", "Oxelösund", "Strängnäs", "Trosa", "Vingåker"]
+_COMPANY_WORDS = (
+    ["Gårds", "Mejeri", "Bageri", "Kvarn", "Ekologiska", "Lant", "Skogs", "Sjö", "Äng", "Berg"],
+    ["butiken", "gården", "köket", "boden", "odlingen", "ladan", "kvarnen", "mejeriet"],
+)
+
+
+def participant_pool(rng: random.Random) -> list[tuple[str, str, str, str, str]]:
+    """Fictional companies and the county's municipalities: name, org number, e-mail, kommun, kind."""
+    pool = []
+    names: set[str] = set()
+    while len(pool) < 36:
+        kommun = rng.choice(SORMLAND)
+        name = f"{rng.choice(_COMPANY_WORDS[0])}{rng.choice(_COMPANY_WORDS[1])} i {kommun} AB"
+        if name in names:
+            continue
+        names.add(name)
+        number = f"559{rng.randrange(100, 999)}-{rng.randrange(1000, 9999)}"
+        slug = re.sub(r"[^a-z]+", "", name.lower().translate(str.maketrans("åäö", "aao")))[:18]
+        pool.append((name, number, f"info@{slug}.example", kommun, "företag"))
+    for index, kommun in enumerate(SORMLAND):
+        mail = f"kost@{kommun.lower().translate(str.maketrans('åäö', 'aao'))}.example"
+        genitive = kommun if kommun.endswith(("a", "s")) else kommun + "s"
+        pool.append((f"{genitive} kommun", f"212000-{index + 1:04d}", mail, kommun, "kommun"))
+    return pool
+
+
+def participants_rows() -> list[list]:
+    """Which organisations took part in which project activity (own seed: other files unchanged)."""
+    rng = random.Random(SEED + 24)
+    pool = participant_pool(rng)
+    companies = [row for row in pool if row[4] == "företag"]
+    municipalities = [row for row in pool if row[4] == "kommun"]
+    rows = []
+    for day, project, _package, _indicator, title in PROJECT_ACTIVITIES:
+        chosen = rng.sample(companies, rng.randint(3, 7)) + rng.sample(municipalities, rng.randint(1, 3))
+        for name, number, email, kommun, kind in chosen:
+            rows.append([iso(day), title, project, name, number, email, kommun, kind])
+    rows.sort(key=lambda row: (row[0], row[1], row[3]))
+    header = ["date", "activity", "project", "organisation", "org_number", "email", "kommun", "org_kind"]
+    return [header] + rows
+
+
 def activities_rows(members: list[Member]) -> tuple[list[list], dict[dt.date, float]]:
     rows = []
     attendance = {}
@@ -590,11 +661,16 @@ def activities_rows(members: list[Member]) -> tuple[list[list], dict[dt.date, fl
         active = sum(m.active_on(day) for m in members)
         present = round(active * percent / 100)
         attendance[day] = round(100 * present / active, 1)
-        rows.append([day, kind, title, present + guests, present, "no"])
+        rows.append([day, kind, title, present + guests, present, "no", "", "", ""])
     for day, kind, title, participants, planned in EVENTS:
-        rows.append([day, kind, title, "" if participants is None else participants, "", planned])
+        rows.append([day, kind, title, "" if participants is None else participants, "", planned, "", "", ""])
+    organisations: dict[str, int] = {}
+    for row in participants_rows()[1:]:
+        organisations[row[1]] = organisations.get(row[1], 0) + 1
+    for day, project, package, indicator, title in PROJECT_ACTIVITIES:
+        rows.append([day, "other", title, organisations[title], "", "no", project, package, indicator])
     rows.sort(key=lambda row: (row[0], row[1], row[2]))
-    header = ["date", "type", "title", "participants", "members_present", "planned"]
+    header = ["date", "type", "title", "participants", "members_present", "planned", "project", "package", "indicator"]
     return [header] + [[iso(row[0])] + row[1:] for row in rows], attendance
 
 
@@ -799,10 +875,18 @@ OTHER_MILESTONES = [
 def milestones_register_rows() -> list[list]:
     # The register is the one record of project milestones; its id column names the goal in
     # targets.yaml that reads the row (source: {register: milestones, ..., where: {id: ...}}).
-    rows = [["project", "package", "milestone", "due", "done", "evidence", "id"]]
+    rows = [["project", "package", "milestone", "due", "done", "evidence", "id", "deviation"]]
     for metric_id, project, package, title, due, done, evidence in PROJECT_MILESTONES:
-        rows.append([project, package, title, iso(due), iso(done), evidence, metric_id])
+        rows.append([project, package, title, iso(due), iso(done), evidence, metric_id, DEVIATIONS.get(metric_id, "")])
     return rows
+
+
+# Why a milestone was late or not delivered, as the coordinator writes it (a final report prints it).
+DEVIATIONS = {
+    "kismet_fa3_action_plan": (
+        "Handlingsplanen remissbehandlas i kommunerna under våren 2026; beslut väntas efter projektets slut."
+    ),
+}
 
 
 def milestones_observation_rows() -> list[list]:
@@ -980,6 +1064,7 @@ def build() -> dict[Path, bytes]:
         DATA / "surveys.csv": csv_text(surveys_rows(members), delimiter=";").encode("utf-8"),
         DATA / "agreements.csv": csv_text(agreements_rows()).encode("utf-8"),
         DATA / "activities.csv": csv_text(activities).encode("utf-8"),
+        DATA / "participants.csv": csv_text(participants_rows()).encode("utf-8"),
         DATA / "milestones.csv": csv_text(milestones_register_rows()).encode("utf-8"),
         DATA / "metrics" / "communication.csv": csv_text(communication_rows(rng)).encode("utf-8"),
         DATA / "metrics" / "organisation.csv": organisation_text().encode("utf-8"),

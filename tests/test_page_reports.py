@@ -137,7 +137,7 @@ def test_a_project_period_as_excel_with_aggregates_only(public_app):
     periods = app.selectbox(key="quick_period_kismet")
     assert periods.options[0].startswith("Hela projektet (2026-01-01 – 2026-12-31)")
     periods.select_index(0)
-    app.selectbox(key="quick_format_kismet").select_index(1)  # Excel
+    app.selectbox(key="quick_format_kismet").select_index(2)  # Excel (after PDF and Word)
     app.run()
     app.button(key="quick_kismet").click().run()
     assert not app.exception
@@ -145,7 +145,8 @@ def test_a_project_period_as_excel_with_aggregates_only(public_app):
     assert result["name"] == "matkluster-kismet-2026-01-01_2026-12-31.xlsx"
     workbook = openpyxl.load_workbook(io.BytesIO(result["data"]))
     # An anonymous visitor: aggregates only (no rows of single observations).
-    assert "Observationer" not in workbook.sheetnames and "Milstolpar" in workbook.sheetnames
+    # The one-click report of an Interreg project is in English (issue 24), whatever the sidebar says.
+    assert "Observations" not in workbook.sheetnames and "Milestones" in workbook.sheetnames
 
 
 def test_changes_since_the_last_pack_are_shown(app):
@@ -180,8 +181,8 @@ def test_a_signed_in_board_gets_the_rows_behind_the_numbers(app):
     import openpyxl
 
     app.selectbox(key="quick_period_kismet").select_index(0)
-    app.selectbox(key="quick_format_kismet").select_index(1)  # Excel
+    app.selectbox(key="quick_format_kismet").select_index(2)  # Excel (after PDF and Word)
     app.run()
     app.button(key="quick_kismet").click().run()
     workbook = openpyxl.load_workbook(io.BytesIO(_result(app)["data"]))
-    assert "Observationer" in workbook.sheetnames
+    assert "Observations" in workbook.sheetnames  # KISMET (Interreg): in English

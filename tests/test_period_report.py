@@ -84,19 +84,25 @@ def test_as_of_defaults_to_the_period_end_capped_at_today(example):
     assert chosen.as_of == d("2025-06-30")  # a date given is a date kept
 
 
-def test_reporting_periods_offer_the_project_and_its_half_years(example):
+def test_reporting_periods_offer_the_project_and_its_decisions_periods(example):
     config = load(*example).config
     periods = report_period.reporting_periods(config, "strukturell", d("2026-11-23"), "sv")
+    # The funding decision's periods (issue 24), not calendar half-years.
     assert [(p.start, p.end) for p in periods] == [
         (d("2024-07-01"), d("2027-06-30")),
-        (d("2026-07-01"), d("2026-12-31")),
+        (d("2026-07-01"), d("2027-02-28")),
         (d("2026-01-01"), d("2026-06-30")),
         (d("2025-07-01"), d("2025-12-31")),
-        (d("2025-01-01"), d("2025-06-30")),
-        (d("2024-07-01"), d("2024-12-31")),
+        (d("2025-04-01"), d("2025-06-30")),
+        (d("2024-07-01"), d("2025-03-31")),
     ]
-    assert periods[2].label == "Halvår 1 2026 (2026-01-01 – 2026-06-30)"
-    assert report_period.default_period(periods, d("2026-11-23")) == 2  # the newest half-year that has ended
+    assert periods[2].label == "Rapport 4: 2026-01-01 – 2026-06-30, ska in 2026-08-31"
+    assert report_period.default_period(periods, d("2026-11-23")) == 2  # the newest period that has ended
+    no_decision = config.model_copy(
+        update={"projects": [p.model_copy(update={"reporting_periods": []}) for p in config.projects]}
+    )
+    halves = report_period.reporting_periods(no_decision, "strukturell", d("2026-11-23"), "sv")
+    assert halves[2].label == "Halvår 1 2026 (2026-01-01 – 2026-06-30)"  # without a decision: half-years
     kismet = report_period.reporting_periods(config, "kismet", d("2026-11-23"), "sv")
     assert report_period.default_period(kismet, d("2026-11-23")) == 0  # ended: the final report
 
@@ -115,9 +121,11 @@ def test_start_and_end_values_and_the_change(example):
 
 
 def test_milestones_due_and_done_in_the_period(example):
-    content = reports.gather(load(*example), reports.ReportSpec(scope="kismet"))
+    content = reports.gather(load(*example), reports.ReportSpec(scope="kismet", lang="sv"))
     counts = report_period.milestone_period_counts(content)
-    assert counts == {"due": 6, "done": 5, "late": 0, "open": 1, "done_in_period": 5}
+    # The final report (issue 24): the milestone not done by the project's end is not delivered,
+    # neither "late" nor "open".
+    assert counts == {"due": 6, "done": 5, "late": 0, "open": 0, "not_delivered": 1, "done_in_period": 5}
     assert [section.name for section in content.package_sections()] == KISMET_PACKAGES
     half = reports.ReportSpec(scope="strukturell", period_from=d("2026-01-01"), period_to=d("2026-06-30"))
     content = reports.gather(load(*example), half)
@@ -135,14 +143,15 @@ def test_activities_held_against_planned_with_participants(example):
     held = [row for row in rows if row[4] == "✔ genomförd"]
     assert rows and line.startswith(f"{len(held)} genomförda aktiviteter")
     assert all("2026-01-01" <= row[0] <= "2026-06-30" for row in rows)
-    # a project's report leaves the association's activities out (activities.csv names no project)
-    assert report_period.activity_summary(reports.gather(load(*example), reports.ReportSpec(scope="kismet")))[0] == ""
+    # A project's report lists its own activities (issue 24: activities.csv names the project).
+    kismet = report_period.activity_summary(reports.gather(load(*example), reports.ReportSpec(scope="kismet")))
+    assert kismet[2] and all("Pilot" in row[1] or "partner" in row[1] or "Verktyg" in row[1] for row in kismet[2])
 
 
 def test_sources_are_only_those_the_scope_uses_named_for_a_reader(example):
-    content = reports.gather(load(*example), reports.ReportSpec(scope="kismet"))
+    content = reports.gather(load(*example), reports.ReportSpec(scope="kismet", lang="sv"))
     _, rows = report_texts.source_rows(content)
-    assert [row[0] for row in rows] == ["Projektens milstolpar"]
+    assert [row[0] for row in rows] == ["Aktivitetsregistret", "Projektens milstolpar", "Deltagarregistret"]
 
 
 def test_file_names_carry_organisation_scope_and_period(example):
@@ -163,7 +172,7 @@ def test_file_names_carry_organisation_scope_and_period(example):
 @pytest.fixture(scope="module")
 def kismet_pdf(example, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("kismet") / "kismet.pdf"
-    assert main(_args(example) + ["report", "--scope", "kismet", "--out", str(out)]) == 0
+    assert main(_args(example) + ["report", "--scope", "kismet", "--lang", "sv", "--out", str(out)]) == 0
     return out
 
 
@@ -175,12 +184,14 @@ def test_kismet_final_report_pdf(kismet_pdf):
     ).stdout
     flat = _normal(text)
     assert "1 januari 2023 – 31 december 2025" in flat and "31 december 2025 (2025-12-31)" in flat
-    assert "Interreg Baltic Sea Region" in flat and "Lägesrapport för projektet" in flat
+    # The final report (issue 24): its title, and the milestone not done is not delivered.
+    assert "Interreg Baltic Sea Region" in flat and "Slutrapport för projektet" in flat
     for package in KISMET_PACKAGES:
         assert f"Arbetspaket {package}" in flat
     for name in ("Intern kommunikationsplan", "Offentlig upphandling används", "Strategi och handlingsplan"):
         assert name in flat
-    assert "✔ Klart" in flat and "○ Pågår" in flat  # states in words and symbols
+    assert "✔ Klart" in flat and "✘ Ej genomfört" in flat and "○ Pågår" not in flat  # states in words and symbols
+    assert "avvikelse: Handlingsplanen remissbehandlas" in flat and "RCO 84" in flat
     lowered = flat.lower()
     for word in BOARD_WORDS + TECH_WORDS:
         assert word not in lowered, word
@@ -237,12 +248,21 @@ def half_year_xlsx(example, tmp_path_factory) -> Path:
 
 def test_excel_charts_states_names_and_print_setup(half_year_xlsx):
     workbook = openpyxl.load_workbook(half_year_xlsx)
-    assert workbook.sheetnames == ["Sammanfattning", "Milstolpar", "Metod"]  # no single observations here
+    assert workbook.sheetnames == [
+        "Sammanfattning",
+        "Indikatorer",
+        "Milstolpar",
+        "Aktiviteter i perioden",
+        "Metod",
+    ]  # no single observations here
     summary = workbook["Sammanfattning"]
     header = [cell.value for cell in summary[4]]
-    assert header[0] == "Mål" and header[-1] == "Id"
+    # A funder's attachment (issue 24): no internal codes, no empty columns.
+    assert header[0] == "Mål" and "Id" not in header and "Status (kod)" not in header
     first = [cell.value for cell in summary[5]]
-    assert first[0] == "Samverkan med UF etablerad" and first[-1] == "uf_collaboration"
+    assert first[0] == "Samverkan med UF etablerad" and "uf_collaboration" not in first
+    for col in range(len(header)):
+        assert any(row[col] not in (None, "") for row in summary.iter_rows(min_row=5, values_only=True)), header[col]
     assert {row[header.index("Värde")] for row in summary.iter_rows(min_row=5, values_only=True) if row[0]} <= {
         "✔ Klart",
         "✖ Efter plan",
@@ -252,7 +272,7 @@ def test_excel_charts_states_names_and_print_setup(half_year_xlsx):
     assert len(milestones._charts) == 1
     rows = list(milestones.iter_rows(min_row=5, values_only=True))
     assert rows[0][0] == "Matklustrets åtaganden och resursbehov för driften identifierade"
-    assert rows[0][1] == "0 Interna strukturer" and rows[0][4] == "○ Pågår" and rows[0][6].startswith("strukturell_")
+    assert rows[0][1] == "0 Interna strukturer" and rows[0][4] == "○ Pågår" and len(rows[0]) == 6
     for sheet in workbook.worksheets:
         setup = sheet.page_setup
         assert setup.orientation == "landscape" and setup.paperSize == 9, sheet.title

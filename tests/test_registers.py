@@ -641,7 +641,7 @@ def test_a_flag_column_that_is_absent_is_reported(tmp_path):
     [
         (
             "{register: staff, measure: active_count}",
-            'targets.yaml::source.register: metric m: there is no register "staff" (known: members, agreements, activities, logins, surveys, milestones, market_days)',
+            'targets.yaml::source.register: metric m: there is no register "staff" (known: members, agreements, activities, logins, surveys, milestones, market_days, participants, narratives)',
         ),
         (
             "{register: members, measure: total}",

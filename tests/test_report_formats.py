@@ -35,5 +35,5 @@ def test_the_cli_offers_exactly_the_registered_formats():
 
 
 def test_an_unknown_format_is_a_key_error_naming_it():
-    with pytest.raises(KeyError, match="docx"):
-        report_format("docx")
+    with pytest.raises(KeyError, match="odt"):
+        report_format("odt")

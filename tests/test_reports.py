@@ -85,7 +85,7 @@ def test_the_period_selects_observations_and_milestones(fixture_data):
     assert [row.date for row in content.observations("newsletter_subscribers").itertuples()] == [d("2026-03-31")]
     chart = content.chart_data().series["newsletter_subscribers"]
     assert [str(day) for day in chart.dates] == ["2026-03-31", "2026-05-31"]  # from the period's start on
-    kismet = reports.gather(fixture_data, reports.ReportSpec(fmt="pdf", as_of=AS_OF, scope="kismet"))
+    kismet = reports.gather(fixture_data, reports.ReportSpec(fmt="pdf", as_of=AS_OF, scope="kismet", lang="sv"))
     groups = kismet.milestone_groups()
     # Period 2026 (the project's): the final conference (2027-03-31) is not listed; packages in order.
     assert [(package, [item.id for item in items]) for package, items in groups] == [

@@ -37,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help exits 0, usage errors exit 2
         return int(exc.code or 0)
-    args.lang = normalise_language(getattr(args, "lang", "sv"))
+    # Whether --lang was given: a project's report is otherwise in the funder's language.
+    args.lang_chosen = getattr(args, "lang", None) is not None
+    args.lang = normalise_language(getattr(args, "lang", None))
     try:
         return int(args.handler(args))
     except UsageError as exc:

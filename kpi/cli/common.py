@@ -39,8 +39,8 @@ def add_common(parser: argparse.ArgumentParser, suppress: bool = True) -> None:
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
-        default=argparse.SUPPRESS if suppress else "sv",
-        help="language of messages and names (default: sv)",
+        default=argparse.SUPPRESS if suppress else None,
+        help="language of messages and names (default: sv; a project's report: the funder's language)",
     )
 
 

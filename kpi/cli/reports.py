@@ -1,4 +1,4 @@
-"""``kpi report`` (PDF, Excel, CSV, HTML) and ``kpi snapshot save|list`` (board packs)."""
+"""``kpi report`` (PDF, Excel, CSV, HTML, Word, text, participant list) and ``kpi snapshot save|list`` (board packs)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ from kpi.write.packs import save_pack
 
 def register(commands: Any) -> None:
     """``kpi report`` and ``kpi snapshot save|list`` (board packs)."""
-    report = commands.add_parser("report", help="a report for funders or the board: pdf, xlsx, csv or html")
+    report = commands.add_parser(
+        "report", help="a report for funders or the board: pdf, xlsx, csv, html, docx, text or participants"
+    )
     add_common(report)
     report.add_argument(
         "--format", dest="report_format", choices=FORMATS, default=None, help="default: from the --out file's extension"
@@ -107,7 +109,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         period_from=args.period_from,
         period_to=args.period_to,
         scope=args.scope,
-        lang=args.lang,
+        lang=args.lang if getattr(args, "lang_chosen", True) else None,
         pack=args.pack,
         csv_dialect=args.csv_dialect,
         include_comments=args.comments,

@@ -140,8 +140,13 @@ REGISTERS: dict[str, Register] = {
                 Column("members_present", "count"),
                 Column("planned", "yesno"),
                 Column("note", "text", free_text=True),
+                # Optional: the project and work package an activity belongs to, and the funder's
+                # indicator it counts for ("RCO 84"): a project's report lists and counts them.
+                Column("project", "text", label=Words("Projekt", "Project")),
+                Column("package", "text", label=Words("Arbetspaket", "Work package")),
+                Column("indicator", "text", label=Words("Indikator", "Indicator")),
             ),
-            filters=("type", "planned"),
+            filters=("type", "planned", "project", "package", "indicator"),
             keys=("date", "type", "title"),
             date_column="date",
             shown=("date", "type", "title", "participants", "members_present", "members", "attendance_pct", "row"),
@@ -183,6 +188,8 @@ REGISTERS: dict[str, Register] = {
                 Column("done", "done"),
                 Column("evidence", "text", free_text=True),
                 Column("id", "text"),  # optional: lets one goal in targets.yaml read exactly one milestone
+                # Optional: why it was late, changed or not delivered (a final report prints it).
+                Column("deviation", "text", free_text=True, label=Words("Avvikelse", "Deviation")),
             ),
             filters=("project", "package", "id"),
             keys=("project", "package", "milestone"),
@@ -207,6 +214,53 @@ REGISTERS: dict[str, Register] = {
             views=("register_list",),
             date_column="date",
             title=Words("marknadsdagsregistret", "the market-day register"),
+        ),
+        # Which organisation took part in which project activity: the funder's participant list
+        # ("deltagarlista") and the report's count by kind of organisation and kommun. Personal:
+        # a contact's e-mail address names a person.
+        Register(
+            "participants",
+            "participants.csv",
+            (
+                Column("date", "date", required=True, needed=True, label=Words("Datum", "Date")),
+                Column(
+                    "activity", "text", required=True, needed=True, free_text=True, label=Words("Aktivitet", "Activity")
+                ),
+                Column("project", "text", label=Words("Projekt", "Project")),
+                Column(
+                    "organisation",
+                    "text",
+                    required=True,
+                    needed=True,
+                    free_text=True,
+                    label=Words("Organisation", "Organisation"),
+                ),
+                Column("org_number", "text", label=Words("Organisationsnummer", "Organisation number")),
+                Column("email", "text", free_text=True, label=Words("E-post", "E-mail")),
+                Column("kommun", "kommun", label=Words("Kommun", "Municipality")),
+                Column("org_kind", "text", label=Words("Slag av organisation", "Kind of organisation")),
+            ),
+            filters=("project", "kommun", "org_kind"),
+            keys=("date", "activity", "organisation"),
+            personal=True,
+            date_column="date",
+            shown=("date", "activity", "organisation", "org_kind", "kommun", "row"),
+            title=Words("deltagarregistret", "the participant register"),
+        ),
+        # The texts a coordinator writes for the funder's form: one per project, reporting period
+        # and section (targets.yaml: a project's ``sections``). Saved like any data file.
+        Register(
+            "narratives",
+            "narratives.csv",
+            (
+                Column("project", "text", required=True, needed=True, label=Words("Projekt", "Project")),
+                Column("period", "text", required=True, needed=True, label=Words("Period", "Period")),
+                Column("section", "text", required=True, needed=True, label=Words("Avsnitt", "Section")),
+                Column("text", "text", required=True, free_text=True, label=Words("Text", "Text")),
+            ),
+            filters=(),
+            keys=("project", "period", "section"),
+            title=Words("rapporttexterna", "the report texts"),
         ),
     )
 }

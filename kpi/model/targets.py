@@ -180,6 +180,84 @@ class Package(_Strict):
     name: LocalizedText
 
 
+class DecisionPeriod(_Strict):
+    """One reporting period of the funding decision: the report numbered ``number`` covers
+    ``start`` … ``end`` and is due on ``due`` (the funder's date, not a calendar half-year)."""
+
+    number: int = Field(ge=1)
+    start: dt.date
+    end: dt.date
+    due: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DecisionPeriod:
+        if self.end < self.start:
+            raise ValueError(f"reporting period {self.number} ends before it starts")
+        if self.due is not None and self.due < self.end:
+            raise ValueError(f"reporting period {self.number} is due before it ends")
+        return self
+
+
+class IndicatorCount(_Strict):
+    """How an indicator is counted from a register: its rows of the project (``where`` narrows
+    them, e.g. ``{indicator: RCO 84}``), or the distinct values of one column (``distinct:
+    org_number``: organisations, each counted once, in the period it first took part)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    register_name: str = Field(alias="register")
+    where: dict[str, str] = Field(default_factory=dict)
+    distinct: str | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> IndicatorCount:
+        register = REGISTERS.get(self.register_name)
+        if register is None:
+            raise ValueError(f"unknown register {self.register_name!r}; registers are {', '.join(REGISTERS)}")
+        if register.date_column is None:
+            raise ValueError(f"register {self.register_name!r} has no date: its rows cannot be counted per period")
+        for column in [*self.where, *([self.distinct] if self.distinct else [])]:
+            if column not in register.column_names:
+                raise ValueError(f"register {self.register_name!r} has no column {column!r}")
+        return self
+
+
+class Indicator(_Strict):
+    """One of the funder's indicators (programme output or result), with the application's
+    target, counted from a register (``count``) or read from a goal's observations (``metric``)."""
+
+    code: str
+    name: LocalizedText
+    unit: LocalizedText | None = None
+    target: float = Field(ge=0)
+    count: IndicatorCount | None = None
+    metric: str | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Indicator:
+        if (self.count is None) == (self.metric is None):
+            raise ValueError(f"indicator {self.code!r}: give either count (a register) or metric (observations)")
+        return self
+
+
+class NarrativeSection(_Strict):
+    """One free-text field of the funder's form ("Main achievements", "Arbetssätt och
+    organisation"), with its character limit; ``final: true`` only in the final report."""
+
+    id: str
+    name: LocalizedText
+    limit: int | None = Field(default=None, ge=1)
+    help: LocalizedText | None = None
+    final: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, value: str) -> str:
+        if not METRIC_ID.match(value):
+            raise ValueError("use only a-z, 0-9 and _")
+        return value
+
+
 class Project(_Strict):
     id: str
     name: LocalizedText
@@ -187,6 +265,49 @@ class Project(_Strict):
     start: dt.date | None = None
     end: dt.date | None = None
     packages: list[Package] = Field(default_factory=list)
+    # As the funder knows the project: its reference ("C025", the decision's case number), the
+    # programme, who leads it and who takes part, and the language the funder reads reports in.
+    reference: str | None = None
+    programme: str | None = None
+    lead_partner: str | None = None
+    partners: list[str] = Field(default_factory=list)
+    language: Literal["sv", "en"] | None = None
+    # The reports the funding decision asks for, in order, each with its due date.
+    reporting_periods: list[DecisionPeriod] = Field(default_factory=list)
+    # The funder's indicators with the application's targets.
+    indicators: list[Indicator] = Field(default_factory=list)
+    # The free-text sections of the funder's report form, in its order, with their limits.
+    sections: list[NarrativeSection] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _periods_fit(self) -> Project:
+        periods = self.reporting_periods
+        numbers = [period.number for period in periods]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"project {self.id!r}: two reporting periods share a number")
+        for before, after in zip(periods, periods[1:]):
+            if after.start <= before.end:
+                raise ValueError(
+                    f"project {self.id!r}: reporting period {after.number} starts before period {before.number} ends"
+                )
+        for period in periods:
+            if (self.start and period.start < self.start) or (self.end and period.end > self.end):
+                raise ValueError(
+                    f"project {self.id!r}: reporting period {period.number} lies outside the project's start and end"
+                )
+        return self
+
+    @property
+    def report_language(self) -> str | None:
+        """The language the funder reads: ``language``, else English for an Interreg programme."""
+        if self.language:
+            return self.language
+        text = f"{self.programme or ''} {self.funder or ''}".lower()
+        return "en" if "interreg" in text else None
+
+    def is_final(self, period_end: dt.date | None) -> bool:
+        """Whether a report ending on ``period_end`` is the project's final report."""
+        return self.end is not None and period_end is not None and period_end >= self.end
 
 
 class Metric(_Strict):
@@ -355,6 +476,14 @@ class Config(_Strict):
                 raise ValueError(
                     f"metric {metric.id!r}: package {metric.package!r} is not a package of {metric.project!r}"
                 )
+        known = {metric.id for metric in self.metrics}
+        for project in self.projects:
+            for indicator in project.indicators:
+                if indicator.metric is not None and indicator.metric not in known:
+                    raise ValueError(
+                        f"project {project.id!r}: indicator {indicator.code!r} reads metric {indicator.metric!r}, "
+                        "which is not among metrics"
+                    )
         return self
 
     # Lookups the UI and reports need; kept here so no page re-derives them.

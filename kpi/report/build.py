@@ -64,10 +64,13 @@ def file_name(spec: ReportSpec, organisation: str, made: dt.date | None = None) 
     scope = "alla" if spec.scope == SCOPE_ALL else spec.scope
     stem = organisation if scope == organisation else f"{organisation}-{scope}"
     if spec.pack:
-        stem += "-styrelsepaket" if spec.lang == "sv" else "-board-pack"
+        stem += "-board-pack" if spec.lang == "en" else "-styrelsepaket"
         when = spec.pack.isoformat()
     else:
         end = spec.period_to or spec.as_of or made or clock.today()
         when = f"{spec.period_from.isoformat()}_{end.isoformat()}" if spec.period_from else end.isoformat()
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in stem)
-    return f"{safe}-{when}.{spec.fmt}"
+    kind = report_format(spec.fmt)
+    if kind.name == "participants":  # a participant list: named as such
+        safe += "-" + ("participants" if spec.lang == "en" else "deltagare")
+    return f"{safe}-{when}.{kind.extension}"

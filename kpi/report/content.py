@@ -33,7 +33,7 @@ from kpi import clock
 from kpi.judge.rules import MetricStatus, evaluate_all
 from kpi.model.dataset import Dataset, Series
 from kpi.model.problems import DataError, Problem, UsageError
-from kpi.model.targets import Config, Metric
+from kpi.model.targets import Config, DecisionPeriod, Metric, Project
 from kpi.model.values import as_date, text_or_empty
 from kpi.report.formats import FORMATS
 from kpi.show.packs import BoardPack, Change, changes_since, find_pack, latest_pack
@@ -56,7 +56,9 @@ class ReportSpec:
     period_from: dt.date | None = None
     period_to: dt.date | None = None
     scope: str = SCOPE_ALL
-    lang: str = "sv"
+    # None: the funder's language for a project's report (``language`` in targets.yaml; English
+    # for Interreg), else Swedish.
+    lang: str | None = None
     pack: dt.date | None = None
     csv_dialect: str = "default"
     # The board's comments (and the changes since the last board pack) are board material: a
@@ -165,8 +167,9 @@ def resolve_spec(spec: ReportSpec, config: Config, today: dt.date) -> ReportSpec
                 )
             ]
         )
+    lang = spec.lang or (project.report_language if project else None)
     return dataclasses.replace(
-        spec, as_of=as_of, period_from=period_from, period_to=period_to, lang=normalise_language(spec.lang)
+        spec, as_of=as_of, period_from=period_from, period_to=period_to, lang=normalise_language(lang)
     )
 
 
@@ -199,7 +202,7 @@ class ReportContent:
 
     @property
     def lang(self) -> str:
-        return self.spec.lang
+        return normalise_language(self.spec.lang)
 
     @property
     def kind(self) -> str:
@@ -215,10 +218,28 @@ class ReportContent:
         return scope_label(self.config, self.spec.scope, self.lang)
 
     @property
+    def project(self) -> Project | None:
+        """The project reported on, or None for any other scope."""
+        return self.config.project(self.spec.scope) if self.kind == "project" else None
+
+    @property
     def funder(self) -> str | None:
-        if self.kind != "project":
+        return self.project.funder if self.project else None
+
+    @property
+    def final(self) -> bool:
+        """A project's final report: the period ends on the project's end (or later)."""
+        return self.project is not None and self.project.is_final(self.spec.period_to)
+
+    @property
+    def decision_period(self) -> DecisionPeriod | None:
+        """The funding decision's reporting period the report covers exactly, if any."""
+        if self.project is None:
             return None
-        return self.config.project(self.spec.scope).funder
+        for item in self.project.reporting_periods:
+            if (item.start, item.end) == (self.spec.period_from, self.spec.period_to):
+                return item
+        return None
 
     @property
     def project_name(self) -> str | None:
@@ -229,7 +250,7 @@ class ReportContent:
     @property
     def title(self) -> str:
         if self.kind == "project":
-            return t("period.title_project", self.lang)
+            return t("funders.title_final" if self.final else "period.title_project", self.lang)
         return t("reports.title", self.lang)
 
     def groups(self) -> list[tuple[str, str, list[MetricStatus]]]:
@@ -291,9 +312,9 @@ class ReportContent:
         project = self.config.project(self.spec.scope)
         names = {package.id: package.name.get(self.lang) for package in project.packages}
         sections: dict[str | None, PackageSection] = {
-            package_id: PackageSection(package_id, name, [], []) for package_id, name in names.items()
+            package_id: PackageSection(package_id, name, [], [], self.final) for package_id, name in names.items()
         }
-        sections[None] = PackageSection(None, t("reports.no_package", self.lang), [], [])
+        sections[None] = PackageSection(None, t("reports.no_package", self.lang), [], [], self.final)
         for item in self.statuses:
             metric = item.metric
             section = sections[metric.package if metric.package in names else None]
@@ -339,7 +360,7 @@ def gather(dataset: Dataset, spec: ReportSpec) -> ReportContent:
         start=start,
     )
     if previous is not None:
-        content.changes = changes_since(previous, statuses, content.comments, spec.lang)
+        content.changes = changes_since(previous, statuses, content.comments, content.lang)
     return content
 
 
@@ -372,6 +393,28 @@ def milestone_state_text(item: MetricStatus, lang: str) -> str:
     return t(_STATE_KEYS[milestone_state(item)], lang)
 
 
+# In a final report nothing is still under way: a milestone not done is not delivered.
+REPORT_STATES = (*MILESTONE_STATES, "not_delivered")
+REPORT_STATE_KEYS = {
+    "done": "registers.status.done",
+    "late": "registers.status.overdue",
+    "open": "registers.status.open",
+    "not_delivered": "funders.state_not_delivered",
+}
+
+
+def report_state(item: MetricStatus, final: bool) -> str:
+    """:func:`milestone_state`, except that a final report says ``not_delivered`` for any
+    milestone not done by the project's end (neither "late" nor "open": the project is over)."""
+    state = milestone_state(item)
+    return "not_delivered" if final and state != "done" else state
+
+
+def report_state_text(item: MetricStatus, final: bool, lang: str) -> str:
+    """The state in words with its symbol; "✘ Ej genomfört" / "✘ Not delivered" in a final report."""
+    return t(REPORT_STATE_KEYS[report_state(item, final)], lang)
+
+
 @dataclass
 class PackageSection:
     """One work package (or focus area) of a project: its milestones in the period and its metrics."""
@@ -380,11 +423,12 @@ class PackageSection:
     name: str
     milestones: list[MetricStatus]
     metrics: list[MetricStatus]
+    final: bool = False
 
     def state_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(MILESTONE_STATES, 0)
+        counts = dict.fromkeys(REPORT_STATES, 0)
         for item in self.milestones:
-            counts[milestone_state(item)] += 1
+            counts[report_state(item, self.final)] += 1
         return counts
 
 

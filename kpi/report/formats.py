@@ -26,6 +26,12 @@ class ReportFormat:
     # Charts are drawn by the headless renderer (kpi.report.images): the CLI starts it while the
     # data loads, so the first chart does not wait for a browser start.
     draws_charts: bool = False
+    # The file name's extension when it is not the name (the participant list is an .xlsx).
+    suffix: str | None = None
+
+    @property
+    def extension(self) -> str:
+        return self.suffix or self.name
 
     @property
     def label_key(self) -> str:
@@ -52,6 +58,21 @@ REPORT_FORMATS: dict[str, ReportFormat] = {
         ),
         ReportFormat("csv", "text/csv", "kpi.report.csv_table:render_csv"),
         ReportFormat("html", "text/html", "kpi.report.html:render_html", draws_charts=True),
+        # The funder's report as a Word document (issue 24).
+        ReportFormat(
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "kpi.report.word:render_docx",
+        ),
+        # Every narrative section as plain text, to paste into the funder's web form (issue 24).
+        ReportFormat("text", "text/plain", "kpi.report.narratives:render_text", suffix="txt"),
+        # The funder's participant list for a project's period (issue 24).
+        ReportFormat(
+            "participants",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "kpi.report.participants:render_participants",
+            suffix="xlsx",
+        ),
     )
 }
 FORMATS: tuple[str, ...] = tuple(REPORT_FORMATS)

@@ -12,9 +12,11 @@ import base64
 from html import escape
 
 from kpi.judge.explain import explanation
-from kpi.report.content import ReportContent, milestone_state_text
+from kpi.report.content import ReportContent, report_state_text
 from kpi.report.images import chart_images, timeline_key
-from kpi.report.period import activity_summary, period_value_rows
+from kpi.report.indicators import evidence_lines, indicator_results, indicator_rows, participant_lines
+from kpi.report.narratives import report_sections
+from kpi.report.period import activity_summary, milestone_notes, period_value_rows
 from kpi.report.texts import (
     change_lines,
     changes_heading,
@@ -89,6 +91,25 @@ def render_html(content: ReportContent) -> bytes:
             add(f"<li>{escape(line)}</li>\n")
         add("</ul>\n")
 
+    sections = report_sections(content)
+    if any(written.text for written in sections):
+        add(f"<h2>{escape(t('funders.sections_heading', lang))}</h2>\n")
+        for written in sections:
+            # Plain text in paragraphs, escaped: a narrative is never rendered as markup.
+            add(f"<h3>{escape(written.name(lang))}</h3>\n")
+            for paragraph in (written.text or "–").split("\n"):
+                add(f"<p>{escape(paragraph)}</p>\n")
+    header, rows = indicator_rows(content)
+    if rows:
+        add(f"<h2>{escape(t('funders.indicators_heading', lang))}</h2>\n")
+        add(_table(header, rows, numeric={2, 3, 4}))
+        for result in indicator_results(content):
+            name = t("funders.evidence_heading", lang, code=result.indicator.code, name=result.indicator.name.get(lang))
+            add(f"<h3>{escape(name)}</h3>\n<ul>\n")
+            for evidence in evidence_lines(result, lang):
+                add(f"<li>{escape(evidence)}</li>\n")
+            add("</ul>\n")
+
     if content.spec.period_from is not None:
         header, rows = period_value_rows(content)
         if rows:
@@ -98,6 +119,8 @@ def render_html(content: ReportContent) -> bytes:
     if line:
         add(f"<h3>{escape(t('period.activities_heading', lang))}</h3>\n<p>{escape(line)}</p>\n")
         add(_table(header, rows, numeric={3}))
+        for text in participant_lines(content):
+            add(f"<p>{escape(text)}</p>\n")
 
     if content.kind == "project":
         for section in content.package_sections():
@@ -114,7 +137,7 @@ def render_html(content: ReportContent) -> bytes:
                         item.metric.display_name(lang),
                         item.metric.due_date.isoformat(),
                         item.done_date.isoformat() if item.done_date else "–",
-                        milestone_state_text(item, lang),
+                        report_state_text(item, content.final, lang),
                     ]
                     for item in section.milestones
                 ]
@@ -124,7 +147,13 @@ def render_html(content: ReportContent) -> bytes:
                     data = base64.b64encode(image).decode("ascii")
                     alt = escape(t("period.timeline_alt", lang, name=section.name))
                     add(f'<img class="timeline" alt="{alt}" src="data:image/svg+xml;base64,{data}">\n')
+                notes = milestone_notes(content)
                 for item in section.milestones:
+                    evidence, deviation = notes.get(item.id, ("", ""))
+                    for key, note in (("funders.evidence_note", evidence), ("funders.deviation_note", deviation)):
+                        if note:
+                            text = f"{item.metric.display_name(lang)}: " + t(key, lang, text=note)
+                            add(f"<p>{escape(text)}</p>\n")
                     comment = content.comments.get(item.id)
                     if comment:
                         text = f"{item.metric.display_name(lang)}: " + t("reports.board_comment", lang, comment=comment)

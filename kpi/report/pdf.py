@@ -20,9 +20,11 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from kpi.judge.explain import explanation
-from kpi.report.content import ReportContent, milestone_state_text
+from kpi.report.content import REPORT_STATE_KEYS, REPORT_STATES, ReportContent, report_state_text
 from kpi.report.images import CHART_HEIGHT, CHART_WIDTH, chart_images, timeline_key
-from kpi.report.period import activity_summary, period_value_rows
+from kpi.report.indicators import evidence_lines, indicator_results, indicator_rows, participant_lines
+from kpi.report.narratives import report_sections
+from kpi.report.period import activity_summary, milestone_notes, period_value_rows
 from kpi.report.texts import (
     change_lines,
     changes_heading,
@@ -195,6 +197,8 @@ def render_pdf(content: ReportContent) -> bytes:
     _title_page(pdf)
     _summary(pdf)
     _changes(pdf)
+    _narratives(pdf)
+    _indicators(pdf)
     _period_values(pdf)
     _activities(pdf)
     if content.kind == "project":
@@ -210,6 +214,48 @@ def render_pdf(content: ReportContent) -> bytes:
                 _metric_section(pdf, item, images)
     _method_and_sources(pdf)
     return bytes(pdf.output())
+
+
+def _narratives(pdf: ReportPDF) -> None:
+    """The funder's sections as the coordinator wrote them (plain text, never Markdown)."""
+    content = pdf.content
+    sections = report_sections(content)
+    if not any(item.text for item in sections):
+        return
+    lang = content.lang
+    pdf.ln(3)
+    pdf.heading(t("funders.sections_heading", lang), 13)
+    for item in sections:
+        pdf.paragraph(item.name(lang), 10.5, bold=True)
+        pdf.paragraph(item.text or "–", 9.5)
+        pdf.ln(2)
+
+
+def _indicators(pdf: ReportPDF) -> None:
+    """The funder's indicators: target, achieved in the period and in total, then the counted
+    items of the period as evidence."""
+    content = pdf.content
+    header, rows = indicator_rows(content)
+    if not rows:
+        return
+    lang = content.lang
+    pdf.ln(3)
+    pdf.heading(t("funders.indicators_heading", lang), 13)
+    pdf.grid(
+        header,
+        rows,
+        [32, PAGE_WIDTH - 32 - 34 - 28 - 26, 34, 28, 26],
+        size=9,
+        align=["LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"],
+    )
+    for result in indicator_results(content):
+        indicator = result.indicator
+        pdf.paragraph(
+            t("funders.evidence_heading", lang, code=indicator.code, name=indicator.name.get(lang)), 9.5, bold=True
+        )
+        for line in evidence_lines(result, lang):
+            pdf.paragraph("· " + line, 8.5, height=4.2)
+        pdf.ln(1.5)
 
 
 def _period_values(pdf: ReportPDF) -> None:
@@ -241,6 +287,8 @@ def _activities(pdf: ReportPDF) -> None:
         size=8,
         align=["LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"],
     )
+    for text in participant_lines(content):
+        pdf.paragraph(text, 9.5)
 
 
 def _package_section(pdf: ReportPDF, section, images) -> None:
@@ -255,13 +303,7 @@ def _package_section(pdf: ReportPDF, section, images) -> None:
         counts = section.state_counts()
         pdf.paragraph(
             " · ".join(
-                f"{counts[state]} {t(key, lang)}"
-                for state, key in (
-                    ("done", "registers.status.done"),
-                    ("late", "registers.status.overdue"),
-                    ("open", "registers.status.open"),
-                )
-                if counts[state]
+                f"{counts[state]} {t(REPORT_STATE_KEYS[state], lang)}" for state in REPORT_STATES if counts[state]
             ),
             10,
             bold=True,
@@ -278,7 +320,7 @@ def _package_section(pdf: ReportPDF, section, images) -> None:
                 item.metric.display_name(lang),
                 item.metric.due_date.isoformat(),
                 item.done_date.isoformat() if item.done_date else "–",
-                milestone_state_text(item, lang),
+                report_state_text(item, content.final, lang),
             ]
             for item in section.milestones
         ]
@@ -298,6 +340,17 @@ def _package_section(pdf: ReportPDF, section, images) -> None:
             pdf.ln(4)
         else:
             pdf.paragraph(t("reports.chart_missing", lang, reason=images.failure or "–"), 9, colour=MUTED)
+        notes = milestone_notes(content)
+        for item in section.milestones:
+            evidence, deviation = notes.get(item.id, ("", ""))
+            if evidence:
+                pdf.paragraph(
+                    f"{item.metric.display_name(lang)}: " + t("funders.evidence_note", lang, text=evidence), 9
+                )
+            if deviation:
+                pdf.paragraph(
+                    f"{item.metric.display_name(lang)}: " + t("funders.deviation_note", lang, text=deviation), 9
+                )
         for item in section.milestones:
             comment = content.comments.get(item.id)
             if comment:

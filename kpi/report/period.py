@@ -15,7 +15,7 @@ from kpi.model.status import status
 from kpi.model.targets import Config
 from kpi.model.values import as_date, text_or_empty
 from kpi.read.vocab import ACTIVITY_TYPES
-from kpi.report.content import MILESTONE_STATES, ReportContent, milestone_state, number_text
+from kpi.report.content import REPORT_STATES, ReportContent, number_text, report_state
 from kpi.show.status import status_label
 from kpi.text.i18n import format_number, t
 
@@ -63,13 +63,13 @@ def period_value_rows(content: ReportContent) -> tuple[list[str], list[list[str]
 
 def milestone_period_counts(content: ReportContent) -> dict[str, int]:
     """Due in the period (and of those: done, late, open), and done in the period."""
-    counts = {"due": 0, "done_in_period": 0, **dict.fromkeys(MILESTONE_STATES, 0)}
+    counts = {"due": 0, "done_in_period": 0, **dict.fromkeys(REPORT_STATES, 0)}
     for item in content.statuses:
         if not item.metric.kind_of.done_or_not:
             continue
         if content.in_period(item.metric.due):
             counts["due"] += 1
-            counts[milestone_state(item)] += 1
+            counts[report_state(item, content.final)] += 1
         if item.done_date is not None and item.done_date <= content.as_of and content.in_period(item.done_date):
             counts["done_in_period"] += 1
     return counts
@@ -79,13 +79,15 @@ def milestone_summary_line(content: ReportContent) -> str:
     counts = milestone_period_counts(content)
     if not counts["due"] and not counts["done_in_period"]:
         return ""
+    if content.final:
+        return t("funders.milestones_line_final", content.lang, **counts)
     return t("period.milestones_line", content.lang, **counts)
 
 
 def shows_activities(content: ReportContent) -> bool:
-    """Activities are the association's own (activities.csv names no project): shown in the
-    reports on all goals, the association's own goals and the activities area."""
-    return content.kind in ("all", "own") or (content.kind == "area" and content.spec.scope == "activities")
+    """Shown in the reports on all goals, the association's own goals (those without a project),
+    a project's (its own, per work package) and the activities area."""
+    return content.kind in ("all", "own", "project") or (content.kind == "area" and content.spec.scope == "activities")
 
 
 def activities_in_period(content: ReportContent) -> pd.DataFrame | None:
@@ -100,7 +102,7 @@ def activities_in_period(content: ReportContent) -> pd.DataFrame | None:
         cursor = content.data.con.cursor()
         try:
             frame = cursor.execute(
-                "SELECT date, type, title, participants, planned FROM activities "
+                "SELECT date, type, title, participants, planned, project, package FROM activities "
                 "WHERE date BETWEEN ? AND ? ORDER BY date, title",
                 [content.spec.period_from or dt.date(1900, 1, 1), content.spec.period_to or content.as_of],
             ).df()
@@ -109,7 +111,12 @@ def activities_in_period(content: ReportContent) -> pd.DataFrame | None:
     except Exception:  # noqa: BLE001 - a register that cannot be read leaves the section out, not the report
         return None
     frame["date"] = [as_date(value) for value in frame["date"]]
-    return frame
+    projects = [text_or_empty(value) for value in frame["project"]]
+    if content.kind == "project":
+        frame = frame[[project == content.spec.scope for project in projects]]
+    elif content.kind == "own":
+        frame = frame[[not project for project in projects]]
+    return frame.reset_index(drop=True)
 
 
 def activity_summary(content: ReportContent) -> tuple[str, list[str], list[list[str]]]:
@@ -128,10 +135,19 @@ def activity_summary(content: ReportContent) -> tuple[str, list[str], list[list[
         planned=len(frame) - len(held),
         participants=format_number(float(participants), lang, 0),
     )
+    packages = {}
+    if content.project is not None:
+        packages = {package.id: package.name.get(lang) for package in content.project.packages}
+        # Per work package, in the project's order, then by date.
+        order = {package_id: index for index, package_id in enumerate(packages)}
+        frame = frame.assign(
+            _order=[order.get(text_or_empty(value), len(order)) for value in frame["package"]]
+        ).sort_values(["_order", "date", "title"], kind="stable")
+        held_mask = [text_or_empty(value).strip().lower() != "yes" for value in frame["planned"]]
     header = [
         t("reports.col_date", lang),
         t("period.col_activity", lang),
-        t("period.col_type", lang),
+        t("period.col_package", lang) if content.project is not None else t("period.col_type", lang),
         t("period.col_participants", lang),
         t("period.col_held", lang),
     ]
@@ -139,11 +155,14 @@ def activity_summary(content: ReportContent) -> tuple[str, list[str], list[list[
     for (_, record), was_held in zip(frame.iterrows(), held_mask):
         number = pd.to_numeric(pd.Series([record["participants"]]), errors="coerce").iloc[0]
         kind = text_or_empty(record["type"])
+        package = text_or_empty(record["package"])
         rows.append(
             [
                 record["date"].isoformat() if record["date"] else "–",
                 text_or_empty(record["title"]),
-                t("period.activity_type." + kind, lang) if kind in ACTIVITY_TYPES else kind,
+                packages.get(package, package or "–")
+                if content.project is not None
+                else (t("period.activity_type." + kind, lang) if kind in ACTIVITY_TYPES else kind),
                 "–" if pd.isna(number) else format_number(float(number), lang, 0),
                 t("period.held" if was_held else "period.planned", lang),
             ]
@@ -158,6 +177,9 @@ def used_files(content: ReportContent) -> set[str]:
     registers = {item.metric.source.register_name for item in content.statuses if item.metric.source is not None}
     if activities_in_period(content) is not None:
         registers.add("activities")
+    if content.project is not None:
+        registers |= {indicator.count.register_name for indicator in content.project.indicators if indicator.count}
+        registers.add("participants")
     for item in content.statuses:
         frame = content.all_observations(item.id)
         if not frame.empty:
@@ -170,18 +192,37 @@ def used_files(content: ReportContent) -> set[str]:
 
 @dataclass(frozen=True)
 class ReportingPeriod:
-    """A period a funder asks a report for: the whole project, or one half-year of it."""
+    """A period a funder asks a report for: the whole project, one period of the funding decision
+    (numbered, with its due date) or, for a project without them, one half-year."""
 
     start: dt.date
     end: dt.date
     label: str
+    number: int | None = None
+    due: dt.date | None = None
+
+
+def decision_period_label(number: int, start: dt.date, end: dt.date, due: dt.date | None, lang: str) -> str:
+    """The period in words: "Rapport 3: 2025-07-01 – 2025-12-31, ska in 2026-01-31"."""
+    if due is None:
+        return t("funders.period_label", lang, number=number, start=start.isoformat(), end=end.isoformat())
+    return t(
+        "funders.period_label_due",
+        lang,
+        number=number,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        due=due.isoformat(),
+    )
 
 
 def reporting_periods(config: Config, project_id: str, today: dt.date, lang: str) -> list[ReportingPeriod]:
-    """The whole project, then its half-years (newest first) that have begun by ``today``.
+    """The whole project, then the periods of the funding decision (newest first) that have begun
+    by ``today``; a project whose decision lists none gets its half-years instead.
 
-    Tillväxtverket and Region Sörmland ask for progress per half-year; Interreg for the whole
-    project at its end. A half-year is cut to the project's own start and end.
+    The periods and due dates are the funder's (``reporting_periods`` in targets.yaml): a
+    payment claim to Tillväxtverket or a progress report in Interreg's system covers exactly
+    them. A half-year is cut to the project's own start and end.
     """
     project = config.project(project_id)
     if project.start is None:
@@ -194,6 +235,19 @@ def reporting_periods(config: Config, project_id: str, today: dt.date, lang: str
             t("period.whole_project", lang, start=project.start.isoformat(), end=end.isoformat()),
         )
     ]
+    if project.reporting_periods:
+        decided = [
+            ReportingPeriod(
+                item.start,
+                item.end,
+                decision_period_label(item.number, item.start, item.end, item.due, lang),
+                item.number,
+                item.due,
+            )
+            for item in project.reporting_periods
+            if item.start <= today
+        ]
+        return periods + decided[::-1]
     halves = []
     year, half = project.start.year, 1 if project.start.month <= 6 else 2
     while True:
@@ -222,3 +276,41 @@ def default_period(periods: list[ReportingPeriod], today: dt.date) -> int:
         if period.end < today:
             return index
     return 0
+
+
+def next_due_report(config: Config, project_id: str, today: dt.date) -> tuple[int, dt.date, dt.date, dt.date] | None:
+    """The decision's next report not yet due by ``today``: ``(number, start, end, due)``, or None."""
+    for item in config.project(project_id).reporting_periods:
+        if item.due is not None and item.due >= today:
+            return item.number, item.start, item.end, item.due
+    return None
+
+
+def milestone_notes(content: ReportContent) -> dict[str, tuple[str, str]]:
+    """Per milestone goal read from the milestones register (``where: {id: …}``): its evidence
+    note (marked "in Swedish" in an English report) and its deviation comment."""
+    from kpi.read.measures import has_register
+    from kpi.show.registers import milestone_evidence
+
+    if content.pack is not None or not has_register(content.data, "milestones"):
+        return {}
+    wanted = {}
+    for item in content.statuses:
+        source = item.metric.source
+        if source is not None and source.register_name == "milestones" and isinstance(source.where.get("id"), str):
+            wanted[str(source.where["id"])] = item.id
+    if not wanted:
+        return {}
+    cursor = content.data.con.cursor()
+    try:
+        frame = cursor.execute("SELECT id, evidence, deviation FROM milestones WHERE id IS NOT NULL").df()
+    finally:
+        cursor.close()
+    notes = {}
+    for milestone_id, evidence, deviation in zip(frame["id"], frame["evidence"], frame["deviation"]):
+        if milestone_id in wanted:
+            notes[wanted[milestone_id]] = (
+                milestone_evidence(evidence, None, content.lang),
+                text_or_empty(deviation),
+            )
+    return notes

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kpi.judge.rules import MetricStatus
 from kpi.model.problems import errors
+from kpi.model.registers import REGISTERS
 from kpi.model.targets import Config
 from kpi.model.values import text_or_empty
 from kpi.report.content import ReportContent, ReportSpec, number_text, value_text
@@ -80,6 +81,7 @@ def title_facts(content: ReportContent) -> list[tuple[str, str]]:
     facts = [(t("reports.fact_scope", lang), content.scope_label)]
     if content.funder:
         facts.append((t("reports.fact_funder", lang), content.funder))
+    facts += project_facts(content)
     facts += [
         (t("reports.fact_period", lang), period_text(content.spec, lang)),
         (
@@ -112,6 +114,33 @@ def title_facts(content: ReportContent) -> list[tuple[str, str]]:
                 "; ".join(f"{item.metric.display_name(lang)} ({status_label(item.status, lang)})" for item in behind),
             )
         )
+    return facts
+
+
+def project_facts(content: ReportContent) -> list[tuple[str, str]]:
+    """A project as its funder knows it: programme, reference, lead partner, partners, and which
+    of the decision's reports this is ("3 av 6, ska in 2026-01-31")."""
+    project, lang = content.project, content.lang
+    if project is None:
+        return []
+    facts = []
+    for key, value in (
+        ("funders.fact_programme", project.programme),
+        ("funders.fact_reference", project.reference),
+        ("funders.fact_lead_partner", project.lead_partner),
+        ("funders.fact_partners", ", ".join(project.partners)),
+    ):
+        if value:
+            facts.append((t(key, lang), value))
+    period = content.decision_period
+    if period is not None:
+        count = len(project.reporting_periods)
+        text = (
+            t("funders.report_number_due", lang, number=period.number, count=count, due=period.due.isoformat())
+            if period.due
+            else t("funders.report_number", lang, number=period.number, count=count)
+        )
+        facts.append((t("funders.fact_report", lang), text))
     return facts
 
 
@@ -224,7 +253,13 @@ def source_rows(content: ReportContent) -> tuple[list[str], list[list[str]]]:
             kind = t("reports.kind_metrics", lang)
         else:
             key = f"period.source.{info.kind}"
-            name = t(key, lang) if info.kind in ("members", "agreements", "activities", "milestones") else info.kind
+            title = REGISTERS[info.kind].title if info.kind in REGISTERS else None
+            if info.kind in ("members", "agreements", "activities", "milestones"):
+                name = t(key, lang)
+            elif title is not None:  # a register that names itself ("Deltagarregistret")
+                name = title.get(lang)[:1].upper() + title.get(lang)[1:]
+            else:
+                name = info.kind
             kind = t("period.source_register", lang)
         modified = f"{info.modified:%Y-%m-%d %H:%M}" if info.modified else "–"
         rows.append([name, kind, format_number(info.rows, lang), modified])

@@ -13,13 +13,12 @@ import datetime as dt
 
 import plotly.graph_objects as go
 
-from kpi.report.content import PackageSection, ReportContent, milestone_state
+from kpi.report.content import REPORT_STATE_KEYS, REPORT_STATES, PackageSection, ReportContent, report_state
 from kpi.show.register_charts import MILESTONE_STYLE, layout
 from kpi.show.style import as_of_line
 from kpi.text.i18n import format_date, t
 
-_STYLE_OF_STATE = {"done": "done", "late": "overdue", "open": "open"}
-_STATE_KEYS = {"done": "registers.status.done", "late": "registers.status.overdue", "open": "registers.status.open"}
+_STYLE_OF_STATE = {"done": "done", "late": "overdue", "open": "open", "not_delivered": "overdue"}
 NAME_LIMIT = 48
 
 
@@ -38,9 +37,13 @@ def package_timeline_figure(content: ReportContent, section: PackageSection) -> 
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             labels[index] = f"{label} ({seen[label]})"
-    for state in ("done", "late", "open"):
+    for state in REPORT_STATES:
         colour, symbol = MILESTONE_STYLE[_STYLE_OF_STATE[state]]
-        rows = [(label, item) for label, item in zip(labels, section.milestones) if milestone_state(item) == state]
+        rows = [
+            (label, item)
+            for label, item in zip(labels, section.milestones)
+            if report_state(item, section.final) == state
+        ]
         if not rows:
             continue
         xs = [item.done_date if state == "done" else item.metric.due_date for _, item in rows]
@@ -49,7 +52,7 @@ def package_timeline_figure(content: ReportContent, section: PackageSection) -> 
                 x=xs,
                 y=[label for label, _ in rows],
                 mode="markers",
-                name=t(_STATE_KEYS[state], lang),
+                name=t(REPORT_STATE_KEYS[state], lang),
                 marker=dict(size=14, color=colour, symbol=symbol, line=dict(width=2, color=colour)),
             )
         )

@@ -23,7 +23,8 @@ from xlsxwriter.worksheet import Worksheet
 from kpi.judge.explain import explanation, status_record
 from kpi.judge.rules import STATUSES, MetricStatus, expected_latest, expected_year_to_date, year_target
 from kpi.model.values import as_text
-from kpi.report.content import MILESTONE_STATES, ReportContent, milestone_state, milestone_state_text
+from kpi.report.content import MILESTONE_STATES, ReportContent, report_state, report_state_text
+from kpi.report.indicators import evidence_lines, indicator_results, indicator_rows
 from kpi.report.period import activity_summary
 from kpi.report.texts import (
     change_lines,
@@ -49,6 +50,9 @@ def render_xlsx(content: ReportContent) -> bytes:
     workbook = xlsxwriter.Workbook(
         buffer,
         {
+            # Every cell top-aligned in a readable size: rows whose cells wrap to different
+            # heights still read across (a printed workbook is attached to a funder's report).
+            "default_format_properties": {"valign": "top", "font_size": 11},
             "in_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
@@ -73,6 +77,10 @@ def render_xlsx(content: ReportContent) -> bytes:
         sheet = workbook.add_worksheet(_sheet_name(area_name, used_names))
         _area_sheet(workbook, sheet, content, measured, styles)
         _print_setup(sheet, content, None)
+    indicator_header, indicator_table = indicator_rows(content)
+    if indicator_table:
+        sheet = workbook.add_worksheet(_sheet_name(t("funders.indicators_heading", lang), used_names))
+        _print_setup(sheet, content, _indicator_sheet(sheet, content, indicator_header, indicator_table, styles))
     groups = milestone_groups(content)
     if groups:
         sheet = workbook.add_worksheet(_sheet_name(t("period.sheet_milestones", lang), used_names))
@@ -191,6 +199,40 @@ SUMMARY_WIDTHS = {
 # --- Summary -------------------------------------------------------------------------------------
 
 
+def _indicator_sheet(
+    sheet: Worksheet, content: ReportContent, header: list[str], rows: list[list[str]], styles: _Styles
+) -> int:
+    """The funder's indicators (target, achieved in the period and in total), then every counted
+    item of the period as evidence. Returns the header row."""
+    lang = content.lang
+    _text(sheet, 0, 0, f"{t('funders.indicators_heading', lang)} – {content.scope_label}", styles.title)
+    header_row = 3
+    for col, text in enumerate(header):
+        _text(sheet, header_row, col, text, styles.header)
+    row = header_row
+    for values in rows:
+        row += 1
+        for col, text in enumerate(values):
+            _text(sheet, row, col, text, styles.wrap)
+    row += 2
+    for result in indicator_results(content):
+        indicator = result.indicator
+        _text(
+            sheet,
+            row,
+            0,
+            t("funders.evidence_heading", lang, code=indicator.code, name=indicator.name.get(lang)),
+            styles.bold,
+        )
+        for line in evidence_lines(result, lang):
+            row += 1
+            _text(sheet, row, 1, line, styles.wrap)
+        row += 2
+    for col, width in enumerate([16, 60, 22, 18, 18]):
+        sheet.set_column(col, col, width)
+    return header_row
+
+
 def summary_columns(content: ReportContent) -> list[str]:
     """The Summary's header keys in order (translated as ``reports.xlsx_<key>``; years added)."""
     keys = ["name", "area", "status_label", "value"]
@@ -204,7 +246,33 @@ def summary_columns(content: ReportContent) -> list[str]:
     keys += ["status", "id"]
     if content.comments or content.pack is not None and content.spec.comments_wanted:
         keys.append("comment")
+    if content.kind == "project":
+        # A funder's attachment: no internal codes (status code, id), none of the dashboard's
+        # working columns (pace, expected value, stale flag), no column left empty.
+        keys = [key for key in keys if key not in FUNDER_LEAVES_OUT]
+        keys = [key for key in keys if any(_has_cell(content, item, key) for item in content.statuses)]
     return keys
+
+
+FUNDER_LEAVES_OUT = frozenset({"status", "id", "pace", "expected", "stale", "area"})
+
+
+def _has_cell(content: ReportContent, item: MetricStatus, key: str) -> bool:
+    """Whether a summary column would hold something for this goal (an empty column is left out)."""
+    if key in ("name", "status_label", "value", "explanation", "comment"):
+        return True
+    if key in ("start_value", "change"):
+        return item.metric.kind_of.has_targets
+    if key == "value_date":
+        return (item.done_date if item.metric.kind_of.done_or_not else item.value_date) is not None
+    if key in ("next_target_value", "next_target_date"):
+        return item.metric.kind_of.has_targets and bool(item.targets)
+    if key.startswith("target_"):
+        year = int(key.removeprefix("target_"))
+        return any(target.date.year == year for target in item.metric.targets)
+    if key == "value_note":
+        return bool(content.value_note(item))
+    return True
 
 
 def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) -> int:
@@ -245,7 +313,7 @@ def _summary_sheet(sheet: Worksheet, content: ReportContent, styles: _Styles) ->
         start_value = before.value if before is not None and item.metric.kind_of.has_targets else None
         for col, key in enumerate(keys):
             if key == "value" and item.metric.kind_of.done_or_not:
-                _text(sheet, row, col, milestone_state_text(item, lang))  # words, not 0/1
+                _text(sheet, row, col, report_state_text(item, content.final, lang))  # words, not 0/1
             elif key == "start_value":
                 _number(sheet, row, col, start_value, number)
             elif key == "change":
@@ -559,8 +627,11 @@ def _milestone_sheet(
         t("reports.col_done", lang),
         t("period.col_state", lang),
         t("reports.col_status", lang),
-        t("reports.xlsx_id", lang),
     ]
+    # The goal's id only outside a funder's report (a funder reads no internal codes).
+    with_id = content.kind != "project"
+    if with_id:
+        headers.append(t("reports.xlsx_id", lang))
     for col, text in enumerate(headers):
         _text(sheet, header_row, col, text, styles.header)
     row = header_row
@@ -571,9 +642,10 @@ def _milestone_sheet(
             _text(sheet, row, 1, label, styles.wrap)
             _date(sheet, row, 2, item.metric.due, styles.date)
             _date(sheet, row, 3, item.done_date, styles.date)
-            _text(sheet, row, 4, milestone_state_text(item, lang))
+            _text(sheet, row, 4, report_state_text(item, content.final, lang))
             _text(sheet, row, 5, status_label(item.status, lang), styles.status[item.status])
-            _text(sheet, row, 6, item.id)
+            if with_id:
+                _text(sheet, row, 6, item.id)
             _fit_row(sheet, row, [(item.metric.display_name(lang), 52), (label, 34)])
     for col, width in enumerate([52, 34, 12, 12, 14, 16, 30]):
         sheet.set_column(col, col, width)
@@ -581,20 +653,21 @@ def _milestone_sheet(
     sheet.freeze_panes(header_row + 1, 1)
     # The chart's own table: one row per package, done / late / open.
     table = row + 3
-    names = [t("period.col_package", lang)] + [t(_STATE_WORDS[state], lang) for state in MILESTONE_STATES]
+    states = ("done", "not_delivered") if content.final else MILESTONE_STATES
+    names = [t("period.col_package", lang)] + [t(_STATE_WORDS[state], lang) for state in states]
     for col, text in enumerate(names):
         _text(sheet, table, col, text, styles.header)
     for offset, (label, items) in enumerate(groups, start=1):
-        counts = dict.fromkeys(MILESTONE_STATES, 0)
+        counts = dict.fromkeys(states, 0)
         for item in items:
-            counts[milestone_state(item)] += 1
+            counts[report_state(item, content.final)] += 1
         _text(sheet, table + offset, 0, label)
-        for col, state in enumerate(MILESTONE_STATES, start=1):
+        for col, state in enumerate(states, start=1):
             sheet.write_number(table + offset, col, counts[state])
     first, last = table + 1, table + len(groups)
     name = sheet.get_name()
     chart = workbook.add_chart({"type": "bar", "subtype": "stacked"})
-    for col, state in enumerate(MILESTONE_STATES, start=1):
+    for col, state in enumerate(states, start=1):
         colour = _STATE_COLOURS[state]
         chart.add_series(
             {
@@ -618,10 +691,20 @@ def _milestone_sheet(
     return header_row
 
 
-_STATE_WORDS = {"done": "registers.status.done", "late": "registers.status.overdue", "open": "registers.status.open"}
-_STATE_COLOURS = {"done": "#1A7F37", "late": "#CF222E", "open": "#2F81F7"}
+_STATE_WORDS = {
+    "done": "registers.status.done",
+    "late": "registers.status.overdue",
+    "open": "registers.status.open",
+    "not_delivered": "funders.state_not_delivered",
+}
+_STATE_COLOURS = {"done": "#1A7F37", "late": "#CF222E", "open": "#2F81F7", "not_delivered": "#CF222E"}
 # A pattern as well as a colour, so the states differ in a black-and-white print too.
-_STATE_PATTERNS = {"done": None, "late": "wide_upward_diagonal", "open": "percent_20"}
+_STATE_PATTERNS = {
+    "done": None,
+    "late": "wide_upward_diagonal",
+    "open": "percent_20",
+    "not_delivered": "wide_upward_diagonal",
+}
 
 
 def _activities_sheet(sheet: Worksheet, line: str, header: list[str], rows: list[list[str]], styles: _Styles) -> int:
