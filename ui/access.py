@@ -69,7 +69,13 @@ def current_viewer() -> Viewer:
     if sign_in_configured():
         try:
             if st.user.is_logged_in:
-                return viewer_for(policy(), str(st.user.get("email") or ""), str(st.user.get("name") or ""))
+                return viewer_for(
+                    policy(),
+                    str(st.user.get("email") or ""),
+                    str(st.user.get("name") or ""),
+                    verified=st.user.get("email_verified"),
+                    issuer=str(st.user.get("iss") or ""),
+                )
         except Exception:  # noqa: BLE001 - no user information (AppTest, a proxy without cookies)
             pass
     name = st.session_state.get(_PASSWORD_KEY)
@@ -85,6 +91,8 @@ def require(permission: Permission, lang: str) -> Viewer:
     viewer = current_viewer()
     if not may(viewer, permission, policy()):
         st.info(t("access.need_role" if viewer.signed_in else "access.need_sign_in", lang))
+        if viewer.unverified:
+            st.warning(t("privacy.unverified_email", lang))
         if not viewer.signed_in and sign_in_configured():
             st.button(t("access.sign_in", lang), on_click=st.login, type="primary", key="access_sign_in_page")
         st.stop()
@@ -107,6 +115,8 @@ def sign_in_controls(lang: str) -> None:
     if viewer.email:
         role = t(f"access.role.{viewer.role}", lang) if viewer.role else t("access.role.none", lang)
         st.caption(t("access.signed_in_as", lang, email=escape_markdown(viewer.email), role=role))
+        if viewer.unverified:
+            st.caption(t("privacy.unverified_email", lang))
         st.button(t("access.sign_out", lang), on_click=st.logout, key="access_sign_out")
     elif viewer.signed_in:
         st.caption(t("access.unlocked_as", lang, name=escape_markdown(viewer.name or "")))
