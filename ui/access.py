@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kpi import paths
 from kpi.model.access import (
@@ -28,6 +29,7 @@ from kpi.model.problems import DataError
 from kpi.read.access import load_access
 from kpi.show.registers import BehindTable
 from kpi.text.i18n import t
+from kpi.write import auth
 from ui.text import escape_markdown
 
 _PASSWORD_KEY = "access_password_editor"  # set only by unlock_with_password below
@@ -97,6 +99,15 @@ def require(permission: Permission, lang: str) -> Viewer:
             st.button(t("access.sign_in", lang), on_click=st.login, type="primary", key="access_sign_in_page")
         st.stop()
     return viewer
+
+
+def password_client() -> tuple[str, str]:
+    """Whom the editor password's wrong attempts are counted against: the client address the
+    trusted proxy saw (:func:`kpi.write.auth.client_address`), and this browser session's id, which
+    is the count when the address cannot be known."""
+    context = get_script_run_ctx()
+    session = context.session_id if context is not None else ""
+    return auth.client_address(st.context.ip_address, dict(st.context.headers or {})), session
 
 
 def unlock_with_password(name: str) -> None:
