@@ -131,8 +131,17 @@ def test_an_interrupted_forget_is_completed_by_recover(folder, monkeypatch):
 def test_the_command(folder, capsys):
     data, targets = folder
     args = ["--data", str(data), "--targets", str(targets)]
+    digest = tree_digest(data)
+    assert main(["member", "forget", "M03", *args, "--dry-run"]) == 0
+    listed = capsys.readouterr().out
+    assert "members.csv:4: M03;Krogen vid ån;" in listed and "snapshots/2026-06-30.json:" in listed
+    assert "inget är ändrat" in listed
+    assert {k: v for k, v in tree_digest(data).items() if ".locks" not in k} == {
+        k: v for k, v in digest.items() if ".locks" not in k
+    }
     assert main(["member", "forget", "M03", *args, "--editor", "admin@matkluster.se"]) == 0
-    assert "M03" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "activities.csv:" in out and "M03 heter nu" in out  # every match listed, then replaced
     assert main(["member", "forget", "M01", *args]) == 2
     assert "M01 är fortfarande medlem" in capsys.readouterr().err
 

@@ -32,12 +32,22 @@ def register(commands: Any) -> None:
     forget.add_argument(
         "--editor", default=None, metavar="NAME", help="who is doing it, for the change log (default: $USER)"
     )
+    forget.add_argument(
+        "--dry-run", action="store_true", help="only list every place the name is written; change nothing"
+    )
     forget.set_defaults(handler=cmd_forget)
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
     editor = args.editor or os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
-    result = forget_member(paths.data_dir(args.data), args.member_id.strip(), editor=editor)
+    data_dir, member_id = paths.data_dir(args.data), args.member_id.strip()
+    listed = forget_member(data_dir, member_id, editor=editor, dry_run=True)
+    for trace in listed.traces:  # every match, before anything is replaced
+        print(f"{trace.file}:{trace.line}: {trace.text}")
+    if args.dry_run:
+        print(t("privacy.cli.would_forget", args.lang, member=member_id, places=len(listed.traces)))
+        return EXIT_OK
+    result = forget_member(data_dir, member_id, editor=editor)
     key = "access.cli.forgotten" if result.files else "access.cli.nothing_to_forget"
     print(t(key, args.lang, member=result.member_id, pseudonym=result.pseudonym, files=len(result.files)))
     return EXIT_OK
