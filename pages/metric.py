@@ -106,7 +106,7 @@ if metric.source is not None:
         st.caption(escape_markdown(behind.definition))
         st.table(behind.table, hide_index=True)
 else:
-    rows = observation_table(data, metric_id, state.as_of, lang)
+    rows = access.visible_observations(observation_table(data, metric_id, state.as_of, lang), lang)
     if rows:
         st.dataframe(
             rows,

@@ -149,3 +149,15 @@ def visible_behind(data: Dataset, tables: list[BehindTable], lang: str) -> list[
 def _register(data: Dataset, metric_id: str) -> str | None:
     source = data.config.metric(metric_id).source
     return source.register_name if source else None
+
+
+def visible_observations(rows: list[dict[str, str]], lang: str) -> list[dict[str, str]]:
+    """A metric's rows for this viewer: a note may name a member, so the note column is shown only
+    to roles that may see member data (as reports already leave notes out)."""
+    if allowed("view_member_data") or not rows:
+        return rows
+    note = t("dashboard.obs_note", lang)
+    if not any(note in row for row in rows):
+        return rows
+    st.caption(t("privacy.notes_hidden", lang))
+    return [{key: value for key, value in row.items() if key != note} for row in rows]

@@ -259,7 +259,7 @@ def dataset(state: ViewState) -> Dataset | None:
         show_problem_list(result.problems, state.lang)
         return None
     if not state.data_dir.is_dir():
-        st.warning(t("ui.no_data_folder", state.lang, path=str(state.data_dir)))
+        st.warning(t("ui.no_data_folder", state.lang, path=shown_path(state.data_dir)))
         return None
     return result
 
@@ -360,14 +360,28 @@ def notices(data: Dataset, state: ViewState) -> None:
     found_errors, found_warnings = errors(data.problems), warnings(data.problems)
     if found_errors:
         st.error(plural("ui.data_errors", state.lang, len(found_errors)), icon="⚠️")
-        show_problem_list(found_errors, state.lang)
+        show_data_problems(found_errors, state.lang)
     if found_warnings:
         with st.expander(plural("ui.data_warnings", state.lang, len(found_warnings))):
-            show_problem_list(found_warnings, state.lang)
+            show_data_problems(found_warnings, state.lang)
+
+
+def show_data_problems(problems: list[Problem], lang: str) -> None:
+    """Problems in the data files, for this viewer: a message quotes the cell (a free-text leave
+    reason, a survey answer), so only roles that may see member data read the messages; everyone
+    else sees where each problem is (file, row, column), not what the cell holds."""
+    if access.allowed("view_member_data"):
+        show_problem_list(problems, lang)
+        return
+    st.text("\n".join(problem.location() for problem in problems[:50]))
+    st.caption(t("privacy.problem_details_hidden", lang))
 
 
 def shown_path(folder: Path) -> str:
-    """The data folder as a person knows it: relative to the project when it is inside it."""
+    """The data folder as a person knows it: relative to the project when it is inside it; to
+    visitors without a role only its name, nothing of the server's file system."""
+    if not access.allowed("view_member_data"):
+        return folder.name
     try:
         return folder.resolve().relative_to(config.PROJECT_ROOT).as_posix()
     except ValueError:
