@@ -30,7 +30,7 @@ from kpi.model.targets import Config
 from kpi.read.load import data_fingerprint, load_dataset
 from kpi.read.targets import load_config
 from kpi.show.meeting import ChangeGroup, GoalRow, Since, goal_rows, since_changes, since_choice
-from kpi.text.dates import parse_typed_date
+from kpi.text.dates import AS_OF_EARLIEST, AS_OF_LATEST, in_as_of_range, parse_typed_date
 from kpi.text.i18n import LANGUAGES, format_date, normalise_language, plural, t
 from kpi.write.packs import snapshots_dir
 from ui import access
@@ -73,7 +73,7 @@ def _apply_typed_date(key: str, default: dt.date) -> None:
     to be named in an error, and the field returns to the last good date."""
     typed = st.session_state.get(key)
     parsed = parse_typed_date(typed)
-    if parsed is None:
+    if parsed is None or not in_as_of_range(parsed):
         st.session_state[_bad_key(key)] = str(typed or "")
         st.session_state[key] = st.session_state.get(_good_key(key)) or default.isoformat()
         return
@@ -118,6 +118,8 @@ def date_field(
             help=t("dates.today_help", lang),
         )
     parsed = parse_typed_date(typed)
+    if parsed is not None and not in_as_of_range(parsed):
+        parsed = None  # a real date, but outside the range the dashboard can compute around
     bad = st.session_state.pop(_bad_key(key), None)
     if parsed is None:  # not a date in the URL itself: say so, and show the last good date (or the default)
         bad = typed if bad is None else bad
@@ -125,7 +127,20 @@ def date_field(
     else:
         st.session_state[_good_key(key)] = parsed.isoformat()
     if bad is not None:
-        st.error(t("dates.not_a_date", lang, text=escape_markdown(bad), date=format_date(parsed, lang), hint=hint))
+        outside = parse_typed_date(bad)
+        if outside is not None:  # a date, but outside the documented range
+            st.error(
+                t(
+                    "privacy.date_out_of_range",
+                    lang,
+                    text=escape_markdown(bad),
+                    earliest=AS_OF_EARLIEST.isoformat(),
+                    latest=AS_OF_LATEST.isoformat(),
+                    date=format_date(parsed, lang),
+                )
+            )
+        else:
+            st.error(t("dates.not_a_date", lang, text=escape_markdown(bad), date=format_date(parsed, lang), hint=hint))
     return parsed
 
 
