@@ -346,3 +346,58 @@ def test_a_save_during_a_forget_waits_for_it_and_is_never_lost(folder, monkeypat
         assert "mitt medlemskap;13;" in notes
     else:  # refused (the file changed since the preview), and not logged as saved
         assert "mitt medlemskap;13;" not in notes and all(entry.file != "activities.csv" for entry in logged)
+
+
+def test_a_members_own_data_on_request(folder, capsys):
+    """``kpi member export``: the register row, earlier versions, notes and pack comments naming them."""
+    import json
+
+    data, targets = folder
+    out = data.parent / "utdrag" / "M03.json"
+    out.parent.mkdir()
+    args = ["--data", str(data), "--targets", str(targets)]
+    assert main(["member", "export", "M03", "--out", str(out), *args, "--editor", "admin@matkluster.se"]) == 0
+    assert "Registerutdrag för M03" in capsys.readouterr().out
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["member_id"] == "M03"
+    assert [row["name"] for row in document["registers"]["members.csv"]] == [NAME]
+    files = {mention["file"] for mention in document["mentions"]}
+    assert {"activities.csv", "snapshots/2026-06-30.json", "changelog.csv"} <= files
+    summary = out.with_suffix(".txt").read_text(encoding="utf-8")
+    assert "Registerutdrag / Data export: M03" in summary and f"Korv & brödrunda hos {NAME}" in summary
+    last = store.read_changelog(data)[-1]
+    assert (last.action, last.editor, last.comment) == ("export", "admin@matkluster.se", "M03")  # logged
+    assert store.undoable(data) is not None and store.undoable(data).action == "save"  # not an undoable save
+    assert main(["member", "export", "M99", "--out", str(out), *args]) == 2
+
+
+def test_former_members_are_forgotten_on_a_schedule(folder, capsys, monkeypatch):
+    """Two years after leaving by default: the dry run lists who and where, --yes forgets them, and
+    the statuses at every date stay the same."""
+    import datetime as dt
+
+    from kpi import clock
+
+    data, targets = folder
+    before = statuses(data, targets)
+    args = ["--data", str(data), "--targets", str(targets)]
+    monkeypatch.setenv("KPI_ACCESS", str(data.parent / "access.yaml"))
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2028, 2, 14))  # M04 left 2026-02-15, M03 2026-04-30
+    assert main(["member", "forget", "--expired", *args]) == 0
+    assert "Ingen före detta medlem har passerat lagringstiden (2 år" in capsys.readouterr().out
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2028, 4, 30))  # two years for both
+    digest = {k: v for k, v in tree_digest(data).items() if ".locks" not in k}
+    assert main(["member", "forget", "--expired", *args]) == 0
+    listed = capsys.readouterr().out
+    assert "M03 lämnade 2026-04-30, för mer än 2 år sedan" in listed and "activities.csv:" in listed
+    assert "M04 lämnade 2026-02-15" in listed and "M01" not in listed
+    assert {k: v for k, v in tree_digest(data).items() if ".locks" not in k} == digest  # a dry run
+    (data.parent / "access.yaml").write_text("retention_years: 3\n", encoding="utf-8")
+    assert main(["member", "forget", "--expired", *args]) == 0
+    assert "Ingen före detta medlem" in capsys.readouterr().out  # three years: not yet
+    (data.parent / "access.yaml").write_text("retention_years: 2\n", encoding="utf-8")
+    assert main(["member", "forget", "--expired", "--yes", *args]) == 0
+    assert "M03 heter nu" in capsys.readouterr().out
+    assert traces_of(data, NAME) == [] and traces_of(data, "Bageriet") == []
+    assert statuses(data, targets) == before
+    assert main(["member", "forget", *args]) == 2  # neither an id nor --expired

@@ -66,6 +66,9 @@ class AccessPolicy(BaseModel):
     # they issue, e.g. a Microsoft Entra tenant, which sends no ``email_verified`` claim. An address
     # from any other provider gets a role only with ``email_verified: true``.
     verified_email_issuers: list[str] = Field(default_factory=list)
+    # Years after the day a member left that their name is kept (docs/privacy.md); then
+    # ``kpi member forget --expired`` replaces it by a pseudonym.
+    retention_years: int = Field(default=2, ge=1, le=50)
 
     @field_validator("verified_email_issuers")
     @classmethod

@@ -98,12 +98,12 @@ def forget_member(data_dir: Path, member_id: str, *, editor: str, dry_run: bool 
     if not editor:
         raise ValueError("forgetting a member needs the editor's name or e-mail for the change log")
     with file_lock(data_dir, MEMBERS.relpath):
-        _names(data_dir, member_id)  # refuses an unknown or current member before taking every lock
+        member_names(data_dir, member_id)  # refuses an unknown or current member before taking every lock
     with _store_locks(data_dir):
         if not dry_run:
             _recover_locked(data_dir, editor)
         pseudonym = PSEUDONYM.format(member_id=member_id)
-        names, others = _names(data_dir, member_id)
+        names, others = member_names(data_dir, member_id)
         names = [name for name in names if name.casefold() != pseudonym.casefold()]
         if not names:
             return ForgetResult(member_id, pseudonym, [])
@@ -286,14 +286,14 @@ class Matcher:
         return text, len(spans)
 
 
-def _names(data_dir: Path, member_id: str) -> tuple[list[str], list[str]]:
+def member_names(data_dir: Path, member_id: str) -> tuple[list[str], list[str]]:
     """Every name ``member_id`` had (the register now, then every backup of it) and every other
     member's names. Raises :class:`UsageError` for an unknown member or one who has not left."""
     path = MEMBERS.path(data_dir)
     data = _read(path)
     if data is None:
         raise UsageError([Problem(MEMBERS.relpath, "forget_no_register")])
-    current = _rows(data, MEMBERS.relpath)
+    current = member_rows(data, MEMBERS.relpath)
     record = current.get(member_id)
     if record is None:
         raise UsageError(
@@ -307,7 +307,7 @@ def _names(data_dir: Path, member_id: str) -> tuple[list[str], list[str]]:
     history = data_dir / HISTORY_DIR / MEMBERS.relpath.removesuffix(".csv")
     for copy in sorted(history.glob("*.csv")) if history.is_dir() else []:
         if copy.is_file() and not copy.is_symlink():
-            tables.append(_rows(_read(copy) or b"", copy.name))
+            tables.append(member_rows(_read(copy) or b"", copy.name))
     for table in tables:
         for key, row in table.items():
             name = " ".join((row.get("name") or "").split())
@@ -317,7 +317,7 @@ def _names(data_dir: Path, member_id: str) -> tuple[list[str], list[str]]:
     return names, sorted(set(others) - set(names))
 
 
-def _rows(data: bytes, label: str) -> dict[str, dict[str, str]]:
+def member_rows(data: bytes, label: str) -> dict[str, dict[str, str]]:
     try:
         text = decode(data, label).text
     except DataError:
