@@ -11,6 +11,7 @@ from kpi.show.views import file_rows, rule_lines
 from kpi.text.i18n import format_number, plural, t
 from ui import access
 from ui.state import dataset, show_data_problems, shown_path, sidebar
+from ui.text import escape_markdown
 
 state = sidebar()
 lang = state.lang
@@ -63,6 +64,9 @@ if found_warnings:
 if any("agreements" in area.registers for area in data.config.area_list()):  # the map is drawn
     st.header(t("dashboard.attribution_heading", lang))
     st.markdown(MAP_ATTRIBUTION[lang])
+
+st.header(t("privacy.a11y_heading", lang))
+st.markdown(t("privacy.a11y_body", lang, organisation=escape_markdown(data.config.organisation.name)))
 
 st.header(t("dashboard.example_heading", lang))
 st.markdown(

@@ -140,3 +140,28 @@ def test_anonymous_visitors_see_where_problems_are_not_what_the_cells_hold(fixtu
     assert "data/metrics/communication.csv:8:value" in texts(anonymous)
     assert "Anna Ek" not in all_text(anonymous)
     assert "”Anna Ek sa upp sig” är inte ett tal" in texts(run(unlocked_as="Anna"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "shortcoming", "report"),
+    [
+        (
+            "sv",
+            "Tillgänglighetsredogörelse",
+            "Navigeringen i sidofältet kommer från ramverket Streamlit",
+            "Rapportera ett problem",
+        ),
+        (
+            "en",
+            "Accessibility statement",
+            "the sidebar navigation comes from the Streamlit framework",
+            "Report a problem",
+        ),
+    ],
+)
+def test_an_accessibility_statement_in_both_languages(fixture_env, lang, heading, shortcoming, report):
+    at = run(lang=lang)
+    assert heading in [element.value for element in at.header]
+    text = texts(at)
+    assert "WCAG 2.1" in text and shortcoming in text and report in text and "DIGG" in text
+    assert "Testföreningen" in text  # who is responsible, from targets.yaml
