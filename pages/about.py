@@ -66,7 +66,13 @@ if any("agreements" in area.registers for area in data.config.area_list()):  # t
     st.markdown(MAP_ATTRIBUTION[lang])
 
 st.header(t("privacy.a11y_heading", lang))
-st.markdown(t("privacy.a11y_body", lang, organisation=escape_markdown(data.config.organisation.name)))
+st.markdown(
+    t(
+        "privacy.a11y_body",
+        lang,
+        organisation=escape_markdown(data.config.organisation_name(t("privacy.a11y_association", lang))),
+    )
+)
 
 st.header(t("dashboard.example_heading", lang))
 st.markdown(
