@@ -92,7 +92,7 @@ def since_section() -> None:
     total = sum(len(group.lines) for group in groups_changed)
     heading = plural("meeting.changes_heading", lang, total, since=moment.heading)
     with st.expander(heading, icon=":material/history:", expanded=True):
-        st.caption(moment.note)
+        st.caption(escape_markdown(moment.note))  # names the pack's author, as typed
         if not groups_changed:
             st.markdown(t("meeting.no_changes", lang))
         for group in groups_changed:
