@@ -11,7 +11,7 @@ from kpi.show.views import file_rows, rule_lines
 from kpi.text.i18n import format_number, plural, t
 from ui import access
 from ui.state import dataset, show_data_problems, shown_path, sidebar
-from ui.text import escape_markdown
+from ui.text import escape_markdown, show_table
 
 state = sidebar()
 lang = state.lang
@@ -46,7 +46,7 @@ if access.allowed("view_member_data"):  # the server's paths only for those with
     st.caption(t("dashboard.files_folder", lang, path=str(state.data_dir), targets=str(state.targets)))
 rows = file_rows(data, lang)
 if rows:
-    st.table(rows, hide_index=True)
+    show_table(rows, hide_index=True)
 else:
     st.info(t("dashboard.files_none", lang, path=shown_path(state.data_dir)))
 

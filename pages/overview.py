@@ -16,7 +16,7 @@ from ui import access
 from ui.cards import render_views
 from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome
 from ui.state import changes, dataset, meeting_rows, notices, sidebar, since, statuses
-from ui.text import escape_markdown
+from ui.text import escape_markdown, show_table
 
 state = sidebar()
 lang = state.lang
@@ -123,4 +123,4 @@ else:
         goal_table(rest, lang, t("meeting.table_rest", lang))
 
 with st.expander(t("meeting.files_heading", lang), icon=":material/description:"):
-    st.table(file_changes(data, lang, log=access.allowed("view_changelog")), hide_index=True)
+    show_table(file_changes(data, lang, log=access.allowed("view_changelog")), hide_index=True)

@@ -12,7 +12,7 @@ import pytest
 from kpi.model.registers import REGISTERS
 from kpi.read.load import load_dataset
 from kpi.read.sniff import decode, detect_delimiter
-from kpi.write import packs
+from kpi.write import packs, store
 from tests.e2e_server import PAGE_PATHS
 from tests.support import TODAY, d
 from tests.test_markdown_names import HOSTILE, MARKDOWN_KINDS, acted_on
@@ -60,6 +60,8 @@ def test_no_page_renders_user_text_as_markdown(unlocked_as, copy_fixture, use_da
     assert hostile_registers(data)
     dataset = load_dataset(data, targets, today=TODAY)
     packs.save_pack(dataset, d("2026-06-30"), {dataset.config.metrics[0].id: f"kommentar {HOSTILE}"}, author=HOSTILE)
+    entry = store.LogEntry("2026-06-01T10:00:00", HOSTILE, "activities.csv", "save", 1, 0, 0, "", "", HOSTILE, "", "x1")
+    store.append_changelog(data, entry)  # the change log's editor and comment, for roles that see it
     use_data(data, targets)
     found, seen = [], False
     for name in PAGE_PATHS:
