@@ -8,7 +8,9 @@ another page's session keys.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -68,6 +70,12 @@ def policy() -> AccessPolicy:
 
 def current_viewer() -> Viewer:
     """The signed-in account, else whoever unlocked with the editor password, else anonymous."""
+    viewer = _current_viewer()
+    note_upload_right(viewer)
+    return viewer
+
+
+def _current_viewer() -> Viewer:
     if sign_in_configured():
         try:
             if st.user.is_logged_in:
@@ -161,3 +169,56 @@ def visible_observations(rows: list[dict[str, str]], lang: str) -> list[dict[str
         return rows
     st.caption(t("privacy.notes_hidden", lang))
     return [{key: value for key, value in row.items() if key != note} for row in rows]
+
+
+# --- what a session may make the server hold ------------------------------------------------------
+# Any websocket session can ask Streamlit for upload URLs and PUT files with its own XSRF token,
+# whether or not a page shows it an uploader, and Streamlit keeps every file in memory until the
+# session ends. Only sessions whose viewer may edit data (the Data page's uploader) have their files
+# kept, at most UPLOAD_FILES_PER_SESSION of them; everyone else's are dropped on arrival.
+UPLOAD_FILES_PER_SESSION = 4
+_UPLOADERS: set[str] = set()
+_GUARD_LOCK = threading.Lock()
+_GUARDED: set[int] = set()
+
+
+def note_upload_right(viewer: Viewer) -> None:
+    """Remember whether this browser session may upload (called on each run, for the viewer)."""
+    context = get_script_run_ctx()
+    if context is None:
+        return
+    with _GUARD_LOCK:
+        if may(viewer, "edit_data", policy()):
+            _UPLOADERS.add(context.session_id)
+        else:
+            _UPLOADERS.discard(context.session_id)
+    _guard_uploads()
+
+
+def _guard_uploads() -> None:
+    """Wrap the runtime's uploaded-file manager once, so it keeps files only for uploaders."""
+    try:
+        from streamlit import runtime
+
+        if not runtime.exists():
+            return
+        manager = runtime.get_instance().uploaded_file_mgr
+    except Exception:  # noqa: BLE001 - no runtime (AppTest, bare mode): nothing to guard
+        return
+    with _GUARD_LOCK:
+        if id(manager) in _GUARDED or not hasattr(manager, "add_file"):
+            return
+        original = manager.add_file
+
+        def add_file(session_id: str, file: Any) -> None:
+            with _GUARD_LOCK:
+                allowed = session_id in _UPLOADERS
+            if not allowed:
+                return  # not kept: a session without the staff role has no uploader to fill
+            storage = getattr(manager, "file_storage", {}).get(session_id, {})
+            if len(storage) >= UPLOAD_FILES_PER_SESSION and file.file_id not in storage:
+                manager.remove_session_files(session_id)  # the oldest go: a staff member re-uploads
+            original(session_id, file)
+
+        manager.add_file = add_file
+        _GUARDED.add(id(manager))
