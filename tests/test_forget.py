@@ -288,9 +288,10 @@ def test_whole_names_any_case_every_spelling_and_never_another_members_name(fold
     assert statuses(data, targets) == before
 
 
-def test_a_full_disk_is_refused_cleanly_and_undo_still_works(folder, monkeypatch):
-    import errno
-
+@pytest.mark.parametrize(
+    ("code", "words"), [(28, "No space left on device"), (30, "Read-only file system")], ids=["full", "read-only"]
+)
+def test_a_full_disk_is_refused_cleanly_and_undo_still_works(folder, monkeypatch, code, words):
     from kpi.model.problems import DataError
 
     data, _ = folder
@@ -301,13 +302,13 @@ def test_a_full_disk_is_refused_cleanly_and_undo_still_works(folder, monkeypatch
     def full(path, payload, *args, **kwargs):
         calls[0] += 1
         if calls[0] == 4:  # the journal and two files are written, then the disk is full
-            raise OSError(errno.ENOSPC, "No space left on device")
+            raise OSError(code, words)
         return real(path, payload, *args, **kwargs)
 
     monkeypatch.setattr(forget, "atomic_write", full)
     with pytest.raises(DataError) as caught:
         forget.forget_member(data, "M03", editor="admin")
-    assert "No space left on device" in caught.value.problems[0].format("en")
+    assert words in caught.value.problems[0].format("en")
     monkeypatch.setattr(forget, "atomic_write", real)
     assert {k: v for k, v in tree_digest(data).items() if not k.startswith(".locks")} == digest  # all put back
     assert store.undo_last(data, "admin").saved
@@ -401,3 +402,47 @@ def test_former_members_are_forgotten_on_a_schedule(folder, capsys, monkeypatch)
     assert traces_of(data, NAME) == [] and traces_of(data, "Bageriet") == []
     assert statuses(data, targets) == before
     assert main(["member", "forget", *args]) == 2  # neither an id nor --expired
+
+
+@pytest.mark.slow
+def test_random_kills_of_a_real_process_are_finished_by_the_next_run(folder, tmp_path):
+    """``kpi member forget`` in its own process, killed (SIGKILL) at random moments: the next run
+    always leaves no trace of the name, the same statuses and a working undo."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.support import ROOT
+
+    data, targets = folder
+    before = statuses(data, targets)
+    base = tmp_path / "base"
+    shutil.copytree(data.parent, base)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "kpi", "member", "forget", "M03", "--data", str(data)], cwd=ROOT, check=True)
+    whole = time.monotonic() - started
+    chance = random.Random(25)
+    killed = 0
+    for attempt in range(8):
+        work = tmp_path / f"kill{attempt}"
+        shutil.copytree(base, work)
+        here = work / "data"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kpi", "member", "forget", "M03", "--data", str(here)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(chance.uniform(0.3 * whole, whole))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait(timeout=30)
+        forget.forget_member(here, "M03", editor="admin")  # the next run
+        assert traces_of(here, NAME) == [], attempt
+        assert not (here / forget.JOURNAL).exists()
+        assert statuses(here, work / "targets.yaml") == before
+        assert store.undo_last(here, "admin").saved, attempt
+    assert killed  # at least one run was really stopped part-way
