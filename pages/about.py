@@ -9,7 +9,9 @@ from kpi.show.maps import MAP_ATTRIBUTION
 from kpi.show.method import method_intro
 from kpi.show.views import file_rows, rule_lines
 from kpi.text.i18n import format_number, plural, t
-from ui.state import dataset, show_problem_list, shown_path, sidebar
+from ui import access
+from ui.state import dataset, show_data_problems, shown_path, sidebar
+from ui.text import escape_markdown, show_table
 
 state = sidebar()
 lang = state.lang
@@ -40,12 +42,13 @@ st.markdown(
 st.caption(t("dashboard.rule_more", lang))
 
 st.header(t("dashboard.files_heading", lang))
-st.caption(t("dashboard.files_folder", lang, path=str(state.data_dir), targets=str(state.targets)))
+if access.allowed("view_member_data"):  # the server's paths only for those with a role
+    st.caption(t("dashboard.files_folder", lang, path=str(state.data_dir), targets=str(state.targets)))
 rows = file_rows(data, lang)
 if rows:
-    st.table(rows, hide_index=True)
+    show_table(rows, hide_index=True)
 else:
-    st.info(t("dashboard.files_none", lang, path=str(state.data_dir)))
+    st.info(t("dashboard.files_none", lang, path=shown_path(state.data_dir)))
 
 st.subheader(t("dashboard.problems_heading", lang))
 found_errors, found_warnings = errors(data.problems), warnings(data.problems)
@@ -53,14 +56,23 @@ if not data.problems:
     st.success(t("dashboard.problems_none", lang), icon=":material/check_circle:")
 if found_errors:
     st.error(plural("ui.data_errors", lang, len(found_errors)), icon="⚠️")
-    show_problem_list(found_errors, lang)
+    show_data_problems(found_errors, lang)
 if found_warnings:
     st.warning(plural("ui.data_warnings", lang, len(found_warnings)))
-    show_problem_list(found_warnings, lang)
+    show_data_problems(found_warnings, lang)
 
 if any("agreements" in area.registers for area in data.config.area_list()):  # the map is drawn
     st.header(t("dashboard.attribution_heading", lang))
     st.markdown(MAP_ATTRIBUTION[lang])
+
+st.header(t("privacy.a11y_heading", lang))
+st.markdown(
+    t(
+        "privacy.a11y_body",
+        lang,
+        organisation=escape_markdown(data.config.organisation_name(t("privacy.a11y_association", lang))),
+    )
+)
 
 st.header(t("dashboard.example_heading", lang))
 st.markdown(

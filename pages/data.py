@@ -60,8 +60,8 @@ else:
             if not name.strip():
                 st.warning(t("store.need_name", lang))
             else:
-                client = auth.client_address(st.context.ip_address, dict(st.context.headers or {}))
-                outcome = auth.attempt(password, candidate, client=client)
+                client, session = access.password_client()
+                outcome = auth.attempt(password, candidate, client=client, session=session)
                 if outcome.ok:
                     access.unlock_with_password(store.clean_text(name, store.EDITOR_MAX))
                     del st.session_state["data_login_password"]

@@ -20,7 +20,7 @@ from kpi.text.i18n import localized, t
 from ui import access
 from ui.cards import status_badge_html
 from ui.state import dataset, notices, sidebar
-from ui.text import escape_markdown
+from ui.text import escape_markdown, show_table
 
 state = sidebar()
 lang = state.lang
@@ -104,9 +104,9 @@ if metric.source is not None:
         # "Which ones?": the register rows behind the number, with the measure's exact definition.
         st.markdown(f"**{escape_markdown(behind.title)}**")
         st.caption(escape_markdown(behind.definition))
-        st.table(behind.table, hide_index=True)
+        show_table(behind.table, hide_index=True)
 else:
-    rows = observation_table(data, metric_id, state.as_of, lang)
+    rows = access.visible_observations(observation_table(data, metric_id, state.as_of, lang), lang)
     if rows:
         st.dataframe(
             rows,

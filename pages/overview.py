@@ -16,7 +16,7 @@ from ui import access
 from ui.cards import render_views
 from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome
 from ui.state import changes, dataset, meeting_rows, notices, sidebar, since, statuses
-from ui.text import escape_markdown
+from ui.text import escape_markdown, show_table
 
 state = sidebar()
 lang = state.lang
@@ -92,7 +92,7 @@ def since_section() -> None:
     total = sum(len(group.lines) for group in groups_changed)
     heading = plural("meeting.changes_heading", lang, total, since=moment.heading)
     with st.expander(heading, icon=":material/history:", expanded=True):
-        st.caption(moment.note)
+        st.caption(escape_markdown(moment.note))  # names the pack's author, as typed
         if not groups_changed:
             st.markdown(t("meeting.no_changes", lang))
         for group in groups_changed:
@@ -123,4 +123,4 @@ else:
         goal_table(rest, lang, t("meeting.table_rest", lang))
 
 with st.expander(t("meeting.files_heading", lang), icon=":material/description:"):
-    st.table(file_changes(data, lang, log=access.allowed("view_changelog")), hide_index=True)
+    show_table(file_changes(data, lang, log=access.allowed("view_changelog")), hide_index=True)

@@ -366,12 +366,14 @@ for entry in history:
                 f"**{t('reports.changes_heading', lang, date=format_date(entry.previous.meeting_date, lang, 'long'))}**"
             )
             lines = [change_line(change, lang) for change in entry.changes]
-            st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("reports.no_changes", lang))
+            st.markdown(
+                "\n".join(f"- {escape_markdown(line)}" for line in lines) if lines else t("reports.no_changes", lang)
+            )
         if pack.comments:
             st.markdown(f"**{t('reports.pack_comments', lang)}**")
             st.markdown(
                 "\n".join(
-                    f"- {pack.config.metric(metric_id).display_name(lang)}: {text}"
+                    f"- {escape_markdown(pack.config.metric(metric_id).display_name(lang))}: {escape_markdown(text)}"
                     for metric_id, text in pack.comments.items()
                     if metric_id in pack.config.metric_ids()
                 )

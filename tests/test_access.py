@@ -60,7 +60,7 @@ def test_roles_by_address_or_domain_the_highest_wins():
     ],
 )
 def test_what_each_role_may(email, allowed):
-    viewer = viewer_for(POLICY, email)
+    viewer = viewer_for(POLICY, email, verified=True)
     permissions = {
         "view_dashboard",
         "view_member_data",
@@ -246,3 +246,28 @@ def test_on_the_example_data_no_page_shows_an_anonymous_visitor_a_members_name(r
         assert [name for name in names if name in shown(at)] == [], page
     signed_in = run_page("members", timeout=60, as_of="2026-11-23", unlocked_as="Anna")
     assert any(name in shown(signed_in) for name in names)  # the check can see names when they are there
+
+
+def test_only_a_verified_address_maps_to_a_role():
+    # A provider that does not check addresses lets anyone type anna@… or ADMIN@… into an account.
+    for email in ("anna@matkluster.se", "ADMIN@MATKLUSTER.SE"):
+        for claim in (False, None, "false", "", 0):
+            viewer = viewer_for(POLICY, email, verified=claim)
+            assert viewer.role is None and viewer.unverified and viewer.signed_in
+            assert not may(viewer, "view_member_data", POLICY)
+    assert viewer_for(POLICY, "ADMIN@MATKLUSTER.SE", verified=True).role == "admin"
+    assert viewer_for(POLICY, "anna@matkluster.se", verified="true").role == "staff"
+    assert viewer_for(POLICY, "anna@matkluster.se").role is None  # no claim given: unverified
+
+
+def test_a_provider_listed_as_verifying_every_address_needs_no_claim(tmp_path):
+    path = tmp_path / "access.yaml"
+    entra = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"
+    path.write_text(f"roles:\n  staff: [anna@matkluster.se]\nverified_email_issuers: ['{entra}/']\n", encoding="utf-8")
+    policy = load_access(path)
+    assert viewer_for(policy, "anna@matkluster.se", verified=None, issuer=entra).role == "staff"
+    other = viewer_for(policy, "anna@matkluster.se", verified=None, issuer="https://accounts.example.org")
+    assert other.role is None and other.unverified
+    path.write_text("verified_email_issuers: [not-a-url]\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        load_access(path)

@@ -15,8 +15,10 @@ from kpi.write import auth
 def clean(monkeypatch):
     monkeypatch.delenv(auth.ENV, raising=False)
     auth.CLIENT_THROTTLES.reset()
+    auth.SHARED_BUDGET.reset()
     yield
     auth.CLIENT_THROTTLES.reset()
+    auth.SHARED_BUDGET.reset()
 
 
 FAST = dict(iterations=1_000, salt=b"0123456789abcdef")  # real hashes use 600 000 iterations
@@ -136,14 +138,113 @@ def test_someone_elses_guessing_never_makes_the_editor_wait():
     assert editor.ok and editor.checked and editor.wait == 0
 
 
-def test_the_client_address_comes_from_the_proxy_header_only_when_configured(monkeypatch):
+def test_the_client_address_is_the_one_the_trusted_proxy_saw(monkeypatch):
     monkeypatch.delenv(auth.CLIENT_HEADER_ENV, raising=False)
-    headers = {"X-Forwarded-For": "203.0.113.9, 10.0.0.1", "Host": "x"}
-    assert auth.client_address("10.0.0.1", headers) == "10.0.0.1"  # not trusted unless configured
-    assert auth.client_address("10.0.0.1", headers, header="x-forwarded-for") == "203.0.113.9"
+    monkeypatch.delenv(auth.TRUSTED_HOPS_ENV, raising=False)
+    # The client sent "X-Forwarded-For: 203.0.113.9"; nginx's $proxy_add_x_forwarded_for appended
+    # the address it saw, 198.51.100.20. The left-most entry is the client's choice.
+    headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.20", "Host": "x"}
+    assert auth.client_address("127.0.0.1", headers, header="x-forwarded-for") == "198.51.100.20"
     monkeypatch.setenv(auth.CLIENT_HEADER_ENV, "X-Forwarded-For")
-    assert auth.client_address("10.0.0.1", headers) == "203.0.113.9"
-    assert auth.client_address(None, {}) == "unknown"
+    assert auth.client_address("127.0.0.1", headers) == "198.51.100.20"
+    chain = {"X-Forwarded-For": "203.0.113.9, 198.51.100.20, 10.0.0.5"}  # a CDN, then our nginx
+    assert auth.client_address("127.0.0.1", chain, hops=2) == "198.51.100.20"
+    monkeypatch.setenv(auth.TRUSTED_HOPS_ENV, "2")
+    assert auth.client_address("127.0.0.1", chain) == "198.51.100.20"
+    assert auth.client_address("127.0.0.1", {"X-Real-IP": "198.51.100.20"}, header="X-Real-IP") == "198.51.100.20"
+    # Configured, but the request did not come through the proxy: no address to trust.
+    assert auth.client_address("127.0.0.1", {}, header="X-Real-IP") == auth.SHARED
+
+
+def test_without_the_setting_a_proxied_client_is_shared_not_the_proxy_address(monkeypatch):
+    monkeypatch.delenv(auth.CLIENT_HEADER_ENV, raising=False)
+    assert auth.client_address("10.0.0.1", {"Host": "x"}) == "10.0.0.1"  # no proxy: the peer address
+    assert auth.client_address("127.0.0.1", {"X-Forwarded-For": "203.0.113.9, 127.0.0.1"}) == auth.SHARED
+    assert auth.client_address(None, {}) == auth.SHARED == "unknown"
+
+
+def test_without_the_setting_one_visitor_cannot_lock_the_editor_out(monkeypatch):
+    """Behind a proxy with no header configured every client looks like the proxy: the guesser's
+    count is their session's, and all such checks share a slow budget, so nobody is locked out."""
+    monkeypatch.setattr(auth, "SHARED_BUDGET", auth.SharedBudget(burst=10, every=6.0))
+    password = auth.Password("plain", b"hemligt")
+    now, checked = 3000.0, 0
+    for index in range(200):  # one guesser, one session, as fast as it is let
+        outcome = auth.attempt(password, f"gissning {index}", now=now, client=auth.SHARED, session="guesser")
+        checked += outcome.checked
+        assert not outcome.locked
+        now += 0.25
+    assert checked <= 8  # 3 free, then 1, 2, 4, 8, 16, 32 s: 50 seconds of guessing
+    editor = auth.attempt(password, "hemligt", now=now, client=auth.SHARED, session="editor")
+    assert editor.ok and editor.checked
+    # Many guessing sessions at once drain the shared budget: the editor waits seconds, never 15 minutes.
+    for index in range(100):
+        auth.attempt(password, f"g{index}", now=now, client=auth.SHARED, session=f"s{index}")
+    slowed = auth.attempt(password, "hemligt", now=now, client=auth.SHARED, session="editor")
+    assert not slowed.ok and not slowed.locked and 0 < slowed.wait <= 6.0
+    assert auth.attempt(password, "hemligt", now=now + slowed.wait, client=auth.SHARED, session="editor").ok
+
+
+def test_thirty_guesses_at_once_get_the_free_checks_only(monkeypatch):
+    import threading
+    import time
+
+    password = auth.Password("plain", b"hemligt")
+    checked, start = [], threading.Barrier(30)
+    real = auth.Password._verify
+
+    def slow(self, candidate):
+        checked.append(candidate)
+        time.sleep(0.05)
+        return real(self, candidate)
+
+    monkeypatch.setattr(auth.Password, "_verify", slow)
+
+    def guess(index):
+        start.wait()
+        auth.attempt(password, f"gissning {index}", now=5000.0, client="203.0.113.9")
+
+    threads = [threading.Thread(target=guess, args=(index,)) for index in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == 3  # the three free attempts, not every one that arrived before a failure
+
+
+def test_slow_hash_checks_are_bounded_process_wide(monkeypatch):
+    import threading
+    import time
+
+    password = auth.parse_hash(auth.hash_password("Rödbeta-2026"))
+    running, peak, lock, start = [0], [0], threading.Lock(), threading.Barrier(30)
+    real = auth.Password._verify
+
+    def counted(self, candidate):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        try:
+            time.sleep(0.02)
+            return real(self, candidate)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(auth.Password, "_verify", counted)
+    outcomes = []
+
+    def guess(index):  # thirty addresses, so no throttle holds any of them back
+        start.wait()
+        outcomes.append(auth.attempt(password, f"gissning {index}", client=f"192.0.2.{index}"))
+
+    threads = [threading.Thread(target=guess, args=(index,)) for index in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert peak[0] <= auth.MAX_SLOW_CHECKS == 2  # 2 × 64 MiB for Argon2id, whatever arrives
+    assert len(outcomes) == 30 and not any(outcome.ok for outcome in outcomes)
 
 
 def test_the_address_registry_is_bounded():
@@ -196,7 +297,7 @@ def test_redact_never_runs_the_slow_hash_per_word_of_a_long_comment(monkeypatch)
     calls = []
     real = auth.Password.verify
     monkeypatch.setattr(
-        auth.Password, "verify", lambda self, candidate: calls.append(candidate) or real(self, candidate)
+        auth.Password, "verify", lambda self, candidate, **kw: calls.append(candidate) or real(self, candidate, **kw)
     )
     comment = " ".join(f"ord{index}" for index in range(50)) + " Rödbeta-7"
     assert auth.redact(comment, password) == comment  # not recognised: never signed in, too long to search

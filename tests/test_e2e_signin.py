@@ -98,3 +98,17 @@ def test_an_outsider_signed_in_sees_what_the_public_sees(site, browser):
     assert shown_names(visit(page, site, "members")) == []
     assert "Ditt konto har ingen roll" in visit(page, site, "data")
     context.close()
+
+
+@pytest.mark.parametrize("account", ["unverified", "shouting"])
+def test_an_unverified_address_gets_no_role_and_is_told_why(site, browser, account):
+    """The provider issues ``email_verified: false`` for anna@… and ADMIN@…: no role, and the reason."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    oidc_server.sign_in(page, site, account)
+    overview = visit(page, site, "overview")
+    assert "(ingen roll)" in overview and "har inte bekräftat den här e-postadressen" in overview
+    assert shown_names(visit(page, site, "members")) == []
+    data_page = visit(page, site, "data")
+    assert "Ditt konto har ingen roll" in data_page and "har inte bekräftat" in data_page
+    context.close()

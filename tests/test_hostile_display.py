@@ -24,11 +24,14 @@ def test_the_problem_banner_shows_cells_as_plain_text(copy_fixture, use_data, ru
         f"metric;date;value\nnewsletter_subscribers;2026-06-30;{HOSTILE_CELL}\n", encoding="utf-8"
     )
     use_data(data, targets)
-    at = run_page("overview")
+    at = run_page("overview", unlocked_as="Anna")  # a role that may read the cells
     assert not at.exception
     shown = "\n".join(element.value for element in at.text)
     assert f"data/metrics/bad.csv:2:value: ”{HOSTILE_CELL}” är inte ett tal" in shown
     assert not any("example.com" in element.value for element in at.markdown)
+    anonymous = run_page("overview")  # where the problem is, not what the cell holds
+    shown = "\n".join(element.value for element in [*anonymous.text, *anonymous.markdown, *anonymous.caption])
+    assert "data/metrics/bad.csv:2:value" in shown and "example.com" not in shown
 
 
 def test_a_cr_only_file_and_a_broken_file_do_not_take_down_the_pages(copy_fixture, use_data, run_page):
@@ -37,7 +40,7 @@ def test_a_cr_only_file_and_a_broken_file_do_not_take_down_the_pages(copy_fixtur
     (data / "metrics" / "wide.csv").write_bytes(b"metric;date;value" + b";" * 5000 + b"\n")
     use_data(data, targets)
     for page in ("overview", "communication", "about"):
-        at = run_page(page)
+        at = run_page(page, unlocked_as="Anna")
         assert not at.exception, page
     shown = "\n".join(element.value for element in at.text)
     assert "data/metrics/wide.csv:1: rubrikraden har fler än 200 kolumner" in shown

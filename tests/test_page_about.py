@@ -23,10 +23,12 @@ def fixture_env(monkeypatch):
     return use
 
 
-def run(lang: str | None = None) -> AppTest:
+def run(lang: str | None = None, unlocked_as: str | None = None) -> AppTest:
     st.cache_resource.clear()
     st.cache_data.clear()
     at = AppTest.from_file(str(PAGE), default_timeout=30)
+    if unlocked_as:
+        at.session_state["access_password_editor"] = unlocked_as  # the password fallback: a role
     if lang:
         at.query_params["lang"] = lang
     at.run()
@@ -106,6 +108,60 @@ def test_problems_are_listed(fixture_env, tmp_path):
     path = folder / "data" / "metrics" / "communication.csv"
     path.write_text(path.read_text(encoding="utf-8") + "social_followers,2026-13-01,10500,,Meta\n", encoding="utf-8")
     fixture_env(folder)
-    at = run()
+    at = run(unlocked_as="Anna")
     assert at.error[0].value.startswith("1 fel i datafilerna")
     assert "data/metrics/communication.csv:8:date" in texts(at)
+
+
+def all_text(at: AppTest) -> str:
+    parts = [*at.markdown, *at.text, *at.caption, *at.info, *at.warning, *at.error, *at.success]
+    return "\n".join(str(element.value) for element in parts) + "\n".join(str(t.value) for t in at.table)
+
+
+def test_visitors_without_a_role_see_nothing_of_the_server(fixture_env, tmp_path):
+    folder = tmp_path / "basic"
+    shutil.copytree(FIXTURES / "basic", folder)
+    (folder / "data" / "EXAMPLE_DATA").write_text("", encoding="utf-8")  # the notice names the folder
+    fixture_env(folder)
+    anonymous = all_text(run())
+    assert str(tmp_path) not in anonymous and "/tmp" not in anonymous and "targets.yaml" not in anonymous
+    assert "data/metrics/communication.csv" in list(run().table[0].value["Fil"])  # files by their names in data/
+    assert str(folder / "data") in all_text(run(unlocked_as="Anna"))  # the administrator sees where
+
+
+def test_anonymous_visitors_see_where_problems_are_not_what_the_cells_hold(fixture_env, tmp_path):
+    folder = tmp_path / "basic"
+    shutil.copytree(FIXTURES / "basic", folder)
+    path = folder / "data" / "metrics" / "communication.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "social_followers,2026-06-15,Anna Ek sa upp sig,,M\n", "utf-8")
+    fixture_env(folder)
+    anonymous = run()
+    assert anonymous.error[0].value.startswith("1 fel i datafilerna")
+    assert "data/metrics/communication.csv:8:value" in texts(anonymous)
+    assert "Anna Ek" not in all_text(anonymous)
+    assert "”Anna Ek sa upp sig” är inte ett tal" in texts(run(unlocked_as="Anna"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "shortcoming", "report"),
+    [
+        (
+            "sv",
+            "Tillgänglighetsredogörelse",
+            "Navigeringen i sidofältet kommer från ramverket Streamlit",
+            "Rapportera ett problem",
+        ),
+        (
+            "en",
+            "Accessibility statement",
+            "the sidebar navigation comes from the Streamlit framework",
+            "Report a problem",
+        ),
+    ],
+)
+def test_an_accessibility_statement_in_both_languages(fixture_env, lang, heading, shortcoming, report):
+    at = run(lang=lang)
+    assert heading in [element.value for element in at.header]
+    text = texts(at)
+    assert "WCAG 2.1" in text and shortcoming in text and report in text and "DIGG" in text
+    assert "Testföreningen" in text  # who is responsible, from targets.yaml

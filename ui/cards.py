@@ -23,7 +23,7 @@ from kpi.show.views import CardView, StatusCount, card, cards, summary_counts
 from kpi.text.i18n import t
 from ui import access
 from ui.state import ViewState, statuses
-from ui.text import escape_markdown
+from ui.text import escape_markdown, show_table
 
 METRIC_PAGE = "pages/metric.py"
 CARDS_PER_ROW = 3
@@ -182,4 +182,4 @@ def behind_sections(data: Dataset, area: str, as_of: dt.date, lang: str) -> None
     for behind in visible:
         with st.expander(escape_markdown(behind.title)):
             st.caption(escape_markdown(behind.definition))
-            st.table(behind.table, hide_index=True)
+            show_table(behind.table, hide_index=True)

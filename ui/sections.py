@@ -23,7 +23,7 @@ from kpi.show.style import chart_config
 from kpi.text.i18n import format_date, format_number, t
 from ui import access
 from ui.state import ViewState
-from ui.text import escape_markdown
+from ui.text import escape_markdown, show_table
 
 # A view draws one register (``name``) for the page's as-of date and language.
 View = Callable[[Dataset, ViewState, str], None]
@@ -69,7 +69,7 @@ def member_changes(data: Dataset, state: ViewState, name: str) -> None:
         )
     )
     if len(changes) and access.allowed("view_member_data"):  # names and leave reasons: personal data
-        st.table(
+        show_table(
             register_views.display_table(
                 changes,
                 lang,
@@ -97,7 +97,7 @@ def member_list(data: Dataset, state: ViewState, name: str) -> None:
         with st.expander(
             t("registers.members_list", lang, count=format_number(len(members), lang), date=format_date(as_of, lang))
         ):
-            st.table(register_views.display_table(members, lang, data), hide_index=True)
+            show_table(register_views.display_table(members, lang, data), hide_index=True)
     else:
         st.caption(t("access.members_hidden", lang))
 
@@ -112,7 +112,7 @@ def agreements_table(data: Dataset, state: ViewState, name: str) -> None:
     lang = state.lang
     st.subheader(t("registers.agreements_heading", lang))
     st.caption(t("registers.measure.agreements.active_count", lang))
-    st.table(register_views.display_table(listings.agreements_table(data, state.as_of), lang, data), hide_index=True)
+    show_table(register_views.display_table(listings.agreements_table(data, state.as_of), lang, data), hide_index=True)
 
 
 def activity_calendar(data: Dataset, state: ViewState, name: str) -> None:
@@ -125,7 +125,7 @@ def activity_calendar(data: Dataset, state: ViewState, name: str) -> None:
         return
     _chart(register_charts.activity_calendar_figure(calendar, year, as_of, lang), lang)
     with st.expander(t("registers.calendar_table", lang, year=year)):
-        st.table(
+        show_table(
             register_views.display_table(
                 calendar, lang, data, ["date", "type", "title", "state", "participants", "members_present", "row"]
             ),
@@ -134,7 +134,7 @@ def activity_calendar(data: Dataset, state: ViewState, name: str) -> None:
     st.subheader(t("registers.planned_vs_done_heading", lang, year=year))
     summary = listings.activity_summary(data, year, as_of)
     _chart(register_charts.planned_vs_done_figure(summary, lang), lang)
-    st.table(register_views.display_table(summary, lang, data), hide_index=True)
+    show_table(register_views.display_table(summary, lang, data), hide_index=True)
 
 
 def attendance(data: Dataset, state: ViewState, name: str) -> None:
@@ -146,7 +146,7 @@ def attendance(data: Dataset, state: ViewState, name: str) -> None:
         return
     goal = register_views.attendance_goal(data, as_of)
     _chart(register_charts.attendance_figure(table, lang, goal), lang)
-    st.table(
+    show_table(
         register_views.display_table(
             table, lang, data, ["date", "type", "title", "members_present", "members", "attendance_pct", "row"]
         ),
@@ -159,7 +159,7 @@ def milestone_progress(data: Dataset, state: ViewState, name: str) -> None:
     progress = listings.milestone_progress(data, state.as_of)
     st.subheader(t("registers.progress_heading", lang))
     _chart(register_charts.milestone_progress_figure(progress, lang, data), lang)
-    st.table(
+    show_table(
         register_views.display_table(
             progress,
             lang,
@@ -181,7 +181,7 @@ def milestone_table(data: Dataset, state: ViewState, name: str) -> None:
     lang = state.lang
     st.subheader(t("registers.milestones_heading", lang))
     st.caption(t("registers.milestones_caption", lang))
-    st.table(
+    show_table(
         register_views.display_table(
             listings.milestones_table(data, state.as_of),
             lang,
@@ -207,7 +207,7 @@ def register_list(data: Dataset, state: ViewState, name: str) -> None:
         st.info(t("registers.nothing", lang))
         return
     # The register's own columns, in its order: the file's row numbers are for staff, not this list.
-    st.table(register_views.display_table(rows, lang, data, list(REGISTERS[name].column_names)), hide_index=True)
+    show_table(register_views.display_table(rows, lang, data, list(REGISTERS[name].column_names)), hide_index=True)
 
 
 VIEWS: dict[str, View] = {

@@ -30,7 +30,7 @@ from kpi.model.targets import Config
 from kpi.read.load import data_fingerprint, load_dataset
 from kpi.read.targets import load_config
 from kpi.show.meeting import ChangeGroup, GoalRow, Since, goal_rows, since_changes, since_choice
-from kpi.text.dates import parse_typed_date
+from kpi.text.dates import AS_OF_EARLIEST, AS_OF_LATEST, in_as_of_range, parse_typed_date
 from kpi.text.i18n import LANGUAGES, format_date, normalise_language, plural, t
 from kpi.write.packs import snapshots_dir
 from ui import access
@@ -73,7 +73,7 @@ def _apply_typed_date(key: str, default: dt.date) -> None:
     to be named in an error, and the field returns to the last good date."""
     typed = st.session_state.get(key)
     parsed = parse_typed_date(typed)
-    if parsed is None:
+    if parsed is None or not in_as_of_range(parsed):
         st.session_state[_bad_key(key)] = str(typed or "")
         st.session_state[key] = st.session_state.get(_good_key(key)) or default.isoformat()
         return
@@ -118,6 +118,8 @@ def date_field(
             help=t("dates.today_help", lang),
         )
     parsed = parse_typed_date(typed)
+    if parsed is not None and not in_as_of_range(parsed):
+        parsed = None  # a real date, but outside the range the dashboard can compute around
     bad = st.session_state.pop(_bad_key(key), None)
     if parsed is None:  # not a date in the URL itself: say so, and show the last good date (or the default)
         bad = typed if bad is None else bad
@@ -125,7 +127,20 @@ def date_field(
     else:
         st.session_state[_good_key(key)] = parsed.isoformat()
     if bad is not None:
-        st.error(t("dates.not_a_date", lang, text=escape_markdown(bad), date=format_date(parsed, lang), hint=hint))
+        outside = parse_typed_date(bad)
+        if outside is not None:  # a date, but outside the documented range
+            st.error(
+                t(
+                    "privacy.date_out_of_range",
+                    lang,
+                    text=escape_markdown(bad),
+                    earliest=AS_OF_EARLIEST.isoformat(),
+                    latest=AS_OF_LATEST.isoformat(),
+                    date=format_date(parsed, lang),
+                )
+            )
+        else:
+            st.error(t("dates.not_a_date", lang, text=escape_markdown(bad), date=format_date(parsed, lang), hint=hint))
     return parsed
 
 
@@ -259,7 +274,7 @@ def dataset(state: ViewState) -> Dataset | None:
         show_problem_list(result.problems, state.lang)
         return None
     if not state.data_dir.is_dir():
-        st.warning(t("ui.no_data_folder", state.lang, path=str(state.data_dir)))
+        st.warning(t("ui.no_data_folder", state.lang, path=shown_path(state.data_dir)))
         return None
     return result
 
@@ -360,14 +375,28 @@ def notices(data: Dataset, state: ViewState) -> None:
     found_errors, found_warnings = errors(data.problems), warnings(data.problems)
     if found_errors:
         st.error(plural("ui.data_errors", state.lang, len(found_errors)), icon="⚠️")
-        show_problem_list(found_errors, state.lang)
+        show_data_problems(found_errors, state.lang)
     if found_warnings:
         with st.expander(plural("ui.data_warnings", state.lang, len(found_warnings))):
-            show_problem_list(found_warnings, state.lang)
+            show_data_problems(found_warnings, state.lang)
+
+
+def show_data_problems(problems: list[Problem], lang: str) -> None:
+    """Problems in the data files, for this viewer: a message quotes the cell (a free-text leave
+    reason, a survey answer), so only roles that may see member data read the messages; everyone
+    else sees where each problem is (file, row, column), not what the cell holds."""
+    if access.allowed("view_member_data"):
+        show_problem_list(problems, lang)
+        return
+    st.text("\n".join(problem.location() for problem in problems[:50]))
+    st.caption(t("privacy.problem_details_hidden", lang))
 
 
 def shown_path(folder: Path) -> str:
-    """The data folder as a person knows it: relative to the project when it is inside it."""
+    """The data folder as a person knows it: relative to the project when it is inside it; to
+    visitors without a role only its name, nothing of the server's file system."""
+    if not access.allowed("view_member_data"):
+        return folder.name
     try:
         return folder.resolve().relative_to(config.PROJECT_ROOT).as_posix()
     except ValueError:

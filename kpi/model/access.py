@@ -62,6 +62,28 @@ class AccessPolicy(BaseModel):
 
     public: Literal["aggregates", "none"] = "aggregates"
     roles: dict[Role, list[str]] = Field(default_factory=dict)
+    # Identity providers (their issuer URL, the ``iss`` claim) documented as verifying every address
+    # they issue, e.g. a Microsoft Entra tenant, which sends no ``email_verified`` claim. An address
+    # from any other provider gets a role only with ``email_verified: true``.
+    verified_email_issuers: list[str] = Field(default_factory=list)
+    # Years after the day a member left that their name is kept (docs/privacy.md); then
+    # ``kpi member forget --expired`` replaces it by a pseudonym.
+    retention_years: int = Field(default=2, ge=1, le=50)
+
+    @field_validator("verified_email_issuers")
+    @classmethod
+    def _issuers(cls, value: list[str]) -> list[str]:
+        cleaned = []
+        for entry in value:
+            text = str(entry).strip().rstrip("/")
+            if not text.startswith("https://") and not text.startswith("http://127.0.0.1"):
+                raise ValueError(f"{entry!r} is not an issuer URL (https://…)")
+            cleaned.append(text)
+        return cleaned
+
+    def trusts_issuer(self, issuer: str | None) -> bool:
+        """Whether ``issuer`` is listed as verifying every address it issues."""
+        return bool(issuer) and str(issuer).strip().rstrip("/") in self.verified_email_issuers
 
     @field_validator("roles")
     @classmethod
@@ -100,6 +122,8 @@ class Viewer:
     email: str | None = None
     role: Role | None = None
     name: str | None = None
+    # Signed in with an address the provider did not say it verified: no role, and told why.
+    unverified: bool = False
 
     @property
     def signed_in(self) -> bool:
@@ -131,11 +155,32 @@ def member_level(register: str | None) -> bool:
     return register in MEMBER_LEVEL_REGISTERS
 
 
-def viewer_for(policy: AccessPolicy, email: str | None, name: str | None = None) -> Viewer:
-    """The viewer a signed-in e-mail (or ``None``: anonymous) becomes under ``policy``."""
+def email_verified(claim: object) -> bool:
+    """Whether an ``email_verified`` claim says yes: ``true`` (some providers send the text "true")."""
+    return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
+
+
+def viewer_for(
+    policy: AccessPolicy,
+    email: str | None,
+    name: str | None = None,
+    *,
+    verified: object = False,
+    issuer: str | None = None,
+) -> Viewer:
+    """The viewer a signed-in e-mail (or ``None``: anonymous) becomes under ``policy``.
+
+    Anyone can type any address into an account at a provider that does not check it, so only an
+    address the provider verified (``verified``: the ``email_verified`` claim) or one from a
+    provider listed in ``verified_email_issuers`` maps to a role; otherwise the viewer is signed in
+    without a role and marked ``unverified`` so the page can say why.
+    """
     if not email:
         return ANONYMOUS
-    return Viewer(email=email.strip().lower(), role=policy.role_of(email), name=name)
+    address = email.strip().lower()
+    if not (email_verified(verified) or policy.trusts_issuer(issuer)):
+        return Viewer(email=address, role=None, name=name, unverified=True)
+    return Viewer(email=address, role=policy.role_of(address), name=name)
 
 
 def may(viewer: Viewer, permission: Permission, policy: AccessPolicy) -> bool:

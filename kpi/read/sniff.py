@@ -9,7 +9,11 @@ UTF-16 "Unicode text", binaries renamed ``.csv`` (images, zip/xlsx, PDF), empty 
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
 from dataclasses import dataclass
+from pathlib import Path
 
 from charset_normalizer import from_bytes
 
@@ -53,10 +57,71 @@ def decode(data: bytes, label: str) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = _mixed(data)
+    if mixed is not None:
+        raise DataError([mixed_problem(label, *mixed)])
     try:
         return Decoded(data.decode("cp1252"), "cp1252")
     except UnicodeDecodeError as exc:
         raise _undecodable(data, exc, label) from None
+
+
+# A UTF-8 encoded Swedish or Latin letter (Å Ä Ö å ä ö é ü …: C3 80–BF) or no-break space and
+# symbols (C2 A0–BF). In a real Windows-1252 file these pairs read "Ã¥", "Ã¶", "Â " and do not
+# occur in Swedish text; in a file that is not UTF-8 as a whole they mean two encodings were mixed
+# (rows pasted from one program into a file saved by another).
+_UTF8_PAIR = re.compile(rb"[\xc2\xc3][\x80-\xbf]")
+
+
+def _mixed(data: bytes) -> tuple[int, int] | None:
+    """For bytes that are not UTF-8 as a whole: (the first line written in UTF-8, the first line
+    that is not) when both are there, else ``None``."""
+    found = _UTF8_PAIR.search(data)
+    if found is None:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return data[: found.start()].count(b"\n") + 1, data[: exc.start].count(b"\n") + 1
+    return None
+
+
+def mixed_problem(label: str, utf8_line: int, other_line: int) -> Problem:
+    return Problem(label, "privacy.mixed_encoding", row=other_line, params={"utf8": utf8_line, "other": other_line})
+
+
+class NotRegular(DataError):
+    """A data file that is a FIFO, a device (a link to /dev/zero) or a folder: never read."""
+
+
+def read_regular(path: Path, label: str, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and checked on the opened
+    descriptor (a symbolic link is followed, but what it leads to must be a regular file: a link to
+    ``/dev/zero`` or a FIFO is refused). At most ``limit + 1`` bytes are read whatever ``stat``
+    says, so a file that grows, or lies about its size, never fills memory: more than ``limit`` is
+    a :class:`DataError` ``data_too_large``. A missing file raises ``FileNotFoundError``.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular([Problem(label, "privacy.not_regular_file")])
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(descriptor, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(descriptor)
+    if total > limit:
+        mb = 1024 * 1024
+        size = max(info.st_size, total)
+        raise DataError([Problem(label, "data_too_large", params={"size": -(-size // mb), "limit": limit // mb})])
+    return b"".join(chunks)
 
 
 def _looks_utf16(data: bytes) -> bool:

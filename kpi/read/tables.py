@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.model.problems import DataError, Problem
-from kpi.read.sniff import decode, detect_delimiter, first_line, normalise_line_ends
+from kpi.read.sniff import decode, detect_delimiter, first_line, normalise_line_ends, read_regular
 
 # Numbers as people type them. Order matters: a lone comma is a decimal comma ("1,5" is one and
 # a half, "1,234" is 1.234), as Swedish Excel writes it; grouped forms need both separators.
@@ -241,8 +241,8 @@ def read_table(
         return None
 
 
-def _too_large(source: Path | bytes, label: str) -> Problem | None:
-    size = source.stat().st_size if isinstance(source, Path) else len(source)
+def _too_large(source: bytes, label: str) -> Problem | None:
+    size = len(source)
     if size <= MAX_DATA_BYTES:
         return None
     mb = 1024 * 1024
@@ -286,11 +286,14 @@ def _read_table(
     max_rows: int | None,
 ) -> RawTable | None:
     try:
-        big = _too_large(source, label)  # before reading: a 200 MB file is never loaded into memory
-        if big is not None:
-            problems.append(big)
-            return None
-        data = source.read_bytes() if isinstance(source, Path) else bytes(source)
+        if isinstance(source, Path):  # a regular file, at most MAX_DATA_BYTES read (kpi.read.sniff)
+            data = read_regular(source, label, MAX_DATA_BYTES)
+        else:
+            big = _too_large(source, label)
+            if big is not None:
+                problems.append(big)
+                return None
+            data = bytes(source)
         decoded = decode(data, label)
     except FileNotFoundError:
         problems.append(Problem(label, "file_missing"))

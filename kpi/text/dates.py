@@ -9,12 +9,28 @@ packages. It accepts the ways a date is written in Sweden (and in British Englis
 
 Month-first (American ``10/12/2026``) is never guessed, and neither is a two-digit year
 (``261012``): a date that could mean two days is refused rather than read the wrong way.
+
+The dashboard's as-of and comparison dates must lie between :data:`AS_OF_EARLIEST` (1900-01-01)
+and :data:`AS_OF_LATEST` (2199-12-31), see :func:`in_as_of_range`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+
+# The as-of and comparison dates the dashboard accepts (the page names the range when it refuses one):
+# a goal's path, a forecast and "three months before" are computed
+# around the chosen day, so a day near the calendar's ends (0001-01-01, 9999-12-31) leaves no room
+# for them. Outside the range a typed date is refused with a message, like text that is no date.
+AS_OF_EARLIEST = dt.date(1900, 1, 1)
+AS_OF_LATEST = dt.date(2199, 12, 31)
+
+
+def in_as_of_range(day: dt.date) -> bool:
+    """Whether ``day`` may be the dashboard's as-of or comparison date."""
+    return AS_OF_EARLIEST <= day <= AS_OF_LATEST
+
 
 _YEAR_FIRST = re.compile(r"(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")

@@ -70,10 +70,23 @@ class Password:
             return hashlib.sha256(data).digest()
         return hashlib.sha256(data).digest()
 
-    def verify(self, candidate: str | None) -> bool:
-        """Constant-time comparison of digests (equal length whatever the candidate's length)."""
+    def verify(self, candidate: str | None, *, timeout: float | None = None) -> bool:
+        """Constant-time comparison of digests (equal length whatever the candidate's length).
+
+        A slow hash waits for one of the process's :data:`MAX_SLOW_CHECKS` slots, at most
+        ``timeout`` seconds (``None``: as long as it takes), else raises :class:`Busy`."""
         if not self.valid or not isinstance(candidate, str):
             return False
+        if self.scheme in SLOW_SCHEMES:
+            if not SLOW_CHECKS.acquire(timeout=timeout):
+                raise Busy
+            try:
+                return self._verify(candidate)
+            finally:
+                SLOW_CHECKS.release()
+        return self._verify(candidate)
+
+    def _verify(self, candidate: str) -> bool:
         if self.scheme == "argon2":
             try:
                 return _HASHER.verify(self.secret.decode("ascii"), candidate)
@@ -81,6 +94,19 @@ class Password:
                 return False
         expected = hashlib.sha256(self.secret).digest() if self.scheme == "plain" else self.secret
         return hmac.compare_digest(self.digest(candidate), expected)
+
+
+class Busy(Exception):
+    """Too many slow password checks are running in this process; try again in a moment."""
+
+
+# Argon2id with argon2-cffi's parameters takes 64 MiB and tens of milliseconds per check, PBKDF2
+# 600 000 rounds a few hundred milliseconds of CPU: at most this many run at once in the process,
+# whoever asks (sign-in attempts and redaction alike), so thirty guesses at once cost what two do.
+SLOW_SCHEMES = frozenset({"argon2", "pbkdf2_sha256"})
+MAX_SLOW_CHECKS = 2
+SLOW_CHECK_TIMEOUT = 5.0  # seconds a check waits for a free slot before it is refused (not checked)
+SLOW_CHECKS = threading.BoundedSemaphore(MAX_SLOW_CHECKS)
 
 
 _HASHER = PasswordHasher()  # Argon2id with argon2-cffi's recommended parameters
@@ -228,7 +254,7 @@ def _slow_check(password: Password, candidate: str) -> bool:
     if key not in _checked:
         if len(_checked) >= _CHECKED_MAX:
             _checked.clear()
-        _checked[key] = password.verify(candidate)
+        _checked[key] = password.verify(candidate)  # waits for a slot: a comment is never saved unredacted
         if _checked[key]:
             remember_verified(candidate)
     return _checked[key]
@@ -297,23 +323,88 @@ class ClientThrottles:
 
 CLIENT_THROTTLES = ClientThrottles()
 CLIENT_HEADER_ENV = "KPI_CLIENT_IP_HEADER"
+TRUSTED_HOPS_ENV = "KPI_TRUSTED_PROXY_HOPS"
+SHARED = "unknown"  # the client cannot be told apart: behind a proxy whose header is not configured
+_FORWARDING_HEADERS = frozenset({"x-forwarded-for", "x-real-ip", "forwarded"})
 
 
-def client_address(ip_address: str | None, headers: Mapping[str, str] | None = None, header: str | None = None) -> str:
-    """The address wrong attempts are counted against.
+def client_address(
+    ip_address: str | None,
+    headers: Mapping[str, str] | None = None,
+    header: str | None = None,
+    hops: int | None = None,
+) -> str:
+    """The address wrong attempts are counted against, or :data:`SHARED`.
 
-    Behind a reverse proxy every request comes from the proxy, so the proxy's header
-    (``X-Forwarded-For``, named by ``header`` or ``$KPI_CLIENT_IP_HEADER``) is used when configured:
-    its first entry is the client the proxy saw. Only configure it when a proxy you run sets it;
-    otherwise a guesser could choose any address. Without either: ``"unknown"`` (one shared count).
+    Behind a reverse proxy every request comes from the proxy, so the address the proxy saw is
+    taken from the header it sets, named by ``header`` or ``$KPI_CLIENT_IP_HEADER``:
+
+    * ``X-Real-IP`` (nginx ``proxy_set_header X-Real-IP $remote_addr``, Caddy
+      ``header_up X-Real-IP {remote_host}``): the proxy overwrites it, so its value is the client;
+    * ``X-Forwarded-For``: the client may send one of its own, and the proxy *appends* the address
+      it saw (nginx ``$proxy_add_x_forwarded_for``), so the entry counted is the right-most one, or
+      with ``hops`` (``$KPI_TRUSTED_PROXY_HOPS``: proxies you run in a chain) the one that many
+      entries from the right. The left-most entry is whatever the client chose.
+
+    Without a configured header, a request that carries forwarding headers came through a proxy
+    and the peer address is the proxy's: :data:`SHARED` (counted per browser session, see
+    :func:`attempt`), never one count that a single guesser could lock for everyone.
     """
     header = header or os.environ.get(CLIENT_HEADER_ENV) or None
-    if header and headers:
-        wanted = header.lower()
-        for name, value in headers.items():
-            if name.lower() == wanted and isinstance(value, str) and value.strip():
-                return value.split(",")[0].strip()[:64]
-    return ip_address[:64] if isinstance(ip_address, str) and ip_address else "unknown"
+    seen = {str(name).lower(): value for name, value in (headers or {}).items() if isinstance(value, str)}
+    if header:
+        value = seen.get(header.lower(), "")
+        entries = [entry.strip() for entry in value.split(",") if entry.strip()]
+        if entries:
+            if hops is None:
+                try:
+                    hops = int(os.environ.get(TRUSTED_HOPS_ENV) or 1)
+                except ValueError:
+                    hops = 1
+            hops = max(1, hops)
+            return entries[-hops if len(entries) >= hops else 0][:64]
+        return SHARED  # configured, but this request did not come through the proxy as expected
+    if _FORWARDING_HEADERS & seen.keys():
+        return SHARED
+    return ip_address[:64] if isinstance(ip_address, str) and ip_address else SHARED
+
+
+class SharedBudget:
+    """Checks for clients that cannot be told apart (:data:`SHARED`): a token bucket for all of them.
+
+    ``burst`` checks at once, then one per ``every`` seconds. A guesser with many sessions is slowed
+    to that rate, and so is anyone else without a known address, but nobody is ever locked out: the
+    real editor waits at most until the next token.
+    """
+
+    def __init__(self, burst: int = 10, every: float = 6.0) -> None:
+        self.burst, self.every = burst, every
+        self._tokens = float(burst)
+        self._stamp: float | None = None
+        self._lock = threading.Lock()
+
+    def take(self, now: float) -> float:
+        """0 when a check may run now (a token is taken), else the seconds until the next token."""
+        with self._lock:
+            if self._stamp is not None:
+                self._tokens = min(float(self.burst), self._tokens + max(0.0, now - self._stamp) / self.every)
+            self._stamp = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return 0.0
+            return (1.0 - self._tokens) * self.every
+
+    def refund(self) -> None:
+        """Give back the token of a check that found the right password: only wrong ones cost."""
+        with self._lock:
+            self._tokens = min(float(self.burst), self._tokens + 1.0)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._tokens, self._stamp = float(self.burst), None
+
+
+SHARED_BUDGET = SharedBudget()
 
 
 @dataclass(frozen=True)
@@ -331,27 +422,45 @@ def attempt(
     now: float | None = None,
     *,
     client: str | None = None,
+    session: str | None = None,
 ) -> Attempt:
     """Check one sign-in attempt, refusing without checking while this client must wait.
 
-    ``client`` (see :func:`client_address`) selects the shared per-address throttle; without it,
-    ``throttle`` is used (a caller's own, e.g. the command line's). The password is verified
-    outside any shared lock, so one client's slow attempts never hold up another's.
+    ``client`` (see :func:`client_address`) selects the shared per-address throttle; for
+    :data:`SHARED` the throttle is the browser ``session``'s own and every such check also needs a
+    token of :data:`SHARED_BUDGET`. Without ``client``, ``throttle`` is used (a caller's own, e.g.
+    the command line's).
+
+    An attempt counts as failed from the moment it is let through (and is cleared if the password
+    was right), so attempts sent at once see each other: thirty guesses at once get the same free
+    checks as thirty in a row. The password is verified outside any lock, in one of the process's
+    few slots for slow hashes (:data:`MAX_SLOW_CHECKS`).
     """
     now = time.monotonic() if now is None else now
+    shared = client == SHARED
     if client is not None:
-        throttle = CLIENT_THROTTLES.for_client(client)
+        throttle = CLIENT_THROTTLES.for_client(f"session:{session or ''}" if shared else client)
     throttle = throttle if throttle is not None else Throttle()
+    if shared:
+        throttle.lock_after = 10**9  # a session's own count never locks; the budget bounds the rest
     with throttle.lock:
         waiting = throttle.wait(now)
         if waiting > 0:
             return Attempt(False, waiting, throttle.locked, checked=False)
-    ok = password is not None and password.verify(candidate)
+        if shared:
+            waiting = SHARED_BUDGET.take(now)
+            if waiting > 0:
+                return Attempt(False, waiting, False, checked=False)
+        throttle.failed(now)  # provisionally: cleared below if the password is right
+    try:
+        ok = password is not None and password.verify(candidate, timeout=SLOW_CHECK_TIMEOUT)
+    except Busy:
+        return Attempt(False, 1.0, False, checked=False)
     with throttle.lock:
         if ok:
             throttle.succeeded()
-        else:
-            throttle.failed(now)
+            if shared:
+                SHARED_BUDGET.refund()
         result = Attempt(True) if ok else Attempt(False, throttle.wait(now), throttle.locked)
     if ok and candidate is not None:
         remember_verified(candidate)

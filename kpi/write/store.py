@@ -23,6 +23,7 @@ not re-validate: it puts back exactly the bytes that were there before.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -147,16 +148,18 @@ def _now() -> dt.datetime:
     return clock.now()
 
 
-def append_changelog(data_dir: Path, change: LogEntry) -> None:
+def append_changelog(data_dir: Path, change: LogEntry, *, lock_held: bool = False) -> None:
     """Append one line with one ``write`` on an ``O_APPEND`` descriptor, under the log's lock.
 
     A line is never interleaved with another, and a line cut short by a crash is closed with a
-    newline before the next one is written, so it spoils only itself.
+    newline before the next one is written, so it spoils only itself. ``lock_held``: the caller
+    already holds the log's lock for a longer run (``kpi member forget``); a second lock on the
+    same file in one process would wait for itself.
     """
     path = Path(data_dir) / CHANGELOG
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    with file_lock(data_dir, "changelog"):
+    with contextlib.nullcontext() if lock_held else file_lock(data_dir, "changelog"):
         try:
             size = path.stat().st_size
         except FileNotFoundError:

@@ -11,6 +11,9 @@ const accounts = {
   staff: { email: "anna@matkluster.se", name: "Anna Kansli" },
   admin: { email: "admin@matkluster.se", name: "Ada Admin" },
   outsider: { email: "eve@example.org", name: "Eve Utomstående" },
+  // Addresses anyone could type into an account at a provider that does not check them.
+  unverified: { email: "anna@matkluster.se", name: "Mallory", verified: false },
+  shouting: { email: "ADMIN@MATKLUSTER.SE", name: "Mallory", verified: false },
 };
 
 const issuer = `http://127.0.0.1:${port}`;
@@ -30,7 +33,7 @@ const provider = new Provider(issuer, {
     if (!account) return undefined;
     return {
       accountId: id,
-      claims: async () => ({ sub: id, email: account.email, email_verified: true, name: account.name }),
+      claims: async () => ({ sub: id, email: account.email, email_verified: account.verified ?? true, name: account.name }),
     };
   },
   // Streamlit reads the identity from the ID token, so its claims (e-mail, name) go there too.
