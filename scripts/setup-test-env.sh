@@ -14,6 +14,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)  # the proxy in tests/test_hosting.py
+command -v caddy >/dev/null 2>&1 || need+=(caddy)  # the documented Caddy snippet, tests/test_proxy_headers.py
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
