@@ -1,0 +1,74 @@
+"""The board at every date of the example data (issue 22): the plan's first months, a comparison
+date before the plan, and a board pack saved before the plan never break a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kpi.judge.rules import evaluate_all
+from kpi.read.load import load_dataset
+from kpi.show.meeting import goal_rows, since_changes, since_choice
+from kpi.write import packs
+from tests.support import ROOT
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_dataset(ROOT / "data", ROOT / "targets.yaml")
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> tuple[Path, Path]:
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "targets.yaml", tmp_path / "targets.yaml")
+    return tmp_path / "data", tmp_path / "targets.yaml"
+
+
+def judged(dataset, when: str):
+    return evaluate_all(dataset.config, dataset.series, dt.date.fromisoformat(when))
+
+
+def test_the_meeting_model_takes_goals_before_the_plan_on_either_side(example):
+    before, now = judged(example, "2025-12-31"), judged(example, "2026-02-15")
+    assert "before_plan" in {item.status for item in before}  # trainings, new members: a year before their first
+    for lang in ("sv", "en"):
+        assert len(goal_rows(before, example.config, lang)) == len(before)
+        since = since_choice(example.data_dir, dt.date(2026, 2, 15), dt.date(2025, 12, 31), lang)
+        since_changes(example, now, before, since, lang)  # raised on before_plan (ORDER, _SEVERITY)
+        since_changes(example, before, now, since, lang)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"as_of": "2026-02-15"},
+        {"as_of": "2026-02-15", "compare": "2025-12-31"},
+        {"as_of": "2025-06-30"},
+        {"as_of": "2026-12-31", "lang": "en"},
+    ],
+)
+def test_the_overview_opens_in_the_plans_first_months(use_data, run_page, params):
+    use_data(ROOT / "data", ROOT / "targets.yaml")
+    at = run_page("overview", timeout=60, **params)
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("metric", ["trainings", "members_profitability_pct", "member_pages_usage_pct"])
+def test_a_goal_page_opens_before_and_at_the_start_of_the_plan(use_data, run_page, metric):
+    use_data(ROOT / "data", ROOT / "targets.yaml")
+    for params in ({"as_of": "2025-06-30"}, {"as_of": "2026-02-15", "compare": "2025-12-31"}):
+        at = run_page("metric", timeout=60, metric=metric, **params)
+        assert not at.exception, (params, at.exception)
+
+
+def test_a_board_pack_saved_before_the_plan_is_a_since_date_like_any_other(example_copy, use_data, run_page):
+    data_dir, targets = example_copy
+    packs.save_pack(load_dataset(data_dir, targets), dt.date(2025, 6, 30), {}, "Anna")
+    use_data(data_dir, targets)
+    for as_of in ("2025-09-30", "2026-02-15"):
+        at = run_page("overview", timeout=60, as_of=as_of)
+        assert not at.exception, (as_of, at.exception)
