@@ -134,6 +134,7 @@ def status_record(item: MetricStatus, lang: str = "sv") -> dict[str, Any]:
         ),
         "projected": [{"date": item["date"].isoformat(), "value": _four(item["value"])} for item in item.projected],
         "eta": iso(item.eta),
+        "eta_after": iso(item.eta_after),
         "needed_per_month": _four(item.needed_per_month),
         "growth_pct_per_year": _four(item.growth_pct),
         "missed_target": (

@@ -70,8 +70,12 @@ class MetricStatus:
     done_date: dt.date | None = None
     observations: int = 0
     thresholds: Thresholds = field(default_factory=Thresholds)
-    # A yearly count whose dated target of this year is past and was not met: the status says so.
+    # A target whose date has come (on its date, or a yearly count's target of this year) and that
+    # was not met: the status says so (off track), whatever the pace.
     missed: TargetResult | None = None
+    # The trend reaches the next target, but only after the last date a forecast may name (a yearly
+    # count: the end of its year; else 31 December two years after the last target): that date.
+    eta_after: dt.date | None = None
     # A direction goal: compound annual growth since the baseline, per cent a year.
     growth_pct: float | None = None
     growth_thresholds: GrowthThresholds = field(default_factory=GrowthThresholds)
@@ -378,6 +382,10 @@ def _evaluate_latest(
             result.status = "on_track" if meets(value, baseline.value, metric.direction) else "moving_away"
         else:
             result.status = _classify(result.pace, thresholds)
+    if result.status != "reached":
+        result.missed = _missed(targets, as_of)
+        if result.missed is not None:
+            result.status = "off_track"
     if series.stepwise:
         # A register count is fitted on month ends, not only on the days it changed.
         grid_dates, grid_values = stepwise_on_grid(dates, values, as_of, value_date)
@@ -419,8 +427,8 @@ def _evaluate_year_to_date(
         # A year before the first target has no target: shown, not judged.
         result.status = "before_plan"
         return result
-    if goal.date < as_of and (known is None or goal.date <= known):
-        # This year's dated target is past: it was met or missed on its date, whatever came later.
+    if goal.date <= as_of and (known is None or goal.date <= known):
+        # This year's dated target has come: it was met or missed on its date, whatever came later.
         judged = _year_sum(dates, values, goal.date)
         result.expected = goal.value
         result.pace = judged / goal.value if goal.value else None
@@ -446,6 +454,26 @@ def _evaluate_year_to_date(
     running_values = np.concatenate(([0.0], np.cumsum(values[in_year])))
     _add_forecast(result, running_dates, running_values, as_of, judge_day, [goal])
     return result
+
+
+def _missed(targets: list[TargetResult], as_of: dt.date) -> TargetResult | None:
+    """The target dated on ``as_of`` itself when it was not met (``met`` False; undecided is not
+    missed): on its date a target is met or missed, not "at risk". From the next day on the next
+    target is the yardstick (after the last one, the last one, judged by pace as before)."""
+    for target in targets:
+        if target.met is False and target.date == as_of:
+            return target
+    return None
+
+
+def forecast_limit(metric: Metric, as_of: dt.date) -> dt.date | None:
+    """The last date a forecast may name: a yearly count's end of its year; else 31 December two
+    years after the last target (a date past that is not a forecast but a guess)."""
+    if metric.aggregation == "year_to_date":
+        return dt.date(as_of.year, 12, 31)
+    if not metric.targets:
+        return None
+    return dt.date(metric.targets[-1].date.year + 2, 12, 31)
 
 
 def compound_growth_pct(baseline: DatedValue, value: float, value_date: dt.date) -> float | None:
@@ -550,8 +578,13 @@ def _add_forecast(
         return
     if trend is not None:
         result.projected = [{"date": target.date, "value": trend.at(target.date)} for target in targets]
-        if result.status != "reached":
-            result.eta = trend.reaches(next_target.value, metric.direction, as_of)
+        if result.status != "reached" and result.missed is None:
+            eta = trend.reaches(next_target.value, metric.direction, as_of)
+            limit = forecast_limit(metric, as_of)
+            if eta is not None and limit is not None and eta > limit:
+                result.eta_after = limit
+            else:
+                result.eta = eta
     if result.status == "reached":
         result.needed_per_month = 0.0
     elif next_target.date > value_date and result.value is not None:

@@ -150,6 +150,16 @@ def reason(item: MetricStatus, lang: str) -> str:
             text = t(
                 "meeting.reason_away", lang, value=value, target=target, baseline=format_value(metric, start, lang)
             )
+    elif item.missed is not None:
+        text = t(
+            "board.reason_missed",
+            lang,
+            target=format_value(metric, item.missed.value, lang),
+            date=format_date(item.missed.date, lang),
+            judged=format_value(metric, item.missed.value_at_date or 0.0, lang),
+        )
+        if item.missed.date != item.as_of:
+            text += " " + t("board.reason_now", lang, value=value)
     elif item.expected is not None:
         expected = format_estimate(metric, item.expected, lang)
         key = "meeting.reason_on_plan" if item.status == "on_track" else "meeting.reason_behind"
@@ -159,6 +169,10 @@ def reason(item: MetricStatus, lang: str) -> str:
     if item.status in ("at_risk", "off_track", "moving_away") and judged and item.trend is not None:
         if item.eta is not None:
             text += " " + t("meeting.reason_eta", lang, target=target, month=_month(item.eta, lang))
+        elif item.eta_after is not None:
+            text += " " + t("board.reason_eta_after", lang, target=target, year=str(item.eta_after.year + 1))
+        elif item.missed is not None:
+            pass
         else:
             text += " " + t("meeting.reason_eta_never", lang, target=target)
     if item.stale and item.value_date is not None:

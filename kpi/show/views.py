@@ -349,6 +349,10 @@ def forecast_text(status: MetricStatus, lang: str) -> str:
         )
         if status.eta:
             parts.append(t("dashboard.eta", lang, date=format_date(status.eta, lang)))
+        elif status.eta_after is not None:
+            parts.append(t("board.eta_after", lang, year=str(status.eta_after.year + 1)))
+        elif status.missed is not None:
+            pass
         else:
             parts.append(t("dashboard.eta_never", lang))
     if status.needed_per_month is not None:

@@ -1,0 +1,95 @@
+"""The rule decisions of issue 22, with hand-computed numbers (docs/method.md): a target is met
+or missed on its own date, and no forecast names a date it cannot mean."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpi.judge.explain import status_record
+from kpi.judge.rules import evaluate
+from kpi.show.meeting import reason
+from kpi.show.views import forecast_text
+from tests.support import d, metric, series
+
+# Trainings: 6 by 31 December 2026, one done on the first of March, June, September, December.
+TRAININGS = metric(
+    id="trainings",
+    unit="count",
+    aggregation="year_to_date",
+    cadence="yearly",
+    targets=[{"date": "2026-12-31", "value": 6}],
+)
+FOUR_TRAININGS = series(("2026-03-01", 1), ("2026-06-01", 1), ("2026-09-01", 1), ("2026-12-01", 1))
+
+
+def test_a_yearly_count_not_met_on_the_last_day_of_its_year_is_missed():
+    result = evaluate(TRAININGS, FOUR_TRAININGS, d("2026-12-31"))
+    # 4 of 6 on the target's own date: missed (it read "⚠ Risk, nås 6 i januari 2027").
+    assert result.status == "off_track"
+    assert result.missed is not None and (result.missed.value, result.missed.value_at_date) == (6, 4)
+    assert result.targets[0].met is False  # the status and `met` agree
+    assert result.pace == pytest.approx(4 / 6)
+    assert result.eta is None and result.eta_after is None  # no forecast for a target that is past
+    assert reason(result, "sv") == "Målet 6 till 31 dec. 2026 nåddes inte (4)."
+    assert "2027" not in forecast_text(result, "sv")
+    assert status_record(result, "sv")["missed_target"] == {"date": "2026-12-31", "value": 6.0, "value_at_date": 4.0}
+
+
+def test_a_yearly_count_is_never_forecast_past_the_end_of_its_year():
+    result = evaluate(TRAININGS, FOUR_TRAININGS, d("2026-12-30"))
+    # 363 of 364 days: 6 × 363 / 364 = 5.98 → 5 whole trainings due; 4 / 5 = 0.8 → at risk.
+    assert (result.expected, result.status) == (5, "at_risk")
+    # The running total 0, 1, 2, 3, 4 (1 Jan, 1 Mar, 1 Jun, 1 Sep, 1 Dec) grows about one training
+    # a quarter: it reaches 6 in 2027, when the count has started again from 0.
+    assert result.trend is not None and result.trend.reaches(6, "increase", d("2026-12-30")) > d("2026-12-31")
+    assert result.eta is None and result.eta_after == d("2026-12-31")
+    assert reason(result, "sv").endswith("Med nuvarande takt nås inte 6 före 2027.")
+    assert status_record(result, "en")["eta_after"] == "2026-12-31"
+
+
+ATTENDANCE = metric(
+    id="meeting_attendance_pct",
+    unit="%",
+    baseline={"date": "2025-12-31", "value": 30},
+    targets=[{"date": "2026-12-31", "value": 50}, {"date": "2030-12-31", "value": 80}],
+)
+
+
+def test_a_level_not_met_on_its_target_date_is_missed_then_judged_against_the_next_target():
+    values = series(("2026-06-01", 40), ("2026-12-01", 45.3))
+    on_the_date = evaluate(ATTENDANCE, values, d("2026-12-31"))
+    # expected on 1 Dec = 30 + 20 × 335 / 365 = 48.356; pace = 15.3 / 18.356 = 0.8335 (at risk by
+    # pace), but the 50 % due today was not met: off track, and the sentence says so.
+    assert on_the_date.pace == pytest.approx(15.3 / (20 * 335 / 365))
+    assert on_the_date.status == "off_track"
+    assert on_the_date.missed is not None and on_the_date.missed.value == 50
+    assert reason(on_the_date, "sv") == "Målet 50 % till 31 dec. 2026 nåddes inte (45,3 %)."
+    # The next day the 2030 target is the yardstick (docs/method.md: a missed target is then judged
+    # against the next one): the same pace, at risk.
+    next_day = evaluate(ATTENDANCE, values, d("2027-01-01"))
+    assert (next_day.status, next_day.missed) == ("at_risk", None)
+
+
+NEWSLETTER = metric(
+    id="newsletter_subscribers",
+    unit="subscribers",
+    baseline={"date": "2025-12-31", "value": 6200},
+    targets=[{"date": "2026-12-31", "value": 7500}, {"date": "2030-12-31", "value": 11000}],
+)
+
+
+def test_no_forecast_more_than_two_years_past_the_last_target():
+    # 10 a quarter: 7 100 on 2027-03-31 needs 3 900 more, 390 quarters (about 2124) at this pace.
+    values = series(("2026-06-30", 7070), ("2026-09-30", 7080), ("2026-12-31", 7090), ("2027-03-31", 7100))
+    result = evaluate(NEWSLETTER, values, d("2027-04-01"))
+    assert result.status == "off_track"
+    assert result.eta is None and result.eta_after == d("2032-12-31")
+    assert reason(result, "sv").replace("\xa0", " ").endswith("Med nuvarande takt nås inte 11 000 före 2033.")
+    assert forecast_text(result, "en").startswith("The trend points to")
+    assert "not reached before 2033" in forecast_text(result, "en")
+
+
+def test_a_forecast_inside_the_limit_is_still_a_month():
+    values = series(("2026-06-30", 7000), ("2026-09-30", 7300), ("2026-12-31", 7600), ("2027-03-31", 7900))
+    result = evaluate(NEWSLETTER, values, d("2027-04-01"))
+    assert result.eta is not None and result.eta <= d("2032-12-31") and result.eta_after is None
