@@ -93,3 +93,18 @@ def test_a_forecast_inside_the_limit_is_still_a_month():
     values = series(("2026-06-30", 7000), ("2026-09-30", 7300), ("2026-12-31", 7600), ("2027-03-31", 7900))
     result = evaluate(NEWSLETTER, values, d("2027-04-01"))
     assert result.eta is not None and result.eta <= d("2032-12-31") and result.eta_after is None
+
+
+def test_a_milestone_on_its_due_date_has_one_answer_in_every_view():
+    from kpi.report.content import milestone_state, milestone_state_text
+
+    plan = metric(id="plan", kind="milestone", due="2026-06-30")
+    on_due = evaluate(plan, series(), d("2026-06-30"))
+    # The rule, the JSON, the overview's sentence and the report's state all say late.
+    assert (on_due.status, on_due.targets[0].met) == ("off_track", False)
+    assert milestone_state(on_due) == "late" and milestone_state_text(on_due, "sv") == "✖ Efter plan"
+    assert reason(on_due, "sv") == "Skulle ha varit klart senast 30 juni 2026."
+    before = evaluate(plan, series(), d("2026-06-29"))
+    assert (before.status, milestone_state(before)) == ("on_track", "open")
+    done = evaluate(plan, series(("2026-06-30", 1)), d("2026-06-30"))
+    assert (done.status, milestone_state(done)) == ("reached", "done")
