@@ -25,16 +25,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.judge.rules import STATUSES, MetricStatus, year_target
-from kpi.model.dataset import Dataset
+from kpi.judge.rules import STATUSES, MetricStatus, evaluate, year_target
+from kpi.model.dataset import Dataset, Series
 from kpi.model.status import ATTENTION, BOARD_ORDER, status
-from kpi.model.targets import Config
+from kpi.model.targets import Config, Metric
 from kpi.model.values import as_number
 from kpi.show import packs
 from kpi.show.changes import change_line, pack_title
 from kpi.show.packs import BoardPack, Change
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
-from kpi.show.views import format_estimate, format_value
+from kpi.show.views import as_shown, format_estimate, format_value, new_year_between, shown_decimals
 from kpi.text.i18n import format_date, plural, t
 
 # The board's reading order (what needs attention first, then what goes well, then what is not
@@ -329,6 +329,43 @@ def ordered_changes(changes: list[Change]) -> list[Change]:
     return sorted(changes, key=lambda change: (change_group(change), -status(change.new_status).severity))
 
 
+# The group of yearly counts that began again since the "since" date (listed after the rest).
+NEW_YEAR = 4
+
+
+def _as_shown(change: Change, metric: Metric) -> Change:
+    """The change with both values rounded as they are printed, so "17,8 → 17,4" says "(−0,4)"
+    and a change too small to see is no change (counts never show a decimal)."""
+    decimals = shown_decimals(metric, change.old_value, change.new_value)
+    return dataclasses.replace(
+        change,
+        old_value=as_shown(change.old_value, decimals),
+        new_value=as_shown(change.new_value, decimals),
+        decimals=decimals,
+    )
+
+
+def same_day_last_year(day: dt.date) -> dt.date:
+    """The same point of the previous year (29 February → 28 February)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
+
+
+def _new_year_line(data: Dataset, metric: Metric, change: Change, as_of: dt.date, lang: str) -> str:
+    """ "Utbildningar i år: nytt år; 0 hittills 2027 (1 vid samma tid 2026); ↗ På väg"."""
+    earlier = same_day_last_year(as_of)
+    last = evaluate(metric, data.series.get(metric.id, Series.empty()), earlier, data.config.status_thresholds).value
+    return t(
+        "board.change_new_year",
+        lang,
+        name=change.name,
+        value=format_value(metric, change.new_value, lang),
+        year=str(as_of.year),
+        last=format_value(metric, last, lang),
+        last_year=str(earlier.year),
+        status=status_label(change.new_status, lang),
+    )
+
+
 @dataclass(frozen=True)
 class ChangeGroup:
     heading: str
@@ -353,9 +390,20 @@ def since_changes(
         found = changes_between(before, now, lang)
     if not comments:
         found = [dataclasses.replace(change, old_comment="", new_comment="") for change in found]
-        found = [change for change in found if change.status_changed or change.value_changed]
+    metrics = {item.id: item.metric for item in now}
+    as_of = now[0].as_of if now else since.date
+    found = [
+        _as_shown(change, metrics[change.metric_id]) if change.metric_id in metrics else change for change in found
+    ]
+    found = [change for change in found if change.status_changed or change.value_changed or change.comment_changed]
     groups: dict[int, list[str]] = {}
     for change in ordered_changes(found):
+        metric = metrics.get(change.metric_id)
+        if metric is not None and new_year_between(metric, since.date, as_of):
+            # A yearly count began again on 1 January: neither better nor worse; compared with
+            # the same point of the previous year instead.
+            groups.setdefault(NEW_YEAR, []).append(_new_year_line(data, metric, change, as_of, lang))
+            continue
         groups.setdefault(change_group(change), []).append(change_line(change, lang))
     if since.pack is not None and comments:  # the board's own comments at that meeting, in the goals' order
         names = {item.id: item.metric.display_name(lang) for item in now}
@@ -371,5 +419,6 @@ def since_changes(
         1: "meeting.changes_comments",
         2: "meeting.changes_better",
         3: "meeting.changes_values",
+        NEW_YEAR: "board.changes_new_year",
     }
     return [ChangeGroup(plural(keys[group], lang, len(lines)), lines) for group, lines in sorted(groups.items())]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -119,14 +120,36 @@ def format_value(metric: Metric, value: float | None, lang: str) -> str:
 
 
 def format_estimate(metric: Metric, value: float | None, lang: str) -> str:
-    """A computed value (expected, trend): whole numbers from 100 up, else one decimal."""
+    """A computed value (expected, trend): whole numbers from 100 up, else one decimal; a count
+    (whole units) never shows a decimal ("17", not "17,0")."""
     if value is None:
         return "–"
-    decimals = metric.decimals if metric.decimals is not None else (0 if abs(value) >= 100 else 1)
+    decimals = metric.decimals
+    if decimals is None:
+        decimals = 0 if metric.whole_units or abs(value) >= 100 else 1
     text = format_number(value, lang, decimals)
     if metric.unit.strip().lower() in _PERCENT_UNITS:
         return t("dashboard.unit_percent", lang, value=text)
     return text
+
+
+def shown_decimals(metric: Metric, *values: float | None) -> int:
+    """The decimals the values are shown with side by side: the metric's own; none for a count;
+    else as many as the most precise of them needs (a whole number none, others one)."""
+    if metric.decimals is not None:
+        return metric.decimals
+    if metric.whole_units:
+        return 0
+    return max((0 if float(value).is_integer() else 1 for value in values if value is not None), default=0)
+
+
+def as_shown(value: float | None, decimals: int) -> float | None:
+    """``value`` rounded the way it is printed (babel rounds half to even on its decimal text), so
+    a difference computed from shown numbers adds up: 17,8 → 17,4 is −0,4, never −0,3."""
+    if value is None:
+        return None
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_EVEN))
 
 
 def changes(before: list[MetricStatus], now: list[MetricStatus]) -> dict[str, float | None]:
@@ -140,9 +163,24 @@ def changes(before: list[MetricStatus], now: list[MetricStatus]) -> dict[str, fl
         other = earlier.get(item.id)
         if item.metric.kind_of.done_or_not or other is None or item.value is None or other.value is None:
             result[item.id] = None
+        elif new_year_between(item.metric, other.as_of, item.as_of):
+            result[item.id] = None  # a yearly count started again on 1 January: no change to show
         else:
-            result[item.id] = item.value - other.value
+            decimals = shown_decimals(item.metric, item.value, other.value)
+            result[item.id] = _difference(as_shown(item.value, decimals), as_shown(other.value, decimals), decimals)
     return result
+
+
+def new_year_between(metric: Metric, before: dt.date, now: dt.date) -> bool:
+    """Whether a yearly count (``year_to_date``) began again between the two dates: its values then
+    and now count different years, so their difference is neither better nor worse."""
+    return metric.aggregation == "year_to_date" and before.year != now.year
+
+
+def _difference(new: float | None, old: float | None, decimals: int) -> float | None:
+    if new is None or old is None:
+        return None
+    return round(new - old, decimals)
 
 
 def series_until(series: Series | None, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
@@ -272,7 +310,7 @@ def card(
         view.progress.append(ProgressView(year, date, target, value, fraction, text, met))
     if change is not None:
         view.change = change
-        view.change_text = format_signed(change, lang, metric.decimals)
+        view.change_text = format_signed(change, lang, shown_decimals(metric, change, status.value))
         if change != 0:
             view.change_good = (change > 0) == (metric.direction == "increase")
     if compare is not None:
