@@ -13,12 +13,14 @@ from kpi.judge.rules import evaluate_all
 from kpi.read.load import load_dataset
 from kpi.show.meeting import goal_rows, since_changes, since_choice
 from kpi.write import packs
-from tests.support import ROOT
+from tests.support import ROOT, TODAY
 
 
 @pytest.fixture(scope="module")
 def example():
-    return load_dataset(ROOT / "data", ROOT / "targets.yaml")
+    """The example data as the suite's TODAY sees it (a module fixture runs before the autouse
+    clock fixture, so it pins the clock itself)."""
+    return load_dataset(ROOT / "data", ROOT / "targets.yaml", today=TODAY)
 
 
 @pytest.fixture

@@ -108,3 +108,26 @@ def test_a_milestone_on_its_due_date_has_one_answer_in_every_view():
     assert (before.status, milestone_state(before)) == ("on_track", "open")
     done = evaluate(plan, series(("2026-06-30", 1)), d("2026-06-30"))
     assert (done.status, milestone_state(done)) == ("reached", "done")
+
+
+FOOD_BUSINESSES = metric(
+    id="food_businesses",
+    unit="count",
+    kind="direction",
+    baseline={"date": "2025-12-31", "value": 2356},
+    due="2030-12-31",
+)
+
+
+def test_a_direction_goal_not_beyond_its_baseline_on_its_due_date_is_missed():
+    values = series(("2025-12-31", 2356), ("2028-12-31", 2356))
+    result = evaluate(FOOD_BUSINESSES, values, d("2030-12-31"))
+    assert (result.status, result.targets[0].met) == ("off_track", False)
+    assert result.missed is not None
+    # The next day the growth band decides again (tests/test_direction_goals.py), met stays false.
+    after = evaluate(FOOD_BUSINESSES, values, d("2031-01-15"))
+    assert after.missed is None and after.targets[0].met is False
+    # The target reads as the goal says it ("fler än"), never the baseline as if it were a number.
+    assert reason(result, "sv").startswith("Målet fler än 2\u00a0356 till 31 dec. 2030 nåddes inte (2\u00a0356).")
+    assert status_record(result, "sv")["explanation"].startswith("Efter plan: målet fler än 2\u00a0356")
+    assert evaluate(FOOD_BUSINESSES, values, d("2030-12-30")).missed is None

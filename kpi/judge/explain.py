@@ -42,14 +42,22 @@ def explanation(item: MetricStatus, lang: str = "sv") -> str:
         if item.value is None:
             return t("explain.before_plan_no_value", lang, word=word, start=format_date(start, lang))
         return t("explain.before_plan", lang, word=word, value=number(item.value), start=format_date(start, lang))
-    if item.metric.kind_of.by_growth:
+    if item.metric.kind_of.by_growth and item.missed is None:
         text = _direction_explanation(item, lang, word, number)
     elif item.missed is not None:
         text = t(
             "explain.missed",
             lang,
             word=word,
-            target=number(item.missed.value),
+            target=(
+                t(
+                    "board.more_than" if item.metric.direction == "increase" else "board.fewer_than",
+                    lang,
+                    value=number(item.missed.value),
+                )
+                if item.metric.kind_of.by_growth
+                else number(item.missed.value)
+            ),
             target_date=format_date(item.missed.date, lang),
             judged=number(item.missed.value_at_date or 0.0),
             value=number(item.value),

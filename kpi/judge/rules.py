@@ -537,6 +537,12 @@ def _evaluate_direction(
         result.growth_pct = None
     if met:
         result.status = "reached"
+    elif met is False and due == as_of:
+        # On its due date a direction goal not beyond its baseline is missed (rule 5); from the
+        # next day on its growth band is the status again (met stays false), as after a number's
+        # last target.
+        result.status = "off_track"
+        result.missed = target
     elif result.growth_pct is None:
         same = result.value == baseline.value
         result.status = "on_track" if same or _beyond(result.value, baseline.value, metric.direction) else "moving_away"

@@ -112,6 +112,15 @@ def _judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
     return None
 
 
+def target_words(metric: Metric, value: float, lang: str) -> str:
+    """A target as the plan says it: a number, or for a goal with a direction but no number "fler
+    än 38" (its one target is its baseline, which is not what the goal asks for)."""
+    shown = format_value(metric, value, lang)
+    if metric.kind_of.by_growth:
+        return t("board.more_than" if metric.direction == "increase" else "board.fewer_than", lang, value=shown)
+    return shown
+
+
 def _share(value: float, start: float, end: float) -> float:
     if end == start:
         return 1.0 if value == end else 0.0
@@ -139,7 +148,7 @@ def reason(item: MetricStatus, lang: str) -> str:
         return t("meeting.reason_no_data", lang, date=format_date(item.as_of, lang))
     value = format_value(metric, item.value, lang)
     judged = _judged_target(item)
-    target = format_value(metric, judged[1], lang) if judged else "–"
+    target = target_words(metric, judged[1], lang) if judged else "–"
     if item.status == "reached":
         text = t("meeting.reason_reached", lang, value=value, target=target)
     elif item.status == "moving_away" and (item.pace is None or item.expected is None):
@@ -154,7 +163,7 @@ def reason(item: MetricStatus, lang: str) -> str:
         text = t(
             "board.reason_missed",
             lang,
-            target=format_value(metric, item.missed.value, lang),
+            target=target_words(metric, item.missed.value, lang),
             date=format_date(item.missed.date, lang),
             judged=format_value(metric, item.missed.value_at_date or 0.0, lang),
         )
@@ -215,7 +224,7 @@ def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
         date_text = format_date(item.value_date, lang) if item.value is not None else ""
         judged = _judged_target(item)
         target_text = (
-            t("meeting.target_by", lang, value=format_value(metric, judged[1], lang), date=format_date(judged[0], lang))
+            t("meeting.target_by", lang, value=target_words(metric, judged[1], lang), date=format_date(judged[0], lang))
             if judged
             else "–"
         )
