@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kpi.judge.rules import evaluate_all
@@ -74,3 +75,24 @@ def test_a_board_pack_saved_before_the_plan_is_a_since_date_like_any_other(examp
     for as_of in ("2025-09-30", "2026-02-15"):
         at = run_page("overview", timeout=60, as_of=as_of)
         assert not at.exception, (as_of, at.exception)
+
+
+def test_an_agreement_may_run_four_years_but_an_event_two_years_ahead_is_still_asked_about(example_copy):
+    data_dir, targets = example_copy
+    path = data_dir / "agreements.csv"
+    text = path.read_text(encoding="utf-8")
+    # TODAY is 2026-11-23: the two-year guard is 2028-11-23. Flen signs for four years (to
+    # 2030-10-31); Trosa's end 2062 is a typo (more than ten years ahead); Strängnäs signed "2029"
+    # (an event more than two years ahead) is refused as before.
+    text = text.replace("Flen,0482,,,negotiating", "Flen,0482,2026-11-01,2030-10-31,active")
+    text = text.replace("Trosa,0488,,,none", "Trosa,0488,2026-10-01,2062-09-30,active")
+    text = text.replace("Strängnäs,0486,,,none", "Strängnäs,0486,2029-01-01,,active")
+    path.write_text(text, encoding="utf-8")
+    dataset = load_dataset(data_dir, targets, today=TODAY)
+    found = {(problem.code, problem.params.get("value")) for problem in dataset.problems}
+    assert ("register_far_future", "2030-10-31") not in found
+    assert ("register_ends_far_future", "2062-09-30") in found
+    assert ("register_far_future", "2029-01-01") in found
+    series = dataset.series["municipal_agreements"]
+    # Flen counts from its signing day, and stops counting the day after its end.
+    assert np.datetime64("2026-11-01") in series.dates and np.datetime64("2030-11-01") in series.dates
