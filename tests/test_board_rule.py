@@ -131,3 +131,61 @@ def test_a_direction_goal_not_beyond_its_baseline_on_its_due_date_is_missed():
     assert reason(result, "sv").startswith("Målet fler än 2\u00a0356 till 31 dec. 2030 nåddes inte (2\u00a0356).")
     assert status_record(result, "sv")["explanation"].startswith("Efter plan: målet fler än 2\u00a0356")
     assert evaluate(FOOD_BUSINESSES, values, d("2030-12-30")).missed is None
+
+
+STORES = metric(
+    id="stores",
+    unit="%",
+    cadence="yearly",
+    baseline={"date": "2025-12-31", "value": 55},
+    targets=[{"date": "2030-12-31", "value": 80}],
+)
+
+
+def test_a_goal_with_no_measurement_since_its_baseline_says_so_then_needs_attention():
+    from kpi.model.targets import Config
+    from kpi.show.meeting import goal_row
+
+    before_plan_value = series(("2025-10-31", 58))  # the only value is from before the baseline
+    # 2026-06-30: 181 days since the baseline, a yearly value may be 400 days old: not yet due.
+    early = evaluate(STORES, before_plan_value, d("2026-06-30"))
+    assert (early.status, early.unmeasured) == ("on_track", True)
+    assert (
+        reason(early, "sv")
+        == "Ingen mätning sedan utgångsläget (31 dec. 2025); senaste värdet 58 % är från 31 okt. 2025."
+    )
+    assert "ingen mätning sedan utgångsläget" in status_record(early, "sv")["explanation"]
+    # 2027-02-04 is day 400 (still allowed); 2027-02-05 is day 401: a value was due → no data,
+    # which needs attention; the old value is still shown.
+    assert evaluate(STORES, before_plan_value, d("2027-02-04")).status == "on_track"
+    late = evaluate(STORES, before_plan_value, d("2027-02-05"))
+    assert (late.status, late.value) == ("no_data", 58)
+    record = status_record(late, "sv")
+    assert record["unmeasured"] is True and record["status"] == "no_data"
+    assert "fast ett värde borde ha kommit" in record["explanation"]
+    config = Config.model_validate({"areas": [{"id": "a", "name": {"sv": "A", "en": "A"}}], "metrics": []})
+    assert goal_row(late, config, "sv").attention is True
+    # One measurement after the baseline and the goal is judged as before: 60 on 2026-10-31.
+    measured = evaluate(STORES, series(("2025-10-31", 58), ("2026-10-31", 60)), d("2027-02-05"))
+    assert measured.unmeasured is False and measured.status != "no_data"
+
+
+def test_a_monthly_value_on_the_baseline_date_is_due_after_62_days():
+    subscribers = metric(
+        id="subs",
+        unit="subscribers",
+        cadence="monthly",
+        baseline={"date": "2025-12-31", "value": 6200},
+        targets=[{"date": "2026-12-31", "value": 7500}],
+    )
+    only_the_baseline = series(("2025-12-31", 6200))
+    assert evaluate(subscribers, only_the_baseline, d("2026-03-03")).status == "on_track"  # day 62
+    assert evaluate(subscribers, only_the_baseline, d("2026-03-04")).status == "no_data"  # day 63
+
+
+def test_the_plan_figure_names_its_date_when_it_is_not_the_as_of_date():
+    values = series(("2026-06-30", 7000))
+    result = evaluate(NEWSLETTER, values, d("2026-07-15"))
+    # expected on 30 June (the value's date) = 6 200 + 1 300 × 181 / 365 = 6 844.6 → 6 844.
+    assert result.expected == 6844 and result.expected_date == d("2026-06-30")
+    assert reason(result, "sv").replace("\xa0", " ") == "7 000; enligt planen 6 844 den 30 juni 2026."

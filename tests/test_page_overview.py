@@ -144,7 +144,7 @@ def test_overview_lists_every_goal_worst_first_with_its_reason(fixture_env):
     social = table_rows(at)[1]
     assert social[0] == "✖ Efter plan"
     assert social[1] == (
-        f"Följare i sociala medier 10{NBSP}400; enligt planen borde det vara 11{NBSP}034 nu. "
+        f"Följare i sociala medier 10{NBSP}400; enligt planen borde det vara 11{NBSP}034 den 31 maj 2026. "
         f"Med nuvarande takt nås 12{NBSP}500 i september 2028."
     )
     assert social[2] == f"10{NBSP}400 31 maj 2026"
@@ -196,7 +196,7 @@ def test_english_changes_labels_and_number_format(fixture_env):
     assert row_statuses(at)["Newsletter subscribers"] == "↗ On track"
     newsletter = next(row for row in table_rows(at) if row[1].startswith("Newsletter"))
     assert newsletter[1:4] == [
-        "Newsletter subscribers 6,900; the plan says 6,738 by now.",
+        "Newsletter subscribers 6,900; the plan says 6,738 on 31 May 2026.",
         "6,900 31 May 2026",
         "7,500 by 31 Dec 2026",
     ]

@@ -73,6 +73,11 @@ class MetricStatus:
     # A target whose date has come (on its date, or a yearly count's target of this year) and that
     # was not met: the status says so (off track), whatever the pace.
     missed: TargetResult | None = None
+    # No measurement since the baseline: the latest value is dated on or before it (the baseline
+    # itself, or a value from before the plan). Not a register count (that is current on T).
+    unmeasured: bool = False
+    # The day ``expected`` is for: the value's date (a level), the judged day (a yearly count).
+    expected_date: dt.date | None = None
     # The trend reaches the next target, but only after the last date a forecast may name (a yearly
     # count: the end of its year; else 31 December two years after the last target): that date.
     eta_after: dt.date | None = None
@@ -369,10 +374,18 @@ def _evaluate_latest(
         # Before the baseline there is no plan to judge against: shown, not judged.
         result.status = "before_plan"
         return result
+    if _unmeasured(metric, series, value_date, baseline):
+        result.unmeasured = True
+        if _measurement_due(metric, baseline, as_of):
+            # No measurement since the baseline though one was due by the cadence: nothing to
+            # judge, and the board must look (no data); the old value is still shown.
+            result.status = "no_data"
+            return result
     required = whole_units(
         expected_latest(baseline, metric.targets, value_date) - baseline.value, _step(metric, series, cut=len(dates))
     )
     result.expected = baseline.value + required
+    result.expected_date = value_date
     if meets(value, next_target.value, metric.direction):
         result.status = "reached"
     if required != 0:
@@ -431,6 +444,7 @@ def _evaluate_year_to_date(
         # This year's dated target has come: it was met or missed on its date, whatever came later.
         judged = _year_sum(dates, values, goal.date)
         result.expected = goal.value
+        result.expected_date = goal.date
         result.pace = judged / goal.value if goal.value else None
         if meets(judged, goal.value, metric.direction):
             result.status = "reached"
@@ -439,6 +453,7 @@ def _evaluate_year_to_date(
             result.missed = TargetResult(goal.date, goal.value, False, judged)
     else:
         result.expected = whole_units(expected_year_to_date(goal, judge_day), metric.step)
+        result.expected_date = judge_day
         if result.expected != 0:
             result.pace = value / result.expected
         if meets(value, goal.value, metric.direction):
@@ -454,6 +469,18 @@ def _evaluate_year_to_date(
     running_values = np.concatenate(([0.0], np.cumsum(values[in_year])))
     _add_forecast(result, running_dates, running_values, as_of, judge_day, [goal])
     return result
+
+
+def _unmeasured(metric: Metric, series: Series, value_date: dt.date, baseline: DatedValue) -> bool:
+    """Whether a goal has had no measurement since its baseline (its latest value is dated on or
+    before the baseline date); a register count is counted on T itself, so it is always measured."""
+    return metric.baseline is not None and not series.stepwise and value_date <= baseline.date
+
+
+def _measurement_due(metric: Metric, baseline: DatedValue, as_of: dt.date) -> bool:
+    """Whether a value after the baseline was due by ``as_of``: more days have passed since the
+    baseline than the cadence allows a value to age (monthly 62, quarterly 135, yearly 400)."""
+    return (as_of - baseline.date).days > STALE_AFTER_DAYS[metric.cadence]
 
 
 def _missed(targets: list[TargetResult], as_of: dt.date) -> TargetResult | None:
@@ -530,6 +557,11 @@ def _evaluate_direction(
     if as_of < baseline.date:
         result.status = "before_plan"
         return result
+    if _unmeasured(metric, series, result.value_date, baseline):
+        result.unmeasured = True
+        if _measurement_due(metric, baseline, as_of) and met is None:
+            result.status = "no_data"
+            return result
     result.growth_pct = compound_growth_pct(baseline, result.value, result.value_date)
     if result.growth_pct == 0 and _no_whole_unit_due(metric, baseline, result.value_date, growth):
         # Unchanged, and significant growth would not yet amount to one whole unit (12

@@ -144,6 +144,15 @@ def reason(item: MetricStatus, lang: str) -> str:
             return t("meeting.reason_milestone_no_due", lang)
         key = "meeting.reason_milestone_late" if item.status == "off_track" else "meeting.reason_milestone_open"
         return t(key, lang, due=format_date(metric.due, lang))
+    if item.unmeasured and item.value is not None and item.status in ("no_data", "on_track"):
+        baseline = item.baseline.date if item.baseline else item.as_of
+        return t(
+            "board.reason_unmeasured",
+            lang,
+            value=format_value(metric, item.value, lang),
+            date=format_date(item.value_date, lang),
+            baseline=format_date(baseline, lang),
+        )
     if item.status == "no_data" or item.value is None:
         return t("meeting.reason_no_data", lang, date=format_date(item.as_of, lang))
     value = format_value(metric, item.value, lang)
@@ -172,7 +181,12 @@ def reason(item: MetricStatus, lang: str) -> str:
     elif item.expected is not None:
         expected = format_estimate(metric, item.expected, lang)
         key = "meeting.reason_on_plan" if item.status == "on_track" else "meeting.reason_behind"
-        text = t(key, lang, value=value, expected=expected)
+        if item.expected_date is not None and item.expected_date != item.as_of:
+            # The plan's figure is for the value's date: say which, not "now".
+            key = "board.reason_on_plan_on" if item.status == "on_track" else "board.reason_behind_on"
+            text = t(key, lang, value=value, expected=expected, date=format_date(item.expected_date, lang))
+        else:
+            text = t(key, lang, value=value, expected=expected)
     else:
         text = t("meeting.reason_value", lang, value=value)
     if item.status in ("at_risk", "off_track", "moving_away") and judged and item.trend is not None:
