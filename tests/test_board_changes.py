@@ -89,3 +89,19 @@ def test_a_count_never_shows_a_decimal():
     assert reason(result, "sv").startswith("14; enligt planen borde det vara 17 nu.")
     assert format_estimate(NEW_MEMBERS, 18.4, "sv") == "18"
     assert format_estimate(SHARE, 18.44, "sv") == "18,4 %"
+
+
+def test_a_carried_yearly_target_says_whose_it_is(basic):
+    from kpi.show.meeting import goal_rows
+
+    # trainings: 6 by 2026-12-31 only; in 2027 the rule carries it to 2027-12-31.
+    rows = {
+        row.metric_id: row
+        for row in goal_rows(evaluate_all(basic.config, basic.series, d("2027-03-01")), basic.config, "sv")
+    }
+    assert rows["trainings"].target_text == "6 till 31 dec. 2027 (samma som 2026)"
+    own = {
+        row.metric_id: row
+        for row in goal_rows(evaluate_all(basic.config, basic.series, d("2026-06-30")), basic.config, "en")
+    }
+    assert own["trainings"].target_text == "6 by 31 Dec 2026"

@@ -112,6 +112,18 @@ def _judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
     return None
 
 
+def carried_from(metric: Metric, as_of: dt.date) -> int | None:
+    """The year whose target a yearly count carries into ``as_of``'s year when the plan gives that
+    year none (the rule judges against it; the board must not read it as the plan's own)."""
+    if metric.aggregation != "year_to_date" or not metric.targets:
+        return None
+    years = [target.date.year for target in metric.targets]
+    if as_of.year in years:
+        return None
+    earlier = [year for year in years if year < as_of.year]
+    return earlier[-1] if earlier else None
+
+
 def target_words(metric: Metric, value: float, lang: str) -> str:
     """A target as the plan says it: a number, or for a goal with a direction but no number "fler
     än 38" (its one target is its baseline, which is not what the goal asks for)."""
@@ -242,6 +254,9 @@ def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
             if judged
             else "–"
         )
+        carried = carried_from(metric, item.as_of)
+        if judged and carried is not None:
+            target_text += " " + t("board.target_carried", lang, year=str(carried))
     return GoalRow(
         metric_id=metric.id,
         name=metric.display_name(lang),
