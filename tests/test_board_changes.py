@@ -105,3 +105,19 @@ def test_a_carried_yearly_target_says_whose_it_is(basic):
         for row in goal_rows(evaluate_all(basic.config, basic.series, d("2026-06-30")), basic.config, "en")
     }
     assert own["trainings"].target_text == "6 by 31 Dec 2026"
+
+
+def test_one_progress_bar_on_the_overview_and_the_cards(basic):
+    from kpi.model.status import status as status_of
+    from kpi.show.meeting import goal_rows
+    from kpi.show.views import cards
+
+    now = evaluate_all(basic.config, basic.series, d("2026-06-30"))
+    card = next(view for view in cards(basic, now, "sv") if view.metric_id == "social_followers")
+    row = next(row for row in goal_rows(now, basic.config, "sv") if row.metric_id == "social_followers")
+    # Baseline 10 000, target 12 500, value 10 400: 400 / 2 500 = 0.16 of the way (the card's old bar
+    # was 10 400 / 12 500 = 0.83 full, and green); the plan's 11 034 is at 1 034 / 2 500 = 0.4136.
+    assert card.bar == row.bar
+    assert card.bar is not None and card.bar.fraction == pytest.approx(0.16)
+    assert card.bar.expected == pytest.approx(1034 / 2500)
+    assert card.bar.colour == status_of("off_track").colour

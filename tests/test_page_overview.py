@@ -209,7 +209,9 @@ def test_cards_are_one_click_away_with_the_change_since_the_page_date(fixture_en
     assert at.query_params["view"] == "cards"
     assert card_statuses(at)["Följare i sociala medier"] == "✖ Efter plan"
     assert list(card_statuses(at))[0] == "Kostnader (tkr)"  # worst first, like the list
-    assert f"Mål 2026: 6{NBSP}900 av 7{NBSP}500" in [element.proto.text for element in at.get("progress")]
+    # Under the one progress bar (issue 22), each horizon in words.
+    assert f"Mål 2026: 6{NBSP}900 av 7{NBSP}500" in [element.value for element in at.caption]
+    assert 'class="kpi-bar"' in "".join(element.value for element in at.markdown)
     # No board pack: "since" is the sidebar's comparison date, three months back (2026-03-30),
     # when the latest value was 6 300 (31 Jan; the 6 550 is dated 31 Mar): 6 900 − 6 300 = +600.
     newsletter = next(element for element in at.metric if element.value == f"6{NBSP}900")

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.judge.rules import STATUSES, MetricStatus, evaluate, year_target
+from kpi.judge.rules import STATUSES, MetricStatus, evaluate
 from kpi.model.dataset import Dataset, Series
 from kpi.model.status import ATTENTION, BOARD_ORDER, status
 from kpi.model.targets import Config, Metric
@@ -34,7 +34,16 @@ from kpi.show import packs
 from kpi.show.changes import change_line, pack_title
 from kpi.show.packs import BoardPack, Change
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
-from kpi.show.views import as_shown, format_estimate, format_value, new_year_between, shown_decimals
+from kpi.show.views import (
+    Bar,
+    as_shown,
+    format_estimate,
+    format_value,
+    judged_target,
+    new_year_between,
+    progress_bar,
+    shown_decimals,
+)
 from kpi.text.i18n import format_date, plural, t
 
 # The board's reading order (what needs attention first, then what goes well, then what is not
@@ -43,16 +52,6 @@ ORDER = BOARD_ORDER
 
 
 # --- the goal table ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    """Progress from the baseline to the target judged against, with where the plan says it should be."""
-
-    fraction: float  # 0–1, the value's share of the way from baseline to target
-    expected: float | None  # 0–1, where the value should be now; None when the plan says nothing
-    colour: str
-    label: str  # the bar in words, for screen readers and for the table's title attribute
 
 
 @dataclass(frozen=True)
@@ -100,18 +99,6 @@ def status_query(statuses: Iterable[str]) -> str:
     return ",".join(code for code in STATUSES if code in chosen)
 
 
-def _judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
-    metric = item.metric
-    if metric.kind_of.done_or_not:
-        return None
-    if metric.aggregation == "year_to_date" and metric.targets:
-        goal = year_target(metric.targets, item.as_of.year, item.as_of)
-        return goal.date, goal.value
-    if item.next_target is not None:
-        return item.next_target.date, item.next_target.value
-    return None
-
-
 def carried_from(metric: Metric, as_of: dt.date) -> int | None:
     """The year whose target a yearly count carries into ``as_of``'s year when the plan gives that
     year none (the rule judges against it; the board must not read it as the plan's own)."""
@@ -131,12 +118,6 @@ def target_words(metric: Metric, value: float, lang: str) -> str:
     if metric.kind_of.by_growth:
         return t("board.more_than" if metric.direction == "increase" else "board.fewer_than", lang, value=shown)
     return shown
-
-
-def _share(value: float, start: float, end: float) -> float:
-    if end == start:
-        return 1.0 if value == end else 0.0
-    return float(min(1.0, max(0.0, (value - start) / (end - start))))
 
 
 def _month(value: dt.date, lang: str) -> str:
@@ -168,7 +149,7 @@ def reason(item: MetricStatus, lang: str) -> str:
     if item.status == "no_data" or item.value is None:
         return t("meeting.reason_no_data", lang, date=format_date(item.as_of, lang))
     value = format_value(metric, item.value, lang)
-    judged = _judged_target(item)
+    judged = judged_target(item)
     target = target_words(metric, judged[1], lang) if judged else "–"
     if item.status == "reached":
         text = t("meeting.reason_reached", lang, value=value, target=target)
@@ -215,29 +196,6 @@ def reason(item: MetricStatus, lang: str) -> str:
     return text
 
 
-def bar(item: MetricStatus, lang: str) -> Bar | None:
-    """From the baseline (0 for a yearly count) to the target judged against; ``None`` for milestones."""
-    judged = _judged_target(item)
-    if judged is None or item.value is None:
-        return None
-    metric = item.metric
-    start = item.baseline.value if item.baseline is not None else 0.0
-    end = judged[1]
-    if end == start:  # a level to hold: nothing to be part of the way toward
-        return None
-    expected = _share(item.expected, start, end) if item.expected is not None else None
-    params = {
-        "start": format_value(metric, start, lang),
-        "target": format_value(metric, end, lang),
-        "value": format_value(metric, item.value, lang),
-    }
-    if item.expected is not None:
-        label = t("meeting.bar_label", lang, expected=format_estimate(metric, item.expected, lang), **params)
-    else:
-        label = t("meeting.bar_label_no_plan", lang, **params)
-    return Bar(_share(item.value, start, end), expected, STATUS_COLOURS[item.status], label)
-
-
 def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
     """One goal as the board's table shows it."""
     metric = item.metric
@@ -248,7 +206,7 @@ def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
     else:
         value_text = format_value(metric, item.value, lang) if item.value is not None else "–"
         date_text = format_date(item.value_date, lang) if item.value is not None else ""
-        judged = _judged_target(item)
+        judged = judged_target(item)
         target_text = (
             t("meeting.target_by", lang, value=target_words(metric, judged[1], lang), date=format_date(judged[0], lang))
             if judged
@@ -270,7 +228,7 @@ def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
         value_text=value_text,
         date_text=date_text,
         target_text=target_text,
-        bar=bar(item, lang),
+        bar=progress_bar(item, lang),
         reason=reason(item, lang),
         attention=item.status in ATTENTION,
         stale=item.stale,

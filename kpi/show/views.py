@@ -70,6 +70,8 @@ class CardView:
     value_text: str
     date_text: str
     progress: list[ProgressView] = field(default_factory=list)
+    # The one progress bar (as on the overview): baseline → target judged against, status colour.
+    bar: Bar | None = None
     change: float | None = None
     change_text: str = ""
     change_good: bool | None = None  # True when the change points toward the target
@@ -150,6 +152,63 @@ def as_shown(value: float | None, decimals: int) -> float | None:
         return None
     step = Decimal(1).scaleb(-decimals)
     return float(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_EVEN))
+
+
+# --- the one progress bar ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """Progress from the baseline to the target judged against, with where the plan says it should be."""
+
+    fraction: float  # 0–1, the value's share of the way from baseline to target
+    expected: float | None  # 0–1, where the value should be now; None when the plan says nothing
+    colour: str
+    label: str  # the bar in words, for screen readers and for the table's title attribute
+
+
+def judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
+    """The (date, value) of the target a goal is judged against now; None for a milestone."""
+    metric = item.metric
+    if metric.kind_of.done_or_not:
+        return None
+    if metric.aggregation == "year_to_date" and metric.targets:
+        goal = year_target(metric.targets, item.as_of.year, item.as_of)
+        return goal.date, goal.value
+    if item.next_target is not None:
+        return item.next_target.date, item.next_target.value
+    return None
+
+
+def _share(value: float, start: float, end: float) -> float:
+    if end == start:
+        return 1.0 if value == end else 0.0
+    return float(min(1.0, max(0.0, (value - start) / (end - start))))
+
+
+def progress_bar(item: MetricStatus, lang: str) -> Bar | None:
+    """The one progress bar of the product (overview, area cards): from the baseline (0 for a
+    yearly count) to the target judged against, coloured by status, with a mark where the value
+    should be by the plan; ``None`` for milestones and for a level to hold."""
+    judged = judged_target(item)
+    if judged is None or item.value is None:
+        return None
+    metric = item.metric
+    start = item.baseline.value if item.baseline is not None else 0.0
+    end = judged[1]
+    if end == start:  # a level to hold: nothing to be part of the way toward
+        return None
+    expected = _share(item.expected, start, end) if item.expected is not None else None
+    params = {
+        "start": format_value(metric, start, lang),
+        "target": format_value(metric, end, lang),
+        "value": format_value(metric, item.value, lang),
+    }
+    if item.expected is not None:
+        label = t("meeting.bar_label", lang, expected=format_estimate(metric, item.expected, lang), **params)
+    else:
+        label = t("meeting.bar_label_no_plan", lang, **params)
+    return Bar(_share(item.value, start, end), expected, STATUS_COLOURS[item.status], label)
 
 
 def changes(before: list[MetricStatus], now: list[MetricStatus]) -> dict[str, float | None]:
@@ -275,6 +334,7 @@ def card(
         date_text="",
         stale=status.stale,
         explanation=explanation(status, lang),
+        bar=progress_bar(status, lang),
         milestone=metric.kind_of.done_or_not,
         sparkline=sparkline_values(metric, series, status.as_of),
     )
