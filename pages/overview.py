@@ -1,8 +1,8 @@
 """Översikt / Overview: the board's meeting view.
 
 The status counts (each one a filter kept in the URL, ``?status=off_track,at_risk``), what moved
-since the last board meeting (one date for the whole page), then one row per goal, worst first,
-each with its reason. Grouping by area and the cards are one click away (``?view=areas|cards``);
+since the last board meeting first (one date for the whole page: worse, comments, better), then
+one row per goal, worst first, each with its reason, then the values that only moved. Grouping by area and the cards are one click away (``?view=areas|cards``);
 ``?present=1`` shows one area per screen for the projector.
 """
 
@@ -86,41 +86,53 @@ with present_column:
         st.rerun()
 
 
+groups_changed = changes(data, state.as_of, moment, lang, comments=access.allowed("view_comments"))
+
+
 def since_section() -> None:
-    """What moved since the page's one date, open: worse first, then comments, then better."""
-    groups_changed = changes(data, state.as_of, moment, lang, comments=access.allowed("view_comments"))
+    """What moved since the page's one date, first on the page (issue 22): what got worse, the
+    comments, what got better; values that only moved and yearly counts that began again follow
+    the goal table (more_changes)."""
+    first = [group for group in groups_changed if group.first]
     total = sum(len(group.lines) for group in groups_changed)
     heading = plural("meeting.changes_heading", lang, total, since=moment.heading)
     with st.expander(heading, icon=":material/history:", expanded=True):
         st.caption(moment.note)
         if not groups_changed:
             st.markdown(t("meeting.no_changes", lang))
-        for group in groups_changed:
+        for group in first:
             st.markdown(f"**{group.heading}**")
+            st.text("\n".join("• " + line for line in group.lines))
+        if len(first) < len(groups_changed):
+            st.caption(t("board.more_changes_below", lang))
+
+
+def more_changes() -> None:
+    """The rest of what moved, after the goal table: values with the same status, new years."""
+    for group in (group for group in groups_changed if not group.first):
+        with st.expander(group.heading, icon=":material/history:"):
             st.text("\n".join("• " + line for line in group.lines))
 
 
+since_section()
 if not shown_rows:
     st.info(t("dashboard.filter_none", lang))
-    since_section()
 elif view == "cards":
     shown_ids = {row.metric_id for row in shown_rows}
     render_views(cards(data, [item for item in ordered(now) if item.id in shown_ids], lang, moment.date), lang)
-    since_section()
 elif view == "areas":
     for _area_id, area_name, members in area_groups(shown_rows, config):
         st.subheader(escape_markdown(area_name), divider="gray")
         goal_table(members, lang, area_name)
-    since_section()
 else:
-    # The goals that need attention, then what moved since the last meeting, then the rest.
+    # What moved came first; then the goals that need attention, then the rest.
     needs = [row for row in shown_rows if row.attention]
     rest = [row for row in shown_rows if not row.attention]
     if needs:
         goal_table(needs, lang, t("meeting.table_attention", lang))
-    since_section()
     if rest:
         goal_table(rest, lang, t("meeting.table_rest", lang))
+more_changes()
 
 with st.expander(t("meeting.files_heading", lang), icon=":material/description:"):
     st.table(file_changes(data, lang, log=access.allowed("view_changelog")), hide_index=True)

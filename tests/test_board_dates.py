@@ -96,3 +96,17 @@ def test_an_agreement_may_run_four_years_but_an_event_two_years_ahead_is_still_a
     series = dataset.series["municipal_agreements"]
     # Flen counts from its signing day, and stops counting the day after its end.
     assert np.datetime64("2026-11-01") in series.dates and np.datetime64("2030-11-01") in series.dates
+
+
+def test_what_moved_comes_before_the_goal_table(use_data, run_page):
+    from tests.support import FIXTURES
+
+    use_data(FIXTURES / "basic" / "data", FIXTURES / "basic" / "targets.yaml")
+    at = run_page("overview", as_of="2026-06-30")
+    order = []
+    for element in at.main:  # the page's elements in the order they are drawn
+        if str(getattr(element, "label", "")).startswith("Sedan"):
+            order.append("since")
+        elif element.type == "markdown" and 'class="kpi-goals"' in str(element.value):
+            order.append("table")
+    assert order[:2] == ["since", "table"], order

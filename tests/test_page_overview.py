@@ -372,9 +372,12 @@ def test_without_a_pack_since_is_the_comparison_date_and_says_so(fixture_env):
     text = "\n".join(element.value for element in since.text)
     # Costs had no figure on 30 March (the first, 1 050, is dated 31 March) and moves away now:
     # bad news first. The newsletter went from at risk (6 300) to on track: better, after it.
+    # What got worse and better first, above the goal table (issue 22); the values that moved
+    # with the same status follow the table, in their own section.
     assert [element.value for element in since.markdown] == [
         "**1 mål har blivit sämre**",
         "**2 mål har blivit bättre**",
-        "**2 mål med nya värden, samma status**",
     ]
     assert text.startswith("• Kostnader (tkr): ? Uppgift saknas → ↘ Går åt fel håll")
+    labels = [expander.label for expander in at.expander]
+    assert labels.index(since.label) == 0 and "2 mål med nya värden, samma status" in labels

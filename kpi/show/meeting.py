@@ -366,6 +366,17 @@ def _new_year_line(data: Dataset, metric: Metric, change: Change, as_of: dt.date
 class ChangeGroup:
     heading: str
     lines: list[str]
+    # 0 worse, 1 comments, 2 better, 3 only the value moved, 4 a yearly count began again; the
+    # overview opens with 0–2 above the goal table and keeps 3–4 for after it.
+    group: int = 0
+
+    @property
+    def first(self) -> bool:
+        """Whether the board reads it first ("what got worse, what improved, new comments")."""
+        return self.group in FIRST_GROUPS
+
+
+FIRST_GROUPS = (0, 1, 2)
 
 
 def since_changes(
@@ -417,4 +428,4 @@ def since_changes(
         3: "meeting.changes_values",
         NEW_YEAR: "board.changes_new_year",
     }
-    return [ChangeGroup(plural(keys[group], lang, len(lines)), lines) for group, lines in sorted(groups.items())]
+    return [ChangeGroup(plural(keys[group], lang, len(lines)), lines, group) for group, lines in sorted(groups.items())]
