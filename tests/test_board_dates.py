@@ -110,3 +110,25 @@ def test_what_moved_comes_before_the_goal_table(use_data, run_page):
         elif element.type == "markdown" and 'class="kpi-goals"' in str(element.value):
             order.append("table")
     assert order[:2] == ["since", "table"], order
+
+
+def test_the_projects_page_opens_with_what_is_overdue_or_due_soon(use_data, run_page):
+    from kpi.show import listings
+    from kpi.show.meeting import overdue_or_due_soon
+
+    dataset = load_dataset(ROOT / "data", ROOT / "targets.yaml", today=TODAY)
+    chosen = overdue_or_due_soon(listings.milestones_table(dataset, dt.date(2026, 6, 15)), dt.date(2026, 6, 15))
+    # KISMET's action plan was due 2025-12-31 (166 days late on 2026-06-15); Strukturell's
+    # commitments are due 2026-06-30, within 60 days; everything else is done or due later.
+    assert [(row.status, row.project, row.package, str(row.due)[:10]) for row in chosen.itertuples()] == [
+        ("overdue", "kismet", "fa3", "2025-12-31"),
+        ("open", "strukturell", "wp0", "2026-06-30"),
+    ]
+    assert int(chosen.iloc[0]["days_overdue"]) == 166
+    use_data(ROOT / "data", ROOT / "targets.yaml")
+    at = run_page("projects", timeout=60, as_of="2026-06-15", unlocked_as="Anna")
+    assert not at.exception
+    assert at.subheader[0].value == "Försenat eller ska vara klart inom 60 dagar"
+    first = at.table[0].value
+    assert list(first["Delmål"])[0].startswith("Strategi och handlingsplan") and len(first) == 2
+    assert len(at.metric) == 0  # the 20 milestone cards are gone: the register's views follow

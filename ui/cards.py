@@ -141,7 +141,10 @@ def area_section(data: Dataset, state: ViewState, area_id: str, intro: str | Non
         st.info(t("dashboard.area_empty", state.lang))
         return []
     summary_strip(summary_counts(items, state.lang, always=()))
-    card_grid(data, items, state)
+    if not all(item.metric.kind_of.done_or_not for item in items):
+        # A page of milestones only (Projects) opens with what is late or due soon and the
+        # projects' timelines (the register's views), not one card per milestone.
+        card_grid(data, items, state)
     return items
 
 

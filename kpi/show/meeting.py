@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from kpi.judge.rules import STATUSES, MetricStatus, evaluate
 from kpi.model.dataset import Dataset, Series
 from kpi.model.status import ATTENTION, BOARD_ORDER, status
@@ -429,3 +431,25 @@ def since_changes(
         NEW_YEAR: "board.changes_new_year",
     }
     return [ChangeGroup(plural(keys[group], lang, len(lines)), lines, group) for group, lines in sorted(groups.items())]
+
+
+# --- the Projects page opens with what needs the board -------------------------------------------
+
+# "Due soon": open milestones due within this many days of the as-of date (about two board meetings).
+DUE_SOON_DAYS = 60
+
+
+def overdue_or_due_soon(milestones: pd.DataFrame, as_of: dt.date, days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """The milestones of every project that are overdue or due within ``days``, overdue first
+    (longest overdue first), then by due date; each row names its project and package.
+
+    ``milestones`` is ``kpi.show.listings.milestones_table`` (status, project, package, due, …).
+    """
+    if milestones.empty:
+        return milestones
+    due = pd.to_datetime(milestones["due"]).dt.date
+    soon = (milestones["status"] == "open") & (due <= as_of + dt.timedelta(days=days))
+    chosen = milestones[(milestones["status"] == "overdue") | soon].copy()
+    chosen["_order"] = (chosen["status"] != "overdue").astype(int)
+    chosen["_due"] = pd.to_datetime(chosen["due"])
+    return chosen.sort_values(["_order", "_due", "project", "package"]).drop(columns=["_order", "_due"])
