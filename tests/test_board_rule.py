@@ -43,7 +43,8 @@ def test_a_yearly_count_is_never_forecast_past_the_end_of_its_year():
     # a quarter: it reaches 6 in 2027, when the count has started again from 0.
     assert result.trend is not None and result.trend.reaches(6, "increase", d("2026-12-30")) > d("2026-12-31")
     assert result.eta is None and result.eta_after == d("2026-12-31")
-    assert reason(result, "sv").endswith("Med nuvarande takt nås inte 6 före 2027.")
+    assert reason(result, "sv").endswith("Med nuvarande takt nås inte 6 i år.")
+    assert "I den takten nås målet inte i år." in forecast_text(result, "sv")
     assert status_record(result, "en")["eta_after"] == "2026-12-31"
 
 
@@ -154,7 +155,10 @@ def test_a_goal_with_no_measurement_since_its_baseline_says_so_then_needs_attent
         reason(early, "sv")
         == "Ingen mätning sedan utgångsläget (31 dec. 2025); senaste värdet 58 % är från 31 okt. 2025."
     )
-    assert "ingen mätning sedan utgångsläget" in status_record(early, "sv")["explanation"]
+    assert status_record(early, "sv")["explanation"] == (
+        "På väg: ingen mätning sedan utgångsläget 31 dec. 2025 (senaste värdet 58, 31 okt. 2025); "
+        "ett nytt värde väntas enligt årlig rapportering."
+    )
     # 2027-02-04 is day 400 (still allowed); 2027-02-05 is day 401: a value was due → no data,
     # which needs attention; the old value is still shown.
     assert evaluate(STORES, before_plan_value, d("2027-02-04")).status == "on_track"

@@ -187,6 +187,8 @@ def reason(item: MetricStatus, lang: str) -> str:
     if item.status in ("at_risk", "off_track", "moving_away") and judged and item.trend is not None:
         if item.eta is not None:
             text += " " + t("meeting.reason_eta", lang, target=target, month=_month(item.eta, lang))
+        elif item.eta_after is not None and metric.aggregation == "year_to_date":
+            text += " " + t("board.reason_eta_not_this_year", lang, target=target)
         elif item.eta_after is not None:
             text += " " + t("board.reason_eta_after", lang, target=target, year=str(item.eta_after.year + 1))
         elif item.missed is not None:

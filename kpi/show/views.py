@@ -447,6 +447,8 @@ def forecast_text(status: MetricStatus, lang: str) -> str:
         )
         if status.eta:
             parts.append(t("dashboard.eta", lang, date=format_date(status.eta, lang)))
+        elif status.eta_after is not None and metric.aggregation == "year_to_date":
+            parts.append(t("board.eta_not_this_year", lang))
         elif status.eta_after is not None:
             parts.append(t("board.eta_after", lang, year=str(status.eta_after.year + 1)))
         elif status.missed is not None:
