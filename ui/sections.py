@@ -205,7 +205,7 @@ def milestone_table(data: Dataset, state: ViewState, name: str) -> None:
             listings.milestones_table(data, state.as_of),
             lang,
             data,
-            ["status", "project", "package", "milestone", "due", "done", "days_overdue", "evidence", "row"],
+            ["status", "project", "package", "milestone", "due", "done", "days_overdue", "evidence"],
         ),
         hide_index=True,
     )

@@ -416,7 +416,7 @@ def target_rows(status: MetricStatus, lang: str) -> list[TargetRow]:
     rows = []
     for target in status.targets:
         if target.met is None:
-            met = t("dashboard.target_pending", lang)
+            met = t("board.target_pending", lang)
             judged = "–"
         else:
             met = t("dashboard.target_met", lang) if target.met else t("dashboard.target_not_met", lang)
