@@ -13,7 +13,7 @@ from kpi.show.meeting import ORDER, area_groups, ordered
 from kpi.show.views import cards, file_changes, summary_counts
 from kpi.text.i18n import format_date, plural, t
 from ui import access
-from ui.cards import render_views
+from ui.cards import render_views, summary_strip
 from ui.meeting import PRESENT_PARAM, chosen_view, count_filter, goal_table, presentation_chrome
 from ui.state import changes, dataset, meeting_rows, notices, sidebar, since, statuses
 from ui.text import escape_markdown
@@ -39,27 +39,41 @@ if presenting:
     if not groups:
         st.info(t("dashboard.filter_none", lang))
         st.stop()
-    number = min(max(int(st.session_state.get("present_area", 0)), 0), len(groups) - 1)
-    _area_id, area_name, members = groups[number]
-    st.header(escape_markdown(area_name))  # targets.yaml is typed by people: text, never Markdown
-    st.caption(
-        t("meeting.present_position", lang, number=number + 1, total=len(groups))
-        + " · "
-        + t("dashboard.overview_title", lang, date=format_date(state.as_of, lang))
-    )
+    # Screen 0 is the summary (counts by status, what moved, the goals that need attention); then
+    # one screen per area.
+    number = min(max(int(st.session_state.get("present_area", 0)), 0), len(groups))
+    title = t("dashboard.overview_title", lang, date=format_date(state.as_of, lang))
+    if number == 0:
+        st.header(t("board.present_summary", lang))
+        st.caption(t("board.present_summary_position", lang, total=len(groups)) + " · " + title)
+    else:
+        _area_id, area_name, members = groups[number - 1]
+        st.header(escape_markdown(area_name))  # targets.yaml is typed by people: text, never Markdown
+        st.caption(t("meeting.present_position", lang, number=number, total=len(groups)) + " · " + title)
     back, forward, leave = st.columns([1, 1, 1])
     if back.button(t("meeting.present_previous", lang), key="present_previous", disabled=number == 0, icon="⬅️"):
         st.session_state["present_area"] = number - 1
         st.rerun()
-    if forward.button(
-        t("meeting.present_next", lang), key="present_next", disabled=number >= len(groups) - 1, icon="➡️"
-    ):
+    if forward.button(t("meeting.present_next", lang), key="present_next", disabled=number >= len(groups), icon="➡️"):
         st.session_state["present_area"] = number + 1
         st.rerun()
     if leave.button(t("meeting.present_exit", lang), key="present_exit"):
         del st.query_params[PRESENT_PARAM]
         st.rerun()
-    goal_table(members, lang, area_name, links=False)
+    if number == 0:
+        summary_strip(sorted(summary_counts(now, lang), key=lambda item: ORDER.index(item.status)))
+        moved = [group for group in changes(data, state.as_of, moment, lang, comments=False) if group.first]
+        st.markdown(f"**{escape_markdown(moment.heading)}**")
+        if not moved:
+            st.markdown(t("meeting.no_changes", lang))
+        for group in moved:
+            st.markdown(f"**{group.heading}**")
+            st.text("\n".join("• " + line for line in group.lines))
+        needs = [row for row in rows if row.attention]
+        if needs:
+            goal_table(needs, lang, t("meeting.table_attention", lang), links=False)
+    else:
+        goal_table(members, lang, area_name, links=False)
     st.stop()
 
 notices(data, state)

@@ -254,11 +254,24 @@ def test_group_by_area_is_an_option(fixture_env):
 
 def test_presentation_mode_shows_one_area_per_screen(fixture_env):
     at = run(present="1")
+    # Issue 22: it opens with a summary: counts by status, what moved, the goals needing attention.
+    assert [element.value for element in at.header] == ["Sammanfattning"]
+    assert at.caption[0].value == "Sammanfattning före 3 områden · Översikt: målen per 30 juni 2026"
+    assert "kpi-summary" in "".join(element.value for element in at.markdown)
+    assert "**1 mål har blivit sämre**" in [element.value for element in at.markdown]
+    assert set(row_statuses(at)) == {
+        "Kostnader (tkr)",
+        "Följare i sociala medier",
+        "Utbildningar",
+        "Butiker med lokala livsmedel",
+    }
+    assert at.button(key="present_previous").disabled
+    at.button(key="present_next").click().run()
     assert [element.value for element in at.header] == ["Kommunikation"]
     assert at.caption[0].value == "Område 1 av 3 · Översikt: målen per 30 juni 2026"
     assert not at.title  # the area is the heading; the sidebar is hidden by CSS
     assert set(row_statuses(at)) == {"Följare i sociala medier", "Prenumeranter på nyhetsbrevet"}
-    assert at.button(key="present_previous").disabled
+    assert not at.button(key="present_previous").disabled
     at.button(key="present_next").click().run()
     assert [element.value for element in at.header] == ["Aktiviteter"]
     at.button(key="present_next").click().run()
