@@ -224,7 +224,8 @@ def test_presentation_mode_moves_with_the_arrow_keys(base_url, page):
     page.goto(f"{base_url}/?{AS_OF}&present=1")
     wait_idle(page, 60_000)
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    page.get_by_role("heading", name="Kommunikation").wait_for()
+    page.get_by_role("heading", name="Sammanfattning").wait_for()  # issue 22: a summary first
+    press_until(page, "ArrowRight", "Kommunikation")
     press_until(page, "ArrowRight", "Aktiviteter")
     press_until(page, "ArrowLeft", "Kommunikation")
 
