@@ -132,3 +132,11 @@ def test_the_projects_page_opens_with_what_is_overdue_or_due_soon(use_data, run_
     first = at.table[0].value
     assert list(first["Delmål"])[0].startswith("Strategi och handlingsplan") and len(first) == 2
     assert len(at.metric) == 0  # the 20 milestone cards are gone: the register's views follow
+
+
+@pytest.mark.parametrize("area", ["members", "communication", "activities", "projects"])
+def test_an_area_page_opens_before_and_at_the_start_of_the_plan(use_data, run_page, area):
+    use_data(ROOT / "data", ROOT / "targets.yaml")
+    for params in ({"as_of": "2025-06-30"}, {"as_of": "2026-02-15", "compare": "2025-12-31"}):
+        at = run_page(area, timeout=60, unlocked_as="Anna", **params)
+        assert not at.exception, (area, params, at.exception)
