@@ -121,3 +121,12 @@ def test_one_progress_bar_on_the_overview_and_the_cards(basic):
     assert card.bar is not None and card.bar.fraction == pytest.approx(0.16)
     assert card.bar.expected == pytest.approx(1034 / 2500)
     assert card.bar.colour == status_of("off_track").colour
+
+
+def test_presentation_dates_win_over_the_tables_own_size():
+    from ui.meeting import PRESENT_CSS, TABLE_CSS
+
+    # The goal table's CSS is written after the presentation's, so only !important makes the
+    # dates large enough for a projector (they stayed at 0.85rem).
+    assert "table.kpi-goals .kpi-date{font-size:0.85rem}" in TABLE_CSS
+    assert "table.kpi-goals .kpi-date{font-size:1.25rem !important}" in PRESENT_CSS

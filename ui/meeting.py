@@ -235,9 +235,11 @@ PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], [data-testid="stToolbar"]{display:none !important}
-[data-testid="stMainBlockContainer"]{padding-top:1.5rem !important;max-width:100% !important}
+[data-testid="stMainBlockContainer"]{padding-top:0.5rem !important;max-width:100% !important}
 [data-testid="stMain"] p, [data-testid="stMain"] li, table.kpi-goals{font-size:1.35rem !important}
-table.kpi-goals .kpi-date{font-size:1.1rem}
+/* The goal table's own CSS comes later on the page (0.85rem): without !important the dates
+   stayed too small to read at 3 m. */
+table.kpi-goals .kpi-date{font-size:1.25rem !important}
 [data-testid="stMain"] h1{font-size:2.4rem !important}
 </style>
 """
