@@ -60,19 +60,21 @@ def test_the_reason_is_one_plain_sentence_with_the_numbers(basic):
     social = by_id["social_followers"]
     # 10 400 on 31 May; expected 10 000 + 2 500 × 151/365 = 11 034.2; a trend of about 2,5 a day
     # (+150 every two months) needs 2 100 / 2,5 = 840 days from 31 May 2026: September 2028.
+    # The plan's 11 034 is for the value's date (31 May), not the as-of date: the sentence says so.
     assert social.reason == (
-        f"10{NBSP}400; enligt planen borde det vara 11{NBSP}034 nu. Med nuvarande takt nås 12{NBSP}500 i september 2028."
+        f"10{NBSP}400; enligt planen borde det vara 11{NBSP}034 den 31 maj 2026. "
+        f"Med nuvarande takt nås 12{NBSP}500 i september 2028."
     )
     assert social.label == "✖ Efter plan"
     assert social.value_text == f"10{NBSP}400" and social.date_text == "31 maj 2026"
     assert social.target_text == f"12{NBSP}500 till 31 dec. 2026"
     assert "takt" not in by_id["newsletter_subscribers"].reason.split(";")[0]
-    assert by_id["newsletter_subscribers"].reason == f"6{NBSP}900; enligt planen 6{NBSP}738 nu."
+    assert by_id["newsletter_subscribers"].reason == f"6{NBSP}900; enligt planen 6{NBSP}738 den 31 maj 2026."
     assert by_id["stores_local_food_pct"].reason == "Inga uppgifter till och med 30 juni 2026."
     assert by_id["uf_collaboration"].reason == "Klart 1 mars 2026."
     english = {row.metric_id: row for row in rows(basic, "en")}
     assert english["social_followers"].reason == (
-        "10,400; by the plan it should be 11,034 by now. At the current pace 12,500 is reached in September 2028."
+        "10,400; by the plan it should be 11,034 on 31 May 2026. At the current pace 12,500 is reached in September 2028."
     )
     for row in rows(basic) + rows(basic, "en"):  # no ids, no jargon, no placeholders
         assert "{" not in row.reason and "_" not in row.reason and "takt 0" not in row.reason

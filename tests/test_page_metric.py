@@ -63,7 +63,7 @@ def test_detail_page_explains_the_status_with_its_numbers():
     assert spec["layout"]["separators"] == ", "
     targets = at.table[0].value
     assert list(targets.iloc[:, 0]) == ["31 dec. 2026", "31 dec. 2030"]
-    assert list(targets.iloc[:, 2]) == ["… ej passerat", "… ej passerat"]
+    assert list(targets.iloc[:, 2]) == ["avgörs på datumet", "avgörs på datumet"]
     observations = at.dataframe[0].value
     assert list(observations["Datum"]) == ["2026-05-31", "2026-03-31", "2026-01-31"]
     assert "Anteckning" not in observations  # a note may name a member: not for anonymous visitors

@@ -144,7 +144,7 @@ def test_overview_lists_every_goal_worst_first_with_its_reason(fixture_env):
     social = table_rows(at)[1]
     assert social[0] == "✖ Efter plan"
     assert social[1] == (
-        f"Följare i sociala medier 10{NBSP}400; enligt planen borde det vara 11{NBSP}034 nu. "
+        f"Följare i sociala medier 10{NBSP}400; enligt planen borde det vara 11{NBSP}034 den 31 maj 2026. "
         f"Med nuvarande takt nås 12{NBSP}500 i september 2028."
     )
     assert social[2] == f"10{NBSP}400 31 maj 2026"
@@ -196,7 +196,7 @@ def test_english_changes_labels_and_number_format(fixture_env):
     assert row_statuses(at)["Newsletter subscribers"] == "↗ On track"
     newsletter = next(row for row in table_rows(at) if row[1].startswith("Newsletter"))
     assert newsletter[1:4] == [
-        "Newsletter subscribers 6,900; the plan says 6,738 by now.",
+        "Newsletter subscribers 6,900; the plan says 6,738 on 31 May 2026.",
         "6,900 31 May 2026",
         "7,500 by 31 Dec 2026",
     ]
@@ -209,7 +209,9 @@ def test_cards_are_one_click_away_with_the_change_since_the_page_date(fixture_en
     assert at.query_params["view"] == "cards"
     assert card_statuses(at)["Följare i sociala medier"] == "✖ Efter plan"
     assert list(card_statuses(at))[0] == "Kostnader (tkr)"  # worst first, like the list
-    assert f"Mål 2026: 6{NBSP}900 av 7{NBSP}500" in [element.proto.text for element in at.get("progress")]
+    # Under the one progress bar (issue 22), each horizon in words.
+    assert f"Mål 2026: 6{NBSP}900 av 7{NBSP}500" in [element.value for element in at.caption]
+    assert 'class="kpi-bar"' in "".join(element.value for element in at.markdown)
     # No board pack: "since" is the sidebar's comparison date, three months back (2026-03-30),
     # when the latest value was 6 300 (31 Jan; the 6 550 is dated 31 Mar): 6 900 − 6 300 = +600.
     newsletter = next(element for element in at.metric if element.value == f"6{NBSP}900")
@@ -252,11 +254,24 @@ def test_group_by_area_is_an_option(fixture_env):
 
 def test_presentation_mode_shows_one_area_per_screen(fixture_env):
     at = run(present="1")
+    # Issue 22: it opens with a summary: counts by status, what moved, the goals needing attention.
+    assert [element.value for element in at.header] == ["Sammanfattning"]
+    assert at.caption[0].value == "Sammanfattning före 3 områden · Översikt: målen per 30 juni 2026"
+    assert "kpi-summary" in "".join(element.value for element in at.markdown)
+    assert "**1 mål har blivit sämre**" in [element.value for element in at.markdown]
+    assert set(row_statuses(at)) == {
+        "Kostnader (tkr)",
+        "Följare i sociala medier",
+        "Utbildningar",
+        "Butiker med lokala livsmedel",
+    }
+    assert at.button(key="present_previous").disabled
+    at.button(key="present_next").click().run()
     assert [element.value for element in at.header] == ["Kommunikation"]
     assert at.caption[0].value == "Område 1 av 3 · Översikt: målen per 30 juni 2026"
     assert not at.title  # the area is the heading; the sidebar is hidden by CSS
     assert set(row_statuses(at)) == {"Följare i sociala medier", "Prenumeranter på nyhetsbrevet"}
-    assert at.button(key="present_previous").disabled
+    assert not at.button(key="present_previous").disabled
     at.button(key="present_next").click().run()
     assert [element.value for element in at.header] == ["Aktiviteter"]
     at.button(key="present_next").click().run()
@@ -370,9 +385,12 @@ def test_without_a_pack_since_is_the_comparison_date_and_says_so(fixture_env):
     text = "\n".join(element.value for element in since.text)
     # Costs had no figure on 30 March (the first, 1 050, is dated 31 March) and moves away now:
     # bad news first. The newsletter went from at risk (6 300) to on track: better, after it.
+    # What got worse and better first, above the goal table (issue 22); the values that moved
+    # with the same status follow the table, in their own section.
     assert [element.value for element in since.markdown] == [
         "**1 mål har blivit sämre**",
         "**2 mål har blivit bättre**",
-        "**2 mål med nya värden, samma status**",
     ]
     assert text.startswith("• Kostnader (tkr): ? Uppgift saknas → ↘ Går åt fel håll")
+    labels = [expander.label for expander in at.expander]
+    assert labels.index(since.label) == 0 and "2 mål med nya värden, samma status" in labels

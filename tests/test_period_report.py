@@ -272,7 +272,8 @@ def test_excel_charts_states_names_and_print_setup(half_year_xlsx):
     assert len(milestones._charts) == 1
     rows = list(milestones.iter_rows(min_row=5, values_only=True))
     assert rows[0][0] == "Matklustrets åtaganden och resursbehov för driften identifierade"
-    assert rows[0][1] == "0 Interna strukturer" and rows[0][4] == "○ Pågår" and len(rows[0]) == 6
+    # Due on 2026-06-30, the report's date, and not done: late, the same as its status (issue 22).
+    assert rows[0][1] == "0 Interna strukturer" and rows[0][4] == "✖ Efter plan" and len(rows[0]) == 6
     for sheet in workbook.worksheets:
         setup = sheet.page_setup
         assert setup.orientation == "landscape" and setup.paperSize == 9, sheet.title

@@ -142,7 +142,7 @@ def test_past_target_shows_the_value_it_was_judged_on(data):
     rows = target_rows(later, "sv")
     assert [(r.date_text, r.target_text, r.met_text, r.value_text) for r in rows] == [
         ("31 dec. 2026", f"7{NBSP}500", "✖ nej", f"6{NBSP}900"),
-        ("31 dec. 2030", f"11{NBSP}000", "… ej passerat", "–"),
+        ("31 dec. 2030", f"11{NBSP}000", "avgörs på datumet", "–"),
     ]
 
 

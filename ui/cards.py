@@ -22,6 +22,7 @@ from kpi.show.status import tint
 from kpi.show.views import CardView, StatusCount, card, cards, summary_counts
 from kpi.text.i18n import t
 from ui import access
+from ui.meeting import BAR_CSS, bar_html
 from ui.state import ViewState, statuses
 from ui.text import escape_markdown, show_table
 
@@ -101,8 +102,10 @@ def metric_card(view: CardView, lang: str) -> None:
         )
         if len(view.sparkline) > 1:
             st.markdown(sparkline_svg(view.sparkline, view.sparkline_label, view.status_colour), unsafe_allow_html=True)
+        if view.bar is not None:  # the one bar: from the baseline, coloured by status, with the plan's mark
+            st.markdown(BAR_CSS + bar_html(view.bar), unsafe_allow_html=True)
         for progress in view.progress:
-            st.progress(progress.fraction, text=progress.text)
+            st.caption(progress.text)
         if view.stale:
             st.markdown(f":orange[**{view.stale_text}**]")
         st.caption(view.explanation)
@@ -138,7 +141,10 @@ def area_section(data: Dataset, state: ViewState, area_id: str, intro: str | Non
         st.info(t("dashboard.area_empty", state.lang))
         return []
     summary_strip(summary_counts(items, state.lang, always=()))
-    card_grid(data, items, state)
+    if not all(item.metric.kind_of.done_or_not for item in items):
+        # A page of milestones only (Projects) opens with what is late or due soon and the
+        # projects' timelines (the register's views), not one card per milestone.
+        card_grid(data, items, state)
     return items
 
 

@@ -26,6 +26,15 @@ VIEWS = ("table", "areas", "cards")
 # Query parameters a link to the metric page keeps, so it opens at the same date and language.
 _KEPT = ("as_of", "compare", "lang")
 
+# The one progress bar's look (the goal table and the area cards draw the same bar).
+BAR_RULES = """
+.kpi-bar{position:relative;height:0.9rem;min-width:5rem;background:#eaeef2;border:1px solid #8c959f;
+  border-radius:3px;margin-top:0.2rem}
+.kpi-bar-fill{position:absolute;left:0;top:0;bottom:0;border-radius:2px 0 0 2px}
+.kpi-bar-mark{position:absolute;top:-0.25rem;bottom:-0.25rem;width:0;border-left:3px solid #1f2328}
+"""
+BAR_CSS = "<style>" + BAR_RULES + "</style>"
+
 TABLE_CSS = """
 <style>
 .kpi-goals-frame{overflow-x:auto;max-width:100%;margin-bottom:0.75rem}
@@ -45,10 +54,6 @@ table.kpi-goals .kpi-goal-name{font-weight:600}
 table.kpi-goals .kpi-goal-name a{color:inherit}
 table.kpi-goals .kpi-reason{margin-top:0.1rem}
 table.kpi-goals .kpi-date{font-size:0.85rem}
-.kpi-bar{position:relative;height:0.9rem;min-width:5rem;background:#eaeef2;border:1px solid #8c959f;
-  border-radius:3px;margin-top:0.2rem}
-.kpi-bar-fill{position:absolute;left:0;top:0;bottom:0;border-radius:2px 0 0 2px}
-.kpi-bar-mark{position:absolute;top:-0.25rem;bottom:-0.25rem;width:0;border-left:3px solid #1f2328}
 .kpi-status{white-space:nowrap}
 @media (max-width: 640px){
   /* A phone: each goal a small block (status and value, the goal and its reason, target and bar). */
@@ -60,8 +65,8 @@ table.kpi-goals .kpi-date{font-size:0.85rem}
   table.kpi-goals td.kpi-target{order:4}
   table.kpi-goals td.kpi-barcell{order:5;min-width:8rem}
 }
-</style>
 """
+TABLE_CSS += BAR_RULES + "</style>\n"
 
 
 def chosen_statuses() -> list[str]:
@@ -230,9 +235,11 @@ PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 [data-testid="stHeader"], [data-testid="stToolbar"]{display:none !important}
-[data-testid="stMainBlockContainer"]{padding-top:1.5rem !important;max-width:100% !important}
+[data-testid="stMainBlockContainer"]{padding-top:0.5rem !important;max-width:100% !important}
 [data-testid="stMain"] p, [data-testid="stMain"] li, table.kpi-goals{font-size:1.35rem !important}
-table.kpi-goals .kpi-date{font-size:1.1rem}
+/* The goal table's own CSS comes later on the page (0.85rem): without !important the dates
+   stayed too small to read at 3 m. */
+table.kpi-goals .kpi-date{font-size:1.25rem !important}
 [data-testid="stMain"] h1{font-size:2.4rem !important}
 </style>
 """

@@ -18,6 +18,7 @@ from kpi.model.registers import REGISTERS
 from kpi.read import measures
 from kpi.show import listings, maps, register_charts
 from kpi.show import registers as register_views
+from kpi.show.meeting import DUE_SOON_DAYS, overdue_or_due_soon
 from kpi.show.registers import register_title
 from kpi.show.style import chart_config
 from kpi.text.i18n import format_date, format_number, t
@@ -154,8 +155,26 @@ def attendance(data: Dataset, state: ViewState, name: str) -> None:
     )
 
 
+def milestone_attention(data: Dataset, state: ViewState) -> None:
+    """What the board must see first on the Projects page: every project's overdue milestones and
+    those due within two months, each naming its project and package."""
+    lang = state.lang
+    st.subheader(t("board.projects_attention", lang, days=DUE_SOON_DAYS))
+    chosen = overdue_or_due_soon(listings.milestones_table(data, state.as_of), state.as_of)
+    if chosen.empty:
+        st.info(t("board.projects_nothing_due", lang, days=DUE_SOON_DAYS))
+        return
+    st.table(
+        register_views.display_table(
+            chosen, lang, data, ["status", "project", "package", "milestone", "due", "days_overdue"]
+        ),
+        hide_index=True,
+    )
+
+
 def milestone_progress(data: Dataset, state: ViewState, name: str) -> None:
     lang = state.lang
+    milestone_attention(data, state)  # the page opens with what is late or due soon
     progress = listings.milestone_progress(data, state.as_of)
     st.subheader(t("registers.progress_heading", lang))
     _chart(register_charts.milestone_progress_figure(progress, lang, data), lang)
@@ -186,7 +205,7 @@ def milestone_table(data: Dataset, state: ViewState, name: str) -> None:
             listings.milestones_table(data, state.as_of),
             lang,
             data,
-            ["status", "project", "package", "milestone", "due", "done", "days_overdue", "evidence", "row"],
+            ["status", "project", "package", "milestone", "due", "done", "days_overdue", "evidence"],
         ),
         hide_index=True,
     )

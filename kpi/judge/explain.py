@@ -35,6 +35,18 @@ def explanation(item: MetricStatus, lang: str = "sv") -> str:
         else:
             text = t("explain.milestone_open", lang, word=word, due=format_date(item.metric.due, lang))
         return text
+    if item.unmeasured and item.status in ("no_data", "on_track"):
+        since = item.baseline.date if item.baseline else item.as_of
+        key = "board.explain_unmeasured_due" if item.status == "no_data" else "board.explain_unmeasured"
+        return t(
+            key,
+            lang,
+            word=word,
+            value=number(item.value),
+            value_date=format_date(item.value_date, lang),
+            baseline=format_date(since, lang),
+            cadence=t("cadence." + item.metric.cadence, lang),
+        )
     if item.status == "no_data":
         return t("explain.no_data", lang, word=word, as_of=format_date(item.as_of, lang))
     if item.status == "before_plan":
@@ -42,14 +54,22 @@ def explanation(item: MetricStatus, lang: str = "sv") -> str:
         if item.value is None:
             return t("explain.before_plan_no_value", lang, word=word, start=format_date(start, lang))
         return t("explain.before_plan", lang, word=word, value=number(item.value), start=format_date(start, lang))
-    if item.metric.kind_of.by_growth:
+    if item.metric.kind_of.by_growth and item.missed is None:
         text = _direction_explanation(item, lang, word, number)
     elif item.missed is not None:
         text = t(
             "explain.missed",
             lang,
             word=word,
-            target=number(item.missed.value),
+            target=(
+                t(
+                    "board.more_than" if item.metric.direction == "increase" else "board.fewer_than",
+                    lang,
+                    value=number(item.missed.value),
+                )
+                if item.metric.kind_of.by_growth
+                else number(item.missed.value)
+            ),
             target_date=format_date(item.missed.date, lang),
             judged=number(item.missed.value_at_date or 0.0),
             value=number(item.value),
@@ -134,6 +154,9 @@ def status_record(item: MetricStatus, lang: str = "sv") -> dict[str, Any]:
         ),
         "projected": [{"date": item["date"].isoformat(), "value": _four(item["value"])} for item in item.projected],
         "eta": iso(item.eta),
+        "eta_after": iso(item.eta_after),
+        "unmeasured": item.unmeasured,
+        "expected_date": iso(item.expected_date),
         "needed_per_month": _four(item.needed_per_month),
         "growth_pct_per_year": _four(item.growth_pct),
         "missed_target": (

@@ -70,8 +70,17 @@ class MetricStatus:
     done_date: dt.date | None = None
     observations: int = 0
     thresholds: Thresholds = field(default_factory=Thresholds)
-    # A yearly count whose dated target of this year is past and was not met: the status says so.
+    # A target whose date has come (on its date, or a yearly count's target of this year) and that
+    # was not met: the status says so (off track), whatever the pace.
     missed: TargetResult | None = None
+    # No measurement since the baseline: the latest value is dated on or before it (the baseline
+    # itself, or a value from before the plan). Not a register count (that is current on T).
+    unmeasured: bool = False
+    # The day ``expected`` is for: the value's date (a level), the judged day (a yearly count).
+    expected_date: dt.date | None = None
+    # The trend reaches the next target, but only after the last date a forecast may name (a yearly
+    # count: the end of its year; else 31 December two years after the last target): that date.
+    eta_after: dt.date | None = None
     # A direction goal: compound annual growth since the baseline, per cent a year.
     growth_pct: float | None = None
     growth_thresholds: GrowthThresholds = field(default_factory=GrowthThresholds)
@@ -365,10 +374,18 @@ def _evaluate_latest(
         # Before the baseline there is no plan to judge against: shown, not judged.
         result.status = "before_plan"
         return result
+    if _unmeasured(metric, series, value_date, baseline):
+        result.unmeasured = True
+        if _measurement_due(metric, baseline, as_of):
+            # No measurement since the baseline though one was due by the cadence: nothing to
+            # judge, and the board must look (no data); the old value is still shown.
+            result.status = "no_data"
+            return result
     required = whole_units(
         expected_latest(baseline, metric.targets, value_date) - baseline.value, _step(metric, series, cut=len(dates))
     )
     result.expected = baseline.value + required
+    result.expected_date = value_date
     if meets(value, next_target.value, metric.direction):
         result.status = "reached"
     if required != 0:
@@ -378,6 +395,10 @@ def _evaluate_latest(
             result.status = "on_track" if meets(value, baseline.value, metric.direction) else "moving_away"
         else:
             result.status = _classify(result.pace, thresholds)
+    if result.status != "reached":
+        result.missed = _missed(targets, as_of)
+        if result.missed is not None:
+            result.status = "off_track"
     if series.stepwise:
         # A register count is fitted on month ends, not only on the days it changed.
         grid_dates, grid_values = stepwise_on_grid(dates, values, as_of, value_date)
@@ -419,10 +440,11 @@ def _evaluate_year_to_date(
         # A year before the first target has no target: shown, not judged.
         result.status = "before_plan"
         return result
-    if goal.date < as_of and (known is None or goal.date <= known):
-        # This year's dated target is past: it was met or missed on its date, whatever came later.
+    if goal.date <= as_of and (known is None or goal.date <= known):
+        # This year's dated target has come: it was met or missed on its date, whatever came later.
         judged = _year_sum(dates, values, goal.date)
         result.expected = goal.value
+        result.expected_date = goal.date
         result.pace = judged / goal.value if goal.value else None
         if meets(judged, goal.value, metric.direction):
             result.status = "reached"
@@ -431,6 +453,7 @@ def _evaluate_year_to_date(
             result.missed = TargetResult(goal.date, goal.value, False, judged)
     else:
         result.expected = whole_units(expected_year_to_date(goal, judge_day), metric.step)
+        result.expected_date = judge_day
         if result.expected != 0:
             result.pace = value / result.expected
         if meets(value, goal.value, metric.direction):
@@ -446,6 +469,38 @@ def _evaluate_year_to_date(
     running_values = np.concatenate(([0.0], np.cumsum(values[in_year])))
     _add_forecast(result, running_dates, running_values, as_of, judge_day, [goal])
     return result
+
+
+def _unmeasured(metric: Metric, series: Series, value_date: dt.date, baseline: DatedValue) -> bool:
+    """Whether a goal has had no measurement since its baseline (its latest value is dated on or
+    before the baseline date); a register count is counted on T itself, so it is always measured."""
+    return metric.baseline is not None and not series.stepwise and value_date <= baseline.date
+
+
+def _measurement_due(metric: Metric, baseline: DatedValue, as_of: dt.date) -> bool:
+    """Whether a value after the baseline was due by ``as_of``: more days have passed since the
+    baseline than the cadence allows a value to age (monthly 62, quarterly 135, yearly 400)."""
+    return (as_of - baseline.date).days > STALE_AFTER_DAYS[metric.cadence]
+
+
+def _missed(targets: list[TargetResult], as_of: dt.date) -> TargetResult | None:
+    """The target dated on ``as_of`` itself when it was not met (``met`` False; undecided is not
+    missed): on its date a target is met or missed, not "at risk". From the next day on the next
+    target is the yardstick (after the last one, the last one, judged by pace as before)."""
+    for target in targets:
+        if target.met is False and target.date == as_of:
+            return target
+    return None
+
+
+def forecast_limit(metric: Metric, as_of: dt.date) -> dt.date | None:
+    """The last date a forecast may name: a yearly count's end of its year; else 31 December two
+    years after the last target (a date past that is not a forecast but a guess)."""
+    if metric.aggregation == "year_to_date":
+        return dt.date(as_of.year, 12, 31)
+    if not metric.targets:
+        return None
+    return dt.date(metric.targets[-1].date.year + 2, 12, 31)
 
 
 def compound_growth_pct(baseline: DatedValue, value: float, value_date: dt.date) -> float | None:
@@ -502,6 +557,11 @@ def _evaluate_direction(
     if as_of < baseline.date:
         result.status = "before_plan"
         return result
+    if _unmeasured(metric, series, result.value_date, baseline):
+        result.unmeasured = True
+        if _measurement_due(metric, baseline, as_of) and met is None:
+            result.status = "no_data"
+            return result
     result.growth_pct = compound_growth_pct(baseline, result.value, result.value_date)
     if result.growth_pct == 0 and _no_whole_unit_due(metric, baseline, result.value_date, growth):
         # Unchanged, and significant growth would not yet amount to one whole unit (12
@@ -509,6 +569,12 @@ def _evaluate_direction(
         result.growth_pct = None
     if met:
         result.status = "reached"
+    elif met is False and due == as_of:
+        # On its due date a direction goal not beyond its baseline is missed (rule 5); from the
+        # next day on its growth band is the status again (met stays false), as after a number's
+        # last target.
+        result.status = "off_track"
+        result.missed = target
     elif result.growth_pct is None:
         same = result.value == baseline.value
         result.status = "on_track" if same or _beyond(result.value, baseline.value, metric.direction) else "moving_away"
@@ -550,8 +616,13 @@ def _add_forecast(
         return
     if trend is not None:
         result.projected = [{"date": target.date, "value": trend.at(target.date)} for target in targets]
-        if result.status != "reached":
-            result.eta = trend.reaches(next_target.value, metric.direction, as_of)
+        if result.status != "reached" and result.missed is None:
+            eta = trend.reaches(next_target.value, metric.direction, as_of)
+            limit = forecast_limit(metric, as_of)
+            if eta is not None and limit is not None and eta > limit:
+                result.eta_after = limit
+            else:
+                result.eta = eta
     if result.status == "reached":
         result.needed_per_month = 0.0
     elif next_target.date > value_date and result.value is not None:

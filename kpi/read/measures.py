@@ -58,6 +58,10 @@ class Measure:
     # dates; other measures stop at today (a login window running out next spring has not).
     dated_facts: bool = False
     default_where: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A measure over dated facts (logins, survey answers) has no value before the first of them:
+    # the register did not exist then, so a share of 0 % there would be invented history. The SQL
+    # gives that first date (with the goal's filter); the series starts on it.
+    first_fact_sql: str | None = None
 
 
 MEASURES: dict[tuple[str, str], Measure] = {
@@ -133,6 +137,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
                  ON l.member_id = m.member_id AND l.date > $as_of - $window AND l.date <= $as_of
             WHERE kpi_member_on(m.joined, m."left", $as_of) GROUP BY ALL)
         ORDER BY counted DESC, name COLLATE sv, member_id""",
+            first_fact_sql="SELECT min(date) FROM logins WHERE {filter}",
         ),
         Measure(
             "surveys",
@@ -158,6 +163,7 @@ MEASURES: dict[tuple[str, str], Measure] = {
                  ON s.member_id = m.member_id AND s.date > $as_of - $window AND s.date <= $as_of
             WHERE kpi_member_on(m.joined, m."left", $as_of) GROUP BY ALL)
         ORDER BY counted DESC, name COLLATE sv, member_id""",
+            first_fact_sql="SELECT min(date) FROM surveys WHERE {filter}",
         ),
         Measure(
             "agreements",
@@ -478,10 +484,11 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
     params["window"] = source.window_days or WINDOW_DAYS
     # Values up to today only: a series is what has happened (a flag expiring next spring has not);
     # a measure's dated facts (an agreement ending) count on their own dates.
+    first = _first_fact(dataset, measure, where)
     rows = [
         row
         for row in _run(dataset.con.cursor(), sql, params).fetchall()
-        if measure.dated_facts or row[0] <= dataset.today
+        if (measure.dated_facts or row[0] <= dataset.today) and (first is None or row[0] >= first)
     ]
     dates = np.array([row[0] for row in rows], dtype="datetime64[D]")
     values = np.array([float(row[1]) for row in rows], dtype="float64")
@@ -492,6 +499,17 @@ def metric_series(dataset: Dataset, metric: Metric, problems: list[Problem] | No
         values = (values >= 100.0 - 1e-9).astype("float64")  # the goal is done when every row is done
         steps = None
     return Series(dates, values, stepwise=measure.stepwise, known_until=dataset.today, steps=steps)
+
+
+def _first_fact(dataset: Dataset, measure: Measure, where: dict[str, list[str]]) -> dt.date | None:
+    """The first dated fact a measure counts (a login, an answer), or None for a measure whose
+    series is known from the register's first row; a register without any such fact yet: the
+    day after today (no value at all)."""
+    if measure.first_fact_sql is None:
+        return None
+    sql, params = _measure_sql(measure.first_fact_sql, where, None, False)
+    first = _run(dataset.con.cursor(), sql, params).fetchall()[0][0]
+    return first if first is not None else dataset.today + dt.timedelta(days=1)
 
 
 def has_column(dataset: Dataset, register: str, column: str | None) -> bool:

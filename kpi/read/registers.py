@@ -223,6 +223,10 @@ def check_register_table(
     )
 
 
+# How far ahead an agreement's end may be before the loader asks whether the year is right.
+AGREEMENT_ENDS_YEARS = 10
+
+
 class _RowChecker:
     """Reads one record's cells by their column kinds and applies the register's own rules."""
 
@@ -233,6 +237,10 @@ class _RowChecker:
             self.limit = self.today.replace(year=self.today.year + FAR_FUTURE_YEARS)
         except ValueError:  # 29 February
             self.limit = self.today.replace(year=self.today.year + FAR_FUTURE_YEARS, day=28)
+        # An agreement's end is a plan, not an event: municipal agreements often run three or
+        # four years, so the two-year typo guard does not apply; a year more than ten ahead is
+        # still asked about.
+        self.ends_limit = dt.date(self.today.year + AGREEMENT_ENDS_YEARS, 12, 31)
         self.seen_ids: dict[str, int] = {}
         self.projects = {project.id: project for project in config.projects}
 
@@ -273,7 +281,17 @@ class _RowChecker:
             if day is None:
                 self.problem(row_number, name, "register_done_not_date" if kind == "done" else "bad_date", value=text)
                 return False
-            if day > self.limit:
+            if self.register.name == "agreements" and name == "ends":
+                if day > self.ends_limit:
+                    self.problem(
+                        row_number,
+                        name,
+                        "register_ends_far_future",
+                        value=day.isoformat(),
+                        limit=self.ends_limit.isoformat(),
+                    )
+                    return False
+            elif day > self.limit:
                 self.problem(
                     row_number, name, "register_far_future", value=day.isoformat(), limit=self.limit.isoformat()
                 )

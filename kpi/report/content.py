@@ -381,11 +381,13 @@ _STATE_KEYS = {"done": "registers.status.done", "late": "registers.status.overdu
 
 
 def milestone_state(item: MetricStatus) -> str:
-    """``done`` (done by the as-of date), ``late`` (due before it and not done) or ``open``."""
+    """``done`` (done by the as-of date), ``late`` (not done, and its due date has come: the
+    rule's off track, so a milestone on its due date is late everywhere) or ``open``.
+
+    Read from the rule's status (docs/method.md, rule 6), never decided again here."""
     if item.done_date is not None and item.done_date <= item.as_of:
         return "done"
-    due = item.metric.due_date
-    return "late" if due < item.as_of else "open"
+    return "late" if item.status == "off_track" else "open"
 
 
 def milestone_state_text(item: MetricStatus, lang: str) -> str:

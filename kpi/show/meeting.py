@@ -25,16 +25,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.judge.rules import STATUSES, MetricStatus, year_target
-from kpi.model.dataset import Dataset
+import pandas as pd
+
+from kpi.judge.rules import STATUSES, MetricStatus, evaluate
+from kpi.model.dataset import Dataset, Series
 from kpi.model.status import ATTENTION, BOARD_ORDER, status
-from kpi.model.targets import Config
+from kpi.model.targets import Config, Metric
 from kpi.model.values import as_number
 from kpi.show import packs
 from kpi.show.changes import change_line, pack_title
 from kpi.show.packs import BoardPack, Change
 from kpi.show.status import STATUS_COLOURS, STATUS_ICONS, status_label
-from kpi.show.views import format_estimate, format_value
+from kpi.show.views import (
+    Bar,
+    as_shown,
+    format_estimate,
+    format_value,
+    judged_target,
+    new_year_between,
+    progress_bar,
+    shown_decimals,
+)
 from kpi.text.i18n import format_date, plural, t
 
 # The board's reading order (what needs attention first, then what goes well, then what is not
@@ -43,16 +54,6 @@ ORDER = BOARD_ORDER
 
 
 # --- the goal table ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    """Progress from the baseline to the target judged against, with where the plan says it should be."""
-
-    fraction: float  # 0–1, the value's share of the way from baseline to target
-    expected: float | None  # 0–1, where the value should be now; None when the plan says nothing
-    colour: str
-    label: str  # the bar in words, for screen readers and for the table's title attribute
 
 
 @dataclass(frozen=True)
@@ -100,22 +101,25 @@ def status_query(statuses: Iterable[str]) -> str:
     return ",".join(code for code in STATUSES if code in chosen)
 
 
-def _judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
-    metric = item.metric
-    if metric.kind_of.done_or_not:
+def carried_from(metric: Metric, as_of: dt.date) -> int | None:
+    """The year whose target a yearly count carries into ``as_of``'s year when the plan gives that
+    year none (the rule judges against it; the board must not read it as the plan's own)."""
+    if metric.aggregation != "year_to_date" or not metric.targets:
         return None
-    if metric.aggregation == "year_to_date" and metric.targets:
-        goal = year_target(metric.targets, item.as_of.year, item.as_of)
-        return goal.date, goal.value
-    if item.next_target is not None:
-        return item.next_target.date, item.next_target.value
-    return None
+    years = [target.date.year for target in metric.targets]
+    if as_of.year in years:
+        return None
+    earlier = [year for year in years if year < as_of.year]
+    return earlier[-1] if earlier else None
 
 
-def _share(value: float, start: float, end: float) -> float:
-    if end == start:
-        return 1.0 if value == end else 0.0
-    return float(min(1.0, max(0.0, (value - start) / (end - start))))
+def target_words(metric: Metric, value: float, lang: str) -> str:
+    """A target as the plan says it: a number, or for a goal with a direction but no number "fler
+    än 38" (its one target is its baseline, which is not what the goal asks for)."""
+    shown = format_value(metric, value, lang)
+    if metric.kind_of.by_growth:
+        return t("board.more_than" if metric.direction == "increase" else "board.fewer_than", lang, value=shown)
+    return shown
 
 
 def _month(value: dt.date, lang: str) -> str:
@@ -135,11 +139,20 @@ def reason(item: MetricStatus, lang: str) -> str:
             return t("meeting.reason_milestone_no_due", lang)
         key = "meeting.reason_milestone_late" if item.status == "off_track" else "meeting.reason_milestone_open"
         return t(key, lang, due=format_date(metric.due, lang))
+    if item.unmeasured and item.value is not None and item.status in ("no_data", "on_track"):
+        baseline = item.baseline.date if item.baseline else item.as_of
+        return t(
+            "board.reason_unmeasured",
+            lang,
+            value=format_value(metric, item.value, lang),
+            date=format_date(item.value_date, lang),
+            baseline=format_date(baseline, lang),
+        )
     if item.status == "no_data" or item.value is None:
         return t("meeting.reason_no_data", lang, date=format_date(item.as_of, lang))
     value = format_value(metric, item.value, lang)
-    judged = _judged_target(item)
-    target = format_value(metric, judged[1], lang) if judged else "–"
+    judged = judged_target(item)
+    target = target_words(metric, judged[1], lang) if judged else "–"
     if item.status == "reached":
         text = t("meeting.reason_reached", lang, value=value, target=target)
     elif item.status == "moving_away" and (item.pace is None or item.expected is None):
@@ -150,43 +163,41 @@ def reason(item: MetricStatus, lang: str) -> str:
             text = t(
                 "meeting.reason_away", lang, value=value, target=target, baseline=format_value(metric, start, lang)
             )
+    elif item.missed is not None:
+        text = t(
+            "board.reason_missed",
+            lang,
+            target=target_words(metric, item.missed.value, lang),
+            date=format_date(item.missed.date, lang),
+            judged=format_value(metric, item.missed.value_at_date or 0.0, lang),
+        )
+        if item.missed.date != item.as_of:
+            text += " " + t("board.reason_now", lang, value=value)
     elif item.expected is not None:
         expected = format_estimate(metric, item.expected, lang)
         key = "meeting.reason_on_plan" if item.status == "on_track" else "meeting.reason_behind"
-        text = t(key, lang, value=value, expected=expected)
+        if item.expected_date is not None and item.expected_date != item.as_of:
+            # The plan's figure is for the value's date: say which, not "now".
+            key = "board.reason_on_plan_on" if item.status == "on_track" else "board.reason_behind_on"
+            text = t(key, lang, value=value, expected=expected, date=format_date(item.expected_date, lang))
+        else:
+            text = t(key, lang, value=value, expected=expected)
     else:
         text = t("meeting.reason_value", lang, value=value)
     if item.status in ("at_risk", "off_track", "moving_away") and judged and item.trend is not None:
         if item.eta is not None:
             text += " " + t("meeting.reason_eta", lang, target=target, month=_month(item.eta, lang))
+        elif item.eta_after is not None and metric.aggregation == "year_to_date":
+            text += " " + t("board.reason_eta_not_this_year", lang, target=target)
+        elif item.eta_after is not None:
+            text += " " + t("board.reason_eta_after", lang, target=target, year=str(item.eta_after.year + 1))
+        elif item.missed is not None:
+            pass
         else:
             text += " " + t("meeting.reason_eta_never", lang, target=target)
     if item.stale and item.value_date is not None:
         text += " " + t("meeting.reason_stale", lang, date=format_date(item.value_date, lang))
     return text
-
-
-def bar(item: MetricStatus, lang: str) -> Bar | None:
-    """From the baseline (0 for a yearly count) to the target judged against; ``None`` for milestones."""
-    judged = _judged_target(item)
-    if judged is None or item.value is None:
-        return None
-    metric = item.metric
-    start = item.baseline.value if item.baseline is not None else 0.0
-    end = judged[1]
-    if end == start:  # a level to hold: nothing to be part of the way toward
-        return None
-    expected = _share(item.expected, start, end) if item.expected is not None else None
-    params = {
-        "start": format_value(metric, start, lang),
-        "target": format_value(metric, end, lang),
-        "value": format_value(metric, item.value, lang),
-    }
-    if item.expected is not None:
-        label = t("meeting.bar_label", lang, expected=format_estimate(metric, item.expected, lang), **params)
-    else:
-        label = t("meeting.bar_label_no_plan", lang, **params)
-    return Bar(_share(item.value, start, end), expected, STATUS_COLOURS[item.status], label)
 
 
 def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
@@ -199,12 +210,15 @@ def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
     else:
         value_text = format_value(metric, item.value, lang) if item.value is not None else "–"
         date_text = format_date(item.value_date, lang) if item.value is not None else ""
-        judged = _judged_target(item)
+        judged = judged_target(item)
         target_text = (
-            t("meeting.target_by", lang, value=format_value(metric, judged[1], lang), date=format_date(judged[0], lang))
+            t("meeting.target_by", lang, value=target_words(metric, judged[1], lang), date=format_date(judged[0], lang))
             if judged
             else "–"
         )
+        carried = carried_from(metric, item.as_of)
+        if judged and carried is not None:
+            target_text += " " + t("board.target_carried", lang, year=str(carried))
     return GoalRow(
         metric_id=metric.id,
         name=metric.display_name(lang),
@@ -218,7 +232,7 @@ def goal_row(item: MetricStatus, config: Config, lang: str) -> GoalRow:
         value_text=value_text,
         date_text=date_text,
         target_text=target_text,
-        bar=bar(item, lang),
+        bar=progress_bar(item, lang),
         reason=reason(item, lang),
         attention=item.status in ATTENTION,
         stale=item.stale,
@@ -315,10 +329,58 @@ def ordered_changes(changes: list[Change]) -> list[Change]:
     return sorted(changes, key=lambda change: (change_group(change), -status(change.new_status).severity))
 
 
+# The group of yearly counts that began again since the "since" date (listed after the rest).
+NEW_YEAR = 4
+
+
+def _as_shown(change: Change, metric: Metric) -> Change:
+    """The change with both values rounded as they are printed, so "17,8 → 17,4" says "(−0,4)"
+    and a change too small to see is no change (counts never show a decimal)."""
+    decimals = shown_decimals(metric, change.old_value, change.new_value)
+    return dataclasses.replace(
+        change,
+        old_value=as_shown(change.old_value, decimals),
+        new_value=as_shown(change.new_value, decimals),
+        decimals=decimals,
+    )
+
+
+def same_day_last_year(day: dt.date) -> dt.date:
+    """The same point of the previous year (29 February → 28 February)."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
+
+
+def _new_year_line(data: Dataset, metric: Metric, change: Change, as_of: dt.date, lang: str) -> str:
+    """ "Utbildningar i år: nytt år; 0 hittills 2027 (1 vid samma tid 2026); ↗ På väg"."""
+    earlier = same_day_last_year(as_of)
+    last = evaluate(metric, data.series.get(metric.id, Series.empty()), earlier, data.config.status_thresholds).value
+    return t(
+        "board.change_new_year",
+        lang,
+        name=change.name,
+        value=format_value(metric, change.new_value, lang),
+        year=str(as_of.year),
+        last=format_value(metric, last, lang),
+        last_year=str(earlier.year),
+        status=status_label(change.new_status, lang),
+    )
+
+
 @dataclass(frozen=True)
 class ChangeGroup:
     heading: str
     lines: list[str]
+    # 0 worse, 1 comments, 2 better, 3 only the value moved, 4 a yearly count began again; the
+    # overview opens with 0–2 above the goal table and keeps 3–4 for after it.
+    group: int = 0
+
+    @property
+    def first(self) -> bool:
+        """Whether the board reads it first ("what got worse, what improved, new comments")."""
+        return self.group in FIRST_GROUPS
+
+
+FIRST_GROUPS = (0, 1, 2)
 
 
 def since_changes(
@@ -339,9 +401,20 @@ def since_changes(
         found = changes_between(before, now, lang)
     if not comments:
         found = [dataclasses.replace(change, old_comment="", new_comment="") for change in found]
-        found = [change for change in found if change.status_changed or change.value_changed]
+    metrics = {item.id: item.metric for item in now}
+    as_of = now[0].as_of if now else since.date
+    found = [
+        _as_shown(change, metrics[change.metric_id]) if change.metric_id in metrics else change for change in found
+    ]
+    found = [change for change in found if change.status_changed or change.value_changed or change.comment_changed]
     groups: dict[int, list[str]] = {}
     for change in ordered_changes(found):
+        metric = metrics.get(change.metric_id)
+        if metric is not None and new_year_between(metric, since.date, as_of):
+            # A yearly count began again on 1 January: neither better nor worse; compared with
+            # the same point of the previous year instead.
+            groups.setdefault(NEW_YEAR, []).append(_new_year_line(data, metric, change, as_of, lang))
+            continue
         groups.setdefault(change_group(change), []).append(change_line(change, lang))
     if since.pack is not None and comments:  # the board's own comments at that meeting, in the goals' order
         names = {item.id: item.metric.display_name(lang) for item in now}
@@ -357,5 +430,28 @@ def since_changes(
         1: "meeting.changes_comments",
         2: "meeting.changes_better",
         3: "meeting.changes_values",
+        NEW_YEAR: "board.changes_new_year",
     }
-    return [ChangeGroup(plural(keys[group], lang, len(lines)), lines) for group, lines in sorted(groups.items())]
+    return [ChangeGroup(plural(keys[group], lang, len(lines)), lines, group) for group, lines in sorted(groups.items())]
+
+
+# --- the Projects page opens with what needs the board -------------------------------------------
+
+# "Due soon": open milestones due within this many days of the as-of date (about two board meetings).
+DUE_SOON_DAYS = 60
+
+
+def overdue_or_due_soon(milestones: pd.DataFrame, as_of: dt.date, days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """The milestones of every project that are overdue or due within ``days``, overdue first
+    (longest overdue first), then by due date; each row names its project and package.
+
+    ``milestones`` is ``kpi.show.listings.milestones_table`` (status, project, package, due, …).
+    """
+    if milestones.empty:
+        return milestones
+    due = pd.to_datetime(milestones["due"]).dt.date
+    soon = (milestones["status"] == "open") & (due <= as_of + dt.timedelta(days=days))
+    chosen = milestones[(milestones["status"] == "overdue") | soon].copy()
+    chosen["_order"] = (chosen["status"] != "overdue").astype(int)
+    chosen["_due"] = pd.to_datetime(chosen["due"])
+    return chosen.sort_values(["_order", "_due", "project", "package"]).drop(columns=["_order", "_due"])

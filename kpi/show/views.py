@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,8 @@ class CardView:
     value_text: str
     date_text: str
     progress: list[ProgressView] = field(default_factory=list)
+    # The one progress bar (as on the overview): baseline → target judged against, status colour.
+    bar: Bar | None = None
     change: float | None = None
     change_text: str = ""
     change_good: bool | None = None  # True when the change points toward the target
@@ -119,14 +122,93 @@ def format_value(metric: Metric, value: float | None, lang: str) -> str:
 
 
 def format_estimate(metric: Metric, value: float | None, lang: str) -> str:
-    """A computed value (expected, trend): whole numbers from 100 up, else one decimal."""
+    """A computed value (expected, trend): whole numbers from 100 up, else one decimal; a count
+    (whole units) never shows a decimal ("17", not "17,0")."""
     if value is None:
         return "–"
-    decimals = metric.decimals if metric.decimals is not None else (0 if abs(value) >= 100 else 1)
+    decimals = metric.decimals
+    if decimals is None:
+        decimals = 0 if metric.whole_units or abs(value) >= 100 else 1
     text = format_number(value, lang, decimals)
     if metric.unit.strip().lower() in _PERCENT_UNITS:
         return t("dashboard.unit_percent", lang, value=text)
     return text
+
+
+def shown_decimals(metric: Metric, *values: float | None) -> int:
+    """The decimals the values are shown with side by side: the metric's own; none for a count;
+    else as many as the most precise of them needs (a whole number none, others one)."""
+    if metric.decimals is not None:
+        return metric.decimals
+    if metric.whole_units:
+        return 0
+    return max((0 if float(value).is_integer() else 1 for value in values if value is not None), default=0)
+
+
+def as_shown(value: float | None, decimals: int) -> float | None:
+    """``value`` rounded the way it is printed (babel rounds half to even on its decimal text), so
+    a difference computed from shown numbers adds up: 17,8 → 17,4 is −0,4, never −0,3."""
+    if value is None:
+        return None
+    step = Decimal(1).scaleb(-decimals)
+    return float(Decimal(str(value)).quantize(step, rounding=ROUND_HALF_EVEN))
+
+
+# --- the one progress bar ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """Progress from the baseline to the target judged against, with where the plan says it should be."""
+
+    fraction: float  # 0–1, the value's share of the way from baseline to target
+    expected: float | None  # 0–1, where the value should be now; None when the plan says nothing
+    colour: str
+    label: str  # the bar in words, for screen readers and for the table's title attribute
+
+
+def judged_target(item: MetricStatus) -> tuple[dt.date, float] | None:
+    """The (date, value) of the target a goal is judged against now; None for a milestone."""
+    metric = item.metric
+    if metric.kind_of.done_or_not:
+        return None
+    if metric.aggregation == "year_to_date" and metric.targets:
+        goal = year_target(metric.targets, item.as_of.year, item.as_of)
+        return goal.date, goal.value
+    if item.next_target is not None:
+        return item.next_target.date, item.next_target.value
+    return None
+
+
+def _share(value: float, start: float, end: float) -> float:
+    if end == start:
+        return 1.0 if value == end else 0.0
+    return float(min(1.0, max(0.0, (value - start) / (end - start))))
+
+
+def progress_bar(item: MetricStatus, lang: str) -> Bar | None:
+    """The one progress bar of the product (overview, area cards): from the baseline (0 for a
+    yearly count) to the target judged against, coloured by status, with a mark where the value
+    should be by the plan; ``None`` for milestones and for a level to hold."""
+    judged = judged_target(item)
+    if judged is None or item.value is None:
+        return None
+    metric = item.metric
+    start = item.baseline.value if item.baseline is not None else 0.0
+    end = judged[1]
+    if end == start:  # a level to hold: nothing to be part of the way toward
+        return None
+    expected = _share(item.expected, start, end) if item.expected is not None else None
+    params = {
+        "start": format_value(metric, start, lang),
+        "target": format_value(metric, end, lang),
+        "value": format_value(metric, item.value, lang),
+    }
+    if item.expected is not None:
+        label = t("meeting.bar_label", lang, expected=format_estimate(metric, item.expected, lang), **params)
+    else:
+        label = t("meeting.bar_label_no_plan", lang, **params)
+    return Bar(_share(item.value, start, end), expected, STATUS_COLOURS[item.status], label)
 
 
 def changes(before: list[MetricStatus], now: list[MetricStatus]) -> dict[str, float | None]:
@@ -140,9 +222,24 @@ def changes(before: list[MetricStatus], now: list[MetricStatus]) -> dict[str, fl
         other = earlier.get(item.id)
         if item.metric.kind_of.done_or_not or other is None or item.value is None or other.value is None:
             result[item.id] = None
+        elif new_year_between(item.metric, other.as_of, item.as_of):
+            result[item.id] = None  # a yearly count started again on 1 January: no change to show
         else:
-            result[item.id] = item.value - other.value
+            decimals = shown_decimals(item.metric, item.value, other.value)
+            result[item.id] = _difference(as_shown(item.value, decimals), as_shown(other.value, decimals), decimals)
     return result
+
+
+def new_year_between(metric: Metric, before: dt.date, now: dt.date) -> bool:
+    """Whether a yearly count (``year_to_date``) began again between the two dates: its values then
+    and now count different years, so their difference is neither better nor worse."""
+    return metric.aggregation == "year_to_date" and before.year != now.year
+
+
+def _difference(new: float | None, old: float | None, decimals: int) -> float | None:
+    if new is None or old is None:
+        return None
+    return round(new - old, decimals)
 
 
 def series_until(series: Series | None, as_of: dt.date) -> tuple[np.ndarray, np.ndarray]:
@@ -237,6 +334,7 @@ def card(
         date_text="",
         stale=status.stale,
         explanation=explanation(status, lang),
+        bar=progress_bar(status, lang),
         milestone=metric.kind_of.done_or_not,
         sparkline=sparkline_values(metric, series, status.as_of),
     )
@@ -272,7 +370,7 @@ def card(
         view.progress.append(ProgressView(year, date, target, value, fraction, text, met))
     if change is not None:
         view.change = change
-        view.change_text = format_signed(change, lang, metric.decimals)
+        view.change_text = format_signed(change, lang, shown_decimals(metric, change, status.value))
         if change != 0:
             view.change_good = (change > 0) == (metric.direction == "increase")
     if compare is not None:
@@ -318,7 +416,7 @@ def target_rows(status: MetricStatus, lang: str) -> list[TargetRow]:
     rows = []
     for target in status.targets:
         if target.met is None:
-            met = t("dashboard.target_pending", lang)
+            met = t("board.target_pending", lang)
             judged = "–"
         else:
             met = t("dashboard.target_met", lang) if target.met else t("dashboard.target_not_met", lang)
@@ -349,6 +447,12 @@ def forecast_text(status: MetricStatus, lang: str) -> str:
         )
         if status.eta:
             parts.append(t("dashboard.eta", lang, date=format_date(status.eta, lang)))
+        elif status.eta_after is not None and metric.aggregation == "year_to_date":
+            parts.append(t("board.eta_not_this_year", lang))
+        elif status.eta_after is not None:
+            parts.append(t("board.eta_after", lang, year=str(status.eta_after.year + 1)))
+        elif status.missed is not None:
+            pass
         else:
             parts.append(t("dashboard.eta_never", lang))
     if status.needed_per_month is not None:
