@@ -82,7 +82,7 @@ CREATE OR REPLACE MACRO kpi_flag_on(yes, flag_date, d) AS
 CREATE OR REPLACE MACRO kpi_agreement_on(status, signed, ends, d) AS
     status IN ('active', 'ended') AND signed IS NOT NULL AND signed <= d AND (ends IS NULL OR ends >= d);
 CREATE OR REPLACE MACRO kpi_milestone_state(done, due, d) AS CASE
-    WHEN done IS NOT NULL AND done <= d THEN 'done' WHEN due < d THEN 'overdue' ELSE 'open' END;
+    WHEN done IS NOT NULL AND done <= d THEN 'done' WHEN due <= d THEN 'overdue' ELSE 'open' END;
 """
 
 
