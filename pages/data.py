@@ -14,7 +14,7 @@ from kpi import clock
 from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, warnings
 from kpi.text.i18n import format_list, format_number, has_key, plural, t
-from kpi.write import auth, imports, store, upload
+from kpi.write import auth, imports, sources, store, upload
 from kpi.write import diff as diffs
 from kpi.write import files as write_files
 from kpi.write.forget import forget_member
@@ -230,11 +230,29 @@ with tab_upload:
     )
     uploaded = st.file_uploader(
         t("store.upload", lang, limit=upload.megabytes(upload.MAX_UPLOAD_BYTES)),
-        type=["csv", "txt", "xlsx", "xlsm"],
+        type=["csv", "txt", "xlsx", "xlsm", "xls", "zip"],
         key="data_upload_file",
     )
     sheet = None
-    if uploaded is not None and target is not None:
+    export = sources.recognise(uploaded.getvalue()) if uploaded is not None else None
+    if uploaded is not None and export is not None:
+        # Another tool's export (Meta, LinkedIn, Mailchimp): the format knows what it holds and where it goes.
+        content = uploaded.getvalue()
+        start = st.session_state.get("data_upload_start")
+        export_signature = ("export", uploaded.file_id, len(content), start)
+        if st.session_state.get("data_upload_signature") != export_signature:
+            made = sources.preview_export(data_dir, config, content, uploaded.name, today, sources.Options(start=start))
+            found, st.session_state["data_upload_preview"] = made or (None, None)
+            st.session_state["data_upload_found"] = found
+            st.session_state["data_upload_signature"] = export_signature
+        found = st.session_state.get("data_upload_found")
+        if found is not None:
+            st.info(found.describe(lang), icon=":material/check_circle:")
+            if found.needs_start or start is not None:
+                st.number_input(t("sources.start", lang), min_value=0, step=1, value=None, key="data_upload_start")
+            show_problem_list(found.problems, lang)
+        show_preview("data_upload_preview")
+    elif uploaded is not None and target is not None:
         content = uploaded.getvalue()
         sheets = st.session_state.get("data_upload_sheets", {}).get(uploaded.file_id, [])
         if len(sheets) > 1:

@@ -355,3 +355,67 @@ def test_a_config_without_the_goal_says_so(tmp_path):
     )
     assert found is not None and [p.code for p in found.problems] == ["source_no_metric"]
     assert io is not None
+
+
+# --- the Data page ----------------------------------------------------------------------------------
+
+PASSWORD = "Rödbeta-2026"
+
+
+def data_page(folder, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from kpi.write import auth
+    from tests.support import ROOT
+
+    data, targets = folder
+    monkeypatch.setenv("KPI_DATA_DIR", str(data))
+    monkeypatch.setenv("KPI_TARGETS", str(targets))
+    monkeypatch.setenv(auth.ENV, PASSWORD)
+    auth.CLIENT_THROTTLES.reset()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=30).run()
+    at.text_input(key="data_login_name").input("Anna")
+    at.text_input(key="data_login_password").input(PASSWORD)
+    at.main.button[0].click().run()
+    return at
+
+
+def test_the_data_page_recognises_a_meta_export_asks_for_the_start_saves_and_undoes(folder, tmp_path, monkeypatch):
+    data, _ = folder
+    original = (data / "metrics" / "communication.csv").read_bytes()
+    at = data_page(folder, monkeypatch)
+    at.file_uploader(key="data_upload_file").upload("export.csv", meta_file(tmp_path).read_bytes(), "text/csv")
+    at.run()
+    assert not at.exception
+    assert at.info[0].value == "Meta Business Suite: nya följare på Facebook, 1–30 nov. 2026, 23 dagar"
+    at.number_input(key="data_upload_start").set_value(4000).run()
+    assert not at.exception
+    assert {metric.label: metric.value for metric in at.metric} == {
+        "Nya rader": "1",
+        "Ändrade rader": "0",
+        "Borttagna rader": "0",
+    }
+    at.button(key="data_upload_preview_save").click().run()
+    assert not at.exception
+    assert 'followers_facebook,2026-11-30,4078,,"Meta Business Suite, export"' in communication(data)
+    at.button(key="data_undo").click().run()
+    assert (data / "metrics" / "communication.csv").read_bytes() == original
+
+
+def test_the_data_page_saves_a_mailchimp_count_and_nothing_personal(folder, tmp_path, monkeypatch):
+    data, _ = folder
+    at = data_page(folder, monkeypatch)
+    zipped = mailchimp_zip(tmp_path / "audience.zip").read_bytes()
+    at.file_uploader(key="data_upload_file").upload("audience.zip", zipped, "application/zip")
+    at.run()
+    assert not at.exception
+    assert at.info[0].value.startswith("Mailchimp: 5 prenumeranter den 2 dec. 2026 (bara antalet sparas")
+    at.button(key="data_upload_preview_save").click().run()
+    assert "newsletter_subscribers,2026-12-02,5," in communication(data)
+    for path in data.rglob("*"):
+        if path.is_file():
+            for mail, _first, _last in PEOPLE:
+                assert mail.encode() not in path.read_bytes()

@@ -18,7 +18,7 @@ from kpi.read.targets import load_config
 from kpi.text.i18n import format_number, t
 from kpi.write import auth, sources, upload
 from kpi.write.files import parse_data_file
-from kpi.write.imports import Preview, build_preview, preview_upload
+from kpi.write.imports import Preview, preview_upload
 from kpi.write.store import HISTORY_DIR, KEEP_DAYS, KEEP_VERSIONS, prune_history, save_preview
 from kpi.write.upload import megabytes
 
@@ -138,19 +138,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     data_dir = paths.data_dir(args.data)
     config = load_config(paths.targets_path(args.targets))
     today = clock.today()
-    found = sources.read_export(
-        data, args.file, config, data_dir, today, sources.Options(start=args.start, date=args.date)
+    export = sources.preview_export(
+        data_dir, config, data, args.file, today, sources.Options(start=args.start, date=args.date), target
     )
-    if found is not None:
+    if export is not None:
+        found, recognised = export
         print(found.describe(lang))
-        if found.problems or found.table is None:
+        if recognised is None:
             print_problems(found.problems, lang)
             print(t("store.cli.refused", lang), file=sys.stderr)
             return EXIT_DATA
-        target = target or found.target or sources.DEFAULT_FILE
-        preview = build_preview(
-            data_dir, config, target, found.table, [], source_label=found.label, today=today, mode="merge"
-        )
+        preview = recognised
     elif target is None:
         raise UsageError(
             [
@@ -177,7 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         t(
             "store.cli.diff",
             lang,
-            file=target.relpath,
+            file=preview.file.relpath,
             added=format_number(added, lang),
             changed=format_number(changed, lang),
             removed=format_number(removed, lang),

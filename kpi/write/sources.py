@@ -41,6 +41,7 @@ from kpi.read.load import read_metrics_file
 from kpi.read.tables import connect
 from kpi.text.i18n import format_date, format_number, normalise_language, t
 from kpi.write.files import DataFile, metrics_data_files
+from kpi.write.imports import Preview, build_preview
 from kpi.write.upload import XLSX_MAX_MEMBERS, XLSX_MAX_UNCOMPRESSED, TextTable, display_name, number_text
 
 METRICS_COLUMNS = ["metric", "date", "value", "note", "source"]
@@ -67,6 +68,11 @@ class Recognised:
     table: TextTable | None = None
     params: dict[str, str | Callable[[str], str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def needs_start(self) -> bool:
+        """A daily-new export with no earlier total to add to: the person gives one."""
+        return any(problem.code == "source_needs_start" for problem in self.problems)
 
     def describe(self, lang: str) -> str:
         """``Meta Business Suite: nya följare på Facebook, 1–30 nov. 2026, 23 dagar``."""
@@ -477,3 +483,29 @@ def read_export(
     if fmt is None:
         return None
     return fmt.read(fmt, data, display_name(filename), config, Path(data_dir), today, options or Options())
+
+
+def preview_export(
+    data_dir: Path,
+    config: Config,
+    data: bytes,
+    filename: str,
+    today: dt.date,
+    options: Options | None = None,
+    target: DataFile | None = None,
+) -> tuple[Recognised, Preview | None] | None:
+    """What a recognised export holds and the preview of saving its rows (``None``: not an export).
+
+    The preview is ``None`` while the file has problems of its own (or needs a start total); the
+    rows are merged into their file by metric and date, as an upload of our own rows would be.
+    """
+    found = read_export(data, filename, config, data_dir, today, options)
+    if found is None:
+        return None
+    if found.problems or found.table is None:
+        return found, None
+    into = target or found.target or DEFAULT_FILE
+    preview = build_preview(
+        data_dir, config, into, found.table, [], source_label=found.label, today=today, mode="merge"
+    )
+    return found, preview
