@@ -13,6 +13,7 @@ import streamlit as st
 from kpi import clock
 from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, warnings
+from kpi.show.due import due_items
 from kpi.text.i18n import format_list, format_number, has_key, plural, t
 from kpi.write import auth, imports, sources, store, upload
 from kpi.write import diff as diffs
@@ -93,6 +94,11 @@ if top[1].button(t("store.lock", lang), icon=":material/lock:"):
     for key in [key for key in st.session_state if str(key).startswith("data_")]:
         del st.session_state[key]
     st.rerun()
+
+# What is due or overdue, whose it is and the export to fetch (kpi.show.due, as ``kpi due``).
+due_now = due_items(data, today)
+with st.expander(f"{t('due.title', lang)} ({len(due_now)})", expanded=bool(due_now), icon=":material/schedule:"):
+    st.markdown("\n".join(f"- {escape_markdown(item.line(lang))}" for item in due_now) or t("due.none", lang))
 
 flash = st.session_state.pop("data_flash", None)
 if flash:

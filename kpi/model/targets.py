@@ -217,6 +217,9 @@ class Metric(_Strict):
     # The goal is the sum of other goals' series (social_followers = followers_facebook + ...):
     # on each date a part has a value, the sum of every part's latest value (kpi.read.load).
     parts: list[str] | None = None
+    # Who keeps the goal's values up to date: an e-mail address or a role of access.yaml
+    # (``kpi due``, the Data page's "Att uppdatera", ``kpi remind``).
+    owner: str | None = Field(default=None, min_length=1, max_length=200)
 
     @field_validator("id")
     @classmethod

@@ -88,9 +88,14 @@ class ImportFormat:
     name: str
     recognises: Callable[[bytes], bool]
     read: Callable[[ImportFormat, bytes, str, Config, Path, dt.date, Options], Recognised]
+    metrics: tuple[str, ...] = ()  # the goals its rows give values for
 
     def title(self, lang: str) -> str:
         return t(f"sources.{self.name}.title", lang)
+
+    def fetch(self, lang: str) -> str:
+        """Where in the tool the export is made ("Meta Business Suite → Insikter → …")."""
+        return t(f"sources.{self.name}.fetch", lang)
 
 
 # --- running totals -----------------------------------------------------------------------------
@@ -452,9 +457,9 @@ _NONE = _NoMatch()
 FORMATS: dict[str, ImportFormat] = {
     fmt.name: fmt
     for fmt in (
-        ImportFormat("meta_followers", _meta_recognises, _meta_read),
-        ImportFormat("linkedin_followers", _linkedin_recognises, _linkedin_read),
-        ImportFormat("mailchimp_audience", _mailchimp_recognises, _mailchimp_read),
+        ImportFormat("meta_followers", _meta_recognises, _meta_read, tuple(META_TITLES.values())),
+        ImportFormat("linkedin_followers", _linkedin_recognises, _linkedin_read, ("followers_linkedin",)),
+        ImportFormat("mailchimp_audience", _mailchimp_recognises, _mailchimp_read, ("newsletter_subscribers",)),
     )
 }
 
@@ -509,3 +514,8 @@ def preview_export(
         data_dir, config, into, found.table, [], source_label=found.label, today=today, mode="merge"
     )
     return found, preview
+
+
+def format_for(metric_id: str) -> ImportFormat | None:
+    """The export that gives values for ``metric_id`` (``None``: typed in by hand)."""
+    return next((fmt for fmt in FORMATS.values() if metric_id in fmt.metrics), None)
