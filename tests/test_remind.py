@@ -120,3 +120,31 @@ def test_without_smtp_settings_it_is_a_usage_error(folder, monkeypatch, capsys):
     monkeypatch.delenv("KPI_SMTP_FROM", raising=False)
     assert remind(folder) == 2
     assert "KPI_SMTP_HOST, KPI_SMTP_FROM" in capsys.readouterr().err
+
+
+def test_the_latest_board_pack_goes_to_the_board_as_a_pdf_once_a_day(folder, smtp, capsys):
+    inbox = smtp()
+    data, targets = folder
+    access = targets.parent / "access.yaml"
+    access.write_text(ACCESS + "  board: [ordforande@example.org, kassor@example.org]\n", encoding="utf-8")
+    common = ["--data", str(data), "--targets", str(targets)]
+    assert main(["board-pack", "save", "--date", "2026-03-31", *common]) == 0
+    assert main(["board-pack", "save", "--date", "2026-06-30", *common]) == 0
+    assert main(["send", "board-pack", "--to", "board", *common]) == 0
+    assert sorted(to for to, _ in inbox.messages) == [["kassor@example.org"], ["ordforande@example.org"]]
+    message = inbox.messages[0][1]
+    assert message["Subject"] == "Styrelsepaket inför mötet 30 juni 2026"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "board-pack-2026-06-30.pdf"
+    assert attachment.get_content().startswith(b"%PDF")
+    assert main(["send", "board-pack", "--to", "board", *common]) == 0
+    assert len(inbox.messages) == 2  # not twice the same day
+
+
+def test_send_without_a_pack_exits_1_and_an_unknown_role_2(folder, smtp, capsys):
+    smtp()
+    data, targets = folder
+    common = ["--data", str(data), "--targets", str(targets)]
+    assert main(["send", "board-pack", "--to", "board", *common]) == 2  # no board addresses in access.yaml
+    assert main(["send", "board-pack", "--to", "staff", *common]) == 1
+    assert "det finns inget sparat styrelsepaket" in capsys.readouterr().err

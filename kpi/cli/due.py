@@ -1,5 +1,5 @@
-"""``kpi due``: what is due or overdue, whose it is and the export to fetch (as the Data page's
-"Att uppdatera")."""
+"""``kpi due`` (what is due or overdue, whose it is and the export to fetch, as the Data page's
+"Att uppdatera"), ``kpi remind`` (each owner one e-mail) and ``kpi send board-pack`` (the PDF to the board)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from typing import Any
 from kpi import clock, paths
 from kpi.cli.common import EXIT_DATA, EXIT_OK, add_common, iso_date, open_dataset, print_problems
 from kpi.model.access import AccessPolicy
-from kpi.model.problems import DataError
+from kpi.model.problems import DataError, Problem, UsageError
 from kpi.read.access import load_access
+from kpi.report.build import render
+from kpi.report.content import ReportSpec, gather
 from kpi.show.due import Due, due_items
-from kpi.text.i18n import t
+from kpi.show.packs import list_packs
+from kpi.text.i18n import format_date, t
 from kpi.write import mail
 
 APP_URL_ENV = "KPI_APP_URL"
@@ -47,6 +50,20 @@ def register(commands: Any) -> None:
     remind.add_argument("--as-of", type=iso_date, default=None, metavar="YYYY-MM-DD", help="the day (default: today)")
     remind.add_argument("--dry-run", action="store_true", help="print the messages, send nothing")
     remind.set_defaults(handler=cmd_remind)
+
+    send = commands.add_parser("send", help="e-mail material: the latest board pack's PDF to the board")
+    what = send.add_subparsers(dest="send_what", required=True, metavar="WHAT")
+    pack = what.add_parser(
+        "board-pack",
+        help="send the latest board pack as a PDF",
+        description="Render the latest saved board pack (or --date) as a PDF and send it to a role's "
+        "addresses in access.yaml (--to board) or to addresses. Not sent twice the same day. Exit 0 sent, "
+        "1 a send failed or no pack, 2 e-mail not set up.",
+    )
+    add_common(pack)
+    pack.add_argument("--to", required=True, metavar="ROLE|ADDRESS", help="a role of access.yaml, or an address")
+    pack.add_argument("--date", type=iso_date, default=None, metavar="YYYY-MM-DD", help="the meeting (default: latest)")
+    pack.set_defaults(handler=cmd_send_pack)
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -128,3 +145,41 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 def _key(item: Due) -> str:
     return f"due:{item.metric.id}:{item.period.isoformat()}"
+
+
+def cmd_send_pack(args: argparse.Namespace) -> int:
+    lang = args.lang
+    data_dir = paths.data_dir(args.data)
+    policy = load_access(paths.access_path(targets=paths.targets_path(args.targets)))
+    settings = mail.settings_from_env()  # UsageError (exit 2) when not set up
+    addresses = recipients(args.to, policy)
+    if not addresses:
+        raise UsageError([Problem("--to", "send_no_recipients", params={"to": args.to})])
+    packs = [info for info in list_packs(data_dir) if args.date is None or info.meeting_date == args.date]
+    if not packs:
+        print_problems([Problem(str(data_dir), "send_no_pack")], lang)
+        return EXIT_DATA
+    meeting = packs[-1].meeting_date
+    dataset = open_dataset(args)
+    content = gather(dataset, ReportSpec(fmt="pdf", lang=lang, pack=meeting, include_comments=True))
+    pdf = render(content)
+    day, item = clock.today().isoformat(), f"pack:{meeting.isoformat()}"
+    failed = False
+    for address in addresses:
+        if mail.already_sent(data_dir, day, address, item):
+            print(t("remind.already", lang, to=address))
+            continue
+        message = EmailMessage()
+        message["To"] = address
+        message["Subject"] = t("send.pack_subject", lang, date=format_date(meeting, lang))
+        message.set_content(t("send.pack_body", lang, date=format_date(meeting, lang)))
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"board-pack-{meeting}.pdf")
+        try:
+            mail.send(settings, message)
+        except DataError as exc:
+            print_problems(exc.problems, lang)
+            failed = True
+            continue
+        mail.mark_sent(data_dir, day, address, [item])
+        print(t("send.pack_sent", lang, to=address, date=format_date(meeting, lang)))
+    return EXIT_DATA if failed else EXIT_OK
