@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import zipfile
@@ -419,3 +420,55 @@ def test_the_data_page_saves_a_mailchimp_count_and_nothing_personal(folder, tmp_
         if path.is_file():
             for mail, _first, _last in PEOPLE:
                 assert mail.encode() not in path.read_bytes()
+
+
+# --- a hidden first sheet (issue 25, item 11) -------------------------------------------------------
+
+
+def hidden_first_sheet(only_hidden: bool = False) -> bytes:
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "Gammal"
+    old.append(["metric", "date", "value"])
+    old.append(["newsletter_subscribers", "2026-05-31", "1"])  # stale figures nobody sees
+    old.sheet_state = "hidden"
+    june = book.create_sheet("Juni")
+    june.append(["metric", "date", "value"])
+    june.append(["newsletter_subscribers", "2026-06-30", "7000"])
+    book.active = 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if not only_hidden:
+        return buffer.getvalue()
+    # openpyxl will not write a workbook without a visible sheet; Excel's files can say so anyway.
+    patched = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                content = re.sub(
+                    rb'(<sheet [^>]*name="Juni"[^>]*?)(/?>)',
+                    rb'\1 state="hidden"\2',
+                    content.replace(b' state="visible"', b""),
+                )
+            target.writestr(item, content)
+    return patched.getvalue()
+
+
+def test_a_hidden_first_sheet_is_not_read_the_visible_one_is_and_is_named(folder, tmp_path, capsys):
+    path = tmp_path / "bok.xlsx"
+    path.write_bytes(hidden_first_sheet())
+    assert run(folder, str(path), "--into", "metrics/communication.csv", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "Läste bladet ”Juni”." in out
+    assert "newsletter_subscribers,2026-06-30,7000,," in out and "2026-05-31,1," not in out
+
+
+def test_a_hidden_sheet_is_read_only_when_named(folder, tmp_path, capsys):
+    path = tmp_path / "bok.xlsx"
+    path.write_bytes(hidden_first_sheet())
+    assert run(folder, str(path), "--into", "metrics/communication.csv", "--sheet", "Gammal", "--dry-run") == 0
+    assert "Läste bladet ”Gammal”." in capsys.readouterr().out
+    path.write_bytes(hidden_first_sheet(only_hidden=True))
+    assert run(folder, str(path), "--into", "metrics/communication.csv", "--dry-run") == 1
+    assert "arbetsboken har bara dolda blad (Gammal, Juni)" in capsys.readouterr().err

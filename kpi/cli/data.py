@@ -163,6 +163,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         preview = preview_upload(
             data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode, label=args.file
         )
+    if preview.sheet is not None:
+        print(t("sources.cli.sheet", lang, sheet=preview.sheet))
     shown = preview.problems[:PROBLEMS_SHOWN]
     print_problems(shown, lang)
     if len(preview.problems) > len(shown):

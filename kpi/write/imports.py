@@ -15,7 +15,7 @@ Decisions, each tested in ``tests/test_imports.py``:
 * ``.xlsx``: the zip's declared sizes are checked before openpyxl opens it (zip bombs), the
   workbook is opened read-only with ``data_only=False`` and formulas are never calculated: a
   formula cell is an error asking for values ("Klistra in special → Värden"), because its cached
-  result may be stale and its text is not data. Only the first sheet is read unless one is chosen.
+  result may be stale and its text is not data. Only the active (else the first visible) sheet is read unless one is chosen; a hidden sheet only when named.
 * A text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or CR and is not a number is kept
   as text and stored with an apostrophe in front (:func:`kpi.text.cells.neutralise`), with a warning,
   so that Excel opening the data file never runs it. Negative numbers are numbers, not formulas.

@@ -255,10 +255,17 @@ def _read_xlsx(data: bytes, label: str, problems: list[Problem], sheet: str | No
         if not names:
             problems.append(Problem(label, "import_bad_xlsx"))
             return Upload(label, "xlsx", None)
+        # A hidden sheet (Excel's "Dölj") is never read unless named: the person did not see it.
+        visible = [name for name in names if getattr(workbook[name], "sheet_state", "visible") == "visible"]
         if sheet is not None and sheet not in names:
-            problems.append(Problem(label, "import_no_sheet", params={"sheet": sheet, "sheets": ", ".join(names)}))
-            return Upload(label, "xlsx", None, names)
-        chosen = sheet or names[0]
+            problems.append(Problem(label, "import_no_sheet", params={"sheet": sheet, "sheets": ", ".join(visible)}))
+            return Upload(label, "xlsx", None, visible)
+        if sheet is None and not visible:
+            problems.append(Problem(label, "import_only_hidden", params={"sheets": ", ".join(names)}))
+            return Upload(label, "xlsx", None, [])
+        active = getattr(workbook.active, "title", None) if sheet is None else None
+        chosen = sheet or (active if active in visible else visible[0])
+        names = visible if chosen in visible else [*visible, chosen]
         worksheet = workbook[chosen]
         worksheet.reset_dimensions()  # do not trust the stored size; read what is there
         table = _sheet_table(worksheet, label, problems, max_rows, get_column_letter)
