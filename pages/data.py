@@ -261,8 +261,10 @@ with tab_upload:
     elif uploaded is not None and target is not None:
         content = uploaded.getvalue()
         sheets = st.session_state.get("data_upload_sheets", {}).get(uploaded.file_id, [])
-        if len(sheets) > 1:
-            sheet = st.selectbox(t("store.sheet", lang), sheets, key="data_upload_sheet")
+        if len(sheets) > 1:  # the sheet read first (the active, visible one) is the default
+            first = st.session_state.get("data_upload_first_sheet", {}).get(uploaded.file_id)
+            start = sheets.index(first) if first in sheets else 0
+            sheet = st.selectbox(t("store.sheet", lang), sheets, index=start, key="data_upload_sheet")
         signature = (target.relpath, uploaded.file_id, len(content), sheet, mode)
         if st.session_state.get("data_upload_signature") != signature:
             preview = imports.preview_upload(
@@ -272,6 +274,7 @@ with tab_upload:
             st.session_state["data_upload_signature"] = signature
             if len(preview.sheets) > 1 and not sheets:
                 st.session_state.setdefault("data_upload_sheets", {})[uploaded.file_id] = preview.sheets
+                st.session_state.setdefault("data_upload_first_sheet", {})[uploaded.file_id] = preview.sheet
                 st.rerun()
         show_preview("data_upload_preview")
     else:

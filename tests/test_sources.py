@@ -459,8 +459,8 @@ def test_a_hidden_first_sheet_is_not_read_the_visible_one_is_and_is_named(folder
     path = tmp_path / "bok.xlsx"
     path.write_bytes(hidden_first_sheet())
     assert run(folder, str(path), "--into", "metrics/communication.csv", "--dry-run") == 0
-    out = capsys.readouterr().out
-    assert "Läste bladet ”Juni”." in out
+    out, err = capsys.readouterr()
+    assert "Läste bladet ”Juni”." in err
     assert "newsletter_subscribers,2026-06-30,7000,," in out and "2026-05-31,1," not in out
 
 
@@ -468,7 +468,27 @@ def test_a_hidden_sheet_is_read_only_when_named(folder, tmp_path, capsys):
     path = tmp_path / "bok.xlsx"
     path.write_bytes(hidden_first_sheet())
     assert run(folder, str(path), "--into", "metrics/communication.csv", "--sheet", "Gammal", "--dry-run") == 0
-    assert "Läste bladet ”Gammal”." in capsys.readouterr().out
+    assert "Läste bladet ”Gammal”." in capsys.readouterr().err
     path.write_bytes(hidden_first_sheet(only_hidden=True))
     assert run(folder, str(path), "--into", "metrics/communication.csv", "--dry-run") == 1
     assert "arbetsboken har bara dolda blad (Gammal, Juni)" in capsys.readouterr().err
+
+
+def test_day_first_dates_with_slashes_are_read_in_files_and_saved_as_iso(folder, tmp_path, capsys):
+    data, _ = folder
+    path = tmp_path / "juni.csv"
+    path.write_text("metric;date;value\nnewsletter_subscribers;30/06/2026;7050\n", encoding="utf-8")
+    assert run(folder, str(path), "--into", "metrics/communication.csv") == 0
+    assert "newsletter_subscribers,2026-06-30,7050," in communication(data)
+
+
+def test_the_data_page_reads_the_visible_sheet_of_a_workbook_with_a_hidden_first_one(folder, monkeypatch):
+    at = data_page(folder, monkeypatch)
+    box = at.selectbox(key="data_upload_target")
+    box.select_index(box.options.index("metrics/communication.csv")).run()
+    at.file_uploader(key="data_upload_file").upload("bok.xlsx", hidden_first_sheet(), "application/vnd.ms-excel")
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="data_upload_sheet").value == "Juni"
+    assert {metric.label: metric.value for metric in at.metric}["Nya rader"] == "1"
+    assert at.session_state["data_upload_preview"].sheet == "Juni"

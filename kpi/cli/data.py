@@ -163,8 +163,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         preview = preview_upload(
             data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode, label=args.file
         )
-    if preview.sheet is not None:
-        print(t("sources.cli.sheet", lang, sheet=preview.sheet))
+    if preview.sheet is not None and len(preview.sheets) > 1:  # which of several sheets was read
+        print(t("sources.cli.sheet", lang, sheet=preview.sheet), file=sys.stderr)
     shown = preview.problems[:PROBLEMS_SHOWN]
     print_problems(shown, lang)
     if len(preview.problems) > len(shown):
