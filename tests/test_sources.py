@@ -492,3 +492,37 @@ def test_the_data_page_reads_the_visible_sheet_of_a_workbook_with_a_hidden_first
     assert at.selectbox(key="data_upload_sheet").value == "Juni"
     assert {metric.label: metric.value for metric in at.metric}["Nya rader"] == "1"
     assert at.session_state["data_upload_preview"].sheet == "Juni"
+
+
+# --- messages in the user's words (item 5) ----------------------------------------------------------
+
+
+def test_a_goals_swedish_or_english_name_is_read_as_its_id(folder, tmp_path, capsys):
+    data, _ = folder
+    path = tmp_path / "juni.csv"
+    path.write_text(
+        "metric;date;value\nPrenumeranter på nyhetsbrevet;2026-06-30;7050\nsocial media followers;2026-06-30;10500\n",
+        encoding="utf-8",
+    )
+    assert run(folder, str(path), "--into", "metrics/communication.csv") == 0
+    err = capsys.readouterr().err
+    assert (
+        "juni.csv:2:metric: varning: ”Prenumeranter på nyhetsbrevet” är målets namn; läses som id:t newsletter_subscribers"
+        in err
+    )
+    text = communication(data)
+    assert "newsletter_subscribers,2026-06-30,7050," in text and "social_followers,2026-06-30,10500," in text
+
+
+def test_an_unknown_id_suggests_the_closest_and_changes_nothing(folder, tmp_path, capsys):
+    data, _ = folder
+    before = tree_digest(data)
+    path = tmp_path / "juni.csv"
+    path.write_text("metric;date;value\nnewsletter_subscriber;2026-06-30;7050\n", encoding="utf-8")
+    assert run(folder, str(path), "--into", "metrics/communication.csv") == 1
+    err = capsys.readouterr().err
+    assert (
+        "juni.csv:2:metric: ”newsletter_subscriber” är inget mätetal i targets.yaml; menade du newsletter_subscribers?"
+        in err
+    )
+    assert tree_digest(data) == before
