@@ -526,3 +526,14 @@ def test_an_unknown_id_suggests_the_closest_and_changes_nothing(folder, tmp_path
         in err
     )
     assert tree_digest(data) == before
+
+
+def test_one_day_is_said_in_the_singular(folder, tmp_path):
+    data, targets = folder
+    text = meta_export(days={3: 2})
+    found = sources.read_export(
+        text.encode("utf-16"), "fb.csv", load_config(targets), data, dt.date(2026, 12, 2), sources.Options(start=10)
+    )
+    assert found is not None
+    assert found.describe("sv") == "Meta Business Suite: nya följare på Facebook, 3 nov. 2026, 1 dag"
+    assert found.describe("en") == "Meta Business Suite: new followers on Facebook, 3 Nov 2026, 1 day"

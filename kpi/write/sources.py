@@ -39,7 +39,7 @@ from kpi.model.problems import Problem
 from kpi.model.targets import Config
 from kpi.read.load import read_metrics_file
 from kpi.read.tables import connect
-from kpi.text.i18n import format_date, format_number, normalise_language, t
+from kpi.text.i18n import format_date, format_number, normalise_language, plural, t
 from kpi.write.files import DataFile, metrics_data_files
 from kpi.write.imports import Preview, build_preview
 from kpi.write.upload import XLSX_MAX_MEMBERS, XLSX_MAX_UNCOMPRESSED, TextTable, display_name, number_text
@@ -156,7 +156,7 @@ def daily_rows(
     found = Recognised(fmt, label)
     found.params = {
         "period": lambda lang: format_interval(first, last, skeleton="yMMMd", locale=_locale(lang)),
-        "days": str(len(daily)),
+        "days": lambda lang: plural("sources.days", lang, len(daily)),
         "metric": metric_id,
     }
     if metric_id not in {metric.id for metric in config.metrics}:
