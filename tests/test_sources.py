@@ -537,3 +537,47 @@ def test_one_day_is_said_in_the_singular(folder, tmp_path):
     assert found is not None
     assert found.describe("sv") == "Meta Business Suite: nya följare på Facebook, 3 nov. 2026, 1 dag"
     assert found.describe("en") == "Meta Business Suite: new followers on Facebook, 3 Nov 2026, 1 day"
+
+
+# --- member lists -----------------------------------------------------------------------------------
+
+
+def test_a_member_list_is_merged_into_members_by_member_number(copy_fixture, tmp_path, capsys):
+    data, targets = copy_fixture("registers")
+    before = tree_digest(data)
+    # M02 renamed; M06 left on 2026-10-31 (a validity end before today, 2026-11-23); M07's validity
+    # runs to the end of the year (still a member); M99 is new (no category yet: the list has none).
+    listing = tmp_path / "medlemmar.csv"
+    listing.write_text(
+        "Medlemsnummer;Företagsnamn;Orgnummer;Kommun;Giltig från;Giltig till\n"
+        "M02;Mejeriet i Flen AB;556000-0002;Flen;2020-01-15;\n"
+        "M06;Restaurang Åsen;556000-0006;Katrineholm;2026-01-20;2026-10-31\n"
+        "M07;Hotell Sörmland;556000-0007;Strängnäs;2026-03-05;2026-12-31\n",
+        encoding="utf-8",
+    )
+    common = ["--data", str(data), "--targets", str(targets), "--lang", "sv"]
+    assert main(["import", str(listing), "--dry-run", *common]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "Medlemslista: 3 medlemmar, varav 0 nya, 1 som har slutat och 1 med nytt namn (matchade på medlemsnummer)"
+        in out
+    )
+    assert "M02;Mejeriet i Flen AB;processor;Flen;2020-01-15;;;yes;nej" in out
+    assert "M06;Restaurang Åsen;restaurant;Katrineholm;2026-01-20;2026-10-31;;;" in out
+    assert "M07;Hotell Sörmland;hospitality;Strängnäs;2026-03-05;;;no;" not in out  # unchanged: not a fresh row
+    assert tree_digest(data) == before
+
+
+def test_a_new_member_without_a_category_is_named_and_nothing_changes(copy_fixture, tmp_path, capsys):
+    data, targets = copy_fixture("registers")
+    before = tree_digest(data)
+    listing = tmp_path / "medlemmar.csv"
+    listing.write_text(
+        "Medlemsnummer;Företagsnamn;Kommun;Giltig från;Giltig till\nM99;Nya gården;Flen;2026-11-01;\n",
+        encoding="utf-8",
+    )
+    common = ["--data", str(data), "--targets", str(targets), "--lang", "sv"]
+    assert main(["import", str(listing), *common]) == 1
+    err = capsys.readouterr().err
+    assert "category" in err
+    assert tree_digest(data) == before

@@ -38,7 +38,7 @@ from babel.dates import format_interval
 from kpi.model.problems import Problem
 from kpi.model.targets import Config
 from kpi.read.load import read_metrics_file
-from kpi.read.tables import connect
+from kpi.read.tables import connect, parse_file_date
 from kpi.text.i18n import format_date, format_number, normalise_language, plural, t
 from kpi.write.files import DataFile, metrics_data_files
 from kpi.write.imports import Preview, build_preview
@@ -452,6 +452,87 @@ class _NoMatch:
 _NONE = _NoMatch()
 
 
+# --- member lists -------------------------------------------------------------------------------
+
+MEMBERS = DataFile("members", "members")
+# A member list's own headers (normalised) and the members.csv column each one fills.
+MEMBER_LIST_COLUMNS = {
+    "medlemsnummer": "member_id",
+    "företagsnamn": "name",
+    "kommun": "kommun",
+    "kommunkod": "kommun",
+    "giltig från": "joined",
+    "giltig till": "left",
+}
+
+
+def _member_list_table(data: bytes) -> TextTable | None:
+    from kpi.write.upload import read_upload
+
+    upload = read_upload(data, "members", [])
+    table = upload.table
+    if table is None or not {"medlemsnummer", "företagsnamn"} <= set(table.columns):
+        return None
+    return table
+
+
+def _member_list_recognises(data: bytes) -> bool:
+    head = data[:4096]
+    words = head.decode("utf-8", "ignore").lower() + head.decode("cp1252", "ignore").lower()
+    if not data.startswith(_ZIP) and "medlemsnummer" not in words:
+        return False
+    return _member_list_table(data) is not None
+
+
+def _member_list_read(
+    fmt: ImportFormat, data: bytes, label: str, config: Config, data_dir: Path, today: dt.date, options: Options
+) -> Recognised:
+    """Rows of members.csv from a member list: matched by member number; a member already in the
+    register keeps its category and leave reason; a validity end before today is the day they left."""
+    from kpi.write.imports import read_current
+
+    found = Recognised(fmt, label, MEMBERS)
+    table = _member_list_table(data)
+    if table is None:  # recognised a moment ago; only a file changed in between gets here
+        found.problems.append(Problem(label, "import_bad_xlsx"))
+        return found
+    current = read_current(Path(data_dir), MEMBERS, config, today)
+    existing: dict[str, dict[str, str]] = {}
+    if current.table is not None:
+        for row in current.table.rows:
+            record = {name: (cell or "") for name, cell in zip(current.table.columns, row)}
+            existing[record.get("member_id", "").strip().casefold()] = record
+    columns = (
+        list(current.table.columns)
+        if current.table is not None
+        else ["member_id", "name", "category", "kommun", "joined", "left", "leave_reason"]
+    )
+    rows: list[list[str | None]] = []
+    added = left = renamed = 0
+    for row in table.rows:
+        given = {
+            MEMBER_LIST_COLUMNS[name]: (cell or "").strip()
+            for name, cell in zip(table.columns, row)
+            if name in MEMBER_LIST_COLUMNS
+        }
+        before = existing.get(given.get("member_id", "").casefold(), {})
+        until = parse_file_date(given.get("left", ""))
+        given["left"] = until.isoformat() if until is not None and until < today else before.get("left", "")
+        added += not before
+        left += bool(given["left"]) and not before.get("left")
+        renamed += bool(before) and before.get("name", "") != given.get("name", "")
+        merged = {**before, **{key: value for key, value in given.items() if value or key == "left"}}
+        rows.append([merged.get(name) or None for name in columns])
+    found.table = TextTable(columns, rows, [index + 2 for index in range(len(rows))])
+    found.params = {
+        "count": lambda lang: plural("sources.members", lang, len(rows)),
+        "added": str(added),
+        "left": str(left),
+        "renamed": str(renamed),
+    }
+    return found
+
+
 # --- the registry -------------------------------------------------------------------------------
 
 FORMATS: dict[str, ImportFormat] = {
@@ -460,6 +541,7 @@ FORMATS: dict[str, ImportFormat] = {
         ImportFormat("meta_followers", _meta_recognises, _meta_read, tuple(META_TITLES.values())),
         ImportFormat("linkedin_followers", _linkedin_recognises, _linkedin_read, ("followers_linkedin",)),
         ImportFormat("mailchimp_audience", _mailchimp_recognises, _mailchimp_read, ("newsletter_subscribers",)),
+        ImportFormat("member_list", _member_list_recognises, _member_list_read),
     )
 }
 
