@@ -240,7 +240,13 @@ with tab_upload:
         key="data_upload_file",
     )
     sheet = None
-    export = sources.recognise(uploaded.getvalue()) if uploaded is not None else None
+    export = None
+    if uploaded is not None:  # recognised once per file, not on every rerun
+        known = st.session_state.setdefault("data_upload_formats", {})
+        if uploaded.file_id not in known:
+            found_format = sources.recognise(uploaded.getvalue())
+            known[uploaded.file_id] = None if found_format is None else found_format.name
+        export = sources.FORMATS.get(known[uploaded.file_id] or "")
     if uploaded is not None and export is not None:
         # Another tool's export (Meta, LinkedIn, Mailchimp): the format knows what it holds and where it goes.
         content = uploaded.getvalue()
