@@ -13,8 +13,9 @@ import streamlit as st
 from kpi import clock
 from kpi.model.dataset import Dataset
 from kpi.model.problems import DataError, warnings
+from kpi.show.due import due_items
 from kpi.text.i18n import format_list, format_number, has_key, plural, t
-from kpi.write import auth, imports, store, upload
+from kpi.write import auth, imports, sources, store, upload
 from kpi.write import diff as diffs
 from kpi.write import files as write_files
 from kpi.write.forget import forget_member
@@ -93,6 +94,11 @@ if top[1].button(t("store.lock", lang), icon=":material/lock:"):
     for key in [key for key in st.session_state if str(key).startswith("data_")]:
         del st.session_state[key]
     st.rerun()
+
+# What is due or overdue, whose it is and the export to fetch (kpi.show.due, as ``kpi due``).
+due_now = due_items(data, today)
+with st.expander(f"{t('due.title', lang)} ({len(due_now)})", expanded=bool(due_now), icon=":material/schedule:"):
+    st.markdown("\n".join(f"- {escape_markdown(item.line(lang))}" for item in due_now) or t("due.none", lang))
 
 flash = st.session_state.pop("data_flash", None)
 if flash:
@@ -230,15 +236,41 @@ with tab_upload:
     )
     uploaded = st.file_uploader(
         t("store.upload", lang, limit=upload.megabytes(upload.MAX_UPLOAD_BYTES)),
-        type=["csv", "txt", "xlsx", "xlsm"],
+        type=["csv", "txt", "xlsx", "xlsm", "xls", "zip"],
         key="data_upload_file",
     )
     sheet = None
-    if uploaded is not None and target is not None:
+    export = None
+    if uploaded is not None:  # recognised once per file, not on every rerun
+        known = st.session_state.setdefault("data_upload_formats", {})
+        if uploaded.file_id not in known:
+            found_format = sources.recognise(uploaded.getvalue())
+            known[uploaded.file_id] = None if found_format is None else found_format.name
+        export = sources.FORMATS.get(known[uploaded.file_id] or "")
+    if uploaded is not None and export is not None:
+        # Another tool's export (Meta, LinkedIn, Mailchimp): the format knows what it holds and where it goes.
+        content = uploaded.getvalue()
+        start = st.session_state.get("data_upload_start")
+        export_signature = ("export", uploaded.file_id, len(content), start)
+        if st.session_state.get("data_upload_signature") != export_signature:
+            made = sources.preview_export(data_dir, config, content, uploaded.name, today, sources.Options(start=start))
+            found, st.session_state["data_upload_preview"] = made or (None, None)
+            st.session_state["data_upload_found"] = found
+            st.session_state["data_upload_signature"] = export_signature
+        found = st.session_state.get("data_upload_found")
+        if found is not None:
+            st.info(found.describe(lang), icon=":material/check_circle:")
+            if found.needs_start or start is not None:
+                st.number_input(t("sources.start", lang), min_value=0, step=1, value=None, key="data_upload_start")
+            show_problem_list(found.problems, lang)
+        show_preview("data_upload_preview")
+    elif uploaded is not None and target is not None:
         content = uploaded.getvalue()
         sheets = st.session_state.get("data_upload_sheets", {}).get(uploaded.file_id, [])
-        if len(sheets) > 1:
-            sheet = st.selectbox(t("store.sheet", lang), sheets, key="data_upload_sheet")
+        if len(sheets) > 1:  # the sheet read first (the active, visible one) is the default
+            first = st.session_state.get("data_upload_first_sheet", {}).get(uploaded.file_id)
+            start = sheets.index(first) if first in sheets else 0
+            sheet = st.selectbox(t("store.sheet", lang), sheets, index=start, key="data_upload_sheet")
         signature = (target.relpath, uploaded.file_id, len(content), sheet, mode)
         if st.session_state.get("data_upload_signature") != signature:
             preview = imports.preview_upload(
@@ -248,6 +280,7 @@ with tab_upload:
             st.session_state["data_upload_signature"] = signature
             if len(preview.sheets) > 1 and not sheets:
                 st.session_state.setdefault("data_upload_sheets", {})[uploaded.file_id] = preview.sheets
+                st.session_state.setdefault("data_upload_first_sheet", {})[uploaded.file_id] = preview.sheet
                 st.rerun()
         show_preview("data_upload_preview")
     else:

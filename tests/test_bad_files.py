@@ -23,7 +23,7 @@ EXPECTED = {
     ],
     "non_numeric.csv": ['data/metrics/non_numeric.csv:2:value: "sju tusen" is not a number'],
     "bad_date.csv": [
-        'data/metrics/bad_date.csv:2:date: "31/01/2026" is not a date in the form YYYY-MM-DD',
+        'data/metrics/bad_date.csv:2:date: "01/31/2026" is not a date in the form YYYY-MM-DD',
         'data/metrics/bad_date.csv:3:date: "2026-02-30" is not a date in the form YYYY-MM-DD',
     ],
     "empty.csv": ["data/metrics/empty.csv: the file is empty (0 bytes); save it again from Excel as CSV"],

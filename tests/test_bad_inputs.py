@@ -40,7 +40,7 @@ EXPECTED: dict[str, list[str]] = {
     "decimal_comma_in_comma_file.csv": ["{file}:2: the row has 4 fields but the header has 3 (separator ',')"],
     "text_in_number.csv": ['{file}:2:value: "sju tusen" is not a number'],
     "impossible_date.csv": ['{file}:2:date: "2026-02-30" is not a date in the form YYYY-MM-DD'],
-    "swedish_date.csv": ['{file}:2:date: "30/06/2026" is not a date in the form YYYY-MM-DD'],
+    "american_date.csv": ['{file}:2:date: "06/30/2026" is not a date in the form YYYY-MM-DD'],
     "negative_count.csv": ["{file}:2:value: -50 is below the allowed minimum (0) for newsletter_subscribers"],
     "percent_over_100.csv": ["{file}:2:value: 120 is above the allowed maximum (100) for stores_local_food_pct"],
     "duplicate_rows.csv": [

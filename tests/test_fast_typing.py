@@ -100,7 +100,7 @@ def date_cells(draw) -> str:
     if kind == 1:
         return iso + draw(st.sampled_from(["", " 00:00", "T00:00:00", " 00:00:00", " 12:00", " "]))
     if kind == 2:
-        return f"{day:02d}/{month:02d}/{year}"  # Swedish and other local forms: never dates here
+        return f"{day:02d}/{month:02d}/{year}"  # day first with slashes: read as the sidebar reads it
     return (
         draw(st.sampled_from(["", " ", "2026-02-30", "2026-13-01", "0000-01-01", "9999-12-31", "2026-01-01 "]))
         + iso[:0]
@@ -152,13 +152,25 @@ def test_the_generators_reach_both_paths():
         5.0,
         None,
     ]
-    dates = ["2026-06-30", "2026-06-30 00:00", "2026-6-30", "31/01/2026", "10000-01-01", "2026-02-30", " 2026-06-30"]
+    dates = [
+        "2026-06-30",
+        "2026-06-30 00:00",
+        "2026-6-30",
+        "31/01/2026",
+        "01/31/2026",
+        "31/01/26",
+        "10000-01-01",
+        "2026-02-30",
+        " 2026-06-30",
+    ]
     got = _typed("kpi_date_fast", dates)
     assert [d.isoformat() if d else None for d in got] == [
         "2026-06-30",
         "2026-06-30",
         None,
-        None,
+        "2026-01-31",  # day first with slashes, as in the sidebar (issue 23)
+        None,  # month first is never guessed
+        None,  # nor a two-digit year
         None,
         None,
         "2026-06-30",

@@ -427,8 +427,8 @@ def messages(data, lang: str = "en") -> list[str]:
             "data/members.csv:2:joined: the date 2029-01-01 is more than two years ahead (after 2028-11-23); is the year right?",
         ),
         (
-            ["M1;A;producer;Flen;01/02/2020;;"],
-            'data/members.csv:2:joined: "01/02/2020" is not a date in the form YYYY-MM-DD',
+            ["M1;A;producer;Flen;02/15/2020;;"],  # month first: never guessed
+            'data/members.csv:2:joined: "02/15/2020" is not a date in the form YYYY-MM-DD',
         ),
         (["M1;A;producer;Flen;;;"], "data/members.csv:2:joined: the value is missing"),
     ],

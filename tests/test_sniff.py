@@ -97,7 +97,8 @@ def test_sql_and_python_read_numbers_the_same():
 def test_dates_strict_but_tolerate_excel_midnight():
     assert str(parse_file_date("2026-01-31")) == "2026-01-31"
     assert str(parse_file_date("2026-01-31 00:00:00")) == "2026-01-31"
-    for text in ("31/01/2026", "2026-1-31", "2026-02-30", "20260131", ""):
+    assert str(parse_file_date("31/01/2026")) == "2026-01-31"  # day first with slashes, as in the sidebar
+    for text in ("01/31/2026", "31/01/26", "31.01.2026", "2026-1-31", "2026-02-30", "20260131", ""):
         assert parse_file_date(text) is None
 
 

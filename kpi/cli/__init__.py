@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from kpi.cli import data, hosting, member, reports, status
+from kpi.cli import data, due, hosting, member, reports, status
 from kpi.cli.common import EXIT_DATA, EXIT_OK, EXIT_USAGE, add_common, print_problems
 from kpi.model.problems import DataError, UsageError
 from kpi.text.i18n import normalise_language
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
-COMMAND_GROUPS = (status, data, reports, member, hosting)
+COMMAND_GROUPS = (status, data, reports, member, due, hosting)
 
 
 def build_parser() -> argparse.ArgumentParser:

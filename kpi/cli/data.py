@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import getpass
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from kpi import paths
-from kpi.cli.common import EXIT_DATA, EXIT_OK, add_common, print_problems
+from kpi import clock, paths
+from kpi.cli.common import EXIT_DATA, EXIT_OK, add_common, iso_date, print_problems
 from kpi.model.problems import Problem, UsageError
 from kpi.model.registers import REGISTERS
 from kpi.read.targets import load_config
 from kpi.text.i18n import format_number, t
-from kpi.write import auth, upload
+from kpi.write import auth, sources, upload
 from kpi.write.files import parse_data_file
-from kpi.write.imports import preview_upload
+from kpi.write.imports import Preview, preview_upload
 from kpi.write.store import HISTORY_DIR, KEEP_DAYS, KEEP_VERSIONS, prune_history, save_preview
 from kpi.write.upload import megabytes
 
@@ -37,7 +38,26 @@ def register(commands: Any) -> None:
     add_common(command)
     command.add_argument("file", metavar="FILE", help="the CSV or XLSX file to import")
     command.add_argument(
-        "--into", required=True, metavar="TARGET", help=f"metrics/NAME.csv or one of: {', '.join(REGISTERS)}"
+        "--into",
+        default=None,
+        metavar="TARGET",
+        help=f"metrics/NAME.csv or one of: {', '.join(REGISTERS)} (not needed for an export a format "
+        f"recognises: {', '.join(sources.FORMATS)})",
+    )
+    command.add_argument(
+        "--start",
+        type=float,
+        default=None,
+        metavar="N",
+        help="daily-new exports (Meta, LinkedIn): the total on the day before the file's first day, "
+        "when no earlier value is saved",
+    )
+    command.add_argument(
+        "--date",
+        type=iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="Mailchimp: the day the export was made (default: today)",
     )
     command.add_argument(
         "--mode",
@@ -90,7 +110,7 @@ def register(commands: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     lang = args.lang
-    target = parse_data_file(args.into)  # UsageError: exit 2
+    target = None if args.into is None else parse_data_file(args.into)  # UsageError: exit 2
     source = Path(args.file)
     try:
         with source.open("rb") as stream:  # at most one byte over the limit, whatever the file is
@@ -117,9 +137,34 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_DATA
     data_dir = paths.data_dir(args.data)
     config = load_config(paths.targets_path(args.targets))
-    preview = preview_upload(
-        data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode, label=args.file
+    today = clock.today()
+    export = sources.preview_export(
+        data_dir, config, data, args.file, today, sources.Options(start=args.start, date=args.date), target
     )
+    if export is not None:
+        found, recognised = export
+        print(found.describe(lang))
+        if recognised is None:
+            print_problems(found.problems, lang)
+            print(t("store.cli.refused", lang), file=sys.stderr)
+            return EXIT_DATA
+        preview = recognised
+    elif target is None:
+        raise UsageError(
+            [
+                Problem(
+                    args.file,
+                    "source_unknown",
+                    params={"formats": ", ".join(f.title(lang) for f in sources.FORMATS.values())},
+                )
+            ]
+        )
+    else:
+        preview = preview_upload(
+            data_dir, config, target, data, args.file, sheet=args.sheet, mode=args.mode, label=args.file
+        )
+    if preview.sheet is not None and len(preview.sheets) > 1:  # which of several sheets was read
+        print(t("sources.cli.sheet", lang, sheet=preview.sheet), file=sys.stderr)
     shown = preview.problems[:PROBLEMS_SHOWN]
     print_problems(shown, lang)
     if len(preview.problems) > len(shown):
@@ -132,7 +177,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         t(
             "store.cli.diff",
             lang,
-            file=target.relpath,
+            file=preview.file.relpath,
             added=format_number(added, lang),
             changed=format_number(changed, lang),
             removed=format_number(removed, lang),
@@ -142,6 +187,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(t("store.cli.unchanged", lang))
         return EXIT_OK
     if args.dry_run:
+        print_rows(preview, lang)
         if preview.removals and not args.allow_removals:
             print(t("store.cli.removals_needed", lang, count=format_number(preview.removals, lang)))
         print(t("store.cli.dry_run", lang))
@@ -163,6 +209,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.history:
         print(t("store.cli.history", lang, path=f"{data_dir.name}/{result.history}"))
     return EXIT_OK
+
+
+def print_rows(preview: Preview, lang: str) -> None:
+    """The rows a save would add or change, as the file will hold them (``--dry-run``)."""
+    table = preview.table
+    if table is None:
+        return
+    print(t("sources.cli.rows", lang, file=preview.file.relpath))
+    writer = csv.writer(sys.stdout, delimiter=table.delimiter, lineterminator="\n")
+    writer.writerow(table.columns)
+    for number, row in zip(table.row_numbers, table.rows):
+        if table.fresh is None or number in table.fresh:
+            writer.writerow(["" if cell is None else cell for cell in row])
 
 
 def cmd_history_prune(args: argparse.Namespace) -> int:

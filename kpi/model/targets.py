@@ -335,6 +335,12 @@ class Metric(_Strict):
     granularity: float | None = Field(default=None, ge=0)
     # A ``kind: direction`` goal's own growth bands (else the configuration's).
     growth_thresholds: GrowthThresholds | None = None
+    # The goal is the sum of other goals' series (social_followers = followers_facebook + ...):
+    # on each date a part has a value, the sum of every part's latest value (kpi.read.load).
+    parts: list[str] | None = None
+    # Who keeps the goal's values up to date: an e-mail address or a role of access.yaml
+    # (``kpi due``, the Data page's "Att uppdatera", ``kpi remind``).
+    owner: str | None = Field(default=None, min_length=1, max_length=200)
 
     @field_validator("id")
     @classmethod
@@ -465,6 +471,15 @@ class Config(_Strict):
             for metric in self.metrics:
                 if metric.area not in known:
                     raise ValueError(f"metric {metric.id!r}: area {metric.area!r} is not among areas {sorted(known)}")
+        by_id = {metric.id: metric for metric in self.metrics}
+        for metric in self.metrics:
+            for part in metric.parts or []:
+                if part not in by_id:
+                    raise ValueError(f"metric {metric.id!r}: part {part!r} is not among the metrics")
+                if part == metric.id or by_id[part].parts or by_id[part].source is not None:
+                    raise ValueError(f"metric {metric.id!r}: part {part!r} must be a goal with typed values of its own")
+            if metric.parts is not None and (not metric.parts or metric.source is not None):
+                raise ValueError(f"metric {metric.id!r}: parts: needs at least one goal, and no source:")
         projects = {project.id: project for project in self.projects}
         for metric in self.metrics:
             if metric.project is None:

@@ -108,7 +108,46 @@ def load_observations(dataset: Dataset, today: dt.date) -> None:
         ORDER BY metric, date
     """
     )
+    _add_sums_of_parts(con, dataset.config)
     dataset.series.update(_series_by_metric(con))
+
+
+SUM_SOURCE = "parts"
+
+
+def _add_sums_of_parts(con, config: Config) -> None:
+    """A goal with ``parts:`` gets a value on every date one of its parts has one, once every part
+    has a value: the sum of each part's latest value up to that date. A value typed for the goal
+    itself on a date wins over the sum on that date (the history from before it had parts)."""
+    summed = [metric for metric in config.metrics if metric.parts]
+    if not summed:
+        return
+    ids = sorted({part for metric in summed for part in metric.parts or []} | {metric.id for metric in summed})
+    frame = con.execute(
+        "SELECT metric, date, value FROM observations WHERE list_contains(?, metric) ORDER BY date", [ids]
+    ).df()
+    rows = []
+    for metric in summed:
+        own = set(frame.loc[frame["metric"] == metric.id, "date"])
+        parts = frame[frame["metric"].isin(metric.parts or [])]
+        latest: dict[str, float] = {}
+        for day, group in parts.groupby("date", sort=True):
+            for record in group.itertuples(index=False):
+                latest[str(record.metric)] = float(record.value)
+            if len(latest) == len(metric.parts or []) and day not in own:
+                rows.append((metric.id, day, sum(latest.values())))
+    if not rows:
+        return
+    sums = pd.DataFrame(rows, columns=["metric", "date", "value"])
+    con.register("sums_of_parts", sums)
+    try:
+        con.execute(
+            "INSERT INTO observations SELECT metric, CAST(date AS DATE), value, NULL, ?, '', 0 FROM sums_of_parts",
+            [SUM_SOURCE],
+        )
+        con.execute("CREATE OR REPLACE TABLE observations AS SELECT * FROM observations ORDER BY metric, date")
+    finally:
+        con.unregister("sums_of_parts")
 
 
 def _parse_metrics_table(con, raw: RawTable, order: int, problems: list[Problem]) -> None:

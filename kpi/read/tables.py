@@ -42,6 +42,9 @@ NUMBER_FORMS = (
 )
 _SPACES = "\u0020\u00a0\u202f\u2009\t"
 DATE_FORM = r"\d{4}-\d{2}-\d{2}"
+# Day first with slashes and a four-digit year, as the sidebar reads it (15/11/2026); month-first
+# is never guessed and a two-digit year is refused (kpi.text.dates).
+DAY_FIRST_FORM = r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"
 
 _MACROS = """
 CREATE OR REPLACE TEMP MACRO kpi_clean(s) AS
@@ -62,6 +65,8 @@ CREATE OR REPLACE TEMP MACRO kpi_date(s) AS CASE
     WHEN regexp_full_match(s, '{date}') THEN TRY_CAST(s AS DATE)
     WHEN regexp_full_match(regexp_replace(trim(s), '[ T]00:00(:00)?$', ''), '{date}')
     THEN TRY_CAST(regexp_replace(trim(s), '[ T]00:00(:00)?$', '') AS DATE)
+    WHEN regexp_full_match(trim(s), '{day_first}')
+    THEN TRY_CAST(regexp_replace(trim(s), '^{day_first}$', '\\3-\\2-\\1') AS DATE)
     END;
 -- Fast paths for a whole column, equal to the macros above cell by cell (tests/test_fast_typing.py).
 -- A date that DuckDB casts and writes back as the very same ten characters is a canonical
@@ -76,7 +81,7 @@ CREATE OR REPLACE TEMP MACRO kpi_number_comma(s) AS CASE
     WHEN regexp_full_match(s, '-?[0-9]+(,[0-9]+)?') THEN CAST(replace(s, ',', '.') AS DOUBLE)
     ELSE kpi_number(s)
     END;
-""".format(date=DATE_FORM, **{name: pattern for pattern, name in NUMBER_FORMS})
+""".format(date=DATE_FORM, day_first=DAY_FIRST_FORM, **{name: pattern for pattern, name in NUMBER_FORMS})
 
 
 def parse_number(text: str | float | int | None) -> float | None:
@@ -99,13 +104,21 @@ def parse_number(text: str | float | int | None) -> float | None:
 
 
 def parse_file_date(text: str | dt.date | None) -> dt.date | None:
-    """The same reading of a date as the SQL macro ``kpi_date``: ``YYYY-MM-DD``, nothing looser."""
+    """The same reading of a date as the SQL macro ``kpi_date``: ``YYYY-MM-DD`` or day first with
+    slashes (``15/11/2026``), nothing looser."""
     if text is None:
         return None
     if isinstance(text, dt.datetime):
         return text.date()
     if isinstance(text, dt.date):
         return text
+    day_first = re.fullmatch(DAY_FIRST_FORM, str(text).strip())
+    if day_first:
+        day, month, year = (int(part) for part in day_first.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            return None
     cleaned = re.sub(r"[ T]00:00(:00)?$", "", str(text).strip())
     if not re.fullmatch(DATE_FORM, cleaned):
         return None

@@ -15,7 +15,7 @@ Decisions, each tested in ``tests/test_imports.py``:
 * ``.xlsx``: the zip's declared sizes are checked before openpyxl opens it (zip bombs), the
   workbook is opened read-only with ``data_only=False`` and formulas are never calculated: a
   formula cell is an error asking for values ("Klistra in special → Värden"), because its cached
-  result may be stale and its text is not data. Only the first sheet is read unless one is chosen.
+  result may be stale and its text is not data. Only the active (else the first visible) sheet is read unless one is chosen; a hidden sheet only when named.
 * A text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or CR and is not a number is kept
   as text and stored with an apostrophe in front (:func:`kpi.text.cells.neutralise`), with a warning,
   so that Excel opening the data file never runs it. Negative numbers are numbers, not formulas.
@@ -165,7 +165,7 @@ def validate_bytes(
     return check_table(con, target, raw, config, today, problems)
 
 
-def _strict(problems: Iterable[Problem], fresh: set[int] | None) -> list[Problem]:
+def _strict(problems: Iterable[Problem], fresh: set[int] | None, config: Config | None = None) -> list[Problem]:
     out = []
     for problem in problems:
         if (
@@ -174,8 +174,53 @@ def _strict(problems: Iterable[Problem], fresh: set[int] | None) -> list[Problem
             and (fresh is None or problem.row is None or problem.row in fresh)
         ):
             problem = dataclasses.replace(problem, severity="error", code=STRICT_CODES[problem.code])
+            closest = closest_id(str(problem.params.get("value", "")), config) if config is not None else None
+            if problem.code == "import_unknown_metric" and closest is not None:
+                problem = dataclasses.replace(
+                    problem, code="import_unknown_metric_closest", params={**problem.params, "closest": closest}
+                )
         out.append(problem)
     return out
+
+
+def closest_id(text: str, config: Config) -> str | None:
+    """The goal id nearest to what was typed (``newsletter_subscriber`` → ``newsletter_subscribers``)."""
+    import difflib
+
+    found = difflib.get_close_matches(text.strip().casefold(), config.metric_ids(), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def goal_names_as_ids(table: TextTable, config: Config, label: str, problems: list[Problem]) -> TextTable:
+    """A goal's Swedish or English name where its id is asked ("Prenumeranter på nyhetsbrevet" in the
+    metric column) is read as the id, with a note; anything else is left for the checks to judge."""
+    if "metric" not in table.columns:
+        return table
+    names: dict[str, str] = {}
+    for metric in config.metrics:
+        for name in (metric.name.sv, metric.name.en):
+            if name:
+                names.setdefault(name.strip().casefold(), metric.id)
+    ids = set(config.metric_ids())
+    slot = table.columns.index("metric")
+    rows = []
+    for number, row in zip(table.row_numbers, table.rows):
+        cell = (row[slot] or "").strip()
+        goal = names.get(cell.casefold()) if cell not in ids else None
+        if goal is not None:
+            row = [*row[:slot], goal, *row[slot + 1 :]]
+            problems.append(
+                Problem(
+                    label,
+                    "import_goal_name",
+                    row=number,
+                    column="metric",
+                    severity="warning",
+                    params={"value": cell, "id": goal},
+                )
+            )
+        rows.append(row)
+    return dataclasses.replace(table, rows=rows)
 
 
 # Free-text columns: invisible characters are removed from them. In every other column (ids, codes,
@@ -398,6 +443,8 @@ def build_preview(
     table = _without_invisible(table, source_label, found)
     if errors(found):
         return result()
+    if target.kind == "metrics":
+        table = goal_names_as_ids(table, config, source_label, found)
     if mode in EXISTING:
         if mode != "update":  # an update row holds only the cells it changes
             _check(dataclasses.replace(table, fresh=None), target, config, today, source_label, found)
@@ -489,7 +536,7 @@ def _check(
     con = connect()
     raw = to_duckdb(con, table, label, "preview_raw")
     rows = check_table(con, target, raw, config, today, found)
-    problems.extend(_strict(found, table.fresh))
+    problems.extend(_strict(found, table.fresh, config))
     return rows
 
 

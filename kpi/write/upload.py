@@ -27,6 +27,7 @@ from kpi.read.tables import (
     RawTable,
     connect,
     normalise_header,
+    parse_file_date,
     parse_number,
     read_table,
     sql_with,
@@ -255,10 +256,16 @@ def _read_xlsx(data: bytes, label: str, problems: list[Problem], sheet: str | No
         if not names:
             problems.append(Problem(label, "import_bad_xlsx"))
             return Upload(label, "xlsx", None)
+        # A hidden sheet (Excel's "Dölj") is never read unless named: the person did not see it.
+        visible = [name for name in names if getattr(workbook[name], "sheet_state", "visible") == "visible"]
         if sheet is not None and sheet not in names:
             problems.append(Problem(label, "import_no_sheet", params={"sheet": sheet, "sheets": ", ".join(names)}))
             return Upload(label, "xlsx", None, names)
-        chosen = sheet or names[0]
+        if sheet is None and not visible:
+            problems.append(Problem(label, "import_only_hidden", params={"sheets": ", ".join(names)}))
+            return Upload(label, "xlsx", None, names)
+        active = getattr(workbook.active, "title", None) if sheet is None else None
+        chosen = sheet or (active if active in visible else visible[0])
         worksheet = workbook[chosen]
         worksheet.reset_dimensions()  # do not trust the stored size; read what is there
         table = _sheet_table(worksheet, label, problems, max_rows, get_column_letter)
@@ -464,12 +471,14 @@ def canonical_number(text: str, delimiter: str) -> str:
 
 def canonical_numbers(table: TextTable) -> TextTable:
     """The value cells of new and changed rows in the file's own number form ("7 245" → "7245",
-    "63,5" → "63.5" in a comma-separated file); notes and other text stay as typed."""
+    "63,5" → "63.5" in a comma-separated file) and their dates as ISO ("30/06/2026" → "2026-06-30");
+    notes and other text stay as typed."""
     if "metric" in table.columns:
         slots = [table.columns.index("value")] if "value" in table.columns else []
     else:
         slots = [i for i, name in enumerate(table.columns) if name not in {"date", "note", "source"}]
-    if not slots:
+    dates = [table.columns.index("date")] if "date" in table.columns else []
+    if not slots and not dates:
         return table
     rows = []
     for number, row in zip(table.row_numbers, table.rows):
@@ -479,5 +488,9 @@ def canonical_numbers(table: TextTable) -> TextTable:
                 cell = row[slot]
                 if cell is not None:
                     row[slot] = canonical_number(cell, table.delimiter)
+            for slot in dates:  # 30/06/2026 is saved as 2026-06-30, the one form of the data files
+                day = parse_file_date(row[slot]) if row[slot] and "/" in (row[slot] or "") else None
+                if day is not None:
+                    row[slot] = day.isoformat()
         rows.append(row)
     return dataclasses.replace(table, rows=rows)
