@@ -12,13 +12,14 @@ import streamlit as st
 
 from kpi import clock
 from kpi.model.dataset import Dataset
-from kpi.model.problems import DataError, warnings
+from kpi.model.problems import DataError, UsageError, warnings
 from kpi.show.due import due_items
 from kpi.text.i18n import format_list, format_number, has_key, plural, t
 from kpi.write import auth, imports, sources, store, upload
 from kpi.write import diff as diffs
 from kpi.write import files as write_files
 from kpi.write.forget import forget_member
+from kpi.write.rights import export_files
 from ui import access
 from ui.state import dataset, show_problem_list, sidebar, typed_date
 from ui.text import escape_markdown
@@ -493,6 +494,28 @@ with tab_history:
             for action in log["action"]
         ]
         st.dataframe(_headers(log), hide_index=True, width="stretch")
+
+    # A member's own data on request (registerutdrag, GDPR art. 15): the administrator's, logged.
+    if access.allowed("forget_member"):
+        with st.expander(t("privacy.export_heading", lang), icon=":material/badge:"):
+            st.caption(t("privacy.export_help", lang))
+            wanted = st.text_input(t("access.forget_member", lang), key="data_export_member", max_chars=40)
+            if st.button(t("privacy.export_button", lang), key="data_export", disabled=not wanted.strip()):
+                try:
+                    st.session_state["data_export_files"] = export_files(data_dir, wanted.strip(), editor_name)
+                except (DataError, UsageError) as exc:
+                    st.session_state.pop("data_export_files", None)
+                    show_problem_list(exc.problems, lang)
+            ready = st.session_state.get("data_export_files")
+            if ready:
+                for name, content, mime in ready:
+                    st.download_button(
+                        t("privacy.export_download", lang, file=name),
+                        content,
+                        file_name=name,
+                        mime=mime,
+                        key=f"data_export_{name}",
+                    )
 
     # Forgetting a former member (docs/privacy.md): the administrator's, never undone.
     if access.allowed("forget_member"):

@@ -332,3 +332,21 @@ def test_quick_entry_date_is_typed_the_swedish_way_and_a_bad_one_saves_nothing(t
     at.button[[b.label for b in at.button].index("Förhandsgranska")].click().run()
     at.button(key="data_quick_preview_save").click().run()
     assert "stores_local_food_pct;2026-09-30;62,5" in (data / "metrics" / "manual.csv").read_text(encoding="utf-8-sig")
+
+
+def test_the_administrator_hands_a_member_their_own_data(tmp_path, monkeypatch):
+    """Issue 25 item 14 in the app: the export is offered as two downloads, logged, and leaves no
+    copy of the member's data in the data folder."""
+    data = prepare(tmp_path, monkeypatch, fixture="registers")
+    at = log_in(page())
+    assert not at.exception, at.exception
+    at.text_input(key="data_export_member").input("M01").run()
+    at.button(key="data_export").click().run()
+    assert not at.exception, at.exception
+    downloads = [element for element in at.get("download_button")]
+    assert [element.proto.label for element in downloads] == [
+        "Ladda ner registerutdrag-M01.json",
+        "Ladda ner registerutdrag-M01.txt",
+    ]
+    assert "export" in (data / "changelog.csv").read_text(encoding="utf-8")
+    assert not list(data.rglob("registerutdrag-*"))  # nothing left beside the data

@@ -219,3 +219,17 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def export_files(data_dir: Path, member_id: str, editor: str) -> list[tuple[str, bytes, str]]:
+    """The export as files to hand over in the app (name, content, media type): written by
+    :func:`export_member` in a private temporary folder that is removed before this returns, so no
+    copy of the member's data stays on the server beyond the change log's entry."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="malbild-export-") as scratch:
+        done = export_member(data_dir, member_id, Path(scratch) / f"registerutdrag-{member_id}.json", editor=editor)
+        return [
+            (done.json_path.name, done.json_path.read_bytes(), "application/json"),
+            (done.text_path.name, done.text_path.read_bytes(), "text/plain"),
+        ]
