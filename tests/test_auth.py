@@ -212,6 +212,7 @@ def test_thirty_guesses_at_once_get_the_free_checks_only(monkeypatch):
     assert len(checked) == 3  # the three free attempts, not every one that arrived before a failure
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_slow_hash_checks_are_bounded_process_wide(monkeypatch):
     import threading
     import time
@@ -280,6 +281,7 @@ def test_hash_password_command_reads_stdin_and_prints_only_the_hash(monkeypatch,
     assert main(["hash-password"]) == 1
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_new_hashes_are_argon2id_and_old_pbkdf2_hashes_still_work():
     text = auth.hash_password("Rödbeta-2026")
     assert text.startswith("$argon2id$") and auth.hash_password("Rödbeta-2026") != text  # a fresh salt

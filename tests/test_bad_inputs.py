@@ -19,6 +19,9 @@ from kpi.write import files as write_files
 from kpi.write import imports, store, upload
 from tests.support import FIXTURES, tree_digest
 
+# The whole module runs in the full suite, not the quick one: the catalogue of broken inputs, one load or preview each: ~14 CPU-s.
+pytestmark = pytest.mark.slow
+
 BAD = Path(__file__).parent / "bad_inputs"
 TODAY = dt.date(2026, 11, 23)
 INTO = "metrics/communication.csv"

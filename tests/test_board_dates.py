@@ -60,6 +60,7 @@ def test_the_overview_opens_in_the_plans_first_months(use_data, run_page, params
     assert not at.exception, at.exception
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 @pytest.mark.parametrize("metric", ["trainings", "members_profitability_pct", "member_pages_usage_pct"])
 def test_a_goal_page_opens_before_and_at_the_start_of_the_plan(use_data, run_page, metric):
     use_data(ROOT / "data", ROOT / "targets.yaml")
@@ -68,6 +69,7 @@ def test_a_goal_page_opens_before_and_at_the_start_of_the_plan(use_data, run_pag
         assert not at.exception, (params, at.exception)
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_a_board_pack_saved_before_the_plan_is_a_since_date_like_any_other(example_copy, use_data, run_page):
     data_dir, targets = example_copy
     packs.save_pack(load_dataset(data_dir, targets), dt.date(2025, 6, 30), {}, "Anna")
@@ -112,6 +114,7 @@ def test_what_moved_comes_before_the_goal_table(use_data, run_page):
     assert order[:2] == ["since", "table"], order
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_the_projects_page_opens_with_what_is_overdue_or_due_soon(use_data, run_page):
     from kpi.show import listings
     from kpi.show.meeting import overdue_or_due_soon
@@ -134,6 +137,7 @@ def test_the_projects_page_opens_with_what_is_overdue_or_due_soon(use_data, run_
     assert len(at.metric) == 0  # the 20 milestone cards are gone: the register's views follow
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 @pytest.mark.parametrize("area", ["members", "communication", "activities", "projects"])
 def test_an_area_page_opens_before_and_at_the_start_of_the_plan(use_data, run_page, area):
     use_data(ROOT / "data", ROOT / "targets.yaml")

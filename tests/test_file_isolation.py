@@ -21,6 +21,9 @@ from kpi.read import load as load_module
 from kpi.read import measures, registers
 from tests.support import TODAY, load
 
+# The whole module runs in the full suite, not the quick one: a load per broken file: ~4 CPU-s.
+pytestmark = pytest.mark.slow
+
 FAILURES = [
     (duckdb.InvalidInputException("Invalid Input Error: crafted"), "the database could not read it in"),
     (csv.Error("new-line character seen in unquoted field"), "it could not be split into rows and columns"),

@@ -19,6 +19,9 @@ from kpi.write import files as write_files
 from kpi.write import forget, imports, packs, store
 from tests.support import FIXTURES, TODAY, d, tree_digest
 
+# The whole module runs in the full suite, not the quick one: every forget test rewrites a data folder and its history: ~10 CPU-s.
+pytestmark = pytest.mark.slow
+
 NAME = "Krogen vid ån"  # M03, left 2026-04-30 (tests/fixtures/registers/data/members.csv)
 DATES = [d("2025-12-31"), d("2026-06-30"), d("2026-11-23")]
 
@@ -201,6 +204,7 @@ def traces_of(data: Path, name: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_a_kill_at_any_write_is_finished_by_the_next_run(folder, tmp_path, monkeypatch):
     """Stopped before any one of its writes, forget is finished by the next run: no trace of the
     name anywhere, statuses unchanged, undo works, the journal gone."""
@@ -314,6 +318,7 @@ def test_a_full_disk_is_refused_cleanly_and_undo_still_works(folder, monkeypatch
     assert store.undo_last(data, "admin").saved
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_a_save_during_a_forget_waits_for_it_and_is_never_lost(folder, monkeypatch):
     """Forget holds the store's locks from its first read to its last write: an import saved in
     between waits, then finds the file changed and is refused, or is saved after; never lost."""

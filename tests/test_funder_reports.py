@@ -386,6 +386,7 @@ def _cli(example_copy, *args: str) -> int:
     return main(["--data", str(example_copy[0]), "--targets", str(example_copy[1]), *args])
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_the_kismet_final_report_in_word_is_english_with_indicators(example_copy, tmp_path):
     import docx
 
@@ -447,6 +448,7 @@ def test_every_period_of_both_decisions_makes_word_excel_and_text(example_copy):
                     assert ("Final report" in words or "Slutrapport" in words) == content.final
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_the_html_report_escapes_a_narrative_and_carries_the_indicators(funder_data, tmp_path):
     config = funder_data.config
     sections = [{"id": "main", "name": {"sv": "Resultat", "en": "Main achievements"}, "limit": 100}]

@@ -234,6 +234,7 @@ def test_quick_entry_of_a_new_member(tmp_path, monkeypatch):
     assert store.read_changelog(data)[-1].sha256_after == sha
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_the_monthly_upload_is_merged_by_default_and_removals_need_a_second_yes(tmp_path, monkeypatch):
     """A two-row monthly sheet never wipes history: merge is the default, replace must be confirmed."""
     data = prepare(tmp_path, monkeypatch)

@@ -384,6 +384,7 @@ def data_page(folder, monkeypatch):
     return at
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_the_data_page_recognises_a_meta_export_asks_for_the_start_saves_and_undoes(folder, tmp_path, monkeypatch):
     data, _ = folder
     original = (data / "metrics" / "communication.csv").read_bytes()
@@ -406,6 +407,7 @@ def test_the_data_page_recognises_a_meta_export_asks_for_the_start_saves_and_und
     assert (data / "metrics" / "communication.csv").read_bytes() == original
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_the_data_page_saves_a_mailchimp_count_and_nothing_personal(folder, tmp_path, monkeypatch):
     data, _ = folder
     at = data_page(folder, monkeypatch)
@@ -482,6 +484,7 @@ def test_day_first_dates_with_slashes_are_read_in_files_and_saved_as_iso(folder,
     assert "newsletter_subscribers,2026-06-30,7050," in communication(data)
 
 
+@pytest.mark.slow  # seconds on its own: in the full suite, not the quick one
 def test_the_data_page_reads_the_visible_sheet_of_a_workbook_with_a_hidden_first_one(folder, monkeypatch):
     at = data_page(folder, monkeypatch)
     box = at.selectbox(key="data_upload_target")
