@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from kpi import clock, paths
@@ -132,15 +133,31 @@ def cmd_remind(args: argparse.Namespace) -> int:
         if settings is None:
             print(message.as_string())
             continue
-        try:
-            mail.send(settings, message)
-        except DataError as exc:
-            print_problems(exc.problems, lang)
+        if not _delivered(settings, message, lang, data_dir, day, address, [_key(item) for item in fresh]):
             failed = True
             continue
-        mail.mark_sent(data_dir, day, address, [_key(item) for item in fresh])
         print(t("remind.sent", lang, to=address, count=len(fresh)))
     return EXIT_DATA if failed else EXIT_OK
+
+
+def _delivered(
+    settings: mail.SmtpSettings,
+    message: EmailMessage,
+    lang: str,
+    data_dir: Path,
+    day: str,
+    address: str,
+    keys: list[str],
+) -> bool:
+    """Send one message; on success remember it as sent today (so it is never sent twice), on a
+    refusal print the server's answer. The one send-and-remember step of remind and send."""
+    try:
+        mail.send(settings, message)
+    except DataError as exc:
+        print_problems(exc.problems, lang)
+        return False
+    mail.mark_sent(data_dir, day, address, keys)
+    return True
 
 
 def _key(item: Due) -> str:
@@ -174,12 +191,8 @@ def cmd_send_pack(args: argparse.Namespace) -> int:
         message["Subject"] = t("send.pack_subject", lang, date=format_date(meeting, lang))
         message.set_content(t("send.pack_body", lang, date=format_date(meeting, lang)))
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"board-pack-{meeting}.pdf")
-        try:
-            mail.send(settings, message)
-        except DataError as exc:
-            print_problems(exc.problems, lang)
+        if not _delivered(settings, message, lang, data_dir, day, address, [item]):
             failed = True
             continue
-        mail.mark_sent(data_dir, day, address, [item])
         print(t("send.pack_sent", lang, to=address, date=format_date(meeting, lang)))
     return EXIT_DATA if failed else EXIT_OK

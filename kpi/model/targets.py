@@ -20,6 +20,13 @@ from kpi.text.i18n import localized
 METRIC_ID = re.compile(r"^[a-z0-9_]+$")
 
 
+def _checked_id(value: str) -> str:
+    """An id as data files and tools name it: only a-z, 0-9 and _ (goals and funders' sections)."""
+    if not METRIC_ID.match(value):
+        raise ValueError("use only a-z, 0-9 and _")
+    return value
+
+
 class _Strict(BaseModel):
     # Unknown keys are refused: a typo such as ``taget:`` must not silently drop a goal.
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -253,9 +260,7 @@ class NarrativeSection(_Strict):
     @field_validator("id")
     @classmethod
     def _id_form(cls, value: str) -> str:
-        if not METRIC_ID.match(value):
-            raise ValueError("use only a-z, 0-9 and _")
-        return value
+        return _checked_id(value)
 
 
 class Project(_Strict):
@@ -345,9 +350,7 @@ class Metric(_Strict):
     @field_validator("id")
     @classmethod
     def _id_form(cls, value: str) -> str:
-        if not METRIC_ID.match(value):
-            raise ValueError("use only a-z, 0-9 and _")
-        return value
+        return _checked_id(value)
 
     @field_validator("targets")
     @classmethod
