@@ -67,3 +67,23 @@ def test_milestone_names_come_from_targets_yaml_in_english():
     assert milestone_name(dataset, goal.name.sv, "en") == goal.name.en
     assert milestone_name(dataset, goal.name.sv, "sv") == goal.name.sv
     assert milestone_name(dataset, "Okänt delmål", "en") == "Okänt delmål (in Swedish)"
+
+
+def test_the_projects_page_names_each_project_s_next_report(monkeypatch):
+    """Issue 24: the next report due to each funder, from the funding decision's periods."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.support import ROOT
+
+    monkeypatch.setenv("KPI_DATA_DIR", str(ROOT / "data"))
+    monkeypatch.setenv("KPI_TARGETS", str(ROOT / "targets.yaml"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "pages" / "area.py"), default_timeout=60)
+    at.session_state["_area_page"] = "projects"
+    at.query_params["as_of"] = "2026-10-12"
+    at.run()
+    assert not at.exception, at.exception
+    captions = " ".join(element.value for element in at.caption)
+    assert "nästa rapport är Rapport" in captions and "ska in" in captions

@@ -16,6 +16,7 @@ import streamlit as st
 from kpi.model.dataset import Dataset
 from kpi.model.registers import REGISTERS
 from kpi.read import measures
+from kpi.report.period import decision_period_label, next_due_report
 from kpi.show import listings, maps, register_charts
 from kpi.show import registers as register_views
 from kpi.show.meeting import DUE_SOON_DAYS, overdue_or_due_soon
@@ -164,7 +165,7 @@ def milestone_attention(data: Dataset, state: ViewState) -> None:
     if chosen.empty:
         st.info(t("board.projects_nothing_due", lang, days=DUE_SOON_DAYS))
         return
-    st.table(
+    show_table(
         register_views.display_table(
             chosen, lang, data, ["status", "project", "package", "milestone", "due", "days_overdue"]
         ),
@@ -172,9 +173,23 @@ def milestone_attention(data: Dataset, state: ViewState) -> None:
     )
 
 
+def next_reports(data: Dataset, state: ViewState) -> None:
+    """Each project's next report to its funder, from the funding decision's periods (issue 24)."""
+    lines = []
+    for project in data.config.projects:
+        found = next_due_report(data.config, project.id, state.as_of)
+        if found is not None:
+            number, start, end, due = found
+            report = decision_period_label(number, start, end, due, state.lang)
+            lines.append(t("funders.next_report", state.lang, project=project.name.get(state.lang), report=report))
+    if lines:
+        st.caption("  \n".join(escape_markdown(line) for line in lines))
+
+
 def milestone_progress(data: Dataset, state: ViewState, name: str) -> None:
     lang = state.lang
     milestone_attention(data, state)  # the page opens with what is late or due soon
+    next_reports(data, state)
     progress = listings.milestone_progress(data, state.as_of)
     st.subheader(t("registers.progress_heading", lang))
     _chart(register_charts.milestone_progress_figure(progress, lang, data), lang)
